@@ -1,0 +1,66 @@
+"""chainrule: derivatives done three ways - automatic, symbolic and numerical - checked against each other.
+
+Examples
+--------
+>>> import numpy as np, chainrule as cr
+>>> cr.grad(lambda x: np.log(np.sqrt(x)))(4.0)
+0.125
+"""
+
+from __future__ import annotations
+
+from chainrule.core import (
+    Dual,
+    Primitive,
+    Tensor,
+    VarargRules,
+    grad,
+    hessian,
+    hvp,
+    jacobian,
+    jvp,
+    log_softmax,
+    logsumexp,
+    relu,
+    sigmoid,
+    softmax,
+    softplus,
+    value_and_grad,
+    vjp,
+)
+from chainrule.errors import (
+    ChainruleError,
+    ChainruleTypeError,
+    ChainruleValueError,
+    GraphError,
+    ShapeError,
+    UnsupportedOperationError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ChainruleError",
+    "ChainruleTypeError",
+    "ChainruleValueError",
+    "Dual",
+    "GraphError",
+    "Primitive",
+    "ShapeError",
+    "Tensor",
+    "UnsupportedOperationError",
+    "VarargRules",
+    "grad",
+    "hessian",
+    "hvp",
+    "jacobian",
+    "jvp",
+    "log_softmax",
+    "logsumexp",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "softplus",
+    "value_and_grad",
+    "vjp",
+]

@@ -1,0 +1,30 @@
+"""The autodiff engine: primitives and their rules, Tensor and the graph, and the transforms."""
+
+from __future__ import annotations
+
+from chainrule.core.dual import Dual
+from chainrule.core.functions import log_softmax, logsumexp, relu, sigmoid, softmax, softplus
+from chainrule.core.jacobians import hessian, hvp, jacobian
+from chainrule.core.primitive import Primitive, VarargRules
+from chainrule.core.tensor import Tensor
+from chainrule.core.transforms import grad, jvp, value_and_grad, vjp
+
+__all__ = [
+    "Dual",
+    "Primitive",
+    "Tensor",
+    "VarargRules",
+    "grad",
+    "hessian",
+    "hvp",
+    "jacobian",
+    "jvp",
+    "log_softmax",
+    "logsumexp",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "softplus",
+    "value_and_grad",
+    "vjp",
+]

@@ -1,0 +1,286 @@
+"""What traced values share: Python operators and NumPy's override protocols.
+
+``np.sin(x)`` on a traced ``x`` arrives in ``__array_ufunc__``, ``np.sum(x)`` in ``__array_function__``; both
+look the call up in :mod:`chainrule.core.numpy_api` and record the primitive. Calls without a rule raise an
+error that names them instead of falling back to slow object arrays or silently dropping the derivative.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from chainrule.core import numpy_linalg as _numpy_linalg  # noqa: F401  (registers linalg handlers)
+from chainrule.core.numpy_api import (
+    COMPARISONS,
+    FUNCTIONS,
+    UFUNC_METHODS,
+    UFUNCS,
+    function_name,
+    getitem,
+)
+from chainrule.core.primitive import Traced, bind
+from chainrule.core.rules import elementwise as ew
+from chainrule.core.rules import linalg as la
+from chainrule.core.rules._util import concrete
+from chainrule.errors import GraphError, UnsupportedOperationError
+
+_IGNORED_UFUNC_OPTIONS = {"casting": "same_kind", "order": "K", "subok": True, "signature": None}
+
+
+def _ufunc_call(ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    if kwargs:
+        if kwargs.get("out") is not None:
+            raise GraphError(
+                f"np.{ufunc.__name__}(..., out=...) would write in place into an array that a recorded "
+                "graph may depend on; assign the result to a new name instead"
+            )
+        for key, value in kwargs.items():
+            if key == "out" or _IGNORED_UFUNC_OPTIONS.get(key, object()) == value:
+                continue
+            if key == "dtype" and value is not None:
+                return ew.astype_p(_ufunc_call(ufunc, inputs, {}), dtype=value)
+            raise UnsupportedOperationError(
+                f"np.{ufunc.__name__}: the option {key}= is not supported on traced values"
+            )
+    prim = UFUNCS.get(ufunc)
+    if prim is not None:
+        return bind(prim, inputs, {})
+    if ufunc in COMPARISONS:
+        return ufunc(*[concrete(x) for x in inputs])
+    raise UnsupportedOperationError(
+        f"np.{ufunc.__name__} has no derivative rule in chainrule; define one with "
+        "cr.Primitive (see 'Custom rules' in the docs) or compute it from supported functions"
+    )
+
+
+class ArrayLike(Traced):
+    """Operators and NumPy protocols for :class:`Tensor` and :class:`Dual`."""
+
+    __slots__ = ()
+    __array_priority__ = 1000.0
+
+    def _value(self) -> Any:
+        raise NotImplementedError
+
+    # ---------------------------------------------------------------- NumPy protocols
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        if method == "__call__":
+            return _ufunc_call(ufunc, inputs, kwargs)
+        handler = UFUNC_METHODS.get((ufunc, method))
+        if handler is None:
+            raise UnsupportedOperationError(
+                f"np.{ufunc.__name__}.{method} has no derivative rule in chainrule"
+            )
+        return handler(*inputs, **kwargs)
+
+    def __array_function__(
+        self, func: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        handler = FUNCTIONS.get(func)
+        if handler is None:
+            raise UnsupportedOperationError(
+                f"{function_name(func)} has no derivative rule in chainrule; define one with "
+                "cr.Primitive (see 'Custom rules' in the docs) or compute it from supported functions"
+            )
+        return handler(*args, **kwargs)
+
+    # ---------------------------------------------------------------- arithmetic
+
+    def __add__(self, other: Any) -> Any:
+        return bind(ew.add_p, (self, other), {})
+
+    def __radd__(self, other: Any) -> Any:
+        return bind(ew.add_p, (other, self), {})
+
+    def __sub__(self, other: Any) -> Any:
+        return bind(ew.subtract_p, (self, other), {})
+
+    def __rsub__(self, other: Any) -> Any:
+        return bind(ew.subtract_p, (other, self), {})
+
+    def __mul__(self, other: Any) -> Any:
+        return bind(ew.multiply_p, (self, other), {})
+
+    def __rmul__(self, other: Any) -> Any:
+        return bind(ew.multiply_p, (other, self), {})
+
+    def __truediv__(self, other: Any) -> Any:
+        return bind(ew.divide_p, (self, other), {})
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return bind(ew.divide_p, (other, self), {})
+
+    def __pow__(self, other: Any) -> Any:
+        return bind(ew.power_p, (self, other), {})
+
+    def __rpow__(self, other: Any) -> Any:
+        return bind(ew.power_p, (other, self), {})
+
+    def __matmul__(self, other: Any) -> Any:
+        return bind(la.matmul_p, (self, other), {})
+
+    def __rmatmul__(self, other: Any) -> Any:
+        return bind(la.matmul_p, (other, self), {})
+
+    def __neg__(self) -> Any:
+        return bind(ew.negative_p, (self,), {})
+
+    def __pos__(self) -> Any:
+        return self
+
+    def __abs__(self) -> Any:
+        return bind(ew.absolute_p, (self,), {})
+
+    # comparisons are not differentiable: they return plain boolean arrays
+    def __lt__(self, other: Any) -> Any:
+        return concrete(self) < concrete(other)
+
+    def __le__(self, other: Any) -> Any:
+        return concrete(self) <= concrete(other)
+
+    def __gt__(self, other: Any) -> Any:
+        return concrete(self) > concrete(other)
+
+    def __ge__(self, other: Any) -> Any:
+        return concrete(self) >= concrete(other)
+
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return concrete(self) == concrete(other)
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return concrete(self) != concrete(other)
+
+    __hash__ = object.__hash__
+
+    def __bool__(self) -> bool:
+        return bool(concrete(self))
+
+    def __float__(self) -> float:
+        return float(concrete(self))
+
+    def __int__(self) -> int:
+        return int(concrete(self))
+
+    def __complex__(self) -> complex:
+        return complex(concrete(self))
+
+    # ---------------------------------------------------------------- indexing and iteration
+
+    def __getitem__(self, index: Any) -> Any:
+        return getitem(self, index)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        raise GraphError(
+            "chainrule arrays cannot be assigned in place (x[...] = v): a recorded graph may depend on "
+            "the old values. Build a new array instead, e.g. with np.where or np.concatenate"
+        )
+
+    def __len__(self) -> int:
+        shape = self.shape
+        if not shape:
+            raise TypeError("len() of a 0-d array")
+        return shape[0]
+
+    def __iter__(self) -> Any:
+        return (self[i] for i in range(len(self)))
+
+    # ---------------------------------------------------------------- array attributes
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return np.shape(concrete(self))
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        return np.result_type(concrete(self))
+
+    @property
+    def T(self) -> Any:
+        return np.transpose(self)
+
+    @property
+    def mT(self) -> Any:
+        return np.swapaxes(self, -1, -2)
+
+    def item(self) -> Any:
+        return concrete(self).item()
+
+    def tolist(self) -> Any:
+        return np.asarray(concrete(self)).tolist()
+
+    # ---------------------------------------------------------------- ndarray methods
+
+    def sum(self, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Any:
+        return np.sum(self, axis=axis, dtype=dtype, keepdims=keepdims)
+
+    def mean(self, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Any:
+        return np.mean(self, axis=axis, dtype=dtype, keepdims=keepdims)
+
+    def prod(self, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Any:
+        return np.prod(self, axis=axis, dtype=dtype, keepdims=keepdims)
+
+    def max(self, axis: Any = None, keepdims: bool = False) -> Any:
+        return np.max(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis: Any = None, keepdims: bool = False) -> Any:
+        return np.min(self, axis=axis, keepdims=keepdims)
+
+    def var(self, axis: Any = None, ddof: float = 0, keepdims: bool = False) -> Any:
+        return np.var(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def std(self, axis: Any = None, ddof: float = 0, keepdims: bool = False) -> Any:
+        return np.std(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def cumsum(self, axis: Any = None) -> Any:
+        return np.cumsum(self, axis=axis)
+
+    def cumprod(self, axis: Any = None) -> Any:
+        return np.cumprod(self, axis=axis)
+
+    def reshape(self, *shape: Any) -> Any:
+        return np.reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    def ravel(self) -> Any:
+        return np.ravel(self)
+
+    def flatten(self) -> Any:
+        return np.ravel(self)
+
+    def transpose(self, *axes: Any) -> Any:
+        if len(axes) == 1 and not isinstance(axes[0], int):
+            axes = axes[0]
+        return np.transpose(self, axes or None)
+
+    def swapaxes(self, axis1: int, axis2: int) -> Any:
+        return np.swapaxes(self, axis1, axis2)
+
+    def squeeze(self, axis: Any = None) -> Any:
+        return np.squeeze(self, axis=axis)
+
+    def dot(self, other: Any) -> Any:
+        return np.dot(self, other)
+
+    def clip(self, min: Any = None, max: Any = None) -> Any:
+        return np.clip(self, min, max)
+
+    def astype(self, dtype: Any) -> Any:
+        if np.dtype(dtype) == self.dtype:
+            return self
+        return ew.astype_p(self, dtype=dtype)
+
+    def argmax(self, axis: Any = None) -> Any:
+        return np.argmax(concrete(self), axis=axis)
+
+    def argmin(self, axis: Any = None) -> Any:
+        return np.argmin(concrete(self), axis=axis)

@@ -1,0 +1,270 @@
+"""NumPy's products and ``np.linalg`` on traced values, and the functions whose results are not
+differentiable (shapes, argmax, comparisons of whole arrays ...)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from chainrule.core.numpy_api import FUNCTIONS, _refuse, implements
+from chainrule.core.rules import elementwise as ew
+from chainrule.core.rules import linalg as la
+from chainrule.core.rules import reductions as red
+from chainrule.core.rules._util import concrete, shape_of
+from chainrule.errors import ChainruleValueError, ShapeError, UnsupportedOperationError
+
+
+def _ndim(x: Any) -> int:
+    return len(shape_of(x))
+
+
+# ---------------------------------------------------------------- products
+
+
+def _letters(n: int, start: int = 0) -> str:
+    return la._LETTERS[start : start + n]
+
+
+@implements(np.einsum)
+def _einsum(*operands: Any, out: Any = None, optimize: Any = False, **kwargs: Any) -> Any:
+    _refuse("np.einsum", out=out)
+    subscripts, arrays = operands[0], operands[1:]
+    if not isinstance(subscripts, str):
+        raise UnsupportedOperationError(
+            "np.einsum: only the subscripts-string form is supported on traced values"
+        )
+    spec = la.normalize_einsum(subscripts, [_ndim(a) for a in arrays])
+    return la.einsum_p(*arrays, spec=spec)
+
+
+@implements(np.tensordot)
+def _tensordot(a: Any, b: Any, axes: Any = 2) -> Any:
+    na, nb = _ndim(a), _ndim(b)
+    if isinstance(axes, int | np.integer):
+        axes_a, axes_b = list(range(na - int(axes), na)), list(range(int(axes)))
+    else:
+        axes_a, axes_b = (list(np.atleast_1d(ax)) for ax in axes)
+    sa, sb = _letters(na), _letters(nb, na)
+    sb_list = list(sb)
+    for i, j in zip(axes_a, axes_b, strict=True):
+        sb_list[int(j) % nb] = sa[int(i) % na]
+    contracted = {sa[int(i) % na] for i in axes_a}
+    out = "".join(c for c in sa if c not in contracted) + "".join(
+        c for c in sb_list if c not in contracted
+    )
+    return la.einsum_p(a, b, spec=f"{sa},{''.join(sb_list)}->{out}")
+
+
+@implements(np.dot)
+def _dot(a: Any, b: Any, out: Any = None) -> Any:
+    _refuse("np.dot", out=out)
+    na, nb = _ndim(a), _ndim(b)
+    if na == 0 or nb == 0:
+        return ew.multiply_p(a, b)
+    if na <= 2 and nb <= 2:
+        return la.matmul_p(a, b)
+    return _tensordot(a, b, axes=([-1], [max(nb - 2, 0)]))
+
+
+@implements(np.vdot)
+def _vdot(a: Any, b: Any) -> Any:
+    return red.sum_p(np.ravel(a) * np.ravel(b), axis=None, keepdims=False)
+
+
+@implements(np.inner)
+def _inner(a: Any, b: Any) -> Any:
+    if _ndim(a) == 0 or _ndim(b) == 0:
+        return ew.multiply_p(a, b)
+    return _tensordot(a, b, axes=([-1], [-1]))
+
+
+@implements(np.outer)
+def _outer(a: Any, b: Any, out: Any = None) -> Any:
+    _refuse("np.outer", out=out)
+    return np.reshape(a, (-1, 1)) * np.reshape(b, (1, -1))
+
+
+# ---------------------------------------------------------------- np.linalg
+
+
+def _square(name: str, a: Any) -> None:
+    shape = shape_of(a)
+    if len(shape) < 2 or shape[-1] != shape[-2]:
+        raise ShapeError(f"{name}: expected square matrices in the last two axes, got shape {shape}")
+
+
+@implements(np.linalg.inv)
+def _inv(a: Any) -> Any:
+    _square("np.linalg.inv", a)
+    return la.inv_p(a)
+
+
+@implements(np.linalg.det)
+def _det(a: Any) -> Any:
+    _square("np.linalg.det", a)
+    return la.det_p(a)
+
+
+@implements(np.linalg.slogdet)
+def _slogdet(a: Any) -> tuple[Any, Any]:
+    _square("np.linalg.slogdet", a)
+    return np.linalg.slogdet(concrete(a))[0], la.logabsdet_p(a)
+
+
+@implements(np.linalg.solve)
+def _solve(a: Any, b: Any) -> Any:
+    _square("np.linalg.solve", a)
+    return la.solve_p(a, b)
+
+
+@implements(np.linalg.cholesky)
+def _cholesky(a: Any, /, *, upper: bool = False) -> Any:
+    _square("np.linalg.cholesky", a)
+    lower = la.cholesky_p(a)
+    return np.swapaxes(lower, -1, -2) if upper else lower
+
+
+@implements(np.linalg.eigh)
+def _eigh(a: Any, UPLO: str = "L") -> tuple[Any, Any]:
+    _square("np.linalg.eigh", a)
+    if UPLO != "L":
+        raise UnsupportedOperationError("np.linalg.eigh: only UPLO='L' is supported on traced values")
+    packed = la.eigh_p(a)
+    return packed[..., 0, :], packed[..., 1:, :]
+
+
+@implements(np.linalg.eigvalsh)
+def _eigvalsh(a: Any, UPLO: str = "L") -> Any:
+    _square("np.linalg.eigvalsh", a)
+    if UPLO != "L":
+        raise UnsupportedOperationError(
+            "np.linalg.eigvalsh: only UPLO='L' is supported on traced values"
+        )
+    return la.eigvalsh_p(a)
+
+
+@implements(np.linalg.norm)
+def _norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Any:
+    nd = _ndim(x)
+    if axis is None and ord is None:
+        return la.norm2_p(x, axis=None, keepdims=keepdims)
+    if axis is None:
+        axis = tuple(range(nd)) if nd <= 2 else None
+        if axis is None:
+            raise ChainruleValueError("np.linalg.norm: give axis= for an ord= norm of an N-D array")
+    axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
+    if len(axes) == 1:
+        return _vector_norm(x, ord, int(axes[0]), keepdims)
+    if len(axes) == 2:
+        return _matrix_norm(x, ord, (int(axes[0]) % nd, int(axes[1]) % nd), keepdims)
+    raise ChainruleValueError(f"np.linalg.norm: axis must name 1 or 2 axes, got {axis}")
+
+
+def _vector_norm(x: Any, ord: Any, axis: int, keepdims: bool) -> Any:
+    if ord is None or ord == 2:
+        return la.norm2_p(x, axis=axis, keepdims=keepdims)
+    ax = np.absolute(x)
+    if ord == np.inf:
+        return red.amax_p(ax, axis=axis, keepdims=keepdims)
+    if ord == -np.inf:
+        return red.amin_p(ax, axis=axis, keepdims=keepdims)
+    if ord == 1:
+        return red.sum_p(ax, axis=axis, keepdims=keepdims)
+    if ord == 0:
+        return red.sum_p((concrete(x) != 0).astype(float), axis=axis, keepdims=keepdims)
+    p = float(ord)
+    return red.sum_p(ax**p, axis=axis, keepdims=keepdims) ** (1.0 / p)
+
+
+def _singular_values(x: Any, axes: tuple[int, int]) -> Any:
+    """Singular values (ascending) as square roots of the eigenvalues of X^T X, which are
+    differentiable through the eigh rules."""
+    m = np.moveaxis(x, axes, (-2, -1))
+    gram = np.swapaxes(m, -1, -2) @ m
+    return np.sqrt(np.maximum(la.eigvalsh_p(gram), 0.0))
+
+
+def _matrix_norm(x: Any, ord: Any, axes: tuple[int, int], keepdims: bool) -> Any:
+    row, col = axes
+    if ord is None or ord == "fro":
+        out = la.norm2_p(x, axis=axes, keepdims=keepdims)
+        return out
+    if ord in (1, -1, np.inf, -np.inf):
+        sum_axis, pick_axis = (row, col) if ord in (1, -1) else (col, row)
+        sums = red.sum_p(np.absolute(x), axis=sum_axis, keepdims=True)
+        pick = red.amax_p if ord > 0 else red.amin_p
+        out = pick(sums, axis=pick_axis, keepdims=True)
+    elif ord in (2, -2, "nuc"):
+        s = _singular_values(x, axes)
+        if ord == "nuc":
+            value = red.sum_p(s, axis=-1, keepdims=False)
+        else:
+            value = s[..., -1] if ord == 2 else s[..., 0]
+        out = np.expand_dims(np.expand_dims(value, -1), -1)
+        out = np.moveaxis(out, (-2, -1), axes)
+    else:
+        raise ChainruleValueError(f"np.linalg.norm: invalid norm order {ord!r} for matrices")
+    return out if keepdims else np.squeeze(out, axis=axes)
+
+
+# ---------------------------------------------------------------- selection
+
+
+@implements(np.where)
+def _where(condition: Any, x: Any = None, y: Any = None) -> Any:
+    if x is None and y is None:
+        return np.nonzero(concrete(condition))
+    return ew.where_p(concrete(condition), x, y)
+
+
+@implements(np.clip)
+def _clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, *, min: Any = None,
+          max: Any = None, **kwargs: Any) -> Any:
+    _refuse("np.clip", out=out)
+    lo = a_min if a_min is not None else min
+    hi = a_max if a_max is not None else max
+    # clip is max then min, so at a bound the tie rule of maximum/minimum applies (gradient 1/2)
+    if lo is not None:
+        a = ew.maximum_p(a, lo)
+    if hi is not None:
+        a = ew.minimum_p(a, hi)
+    return a
+
+
+@implements(np.copy)
+def _copy(a: Any, order: str = "K", subok: bool = False) -> Any:
+    return a
+
+
+@implements(np.real)
+def _real(val: Any) -> Any:
+    if np.iscomplexobj(concrete(val)):
+        raise UnsupportedOperationError("np.real: complex inputs are not differentiable this way")
+    return val
+
+
+# ---------------------------------------------------------------- not differentiable: plain results
+
+
+def _on_values(func: Any) -> Any:
+    """A handler that applies ``func`` to the plain values (its result carries no derivative)."""
+
+    def handler(*args: Any, **kwargs: Any) -> Any:
+        args = tuple(
+            [concrete(a) for a in arg] if isinstance(arg, list | tuple) else concrete(arg)
+            for arg in args
+        )
+        return func(*args, **{k: concrete(v) for k, v in kwargs.items()})
+
+    return handler
+
+
+for _func in (
+    np.shape, np.ndim, np.size, np.zeros_like, np.ones_like, np.empty_like, np.full_like,
+    np.argmax, np.argmin, np.argsort, np.argwhere, np.nonzero, np.flatnonzero, np.count_nonzero,
+    np.isclose, np.allclose, np.array_equal, np.result_type, np.iscomplexobj, np.isrealobj,
+    np.round, np.around, np.any, np.all, np.searchsorted, np.unique, np.histogram,
+    np.may_share_memory, np.shares_memory, np.can_cast, np.min_scalar_type,
+):  # fmt: skip
+    FUNCTIONS.setdefault(_func, _on_values(_func))

@@ -1,0 +1,88 @@
+"""Small helpers shared by the rule tables: shapes, axes, unbroadcasting, zero rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from chainrule.core.primitive import Traced
+
+__all__ = [
+    "concrete",
+    "expand_reduced",
+    "normalize_axes",
+    "safe_divide",
+    "shape_of",
+    "unbroadcast",
+    "zero_rule",
+]
+
+
+def shape_of(x: Any) -> tuple[int, ...]:
+    """The shape of an array, a traced value or a Python number."""
+    try:
+        return x.shape  # type: ignore[no-any-return]
+    except AttributeError:
+        return np.shape(x)
+
+
+def concrete(x: Any) -> Any:
+    """The plain NumPy value under any number of traced wrappers."""
+    while isinstance(x, Traced):
+        x = x._value()  # type: ignore[attr-defined]
+    return x
+
+
+def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
+    """Sum ``g`` over the axes that broadcasting added or stretched, so it gets ``shape`` again."""
+    gshape = shape_of(g)
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1
+    )
+    if axes:
+        g = np.sum(g, axis=axes, keepdims=True)
+    return np.reshape(g, shape)
+
+
+def normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:
+    """``axis`` (None, an int or a tuple; negative allowed) as a sorted tuple of non-negative axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, tuple | list):
+        axes = tuple(int(a) for a in axis)
+    else:
+        axes = (int(axis),)
+    out = []
+    for a in axes:
+        if not -ndim <= a < max(ndim, 1):
+            from chainrule.errors import ChainruleValueError
+
+            raise ChainruleValueError(f"axis {a} is out of bounds for an array of dimension {ndim}")
+        out.append(a % ndim if ndim else 0)
+    return tuple(sorted(out))
+
+
+def expand_reduced(g: Any, shape: tuple[int, ...], axis: Any, keepdims: bool) -> Any:
+    """Broadcast the cotangent of a reduction back to the input's ``shape``."""
+    if not keepdims:
+        axes = normalize_axes(axis, len(shape))
+        kept = tuple(1 if i in axes else n for i, n in enumerate(shape))
+        g = np.reshape(g, kept)
+    return np.broadcast_to(g, shape)
+
+
+def safe_divide(num: Any, den: Any) -> Any:
+    """``num / den`` with 0 where ``den`` is 0: the subgradient choice at kinks such as norm'(0)."""
+    zero = concrete(den) == 0
+    if not np.any(zero):
+        return num / den
+    return np.where(zero, 0.0, num / np.where(zero, 1.0, den))
+
+
+def zero_rule(g: Any, ans: Any, *args: Any, **params: Any) -> Any:
+    """The rule of a piecewise-constant function (sign, floor): its derivative is zero."""
+    return np.zeros(shape_of(args[0]), dtype=np.result_type(concrete(g)))

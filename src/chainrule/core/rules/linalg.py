@@ -1,0 +1,322 @@
+"""Linear algebra: matmul, einsum, inverse, determinants, solve, Cholesky, symmetric eigenproblems, norms.
+
+Matrix rules act on the last two axes and broadcast over the leading (batch) axes, as NumPy does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from chainrule.core.primitive import Primitive, VarargRules
+from chainrule.core.rules._util import (
+    concrete,
+    expand_reduced,
+    safe_divide,
+    shape_of,
+    unbroadcast,
+)
+
+
+def _mT(x: Any) -> Any:
+    return np.swapaxes(x, -1, -2)
+
+
+def _as_matrices(g: Any, a: Any, b: Any) -> tuple[Any, Any, Any]:
+    """Promote 1-D operands of matmul to matrices, and the cotangent with them."""
+    a_vec, b_vec = np.ndim(a) == 1, np.ndim(b) == 1
+    if a_vec and b_vec:
+        return np.reshape(g, (1, 1)), np.reshape(a, (1, -1)), np.reshape(b, (-1, 1))
+    if a_vec:
+        return np.expand_dims(g, -2), np.reshape(a, (1, -1)), b
+    if b_vec:
+        return np.expand_dims(g, -1), a, np.reshape(b, (-1, 1))
+    return g, a, b
+
+
+def _matmul_vjp_a(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    g2, a2, b2 = _as_matrices(g, a, b)
+    return np.reshape(unbroadcast(g2 @ _mT(b2), shape_of(a2)), shape_of(a))
+
+
+def _matmul_vjp_b(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    g2, a2, b2 = _as_matrices(g, a, b)
+    return np.reshape(unbroadcast(_mT(a2) @ g2, shape_of(b2)), shape_of(b))
+
+
+matmul_p = Primitive(
+    "matmul",
+    np.matmul,
+    vjp=(_matmul_vjp_a, _matmul_vjp_b),
+    jvp=(lambda t, ans, a, b: t @ b, lambda t, ans, a, b: a @ t),
+    rule="product rule",
+    notation="d(AB) = dA B + A dB",
+)
+
+# ---------------------------------------------------------------- einsum
+
+
+def _einsum(*operands: Any, spec: str) -> Any:
+    return np.einsum(spec, *operands, optimize=len(operands) > 2)
+
+
+def _einsum_vjp(i: int, g: Any, ans: Any, *operands: Any, spec: str) -> Any:
+    inputs, output = spec.split("->")
+    subs = inputs.split(",")
+    target = subs[i]
+    unique = "".join(dict.fromkeys(target))
+    others = [s for j, s in enumerate(subs) if j != i]
+    present = set(output).union(*others)
+    kept = "".join(c for c in unique if c in present)
+    partial = np.einsum(
+        ",".join([output, *others]) + "->" + kept,
+        g,
+        *(op for j, op in enumerate(operands) if j != i),
+    )
+    sizes = dict(zip(target, shape_of(operands[i]), strict=True))
+    if kept != unique:  # letters summed only inside operand i: its cotangent is constant along them
+        partial = np.reshape(partial, tuple(sizes[c] if c in kept else 1 for c in unique))
+        partial = np.broadcast_to(partial, tuple(sizes[c] for c in unique))
+    if unique == target:
+        return partial
+    # a letter repeated in operand i (a diagonal, "ii->i"): put the cotangent back on that diagonal
+    renamed, eyes, fresh = [], [], iter(c for c in _LETTERS if c not in spec)
+    seen: set[str] = set()
+    for c in target:
+        if c in seen:
+            new = next(fresh)
+            eyes.append((c + new, np.eye(sizes[c])))
+            renamed.append(new)
+        else:
+            seen.add(c)
+            renamed.append(c)
+    expr = ",".join([unique] + [e for e, _ in eyes]) + "->" + "".join(renamed)
+    return np.einsum(expr, partial, *(m for _, m in eyes))
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _einsum_jvp(i: int, t: Any, ans: Any, *operands: Any, spec: str) -> Any:
+    return einsum_p(*operands[:i], t, *operands[i + 1 :], spec=spec)
+
+
+einsum_p = Primitive(
+    "einsum",
+    _einsum,
+    vjp=VarargRules(_einsum_vjp),
+    jvp=VarargRules(_einsum_jvp),
+    rule="product rule",
+    notation="each operand's derivative is the contraction of the others",
+)
+
+
+def normalize_einsum(subscripts: str, ndims: list[int]) -> str:
+    """Explicit einsum spec (``'ij,jk->ik'``) with ``...`` spelled out and the output written."""
+    from chainrule.errors import ChainruleValueError
+
+    spec = subscripts.replace(" ", "")
+    inputs, arrow, output = spec.partition("->")
+    subs = inputs.split(",")
+    if len(subs) != len(ndims):
+        raise ChainruleValueError(
+            f"einsum: '{subscripts}' names {len(subs)} operands but {len(ndims)} were given"
+        )
+    unused = iter(c for c in _LETTERS if c not in spec)
+    # letters that '...' stands for in each operand (broadcasting aligns them on the right)
+    ell_lengths = [nd - len(s) + 3 if "..." in s else 0 for s, nd in zip(subs, ndims, strict=True)]
+    n_ell = max(ell_lengths, default=0)
+    ell = "".join(next(unused) for _ in range(n_ell))
+    subs = [s.replace("...", ell[n_ell - k :]) for s, k in zip(subs, ell_lengths, strict=True)]
+    if not arrow:
+        counts = {c: "".join(subs).count(c) for c in set("".join(subs))}
+        output = ell + "".join(sorted(c for c, k in counts.items() if k == 1 and c not in ell))
+    else:
+        output = output.replace("...", ell)
+    for s, nd in zip(subs, ndims, strict=True):
+        if len(s) != nd:
+            raise ChainruleValueError(
+                f"einsum: subscripts '{s}' do not match an operand with {nd} dimensions"
+            )
+    return ",".join(subs) + "->" + output
+
+
+# ---------------------------------------------------------------- inverse, determinants, solve
+
+inv_p = Primitive(
+    "inv",
+    np.linalg.inv,
+    vjp=(lambda g, ans, a: -(_mT(ans) @ g @ _mT(ans)),),
+    jvp=(lambda t, ans, a: -(ans @ t @ ans),),
+    rule="inverse rule",
+    notation="d(A^-1) = -A^-1 dA A^-1",
+)
+
+
+def _trace_product(a: Any, b: Any) -> Any:
+    """trace(a @ b) over the last two axes."""
+    return np.einsum("...ij,...ji->...", a, b)
+
+
+def _expand2(x: Any) -> Any:
+    return np.expand_dims(np.expand_dims(x, -1), -1)
+
+
+det_p = Primitive(
+    "det",
+    np.linalg.det,
+    vjp=(lambda g, ans, a: _expand2(g * ans) * _mT(np.linalg.inv(a)),),
+    jvp=(lambda t, ans, a: ans * _trace_product(np.linalg.inv(a), t),),
+    rule="Jacobi's formula",
+    notation="d det(A) = det(A) tr(A^-1 dA)",
+)
+
+
+def _logabsdet(a: Any) -> Any:
+    return np.linalg.slogdet(a)[1]
+
+
+logabsdet_p = Primitive(
+    "logabsdet",
+    _logabsdet,
+    vjp=(lambda g, ans, a: _expand2(g) * _mT(np.linalg.inv(a)),),
+    jvp=(lambda t, ans, a: _trace_product(np.linalg.inv(a), t),),
+    rule="Jacobi's formula",
+    notation="d log|det A| = tr(A^-1 dA)",
+)
+
+
+def _solve_vjp_a(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    gb = np.linalg.solve(_mT(a), g)
+    if np.ndim(b) == 1:
+        return unbroadcast(-(np.expand_dims(gb, -1) * np.expand_dims(ans, -2)), shape_of(a))
+    return unbroadcast(-(gb @ _mT(ans)), shape_of(a))
+
+
+def _solve_jvp_a(t: Any, ans: Any, a: Any, b: Any) -> Any:
+    if np.ndim(b) == 1:
+        return np.linalg.solve(a, -np.squeeze(t @ np.expand_dims(ans, -1), -1))
+    return np.linalg.solve(a, -(t @ ans))
+
+
+solve_p = Primitive(
+    "solve",
+    np.linalg.solve,
+    vjp=(_solve_vjp_a, lambda g, ans, a, b: unbroadcast(np.linalg.solve(_mT(a), g), shape_of(b))),
+    jvp=(_solve_jvp_a, lambda t, ans, a, b: np.linalg.solve(a, t)),
+    rule="inverse rule",
+    notation="x = A^-1 b: dx = A^-1 (db - dA x)",
+)
+
+# ---------------------------------------------------------------- Cholesky and symmetric eigenproblems
+
+
+def _phi(x: Any) -> Any:
+    """Lower triangle with the diagonal halved."""
+    n = shape_of(x)[-1]
+    return np.tril(x) * (1.0 - 0.5 * np.eye(n))
+
+
+def _cholesky_vjp(g: Any, ans: Any, a: Any) -> Any:
+    # Murray (2016): A_bar = L^-T Phi(L^T L_bar) L^-1, then symmetrized.
+    lt = _mT(ans)
+    p = _phi(lt @ g)
+    s = _mT(np.linalg.solve(lt, _mT(np.linalg.solve(lt, p))))
+    return 0.5 * (s + _mT(s))
+
+
+def _cholesky_jvp(t: Any, ans: Any, a: Any) -> Any:
+    m = np.linalg.solve(ans, t)
+    return ans @ _phi(_mT(np.linalg.solve(ans, _mT(m))))
+
+
+cholesky_p = Primitive(
+    "cholesky",
+    np.linalg.cholesky,
+    vjp=(_cholesky_vjp,),
+    jvp=(_cholesky_jvp,),
+    rule="Cholesky rule",
+    notation="dL = L Phi(L^-1 dA L^-T)",
+)
+
+
+def _eigh_packed(a: Any) -> Any:
+    """Eigenvalues (row 0) and eigenvectors (rows 1..n) in one array, so one primitive gives both."""
+    w, v = np.linalg.eigh(a)
+    return np.concatenate([w[..., None, :], v], axis=-2)
+
+
+def _gap_inverse(w: Any) -> Any:
+    """F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it (and for repeated eigenvalues)."""
+    gaps = np.expand_dims(w, -2) - np.expand_dims(w, -1)
+    return safe_divide(np.ones_like(concrete(gaps)), gaps)
+
+
+def _eigh_vjp(g: Any, ans: Any, a: Any) -> Any:
+    w, v = ans[..., 0, :], ans[..., 1:, :]
+    gw, gv = g[..., 0, :], g[..., 1:, :]
+    inner = _gap_inverse(w) * (_mT(v) @ gv) + np.expand_dims(gw, -2) * np.eye(shape_of(w)[-1])
+    s = v @ inner @ _mT(v)
+    return 0.5 * (s + _mT(s))
+
+
+def _eigh_jvp(t: Any, ans: Any, a: Any) -> Any:
+    w, v = ans[..., 0, :], ans[..., 1:, :]
+    m = _mT(v) @ t @ v
+    dw = np.diagonal(m, axis1=-2, axis2=-1)
+    dv = v @ (_gap_inverse(w) * m)
+    return np.concatenate([np.expand_dims(dw, -2), dv], axis=-2)
+
+
+eigh_p = Primitive(
+    "eigh",
+    _eigh_packed,
+    vjp=(_eigh_vjp,),
+    jvp=(_eigh_jvp,),
+    rule="eigenvalue perturbation",
+    notation="dw_i = v_i^T dA v_i",
+    kink="repeated eigenvalues: eigenvectors are not unique; their coupling term is taken as 0",
+)
+
+
+def _eigvecs(a: Any) -> Any:
+    return eigh_p(a)[..., 1:, :]
+
+
+eigvalsh_p = Primitive(
+    "eigvalsh",
+    np.linalg.eigvalsh,
+    vjp=(lambda g, ans, a: (_eigvecs(a) * np.expand_dims(g, -2)) @ _mT(_eigvecs(a)),),
+    jvp=(lambda t, ans, a: np.einsum("...ji,...jk,...ki->...i", _eigvecs(a), t, _eigvecs(a)),),
+    rule="eigenvalue perturbation",
+    notation="dw_i = v_i^T dA v_i",
+)
+
+# ---------------------------------------------------------------- the Euclidean norm
+
+
+def _norm2(x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
+    return np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
+
+
+def _norm2_direction(ans: Any, x: Any, axis: Any, keepdims: bool) -> Any:
+    return safe_divide(x, expand_reduced(ans, shape_of(x), axis, keepdims))
+
+
+norm2_p = Primitive(
+    "norm",
+    _norm2,
+    vjp=(
+        lambda g, ans, x, *, axis=None, keepdims=False: expand_reduced(g, shape_of(x), axis, keepdims)
+        * _norm2_direction(ans, x, axis, keepdims),
+    ),
+    jvp=(
+        lambda t, ans, x, *, axis=None, keepdims=False: np.sum(
+            t * _norm2_direction(ans, x, axis, keepdims), axis=axis, keepdims=keepdims
+        ),
+    ),
+    rule="chain rule",
+    notation="d ||x|| = x . dx / ||x||",
+    kink="norm'(0) = 0, a valid subgradient (the subdifferential at 0 is the unit ball)",
+)

@@ -1,0 +1,151 @@
+"""Reductions and scans: sum, max/min (ties split evenly), prod (exact with zeros), cumsum, cumprod."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from chainrule.core.primitive import Primitive
+from chainrule.core.rules._util import concrete, expand_reduced, normalize_axes, shape_of
+
+
+def _sum(x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
+    return np.sum(x, axis=axis, keepdims=keepdims)
+
+
+sum_p = Primitive(
+    "sum",
+    _sum,
+    vjp=(lambda g, ans, x, *, axis=None, keepdims=False: expand_reduced(g, shape_of(x), axis, keepdims),),
+    jvp=(lambda t, ans, x, *, axis=None, keepdims=False: _sum(t, axis=axis, keepdims=keepdims),),
+    rule="sum rule",
+    notation="d/dx_i sum(x) = 1",
+)
+
+
+def _tie_weights(ans: Any, x: Any, axis: Any, keepdims: bool) -> Any:
+    """1/k on each of the k entries that attain the extremum, 0 elsewhere (ties split evenly)."""
+    xv = concrete(x)
+    hit = xv == expand_reduced(concrete(ans), xv.shape, axis, keepdims)
+    return hit / np.sum(hit, axis=axis, keepdims=True)
+
+
+def _extremum(name: str, impl: Any) -> Primitive:
+    def vjp(g: Any, ans: Any, x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
+        return expand_reduced(g, shape_of(x), axis, keepdims) * _tie_weights(ans, x, axis, keepdims)
+
+    def jvp(t: Any, ans: Any, x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
+        return _sum(t * _tie_weights(ans, x, axis, keepdims), axis=axis, keepdims=keepdims)
+
+    return Primitive(
+        name,
+        lambda x, *, axis=None, keepdims=False: impl(x, axis=axis, keepdims=keepdims),
+        vjp=(vjp,),
+        jvp=(jvp,),
+        rule=f"{name} rule",
+        notation=f"d {name}(x) / dx_i = 1 at the arg{name}, 0 elsewhere",
+        kink="ties split the gradient evenly among the entries that attain the extremum",
+    )
+
+
+amax_p = _extremum("max", np.max)
+amin_p = _extremum("min", np.min)
+
+
+def _prod(x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
+    return np.prod(x, axis=axis, keepdims=keepdims)
+
+
+def _products_of_others(x: Any, axes: tuple[int, ...]) -> Any:
+    """For each entry, the product of the other entries along ``axes``; exact when some are zero."""
+    nd = np.ndim(x)
+    rest = tuple(i for i in range(nd) if i not in axes)
+    moved = np.transpose(x, rest + axes)
+    shape = shape_of(moved)
+    flat = np.reshape(moved, shape[: len(rest)] + (-1,))
+    ones = np.ones(shape_of(flat)[:-1] + (1,), dtype=np.result_type(concrete(flat)))
+    left = np.concatenate([ones, np.cumprod(flat[..., :-1], axis=-1)], axis=-1)
+    right = np.flip(
+        np.concatenate([ones, np.cumprod(np.flip(flat[..., 1:], axis=-1), axis=-1)], axis=-1), axis=-1
+    )
+    others = np.reshape(left * right, shape)
+    return np.transpose(others, tuple(np.argsort(rest + axes)))
+
+
+def _prod_vjp(g: Any, ans: Any, x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
+    axes = normalize_axes(axis, np.ndim(x))
+    return expand_reduced(g, shape_of(x), axis, keepdims) * _products_of_others(x, axes)
+
+
+def _prod_jvp(t: Any, ans: Any, x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
+    axes = normalize_axes(axis, np.ndim(x))
+    return _sum(t * _products_of_others(x, axes), axis=axis, keepdims=keepdims)
+
+
+prod_p = Primitive(
+    "prod",
+    _prod,
+    vjp=(_prod_vjp,),
+    jvp=(_prod_jvp,),
+    rule="product rule",
+    notation="d/dx_i prod(x) = prod of the other entries",
+)
+
+
+def _cumsum(x: Any, *, axis: int) -> Any:
+    return np.cumsum(x, axis=axis)
+
+
+def _reverse_cumsum(g: Any, axis: int) -> Any:
+    return np.flip(np.cumsum(np.flip(g, axis=axis), axis=axis), axis=axis)
+
+
+cumsum_p = Primitive(
+    "cumsum",
+    _cumsum,
+    vjp=(lambda g, ans, x, *, axis: _reverse_cumsum(g, axis),),
+    jvp=(lambda t, ans, x, *, axis: _cumsum(t, axis=axis),),
+    rule="sum rule",
+    notation="d/dx_j cumsum(x)_i = 1 for j <= i",
+)
+
+
+def _cumprod(x: Any, *, axis: int) -> Any:
+    return np.cumprod(x, axis=axis)
+
+
+def _cumprod_jacobian_rows(x: Any, axis: int) -> Any:
+    """The partial products d cumprod(x)_i / d x_j as a new trailing axis j (exact with zeros)."""
+    moved = np.moveaxis(x, axis, -1)
+    n = shape_of(moved)[-1]
+    tri = np.tril(np.ones((n, n), dtype=bool))
+    # row i holds x_0 .. x_i and ones after, so its products-of-others are the partials d ans_i / d x_j
+    rows = np.where(tri, np.expand_dims(moved, -2), 1.0)
+    return _products_of_others(rows, (np.ndim(rows) - 1,)) * tri
+
+
+def _cumprod_vjp(g: Any, ans: Any, x: Any, *, axis: int) -> Any:
+    if np.all(concrete(x) != 0):
+        return _reverse_cumsum(g * ans, axis) / x
+    partial = _cumprod_jacobian_rows(x, axis)
+    gm = np.expand_dims(np.moveaxis(g, axis, -1), -1)
+    return np.moveaxis(np.sum(gm * partial, axis=-2), -1, axis)
+
+
+def _cumprod_jvp(t: Any, ans: Any, x: Any, *, axis: int) -> Any:
+    if np.all(concrete(x) != 0):
+        return ans * np.cumsum(t / x, axis=axis)
+    partial = _cumprod_jacobian_rows(x, axis)
+    tm = np.expand_dims(np.moveaxis(t, axis, -1), -2)
+    return np.moveaxis(np.sum(partial * tm, axis=-1), -1, axis)
+
+
+cumprod_p = Primitive(
+    "cumprod",
+    _cumprod,
+    vjp=(_cumprod_vjp,),
+    jvp=(_cumprod_jvp,),
+    rule="product rule",
+    notation="d/dx_j cumprod(x)_i = product of x_0..x_i except x_j, for j <= i",
+)

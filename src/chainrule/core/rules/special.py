@@ -1,0 +1,85 @@
+"""chainrule's own functions for machine learning: relu, sigmoid, softplus and logsumexp.
+
+They are primitives (not compositions) because each needs a numerically stable implementation: sigmoid and
+softplus must not overflow for large |x|, and logsumexp must not overflow for large entries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from chainrule.core.primitive import Primitive
+from chainrule.core.rules._util import concrete, expand_reduced, shape_of
+from chainrule.core.rules.elementwise import unary
+
+
+def _relu(x: Any) -> Any:
+    return np.maximum(x, 0.0)
+
+
+relu_p = unary(
+    "relu",
+    _relu,
+    lambda ans, x: (concrete(x) > 0).astype(np.result_type(concrete(x), np.float32)),
+    rule="relu rule",
+    notation="relu'(x) = 1 for x > 0, 0 for x < 0",
+    kink="relu'(0) = 0, a point of the subdifferential [0, 1]",
+)
+
+
+def _sigmoid(x: Any) -> Any:
+    # exp(-|x|) never overflows; the two branches are the same function rearranged for each sign.
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+sigmoid_p = unary(
+    "sigmoid",
+    _sigmoid,
+    lambda ans, x: ans * (1.0 - ans),
+    rule="sigmoid rule",
+    notation="sigma'(x) = sigma(x) (1 - sigma(x))",
+)
+
+
+def _softplus(x: Any) -> Any:
+    return np.logaddexp(0.0, x)
+
+
+softplus_p = unary(
+    "softplus",
+    _softplus,
+    lambda ans, x: sigmoid_p(x),
+    rule="softplus rule",
+    notation="softplus'(x) = sigma(x)",
+)
+
+
+def _logsumexp(x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
+    shift = np.max(x, axis=axis, keepdims=True)
+    shift = np.where(np.isfinite(shift), shift, 0.0)
+    out = np.log(np.sum(np.exp(x - shift), axis=axis, keepdims=True)) + shift
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+def _softmax_weights(ans: Any, x: Any, axis: Any, keepdims: bool) -> Any:
+    return np.exp(x - expand_reduced(ans, shape_of(x), axis, keepdims))
+
+
+logsumexp_p = Primitive(
+    "logsumexp",
+    _logsumexp,
+    vjp=(
+        lambda g, ans, x, *, axis=None, keepdims=False: expand_reduced(g, shape_of(x), axis, keepdims)
+        * _softmax_weights(ans, x, axis, keepdims),
+    ),
+    jvp=(
+        lambda t, ans, x, *, axis=None, keepdims=False: np.sum(
+            t * _softmax_weights(ans, x, axis, keepdims), axis=axis, keepdims=keepdims
+        ),
+    ),
+    rule="chain rule",
+    notation="d logsumexp(x) / dx_i = softmax(x)_i",
+)

@@ -1,0 +1,273 @@
+"""Tensor: an array that records the operations applied to it, for reverse-mode differentiation.
+
+Each operation on a Tensor that requires grad creates one small node (the new Tensor itself): its primitive,
+its parents and the operand values its rule needs. ``backward()`` walks the nodes from the output to the
+inputs, applying each primitive's reverse rule: local derivative times upstream gradient.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+
+from chainrule.core.arraylike import ArrayLike
+from chainrule.core.primitive import Primitive, Traced, bind
+from chainrule.errors import ChainruleTypeError, GraphError, ShapeError
+
+__all__ = ["Tensor", "as_float_array"]
+
+# Creation order is a topological order (an operation is created after its operands), so the backward pass
+# sorts by this number instead of a recursive depth-first search.
+_sequence = itertools.count()
+
+
+class _Freed:
+    """Marks a node whose graph was released by ``backward()``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<freed>"
+
+
+FREED: Any = _Freed()
+
+
+def as_float_array(data: Any, what: str = "data") -> np.ndarray[Any, Any]:
+    """``data`` as an array of floats: integers and bools become float64, float32 and complex stay."""
+    try:
+        array = np.asarray(data)
+    except (TypeError, ValueError) as exc:
+        raise ChainruleTypeError(f"{what} must be numeric, got {type(data).__name__}: {exc}") from exc
+    kind = array.dtype.kind
+    if kind in "biu":
+        return array.astype(np.float64)
+    if kind not in "fc":
+        raise ChainruleTypeError(
+            f"{what} must be numeric, got an array of dtype {array.dtype} ({type(data).__name__})"
+        )
+    return array
+
+
+class Tensor(ArrayLike):
+    """An array that can record operations for reverse-mode differentiation (PyTorch style).
+
+    Parameters
+    ----------
+    data:
+        Numbers or an array. Integers become float64; float32 and complex keep their dtype. The data is
+        copied, so changing the original array later does not change the Tensor.
+    requires_grad:
+        Record operations on this Tensor so that ``backward()`` fills in its ``grad``.
+
+    Examples
+    --------
+    >>> import chainrule as cr
+    >>> x = cr.Tensor(3.0, requires_grad=True)
+    >>> y = 3 * x**2 - 4 * x + 5
+    >>> y.backward()
+    >>> x.grad
+    array(14.)
+    >>> w = cr.Tensor([1.0, 2.0], requires_grad=True)
+    >>> loss = np.sum(np.sin(w) ** 2)
+    >>> loss.backward()
+    >>> np.allclose(w.grad, np.sin(2 * w.data))
+    True
+    """
+
+    __slots__ = (
+        "_args",
+        "_data",
+        "_level",
+        "_params",
+        "_parents",
+        "_prim",
+        "_seq",
+        "grad",
+        "requires_grad",
+    )
+
+    _data: Any
+    _parents: Any
+    _prim: Primitive | None
+    _args: Any
+    _params: Any
+    grad: Any
+
+    def __init__(self, data: Any, requires_grad: bool = False) -> None:
+        if isinstance(data, Traced):
+            raise ChainruleTypeError(
+                "Tensor(data): data is already traced; use .detach() to cut it from its graph"
+            )
+        self._data = np.array(as_float_array(data), copy=True)
+        self.requires_grad = bool(requires_grad)
+        self.grad = None
+        self._parents = None
+        self._prim = None
+        self._args = None
+        self._params = None
+        self._level = 0
+        self._seq = next(_sequence)
+
+    # ---------------------------------------------------------------- recording
+
+    def _lift(self, prim: Primitive, args: Any, params: dict[str, Any]) -> Tensor:
+        level = self._level
+        vals = list(args)
+        parents: list[Any] | None = None
+        lower = False
+        for i, a in enumerate(args):
+            if isinstance(a, Traced):
+                if a._level == level and isinstance(a, Tensor):
+                    vals[i] = a._data
+                    if a.requires_grad:
+                        if parents is None:
+                            parents = [None] * len(args)
+                        parents[i] = a
+                else:
+                    lower = True
+        out = bind(prim, vals, params) if lower else prim.impl(*vals, **params)
+        t = _new_tensor(out, level)
+        if parents is not None and prim.differentiable:
+            t.requires_grad = True
+            t._parents = parents
+            t._prim = prim
+            t._args = vals
+            t._params = params
+        return t
+
+    def _value(self) -> Any:
+        return self._data
+
+    # ---------------------------------------------------------------- public API
+
+    @property
+    def data(self) -> Any:
+        """The values, read-only: a recorded graph may depend on them. Assign a new array to change them."""
+        if isinstance(self._data, Traced):
+            return self._data
+        view = np.asarray(self._data).view()
+        view.flags.writeable = False
+        return view
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        array = np.array(as_float_array(value), copy=True)
+        if array.shape != np.shape(self._data):
+            raise ShapeError(
+                f"Tensor.data: a new value of shape {array.shape} for a Tensor of shape "
+                f"{np.shape(self._data)}"
+            )
+        self._data = array
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for Tensors created by the user rather than by an operation."""
+        return self._prim is None
+
+    @property
+    def op(self) -> str:
+        """The name of the operation that made this Tensor ('' for a leaf), for drawing graphs."""
+        return self._prim.name if self._prim is not None else ""
+
+    @property
+    def parents(self) -> tuple[Tensor, ...]:
+        """The Tensors this one was computed from (that require grad)."""
+        if self._parents is None or self._parents is FREED:
+            return ()
+        return tuple(p for p in self._parents if p is not None)
+
+    def numpy(self) -> np.ndarray[Any, Any]:
+        """The values as a read-only NumPy array (see :attr:`data`)."""
+        return np.asarray(self.data)
+
+    def detach(self) -> Tensor:
+        """A new leaf Tensor with the same values, cut from the graph (does not require grad)."""
+        return _new_tensor(self._data, self._level)
+
+    def zero_grad(self) -> None:
+        """Forget the accumulated gradient."""
+        self.grad = None
+
+    def backward(
+        self, gradient: Any = None, retain_graph: bool = False, create_graph: bool = False
+    ) -> None:
+        """Accumulate d(self)/d(leaf) into the ``grad`` of every leaf that requires grad.
+
+        Parameters
+        ----------
+        gradient:
+            The cotangent to start from; may be omitted for a Tensor with one element.
+        retain_graph:
+            Keep the graph so that ``backward()`` can be called again (otherwise it is freed, and a second
+            call raises :class:`~chainrule.errors.GraphError` instead of doubling gradients).
+        create_graph:
+            Record the backward pass itself, so that ``grad`` is a Tensor that can be differentiated again.
+        """
+        from chainrule.core.backprop import backprop
+
+        if not self.requires_grad:
+            raise GraphError(
+                "backward(): this Tensor does not depend on any Tensor with requires_grad=True"
+            )
+        shape = np.shape(self._data)
+        if gradient is None:
+            if int(np.prod(shape)) != 1:
+                raise ShapeError(
+                    f"backward(): the output has shape {shape}; pass gradient= of that shape, or use "
+                    "cr.jacobian for all the derivatives"
+                )
+            gradient = np.ones(shape, dtype=self.dtype)
+        else:
+            gradient = as_float_array(gradient, "gradient")
+            if gradient.shape != shape:
+                raise ShapeError(
+                    f"backward(): gradient has shape {gradient.shape} but the output has shape {shape}"
+                )
+        if create_graph:
+            gradient = _new_tensor(gradient, self._level)
+        leaves = backprop([self], [gradient], retain_graph or create_graph, create_graph)
+        for leaf, g in leaves:
+            leaf.grad = g if leaf.grad is None else leaf.grad + g
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        if self.requires_grad or self._level:
+            raise GraphError(
+                "a Tensor that records derivatives was converted to a plain NumPy array (np.asarray, "
+                "np.array, ...), which would silently drop its derivative; use .detach().numpy() when "
+                "that is intended"
+            )
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def __repr__(self) -> str:
+        body = np.array2string(np.asarray(_plain(self._data)), separator=", ", prefix="Tensor(")
+        extra = ""
+        if self.requires_grad:
+            extra = f", op={self.op}" if self._prim is not None else ", requires_grad=True"
+        return f"Tensor({body}{extra})"
+
+
+def _plain(x: Any) -> Any:
+    while isinstance(x, Traced):
+        x = x._value()  # type: ignore[attr-defined]
+    return x
+
+
+_object_new = object.__new__
+
+
+def _new_tensor(data: Any, level: int) -> Tensor:
+    """A Tensor around ``data`` without copying (operation results and internal wrappers)."""
+    t: Tensor = _object_new(Tensor)
+    t._data = data
+    t._level = level
+    t.requires_grad = False
+    t.grad = None
+    t._parents = None
+    t._prim = None
+    t._args = None
+    t._params = None
+    t._seq = next(_sequence)
+    return t
