@@ -20,12 +20,16 @@ from chainrule.core.numpy_api import (
     function_name,
     getitem,
 )
-from chainrule.core.primitive import Traced, bind
+from chainrule.core.primitive import Primitive, Traced, bind
 from chainrule.core.rules import elementwise as ew
 from chainrule.core.rules import linalg as la
 from chainrule.core.rules._util import concrete
 from chainrule.errors import GraphError, UnsupportedOperationError
 
+_NO_PARAMS: dict[str, Any] = {}
+# NumPy's type stubs do not know that its functions dispatch to __array_function__, so the methods below call
+# NumPy through this untyped name.
+_np: Any = np
 _IGNORED_UFUNC_OPTIONS = {"casting": "same_kind", "order": "K", "subok": True, "signature": None}
 
 
@@ -46,7 +50,7 @@ def _ufunc_call(ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]
             )
     prim = UFUNCS.get(ufunc)
     if prim is not None:
-        return bind(prim, inputs, {})
+        return bind(prim, inputs, _NO_PARAMS)
     if ufunc in COMPARISONS:
         return ufunc(*[concrete(x) for x in inputs])
     raise UnsupportedOperationError(
@@ -64,10 +68,19 @@ class ArrayLike(Traced):
     def _value(self) -> Any:
         raise NotImplementedError
 
+    def _lift_unary(self, prim: Primitive) -> Any:
+        return self._lift(prim, (self,), _NO_PARAMS)
+
     # ---------------------------------------------------------------- NumPy protocols
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         if method == "__call__":
+            if not kwargs:
+                prim = UFUNCS.get(ufunc)
+                if prim is not None:
+                    if len(inputs) == 1:  # then the one input is self
+                        return self._lift_unary(prim)
+                    return bind(prim, inputs, _NO_PARAMS)
             return _ufunc_call(ufunc, inputs, kwargs)
         handler = UFUNC_METHODS.get((ufunc, method))
         if handler is None:
@@ -76,9 +89,7 @@ class ArrayLike(Traced):
             )
         return handler(*inputs, **kwargs)
 
-    def __array_function__(
-        self, func: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> Any:
+    def __array_function__(self, func: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         handler = FUNCTIONS.get(func)
         if handler is None:
             raise UnsupportedOperationError(
@@ -90,49 +101,69 @@ class ArrayLike(Traced):
     # ---------------------------------------------------------------- arithmetic
 
     def __add__(self, other: Any) -> Any:
-        return bind(ew.add_p, (self, other), {})
+        if isinstance(other, Traced):
+            return bind(ew.add_p, (self, other), _NO_PARAMS)
+        return self._lift(ew.add_p, (self, other), _NO_PARAMS)
 
     def __radd__(self, other: Any) -> Any:
-        return bind(ew.add_p, (other, self), {})
+        if isinstance(other, Traced):
+            return bind(ew.add_p, (other, self), _NO_PARAMS)
+        return self._lift(ew.add_p, (other, self), _NO_PARAMS)
 
     def __sub__(self, other: Any) -> Any:
-        return bind(ew.subtract_p, (self, other), {})
+        if isinstance(other, Traced):
+            return bind(ew.subtract_p, (self, other), _NO_PARAMS)
+        return self._lift(ew.subtract_p, (self, other), _NO_PARAMS)
 
     def __rsub__(self, other: Any) -> Any:
-        return bind(ew.subtract_p, (other, self), {})
+        if isinstance(other, Traced):
+            return bind(ew.subtract_p, (other, self), _NO_PARAMS)
+        return self._lift(ew.subtract_p, (other, self), _NO_PARAMS)
 
     def __mul__(self, other: Any) -> Any:
-        return bind(ew.multiply_p, (self, other), {})
+        if isinstance(other, Traced):
+            return bind(ew.multiply_p, (self, other), _NO_PARAMS)
+        return self._lift(ew.multiply_p, (self, other), _NO_PARAMS)
 
     def __rmul__(self, other: Any) -> Any:
-        return bind(ew.multiply_p, (other, self), {})
+        if isinstance(other, Traced):
+            return bind(ew.multiply_p, (other, self), _NO_PARAMS)
+        return self._lift(ew.multiply_p, (other, self), _NO_PARAMS)
 
     def __truediv__(self, other: Any) -> Any:
-        return bind(ew.divide_p, (self, other), {})
+        if isinstance(other, Traced):
+            return bind(ew.divide_p, (self, other), _NO_PARAMS)
+        return self._lift(ew.divide_p, (self, other), _NO_PARAMS)
 
     def __rtruediv__(self, other: Any) -> Any:
-        return bind(ew.divide_p, (other, self), {})
+        if isinstance(other, Traced):
+            return bind(ew.divide_p, (other, self), _NO_PARAMS)
+        return self._lift(ew.divide_p, (other, self), _NO_PARAMS)
 
     def __pow__(self, other: Any) -> Any:
-        return bind(ew.power_p, (self, other), {})
+        if isinstance(other, Traced):
+            return bind(ew.power_p, (self, other), _NO_PARAMS)
+        return self._lift(ew.power_p, (self, other), _NO_PARAMS)
 
     def __rpow__(self, other: Any) -> Any:
-        return bind(ew.power_p, (other, self), {})
+        if isinstance(other, Traced):
+            return bind(ew.power_p, (other, self), _NO_PARAMS)
+        return self._lift(ew.power_p, (other, self), _NO_PARAMS)
 
     def __matmul__(self, other: Any) -> Any:
-        return bind(la.matmul_p, (self, other), {})
+        return bind(la.matmul_p, (self, other), _NO_PARAMS)
 
     def __rmatmul__(self, other: Any) -> Any:
-        return bind(la.matmul_p, (other, self), {})
+        return bind(la.matmul_p, (other, self), _NO_PARAMS)
 
     def __neg__(self) -> Any:
-        return bind(ew.negative_p, (self,), {})
+        return bind(ew.negative_p, (self,), _NO_PARAMS)
 
     def __pos__(self) -> Any:
         return self
 
     def __abs__(self) -> Any:
-        return bind(ew.absolute_p, (self,), {})
+        return bind(ew.absolute_p, (self,), _NO_PARAMS)
 
     # comparisons are not differentiable: they return plain boolean arrays
     def __lt__(self, other: Any) -> Any:
@@ -147,10 +178,10 @@ class ArrayLike(Traced):
     def __ge__(self, other: Any) -> Any:
         return concrete(self) >= concrete(other)
 
-    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+    def __eq__(self, other: Any) -> Any:
         return concrete(self) == concrete(other)
 
-    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+    def __ne__(self, other: Any) -> Any:
         return concrete(self) != concrete(other)
 
     __hash__ = object.__hash__
@@ -207,11 +238,11 @@ class ArrayLike(Traced):
 
     @property
     def T(self) -> Any:
-        return np.transpose(self)
+        return _np.transpose(self)
 
     @property
     def mT(self) -> Any:
-        return np.swapaxes(self, -1, -2)
+        return _np.swapaxes(self, -1, -2)
 
     def item(self) -> Any:
         return concrete(self).item()
@@ -222,61 +253,64 @@ class ArrayLike(Traced):
     # ---------------------------------------------------------------- ndarray methods
 
     def sum(self, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Any:
-        return np.sum(self, axis=axis, dtype=dtype, keepdims=keepdims)
+        return _np.sum(self, axis=axis, dtype=dtype, keepdims=keepdims)
 
     def mean(self, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Any:
-        return np.mean(self, axis=axis, dtype=dtype, keepdims=keepdims)
+        return _np.mean(self, axis=axis, dtype=dtype, keepdims=keepdims)
 
     def prod(self, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Any:
-        return np.prod(self, axis=axis, dtype=dtype, keepdims=keepdims)
+        return _np.prod(self, axis=axis, dtype=dtype, keepdims=keepdims)
 
     def max(self, axis: Any = None, keepdims: bool = False) -> Any:
-        return np.max(self, axis=axis, keepdims=keepdims)
+        return _np.max(self, axis=axis, keepdims=keepdims)
 
     def min(self, axis: Any = None, keepdims: bool = False) -> Any:
-        return np.min(self, axis=axis, keepdims=keepdims)
+        return _np.min(self, axis=axis, keepdims=keepdims)
 
     def var(self, axis: Any = None, ddof: float = 0, keepdims: bool = False) -> Any:
-        return np.var(self, axis=axis, ddof=ddof, keepdims=keepdims)
+        return _np.var(self, axis=axis, ddof=ddof, keepdims=keepdims)
 
     def std(self, axis: Any = None, ddof: float = 0, keepdims: bool = False) -> Any:
-        return np.std(self, axis=axis, ddof=ddof, keepdims=keepdims)
+        return _np.std(self, axis=axis, ddof=ddof, keepdims=keepdims)
 
     def cumsum(self, axis: Any = None) -> Any:
-        return np.cumsum(self, axis=axis)
+        return _np.cumsum(self, axis=axis)
 
     def cumprod(self, axis: Any = None) -> Any:
-        return np.cumprod(self, axis=axis)
+        return _np.cumprod(self, axis=axis)
 
     def reshape(self, *shape: Any) -> Any:
-        return np.reshape(self, shape[0] if len(shape) == 1 else shape)
+        return _np.reshape(self, shape[0] if len(shape) == 1 else shape)
 
     def ravel(self) -> Any:
-        return np.ravel(self)
+        return _np.ravel(self)
 
     def flatten(self) -> Any:
-        return np.ravel(self)
+        return _np.ravel(self)
 
     def transpose(self, *axes: Any) -> Any:
         if len(axes) == 1 and not isinstance(axes[0], int):
             axes = axes[0]
-        return np.transpose(self, axes or None)
+        return _np.transpose(self, axes or None)
 
     def swapaxes(self, axis1: int, axis2: int) -> Any:
-        return np.swapaxes(self, axis1, axis2)
+        return _np.swapaxes(self, axis1, axis2)
 
     def squeeze(self, axis: Any = None) -> Any:
-        return np.squeeze(self, axis=axis)
+        return _np.squeeze(self, axis=axis)
 
     def dot(self, other: Any) -> Any:
-        return np.dot(self, other)
+        return _np.dot(self, other)
 
     def clip(self, min: Any = None, max: Any = None) -> Any:
-        return np.clip(self, min, max)
+        return _np.clip(self, min, max)
 
     def astype(self, dtype: Any) -> Any:
-        if np.dtype(dtype) == self.dtype:
+        dtype = np.dtype(dtype)
+        if dtype == self.dtype:
             return self
+        if dtype.kind not in "fc":  # integers and booleans carry no derivative
+            return np.asarray(concrete(self)).astype(dtype)
         return ew.astype_p(self, dtype=dtype)
 
     def argmax(self, axis: Any = None) -> Any:

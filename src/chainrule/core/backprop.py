@@ -1,13 +1,14 @@
 """The backward pass: the chain rule applied node by node, from the outputs back to the leaves.
 
-Traversal is iterative (a chain of a million operations is fine) and visits nodes in reverse creation order,
-which is a topological order. Each node's reverse rule turns the gradient arriving at it into gradients for its
-parents; gradients arriving from several children are added (a value used twice gets both contributions).
+Nodes are taken latest-created first from a heap. Creation order is a topological order (an operation is
+created after its operands), so a node is reached only after every node that uses it has passed its gradient
+on: gradients arriving from several children are added first (a value used twice gets both contributions).
+The traversal is iterative, so a chain of a million operations is fine.
 """
 
 from __future__ import annotations
 
-from operator import attrgetter
+from heapq import heapify, heappop, heappush
 from typing import Any
 
 from chainrule.core.tensor import FREED, Tensor, _new_tensor
@@ -15,32 +16,10 @@ from chainrule.errors import GraphError
 
 __all__ = ["backprop"]
 
-_by_sequence = attrgetter("_seq")
-
 _FREED_MESSAGE = (
     "backward through a graph that was already freed: gradients would be counted twice. Pass "
     "retain_graph=True to the first backward() to go through the same graph again"
 )
-
-
-def _reachable(roots: list[Tensor]) -> list[Tensor]:
-    """Every node that the roots depend on, latest first."""
-    seen = {id(r) for r in roots}
-    nodes = list(roots)
-    stack = list(roots)
-    while stack:
-        parents = stack.pop()._parents
-        if parents is None:
-            continue
-        if parents is FREED:
-            raise GraphError(_FREED_MESSAGE)
-        for p in parents:
-            if p is not None and id(p) not in seen:
-                seen.add(id(p))
-                nodes.append(p)
-                stack.append(p)
-    nodes.sort(key=_by_sequence, reverse=True)
-    return nodes
 
 
 def backprop(
@@ -51,47 +30,64 @@ def backprop(
     With ``create_graph`` the rules are applied to the Tensors themselves, so the gradients are Tensors
     recorded in the same graph; otherwise they run on the stored plain values.
     """
-    grads: dict[int, Any] = {}
+    # Pending gradients, keyed by the Tensors themselves: they hash by identity (their == compares values
+    # like arrays do, but two live Tensors never share a hash, so dicts never call it).
+    grads: dict[Tensor, Any] = {}
+    heap: list[tuple[int, Tensor]] = []
     for root, ct in zip(roots, cotangents, strict=True):
-        key = id(root)
-        grads[key] = ct if key not in grads else grads[key] + ct
+        if root in grads:
+            grads[root] = grads[root] + ct
+        else:
+            grads[root] = ct
+            heap.append((root._seq, root))
+    heapify(heap)
+    pop, get = grads.pop, grads.get
     leaves: list[tuple[Tensor, Any]] = []
-    for node in _reachable(roots):
-        g = grads.pop(id(node), None)
-        parents = node._parents
-        if parents is None:
-            if g is not None and node.requires_grad:
+    while heap:
+        node = heappop(heap)[1]
+        g = pop(node)
+        record = node._node
+        if record is None:
+            if node.requires_grad:
                 leaves.append((node, g))
             continue
-        if g is not None:
-            _propagate(node, g, grads, create_graph)
+        if record is FREED:
+            raise GraphError(_FREED_MESSAGE)
+        prim, parents, args, params = record
+        if create_graph:
+            vjp, ans, args, g = _recorded_operands(node, g)
+        else:
+            vjp, ans = prim.vjp, node._data
+        # the hot loop: each parent's rule, and its gradient added to what that parent already has
+        if len(parents) == 1:
+            p = parents[0]
+            ct = vjp[0](g, ans, *args, **params) if params else vjp[0](g, ans, *args)
+            old = get(p)
+            if old is None:
+                grads[p] = ct
+                heappush(heap, (p._seq, p))
+            else:
+                grads[p] = old + ct
+        else:
+            for p, rule in zip(parents, vjp, strict=False):
+                if p is None or rule is None:
+                    continue
+                ct = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
+                old = get(p)
+                if old is None:
+                    grads[p] = ct
+                    heappush(heap, (p._seq, p))
+                else:
+                    grads[p] = old + ct
         if not retain_graph:
-            node._parents = FREED
-            node._args = None
-            node._params = None
+            node._node = FREED
     return leaves
 
 
-def _propagate(node: Tensor, g: Any, grads: dict[int, Any], create_graph: bool) -> None:
-    """Apply ``node``'s reverse rule for each parent and add the results into ``grads``."""
-    parents = node._parents
-    prim = node._prim
-    assert prim is not None and prim.vjp is not None  # a recorded node always has its rule
-    if create_graph:
-        args = [p if p is not None else a for p, a in zip(parents, node._args, strict=True)]
-        ans: Any = node
-        if not isinstance(g, Tensor):
-            g = _new_tensor(g, node._level)
-    else:
-        args = node._args
-        ans = node._data
-    vjp = prim.vjp
-    params = node._params
-    for i, p in enumerate(parents):
-        rule = vjp[i] if p is not None else None
-        if rule is None:  # a constant operand, or one the primitive is not differentiable in
-            continue
-        ct = rule(g, ans, *args, **params)
-        key = id(p)
-        old = grads.get(key)
-        grads[key] = ct if old is None else old + ct
+def _recorded_operands(node: Tensor, g: Any) -> tuple[Any, Tensor, list[Any], Tensor]:
+    """The rule, output, operands and cotangent as Tensors, so that applying the rule is recorded too."""
+    prim, parents, args, _ = node._node
+    operands = [p if p is not None else a for p, a in zip(parents, args, strict=True)]
+    if not isinstance(g, Tensor):
+        g = _new_tensor(g, node._level)
+    return prim.vjp, node, operands, g

@@ -40,7 +40,9 @@ class Dual(ArrayLike):
         for i, a in enumerate(args):
             if isinstance(a, Traced):
                 if a._level == level and isinstance(a, Dual):
-                    vals[i] = a.primal
+                    primal = vals[i] = a.primal
+                    if isinstance(primal, Traced):
+                        lower = True
                     if a.tangent is not None:
                         tangents.append((i, a.tangent))
                 else:

@@ -64,8 +64,8 @@ def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     Examples
     --------
     >>> import chainrule as cr
-    >>> float(cr.logsumexp(np.array([1000.0, 1000.0])) - 1000.0)  # log 2
-    0.6931471805599453
+    >>> float(cr.logsumexp(np.array([1000.0, 1000.0])))  # 1000 + log 2, though exp(1000) overflows
+    1000.6931471805599
     >>> cr.grad(cr.logsumexp)(np.array([0.0, 0.0]))  # the softmax
     array([0.5, 0.5])
     """

@@ -8,6 +8,7 @@ not differentiable (they return plain arrays), and ``FUNCTIONS`` maps NumPy func
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +19,6 @@ from chainrule.core.rules import elementwise as ew
 from chainrule.core.rules import linalg as la
 from chainrule.core.rules import reductions as red
 from chainrule.core.rules import shape as sh
-from chainrule.core.rules import special as sp
 from chainrule.core.rules._util import concrete, normalize_axes, shape_of
 from chainrule.errors import ChainruleValueError, UnsupportedOperationError
 
@@ -121,15 +121,24 @@ def _refuse(name: str, **options: Any) -> None:
 
 
 def _cast(x: Any, dtype: Any) -> Any:
-    return x if dtype is None or np.dtype(dtype) == np.result_type(concrete(x)) else ew.astype_p(x, dtype=dtype)
+    return (
+        x if dtype is None or np.dtype(dtype) == np.result_type(concrete(x)) else ew.astype_p(x, dtype=dtype)
+    )
 
 
 # ---------------------------------------------------------------- reductions
 
 
 def _reduction(prim: Primitive, name: str) -> Callable[..., Any]:
-    def handler(a: Any, axis: Any = None, dtype: Any = None, out: Any = None,
-                keepdims: bool = False, initial: Any = None, where: Any = None) -> Any:
+    def handler(
+        a: Any,
+        axis: Any = None,
+        dtype: Any = None,
+        out: Any = None,
+        keepdims: bool = False,
+        initial: Any = None,
+        where: Any = None,
+    ) -> Any:
         _refuse(name, out=out, initial=initial, where=where)
         return prim(_cast(a, dtype), axis=_axis(axis), keepdims=bool(keepdims))
 
@@ -145,15 +154,27 @@ FUNCTIONS[np.prod] = _reduction(red.prod_p, "np.prod")
 
 
 @implements(np.max, np.amax)
-def _max(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False,
-         initial: Any = None, where: Any = None) -> Any:
+def _max(
+    a: Any,
+    axis: Any = None,
+    out: Any = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
     _refuse("np.max", out=out, initial=initial, where=where)
     return red.amax_p(a, axis=_axis(axis), keepdims=bool(keepdims))
 
 
 @implements(np.min, np.amin)
-def _min(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False,
-         initial: Any = None, where: Any = None) -> Any:
+def _min(
+    a: Any,
+    axis: Any = None,
+    out: Any = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
     _refuse("np.min", out=out, initial=initial, where=where)
     return red.amin_p(a, axis=_axis(axis), keepdims=bool(keepdims))
 
@@ -164,33 +185,55 @@ def _count(a: Any, axis: Any) -> int:
 
 
 @implements(np.mean)
-def _mean(a: Any, axis: Any = None, dtype: Any = None, out: Any = None,
-          keepdims: bool = False, *, where: Any = None) -> Any:
+def _mean(
+    a: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    keepdims: bool = False,
+    *,
+    where: Any = None,
+) -> Any:
     _refuse("np.mean", out=out, where=where)
     axis = _axis(axis)
     return red.sum_p(_cast(a, dtype), axis=axis, keepdims=bool(keepdims)) / _count(a, axis)
 
 
 @implements(np.var)
-def _var(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: float = 0,
-         keepdims: bool = False, *, where: Any = None, mean: Any = None,
-         correction: Any = None) -> Any:
+def _var(
+    a: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    ddof: float = 0,
+    keepdims: bool = False,
+    *,
+    where: Any = None,
+    mean: Any = None,
+    correction: Any = None,
+) -> Any:
     _refuse("np.var", out=out, where=where, mean=mean)
     axis = _axis(axis)
     ddof = ddof if correction is None else correction
     a = _cast(a, dtype)
     centered = a - _mean(a, axis, keepdims=True)
-    return red.sum_p(centered * centered, axis=axis, keepdims=bool(keepdims)) / (
-        _count(a, axis) - ddof
-    )
+    return red.sum_p(centered * centered, axis=axis, keepdims=bool(keepdims)) / (_count(a, axis) - ddof)
 
 
 @implements(np.std)
-def _std(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: float = 0,
-         keepdims: bool = False, *, where: Any = None, mean: Any = None,
-         correction: Any = None) -> Any:
-    return ew.sqrt_p(_var(a, axis, dtype, out, ddof, keepdims, where=where, mean=mean,
-                          correction=correction))
+def _std(
+    a: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    ddof: float = 0,
+    keepdims: bool = False,
+    *,
+    where: Any = None,
+    mean: Any = None,
+    correction: Any = None,
+) -> Any:
+    return ew.sqrt_p(_var(a, axis, dtype, out, ddof, keepdims, where=where, mean=mean, correction=correction))
 
 
 def _scan(prim: Primitive, name: str) -> Callable[..., Any]:
@@ -211,14 +254,12 @@ UFUNC_METHODS: dict[tuple[np.ufunc, str], Callable[..., Any]] = {
     (np.add, "reduce"): lambda a, axis=0, dtype=None, out=None, keepdims=False: FUNCTIONS[np.sum](
         a, axis, dtype, out, keepdims
     ),
-    (np.multiply, "reduce"): lambda a, axis=0, dtype=None, out=None, keepdims=False: FUNCTIONS[
-        np.prod
-    ](a, axis, dtype, out, keepdims),
+    (np.multiply, "reduce"): lambda a, axis=0, dtype=None, out=None, keepdims=False: FUNCTIONS[np.prod](
+        a, axis, dtype, out, keepdims
+    ),
     (np.maximum, "reduce"): lambda a, axis=0, out=None, keepdims=False: _max(a, axis, out, keepdims),
     (np.minimum, "reduce"): lambda a, axis=0, out=None, keepdims=False: _min(a, axis, out, keepdims),
-    (np.add, "accumulate"): lambda a, axis=0, dtype=None, out=None: FUNCTIONS[np.cumsum](
-        a, axis, dtype, out
-    ),
+    (np.add, "accumulate"): lambda a, axis=0, dtype=None, out=None: FUNCTIONS[np.cumsum](a, axis, dtype, out),
     (np.multiply, "accumulate"): lambda a, axis=0, dtype=None, out=None: FUNCTIONS[np.cumprod](
         a, axis, dtype, out
     ),
@@ -233,8 +274,9 @@ def _reshape(a: Any, shape: Any) -> Any:
 
 
 @implements(np.reshape)
-def _reshape_handler(a: Any, shape: Any = None, order: str = "C", *, newshape: Any = None,
-                     copy: Any = None) -> Any:
+def _reshape_handler(
+    a: Any, shape: Any = None, order: str = "C", *, newshape: Any = None, copy: Any = None
+) -> Any:
     if order != "C":
         raise UnsupportedOperationError("np.reshape: only order='C' is supported on traced values")
     return _reshape(a, newshape if shape is None else shape)
@@ -302,8 +344,9 @@ def _atleast_2d(*arys: Any) -> Any:
 
 
 @implements(np.concatenate)
-def _concatenate(arrays: Any, axis: Any = 0, out: Any = None, *, dtype: Any = None,
-                 casting: str = "same_kind") -> Any:
+def _concatenate(
+    arrays: Any, axis: Any = 0, out: Any = None, *, dtype: Any = None, casting: str = "same_kind"
+) -> Any:
     _refuse("np.concatenate", out=out)
     arrays = list(arrays)
     if axis is None:
@@ -313,8 +356,9 @@ def _concatenate(arrays: Any, axis: Any = 0, out: Any = None, *, dtype: Any = No
 
 
 @implements(np.stack)
-def _stack(arrays: Any, axis: int = 0, out: Any = None, *, dtype: Any = None,
-           casting: str = "same_kind") -> Any:
+def _stack(
+    arrays: Any, axis: int = 0, out: Any = None, *, dtype: Any = None, casting: str = "same_kind"
+) -> Any:
     _refuse("np.stack", out=out)
     arrays = list(arrays)
     shapes = {shape_of(a) for a in arrays}
@@ -346,7 +390,7 @@ def _split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Any]:
         )
     lead = (slice(None),) * (axis % np.ndim(concrete(ary)))
     bounds = np.cumsum([0] + [len(p) for p in pieces])
-    return [ary[(*lead, slice(int(lo), int(hi)))] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+    return [ary[(*lead, slice(int(lo), int(hi)))] for lo, hi in itertools.pairwise(bounds)]
 
 
 @implements(np.tile)
@@ -446,8 +490,9 @@ def _diag(v: Any, k: int = 0) -> Any:
 
 
 @implements(np.trace)
-def _trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None,
-           out: Any = None) -> Any:
+def _trace(
+    a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None, out: Any = None
+) -> Any:
     _refuse("np.trace", out=out)
     return red.sum_p(_cast(_diagonal(a, offset, axis1, axis2), dtype), axis=-1, keepdims=False)
 

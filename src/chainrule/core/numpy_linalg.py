@@ -50,9 +50,7 @@ def _tensordot(a: Any, b: Any, axes: Any = 2) -> Any:
     for i, j in zip(axes_a, axes_b, strict=True):
         sb_list[int(j) % nb] = sa[int(i) % na]
     contracted = {sa[int(i) % na] for i in axes_a}
-    out = "".join(c for c in sa if c not in contracted) + "".join(
-        c for c in sb_list if c not in contracted
-    )
+    out = "".join(c for c in sa if c not in contracted) + "".join(c for c in sb_list if c not in contracted)
     return la.einsum_p(a, b, spec=f"{sa},{''.join(sb_list)}->{out}")
 
 
@@ -138,9 +136,7 @@ def _eigh(a: Any, UPLO: str = "L") -> tuple[Any, Any]:
 def _eigvalsh(a: Any, UPLO: str = "L") -> Any:
     _square("np.linalg.eigvalsh", a)
     if UPLO != "L":
-        raise UnsupportedOperationError(
-            "np.linalg.eigvalsh: only UPLO='L' is supported on traced values"
-        )
+        raise UnsupportedOperationError("np.linalg.eigvalsh: only UPLO='L' is supported on traced values")
     return la.eigvalsh_p(a)
 
 
@@ -219,8 +215,16 @@ def _where(condition: Any, x: Any = None, y: Any = None) -> Any:
 
 
 @implements(np.clip)
-def _clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, *, min: Any = None,
-          max: Any = None, **kwargs: Any) -> Any:
+def _clip(
+    a: Any,
+    a_min: Any = None,
+    a_max: Any = None,
+    out: Any = None,
+    *,
+    min: Any = None,
+    max: Any = None,
+    **kwargs: Any,
+) -> Any:
     _refuse("np.clip", out=out)
     lo = a_min if a_min is not None else min
     hi = a_max if a_max is not None else max
@@ -252,8 +256,7 @@ def _on_values(func: Any) -> Any:
 
     def handler(*args: Any, **kwargs: Any) -> Any:
         args = tuple(
-            [concrete(a) for a in arg] if isinstance(arg, list | tuple) else concrete(arg)
-            for arg in args
+            [concrete(a) for a in arg] if isinstance(arg, list | tuple) else concrete(arg) for arg in args
         )
         return func(*args, **{k: concrete(v) for k, v in kwargs.items()})
 

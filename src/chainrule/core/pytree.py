@@ -19,7 +19,7 @@ class TreeDef:
         self.kind = kind
         self.keys = keys
         self.children = children
-        self.n_leaves = 1 if kind is None else sum(c.n_leaves for c in children)
+        self.n_leaves: int = 1 if kind is None else sum(c.n_leaves for c in children)
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -37,7 +37,9 @@ class TreeDef:
             return "*"
         inner = ", ".join(repr(c) for c in self.children)
         if self.kind is dict:
-            return "{" + ", ".join(f"{k!r}: {c!r}" for k, c in zip(self.keys, self.children, strict=True)) + "}"
+            return (
+                "{" + ", ".join(f"{k!r}: {c!r}" for k, c in zip(self.keys, self.children, strict=True)) + "}"
+            )
         return f"{self.kind.__name__}({inner})"
 
 

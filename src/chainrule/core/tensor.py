@@ -18,9 +18,12 @@ from chainrule.errors import ChainruleTypeError, GraphError, ShapeError
 
 __all__ = ["Tensor", "as_float_array"]
 
+_NO_PARAMS: dict[str, Any] = {}
+
 # Creation order is a topological order (an operation is created after its operands), so the backward pass
-# sorts by this number instead of a recursive depth-first search.
-_sequence = itertools.count()
+# orders nodes by this number instead of a recursive depth-first search. It counts down, so that the latest
+# node has the smallest key in the backward pass's min-heap.
+_sequence = itertools.count(0, -1)
 
 
 class _Freed:
@@ -77,23 +80,11 @@ class Tensor(ArrayLike):
     True
     """
 
-    __slots__ = (
-        "_args",
-        "_data",
-        "_level",
-        "_params",
-        "_parents",
-        "_prim",
-        "_seq",
-        "grad",
-        "requires_grad",
-    )
+    # _node is None for a leaf, else (primitive, parents, operand values, parameters), or FREED.
+    __slots__ = ("_data", "_level", "_node", "_seq", "grad", "requires_grad")
 
     _data: Any
-    _parents: Any
-    _prim: Primitive | None
-    _args: Any
-    _params: Any
+    _node: Any
     grad: Any
 
     def __init__(self, data: Any, requires_grad: bool = False) -> None:
@@ -104,38 +95,84 @@ class Tensor(ArrayLike):
         self._data = np.array(as_float_array(data), copy=True)
         self.requires_grad = bool(requires_grad)
         self.grad = None
-        self._parents = None
-        self._prim = None
-        self._args = None
-        self._params = None
+        self._node = None
         self._level = 0
         self._seq = next(_sequence)
 
     # ---------------------------------------------------------------- recording
 
     def _lift(self, prim: Primitive, args: Any, params: dict[str, Any]) -> Tensor:
+        # The per-operation hot path. When every traced operand is a Tensor of this level holding plain
+        # values (always so for the object API, and for a single transform), the one- and two-operand
+        # cases are spelled out; anything else (nested transforms) goes through _lift_nested.
         level = self._level
-        vals = list(args)
-        parents: list[Any] | None = None
-        lower = False
-        for i, a in enumerate(args):
-            if isinstance(a, Traced):
-                if a._level == level and isinstance(a, Tensor):
-                    vals[i] = a._data
-                    if a.requires_grad:
-                        if parents is None:
-                            parents = [None] * len(args)
-                        parents[i] = a
-                else:
-                    lower = True
-        out = bind(prim, vals, params) if lower else prim.impl(*vals, **params)
-        t = _new_tensor(out, level)
+        n = len(args)
+        parents: Any = None
+        if n == 1:
+            a = args[0]
+            va = a._data
+            if level and isinstance(va, Traced):
+                return _lift_nested(level, prim, args, params)
+            vals: Any = (va,)
+            out = prim.impl(va, **params) if params else prim.impl(va)
+            if a.requires_grad:
+                parents = (a,)
+        elif n == 2:
+            a, b = args
+            if type(a) is Tensor:
+                va = a._data
+                if a._level != level or (level and isinstance(va, Traced)):
+                    return _lift_nested(level, prim, args, params)
+                ra = a.requires_grad
+            elif isinstance(a, Traced):
+                return _lift_nested(level, prim, args, params)
+            else:
+                va, ra = a, False
+            if type(b) is Tensor:
+                vb = b._data
+                if b._level != level or (level and isinstance(vb, Traced)):
+                    return _lift_nested(level, prim, args, params)
+                rb = b.requires_grad
+            elif isinstance(b, Traced):
+                return _lift_nested(level, prim, args, params)
+            else:
+                vb, rb = b, False
+            vals = (va, vb)
+            out = prim.impl(va, vb, **params) if params else prim.impl(va, vb)
+            if ra or rb:
+                parents = (a if ra else None, b if rb else None)
+        else:
+            return _lift_nested(level, prim, args, params)
+        t: Tensor = _object_new(Tensor)
+        t._data = out
+        t._level = level
+        t.grad = None
+        t._seq = next(_sequence)
         if parents is not None and prim.differentiable:
             t.requires_grad = True
-            t._parents = parents
-            t._prim = prim
-            t._args = vals
-            t._params = params
+            t._node = (prim, parents, vals, params)
+        else:
+            t.requires_grad = False
+            t._node = None
+        return t
+
+    def _lift_unary(self, prim: Primitive) -> Tensor:
+        """``prim(self)`` for a ufunc of one operand without options: the commonest call of all."""
+        level = self._level
+        va = self._data
+        if level and isinstance(va, Traced):
+            return _lift_nested(level, prim, (self,), _NO_PARAMS)
+        t: Tensor = _object_new(Tensor)
+        t._data = prim.impl(va)
+        t._level = level
+        t.grad = None
+        t._seq = next(_sequence)
+        if self.requires_grad:
+            t.requires_grad = True
+            t._node = (prim, (self,), (va,), _NO_PARAMS)
+        else:
+            t.requires_grad = False
+            t._node = None
         return t
 
     def _value(self) -> Any:
@@ -164,20 +201,20 @@ class Tensor(ArrayLike):
 
     @property
     def is_leaf(self) -> bool:
-        """True for Tensors created by the user rather than by an operation."""
-        return self._prim is None
+        """True for Tensors created by the user rather than by a recorded operation."""
+        return self._node is None
 
     @property
     def op(self) -> str:
-        """The name of the operation that made this Tensor ('' for a leaf), for drawing graphs."""
-        return self._prim.name if self._prim is not None else ""
+        """The name of the operation that made this Tensor ('' for a leaf or a freed graph)."""
+        return self._node[0].name if self._node is not None and self._node is not FREED else ""
 
     @property
     def parents(self) -> tuple[Tensor, ...]:
-        """The Tensors this one was computed from (that require grad)."""
-        if self._parents is None or self._parents is FREED:
+        """The Tensors this one was computed from (those that require grad)."""
+        if self._node is None or self._node is FREED:
             return ()
-        return tuple(p for p in self._parents if p is not None)
+        return tuple(p for p in self._node[1] if p is not None)
 
     def numpy(self) -> np.ndarray[Any, Any]:
         """The values as a read-only NumPy array (see :attr:`data`)."""
@@ -191,9 +228,7 @@ class Tensor(ArrayLike):
         """Forget the accumulated gradient."""
         self.grad = None
 
-    def backward(
-        self, gradient: Any = None, retain_graph: bool = False, create_graph: bool = False
-    ) -> None:
+    def backward(self, gradient: Any = None, retain_graph: bool = False, create_graph: bool = False) -> None:
         """Accumulate d(self)/d(leaf) into the ``grad`` of every leaf that requires grad.
 
         Parameters
@@ -209,9 +244,7 @@ class Tensor(ArrayLike):
         from chainrule.core.backprop import backprop
 
         if not self.requires_grad:
-            raise GraphError(
-                "backward(): this Tensor does not depend on any Tensor with requires_grad=True"
-            )
+            raise GraphError("backward(): this Tensor does not depend on any Tensor with requires_grad=True")
         shape = np.shape(self._data)
         if gradient is None:
             if int(np.prod(shape)) != 1:
@@ -230,6 +263,8 @@ class Tensor(ArrayLike):
             gradient = _new_tensor(gradient, self._level)
         leaves = backprop([self], [gradient], retain_graph or create_graph, create_graph)
         for leaf, g in leaves:
+            if not isinstance(g, Traced):
+                g = np.asarray(g, dtype=np.result_type(leaf._data))
             leaf.grad = g if leaf.grad is None else leaf.grad + g
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
@@ -245,7 +280,7 @@ class Tensor(ArrayLike):
         body = np.array2string(np.asarray(_plain(self._data)), separator=", ", prefix="Tensor(")
         extra = ""
         if self.requires_grad:
-            extra = f", op={self.op}" if self._prim is not None else ", requires_grad=True"
+            extra = f", op={self.op}" if self.op else ", requires_grad=True"
         return f"Tensor({body}{extra})"
 
 
@@ -253,6 +288,32 @@ def _plain(x: Any) -> Any:
     while isinstance(x, Traced):
         x = x._value()  # type: ignore[attr-defined]
     return x
+
+
+def _lift_nested(level: int, prim: Primitive, args: Any, params: dict[str, Any]) -> Tensor:
+    """Record ``prim`` at ``level`` in general: any number of operands, and values that may be traced at
+    lower levels (nested transforms, or Tensors captured from outside a transform)."""
+    vals = list(args)
+    parents: list[Any] | None = None
+    lower = False
+    for i, a in enumerate(args):
+        if isinstance(a, Traced):
+            if a._level == level and isinstance(a, Tensor):
+                data = vals[i] = a._data
+                if isinstance(data, Traced):
+                    lower = True
+                if a.requires_grad:
+                    if parents is None:
+                        parents = [None] * len(args)
+                    parents[i] = a
+            else:
+                lower = True
+    out = bind(prim, vals, params) if lower else prim.impl(*vals, **params)
+    t = _new_tensor(out, level)
+    if parents is not None and prim.differentiable:
+        t.requires_grad = True
+        t._node = (prim, parents, vals, params)
+    return t
 
 
 _object_new = object.__new__
@@ -265,9 +326,6 @@ def _new_tensor(data: Any, level: int) -> Tensor:
     t._level = level
     t.requires_grad = False
     t.grad = None
-    t._parents = None
-    t._prim = None
-    t._args = None
-    t._params = None
+    t._node = None
     t._seq = next(_sequence)
     return t

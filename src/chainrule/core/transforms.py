@@ -21,7 +21,7 @@ from chainrule.core.rules._util import concrete, shape_of
 from chainrule.core.tensor import Tensor, _new_tensor, as_float_array
 from chainrule.errors import ChainruleTypeError, ChainruleValueError, ShapeError
 
-__all__ = ["grad", "hessian", "hvp", "jacobian", "jvp", "value_and_grad", "vjp"]
+__all__ = ["grad", "jvp", "value_and_grad", "vjp"]
 
 Argnums = int | tuple[int, ...]
 
@@ -152,9 +152,7 @@ def _value_and_grad(
     return _unwrap(out, level), inputs.rebuild(grads, isinstance(argnums, int)), aux
 
 
-def value_and_grad(
-    f: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False
-) -> Callable[..., Any]:
+def value_and_grad(f: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False) -> Callable[..., Any]:
     """Like :func:`grad`, but the new function returns ``(f(x), grad f(x))``.
 
     Examples
@@ -245,7 +243,9 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[..., Any]]:
                 roots.append(leaf)
                 cts.append(ct)
         leaf_grads = backprop(roots, cts, True, False) if roots else []
-        grads = [_finish(g, o, False) for g, o in zip(_gradients(inputs, leaf_grads), inputs.flat, strict=True)]
+        grads = [
+            _finish(g, o, False) for g, o in zip(_gradients(inputs, leaf_grads), inputs.flat, strict=True)
+        ]
         rebuilt = inputs.rebuild(grads, len(nums) == 1)
         return (rebuilt,) if len(nums) == 1 else rebuilt
 
@@ -253,7 +253,9 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[..., Any]]:
 
 
 def jvp(
-    f: Callable[..., Any], primals: tuple[Any, ...] | list[Any], tangents: tuple[Any, ...] | list[Any]
+    f: Callable[..., Any],
+    primals: tuple[Any, ...] | list[Any],
+    tangents: tuple[Any, ...] | list[Any],
 ) -> tuple[Any, Any]:
     """Forward mode: ``f(*primals)`` and its directional derivative along ``tangents``.
 
@@ -273,7 +275,7 @@ def jvp(
     level = new_level()
     tangent_leaves: list[Any] = []
     for p, t in zip(primals, tangents, strict=True):
-        p_leaves, p_tree = flatten(p)
+        _p_leaves, p_tree = flatten(p)
         t_leaves, t_tree = flatten(t)
         if p_tree != t_tree:
             raise ShapeError(f"jvp: a tangent of structure {t_tree} for a primal of structure {p_tree}")

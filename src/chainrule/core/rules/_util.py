@@ -15,6 +15,7 @@ __all__ = [
     "safe_divide",
     "shape_of",
     "unbroadcast",
+    "unbroadcast_like",
     "zero_rule",
 ]
 
@@ -22,7 +23,7 @@ __all__ = [
 def shape_of(x: Any) -> tuple[int, ...]:
     """The shape of an array, a traced value or a Python number."""
     try:
-        return x.shape  # type: ignore[no-any-return]
+        return x.shape
     except AttributeError:
         return np.shape(x)
 
@@ -48,14 +49,21 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     return np.reshape(g, shape)
 
 
+def unbroadcast_like(g: Any, x: Any) -> Any:
+    """:func:`unbroadcast` ``g`` to the shape of ``x``, with a fast exit when nothing was broadcast."""
+    try:
+        if g.shape == x.shape:
+            return g
+    except AttributeError:
+        pass
+    return unbroadcast(g, shape_of(x))
+
+
 def normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:
     """``axis`` (None, an int or a tuple; negative allowed) as a sorted tuple of non-negative axes."""
     if axis is None:
         return tuple(range(ndim))
-    if isinstance(axis, tuple | list):
-        axes = tuple(int(a) for a in axis)
-    else:
-        axes = (int(axis),)
+    axes = tuple(int(a) for a in axis) if isinstance(axis, tuple | list) else (int(axis),)
     out = []
     for a in axes:
         if not -ndim <= a < max(ndim, 1):

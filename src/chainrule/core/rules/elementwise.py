@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.primitive import Primitive
-from chainrule.core.rules._util import safe_divide, shape_of, unbroadcast, zero_rule
+from chainrule.core.rules._util import concrete, safe_divide, unbroadcast_like, zero_rule
 
 Deriv = Callable[..., Any]
 
@@ -26,22 +26,18 @@ LN10 = float(np.log(10.0))
 def unary(
     name: str,
     impl: Callable[..., Any],
-    deriv: Deriv,
+    scale: Deriv,
     *,
     rule: str,
     notation: str,
     kink: str | None = None,
 ) -> Primitive:
-    """A primitive of one operand whose derivative is ``deriv(ans, x)``."""
-    return Primitive(
-        name,
-        impl,
-        vjp=(lambda g, ans, x: g * deriv(ans, x),),
-        jvp=(lambda t, ans, x: t * deriv(ans, x),),
-        rule=rule,
-        notation=notation,
-        kink=kink,
-    )
+    """A primitive of one operand; ``scale(g, ans, x)`` multiplies ``g`` by the derivative at ``x``.
+
+    For an elementwise function the reverse rule (cotangent times derivative) and the forward rule (tangent
+    times derivative) are the same product, so one function serves as both.
+    """
+    return Primitive(name, impl, vjp=(scale,), jvp=(scale,), rule=rule, notation=notation, kink=kink)
 
 
 def binary(
@@ -59,8 +55,8 @@ def binary(
         name,
         impl,
         vjp=(
-            lambda g, ans, x, y: unbroadcast(g * dx(ans, x, y), shape_of(x)),
-            lambda g, ans, x, y: unbroadcast(g * dy(ans, x, y), shape_of(y)),
+            lambda g, ans, x, y: unbroadcast_like(g * dx(ans, x, y), x),
+            lambda g, ans, x, y: unbroadcast_like(g * dy(ans, x, y), y),
         ),
         jvp=(
             lambda t, ans, x, y: t * dx(ans, x, y),
@@ -91,8 +87,8 @@ add_p = Primitive(
     "add",
     np.add,
     vjp=(
-        lambda g, ans, x, y: unbroadcast(g, shape_of(x)),
-        lambda g, ans, x, y: unbroadcast(g, shape_of(y)),
+        lambda g, ans, x, y: unbroadcast_like(g, x),
+        lambda g, ans, x, y: unbroadcast_like(g, y),
     ),
     jvp=(lambda t, ans, x, y: t, lambda t, ans, x, y: t),
     rule="sum rule",
@@ -102,39 +98,47 @@ subtract_p = Primitive(
     "subtract",
     np.subtract,
     vjp=(
-        lambda g, ans, x, y: unbroadcast(g, shape_of(x)),
-        lambda g, ans, x, y: unbroadcast(-g, shape_of(y)),
+        lambda g, ans, x, y: unbroadcast_like(g, x),
+        lambda g, ans, x, y: unbroadcast_like(-g, y),
     ),
     jvp=(lambda t, ans, x, y: t, lambda t, ans, x, y: -t),
     rule="difference rule",
     notation="(f - g)' = f' - g'",
 )
-multiply_p = binary(
+multiply_p = Primitive(
     "multiply",
     np.multiply,
-    lambda ans, x, y: y,
-    lambda ans, x, y: x,
+    vjp=(
+        lambda g, ans, x, y: unbroadcast_like(g * y, x),
+        lambda g, ans, x, y: unbroadcast_like(g * x, y),
+    ),
+    jvp=(lambda t, ans, x, y: t * y, lambda t, ans, x, y: x * t),
     rule="product rule",
     notation="(f g)' = f' g + f g'",
 )
-divide_p = binary(
+divide_p = Primitive(
     "divide",
     np.divide,
-    lambda ans, x, y: 1.0 / y,
-    lambda ans, x, y: -ans / y,
+    vjp=(
+        lambda g, ans, x, y: unbroadcast_like(g / y, x),
+        lambda g, ans, x, y: unbroadcast_like(-g * ans / y, y),
+    ),
+    jvp=(lambda t, ans, x, y: t / y, lambda t, ans, x, y: -t * ans / y),
     rule="quotient rule",
     notation="(f / g)' = (f' g - f g') / g^2",
 )
 negative_p = unary(
-    "negative", np.negative, lambda ans, x: -1.0, rule="constant multiple rule", notation="(-f)' = -f'"
+    "negative",
+    np.negative,
+    lambda g, ans, x: -g,
+    rule="constant multiple rule",
+    notation="(-f)' = -f'",
 )
-positive_p = unary(
-    "positive", np.positive, lambda ans, x: 1.0, rule="identity", notation="(+f)' = f'"
-)
+positive_p = unary("positive", np.positive, lambda g, ans, x: g, rule="identity", notation="(+f)' = f'")
 reciprocal_p = unary(
     "reciprocal",
     np.reciprocal,
-    lambda ans, x: -(ans * ans),
+    lambda g, ans, x: g * (-(ans * ans)),
     rule="reciprocal rule",
     notation="(1/x)' = -1/x^2",
 )
@@ -166,47 +170,59 @@ float_power_p = binary(
     notation="(x^n)' = n x^(n-1)",
 )
 square_p = unary(
-    "square", np.square, lambda ans, x: 2.0 * x, rule="power rule", notation="(x^2)' = 2x"
+    "square", np.square, lambda g, ans, x: g * (2.0 * x), rule="power rule", notation="(x^2)' = 2x"
 )
 sqrt_p = unary(
-    "sqrt", np.sqrt, lambda ans, x: 0.5 / ans, rule="power rule", notation="sqrt'(x) = 1/(2 sqrt(x))"
+    "sqrt",
+    np.sqrt,
+    lambda g, ans, x: g * (0.5 / ans),
+    rule="power rule",
+    notation="sqrt'(x) = 1/(2 sqrt(x))",
 )
 cbrt_p = unary(
     "cbrt",
     np.cbrt,
-    lambda ans, x: 1.0 / (3.0 * ans * ans),
+    lambda g, ans, x: g * (1.0 / (3.0 * ans * ans)),
     rule="power rule",
     notation="cbrt'(x) = 1/(3 x^(2/3))",
 )
 
 # ---------------------------------------------------------------- exponentials and logarithms
 
-exp_p = unary("exp", np.exp, lambda ans, x: ans, rule="exponential rule", notation="exp'(x) = exp(x)")
+exp_p = unary("exp", np.exp, lambda g, ans, x: g * ans, rule="exponential rule", notation="exp'(x) = exp(x)")
 exp2_p = unary(
-    "exp2", np.exp2, lambda ans, x: ans * LN2, rule="exponential rule", notation="(2^x)' = 2^x ln 2"
+    "exp2",
+    np.exp2,
+    lambda g, ans, x: g * (ans * LN2),
+    rule="exponential rule",
+    notation="(2^x)' = 2^x ln 2",
 )
 expm1_p = unary(
-    "expm1", np.expm1, lambda ans, x: ans + 1.0, rule="exponential rule", notation="expm1' = exp"
+    "expm1",
+    np.expm1,
+    lambda g, ans, x: g * (ans + 1.0),
+    rule="exponential rule",
+    notation="expm1' = exp",
 )
-log_p = unary("log", np.log, lambda ans, x: 1.0 / x, rule="logarithm rule", notation="ln'(x) = 1/x")
+log_p = unary("log", np.log, lambda g, ans, x: g * (1.0 / x), rule="logarithm rule", notation="ln'(x) = 1/x")
 log2_p = unary(
     "log2",
     np.log2,
-    lambda ans, x: 1.0 / (x * LN2),
+    lambda g, ans, x: g * (1.0 / (x * LN2)),
     rule="logarithm rule",
     notation="log2'(x) = 1/(x ln 2)",
 )
 log10_p = unary(
     "log10",
     np.log10,
-    lambda ans, x: 1.0 / (x * LN10),
+    lambda g, ans, x: g * (1.0 / (x * LN10)),
     rule="logarithm rule",
     notation="log10'(x) = 1/(x ln 10)",
 )
 log1p_p = unary(
     "log1p",
     np.log1p,
-    lambda ans, x: 1.0 / (1.0 + x),
+    lambda g, ans, x: g * (1.0 / (1.0 + x)),
     rule="logarithm rule",
     notation="log1p'(x) = 1/(1+x)",
 )
@@ -221,29 +237,33 @@ logaddexp_p = binary(
 
 # ---------------------------------------------------------------- trigonometric
 
-sin_p = unary("sin", np.sin, lambda ans, x: np.cos(x), rule="sine rule", notation="sin' = cos")
-cos_p = unary("cos", np.cos, lambda ans, x: -np.sin(x), rule="cosine rule", notation="cos' = -sin")
+sin_p = unary("sin", np.sin, lambda g, ans, x: g * np.cos(x), rule="sine rule", notation="sin' = cos")
+cos_p = unary("cos", np.cos, lambda g, ans, x: g * -np.sin(x), rule="cosine rule", notation="cos' = -sin")
 tan_p = unary(
-    "tan", np.tan, lambda ans, x: 1.0 + ans * ans, rule="tangent rule", notation="tan' = 1 + tan^2"
+    "tan",
+    np.tan,
+    lambda g, ans, x: g * (1.0 + ans * ans),
+    rule="tangent rule",
+    notation="tan' = 1 + tan^2",
 )
 arcsin_p = unary(
     "arcsin",
     np.arcsin,
-    lambda ans, x: 1.0 / np.sqrt(1.0 - x * x),
+    lambda g, ans, x: g * (1.0 / np.sqrt(1.0 - x * x)),
     rule="inverse sine rule",
     notation="asin'(x) = 1/sqrt(1-x^2)",
 )
 arccos_p = unary(
     "arccos",
     np.arccos,
-    lambda ans, x: -1.0 / np.sqrt(1.0 - x * x),
+    lambda g, ans, x: g * (-1.0 / np.sqrt(1.0 - x * x)),
     rule="inverse cosine rule",
     notation="acos'(x) = -1/sqrt(1-x^2)",
 )
 arctan_p = unary(
     "arctan",
     np.arctan,
-    lambda ans, x: 1.0 / (1.0 + x * x),
+    lambda g, ans, x: g * (1.0 / (1.0 + x * x)),
     rule="inverse tangent rule",
     notation="atan'(x) = 1/(1+x^2)",
 )
@@ -258,29 +278,45 @@ arctan2_p = binary(
 
 # ---------------------------------------------------------------- hyperbolic
 
-sinh_p = unary("sinh", np.sinh, lambda ans, x: np.cosh(x), rule="hyperbolic rule", notation="sinh' = cosh")
-cosh_p = unary("cosh", np.cosh, lambda ans, x: np.sinh(x), rule="hyperbolic rule", notation="cosh' = sinh")
+sinh_p = unary(
+    "sinh",
+    np.sinh,
+    lambda g, ans, x: g * np.cosh(x),
+    rule="hyperbolic rule",
+    notation="sinh' = cosh",
+)
+cosh_p = unary(
+    "cosh",
+    np.cosh,
+    lambda g, ans, x: g * np.sinh(x),
+    rule="hyperbolic rule",
+    notation="cosh' = sinh",
+)
 tanh_p = unary(
-    "tanh", np.tanh, lambda ans, x: 1.0 - ans * ans, rule="hyperbolic rule", notation="tanh' = 1 - tanh^2"
+    "tanh",
+    np.tanh,
+    lambda g, ans, x: g * (1.0 - ans * ans),
+    rule="hyperbolic rule",
+    notation="tanh' = 1 - tanh^2",
 )
 arcsinh_p = unary(
     "arcsinh",
     np.arcsinh,
-    lambda ans, x: 1.0 / np.sqrt(x * x + 1.0),
+    lambda g, ans, x: g * (1.0 / np.sqrt(x * x + 1.0)),
     rule="inverse hyperbolic rule",
     notation="asinh'(x) = 1/sqrt(x^2+1)",
 )
 arccosh_p = unary(
     "arccosh",
     np.arccosh,
-    lambda ans, x: 1.0 / np.sqrt(x * x - 1.0),
+    lambda g, ans, x: g * (1.0 / np.sqrt(x * x - 1.0)),
     rule="inverse hyperbolic rule",
     notation="acosh'(x) = 1/sqrt(x^2-1)",
 )
 arctanh_p = unary(
     "arctanh",
     np.arctanh,
-    lambda ans, x: 1.0 / (1.0 - x * x),
+    lambda g, ans, x: g * (1.0 / (1.0 - x * x)),
     rule="inverse hyperbolic rule",
     notation="atanh'(x) = 1/(1-x^2)",
 )
@@ -290,7 +326,7 @@ arctanh_p = unary(
 absolute_p = unary(
     "absolute",
     np.absolute,
-    lambda ans, x: np.sign(x),
+    lambda g, ans, x: g * np.sign(x),
     rule="absolute value rule",
     notation="|x|' = sign(x)",
     kink="abs'(0) = 0, a point of the subdifferential [-1, 1]",
@@ -369,8 +405,8 @@ where_p = Primitive(
     _where,
     vjp=(
         None,
-        lambda g, ans, c, x, y: unbroadcast(np.where(c, g, 0.0), shape_of(x)),
-        lambda g, ans, c, x, y: unbroadcast(np.where(c, 0.0, g), shape_of(y)),
+        lambda g, ans, c, x, y: unbroadcast_like(np.where(c, g, 0.0), x),
+        lambda g, ans, c, x, y: unbroadcast_like(np.where(c, 0.0, g), y),
     ),
     jvp=(
         None,
@@ -387,10 +423,8 @@ def _astype(x: Any, *, dtype: Any) -> Any:
 
 
 astype_p = Primitive(
-    "astype",
-    _astype,
-    vjp=(lambda g, ans, x, *, dtype: astype_p(g, dtype=np.result_type(x)),),
-    jvp=(lambda t, ans, x, *, dtype: astype_p(t, dtype=dtype),),
-    rule="identity",
-    notation="a change of precision does not change the derivative",
+    "astype", _astype, rule="identity", notation="a change of precision does not change the derivative"
 )
+astype_p.vjp = (lambda g, ans, x, *, dtype: astype_p(g, dtype=np.result_type(concrete(x))),)
+astype_p.jvp = (lambda t, ans, x, *, dtype: astype_p(t, dtype=dtype),)
+astype_p.differentiable = True

@@ -308,8 +308,9 @@ norm2_p = Primitive(
     "norm",
     _norm2,
     vjp=(
-        lambda g, ans, x, *, axis=None, keepdims=False: expand_reduced(g, shape_of(x), axis, keepdims)
-        * _norm2_direction(ans, x, axis, keepdims),
+        lambda g, ans, x, *, axis=None, keepdims=False: (
+            expand_reduced(g, shape_of(x), axis, keepdims) * _norm2_direction(ans, x, axis, keepdims)
+        ),
     ),
     jvp=(
         lambda t, ans, x, *, axis=None, keepdims=False: np.sum(

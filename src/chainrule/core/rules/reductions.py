@@ -63,11 +63,12 @@ def _products_of_others(x: Any, axes: tuple[int, ...]) -> Any:
     rest = tuple(i for i in range(nd) if i not in axes)
     moved = np.transpose(x, rest + axes)
     shape = shape_of(moved)
-    flat = np.reshape(moved, shape[: len(rest)] + (-1,))
-    ones = np.ones(shape_of(flat)[:-1] + (1,), dtype=np.result_type(concrete(flat)))
+    flat = np.reshape(moved, (*shape[: len(rest)], -1))
+    ones = np.ones((*shape_of(flat)[:-1], 1), dtype=np.result_type(concrete(flat)))
     left = np.concatenate([ones, np.cumprod(flat[..., :-1], axis=-1)], axis=-1)
     right = np.flip(
-        np.concatenate([ones, np.cumprod(np.flip(flat[..., 1:], axis=-1), axis=-1)], axis=-1), axis=-1
+        np.concatenate([ones, np.cumprod(np.flip(flat[..., 1:], axis=-1), axis=-1)], axis=-1),
+        axis=-1,
     )
     others = np.reshape(left * right, shape)
     return np.transpose(others, tuple(np.argsort(rest + axes)))

@@ -106,7 +106,9 @@ def _concatenate_vjp(i: int, g: Any, ans: Any, *xs: Any, axis: int) -> Any:
 
 
 def _concatenate_jvp(i: int, t: Any, ans: Any, *xs: Any, axis: int) -> Any:
-    parts = [t if j == i else np.zeros(shape_of(x), dtype=np.result_type(concrete(t))) for j, x in enumerate(xs)]
+    parts = [
+        t if j == i else np.zeros(shape_of(x), dtype=np.result_type(concrete(t))) for j, x in enumerate(xs)
+    ]
     return concatenate_p(*parts, axis=axis)
 
 
@@ -130,7 +132,9 @@ def _stack_vjp(i: int, g: Any, ans: Any, *xs: Any, axis: int) -> Any:
 
 
 def _stack_jvp(i: int, t: Any, ans: Any, *xs: Any, axis: int) -> Any:
-    parts = [t if j == i else np.zeros(shape_of(x), dtype=np.result_type(concrete(t))) for j, x in enumerate(xs)]
+    parts = [
+        t if j == i else np.zeros(shape_of(x), dtype=np.result_type(concrete(t))) for j, x in enumerate(xs)
+    ]
     return stack_p(*parts, axis=axis)
 
 
@@ -176,7 +180,7 @@ def _reduceat(g: Any, *, starts: Any, counts: Any, axis: int) -> Any:
     """Sum consecutive runs of ``counts`` entries along ``axis`` (runs of length 0 give 0)."""
     gm = np.moveaxis(g, axis, 0)
     if gm.shape[0] == 0:
-        return np.moveaxis(np.zeros((len(counts),) + gm.shape[1:], dtype=gm.dtype), 0, axis)
+        return np.moveaxis(np.zeros((len(counts), *gm.shape[1:]), dtype=gm.dtype), 0, axis)
     sums = np.add.reduceat(gm, np.minimum(starts, gm.shape[0] - 1), axis=0)
     sums[np.asarray(counts) == 0] = 0
     return np.moveaxis(sums, 0, axis)
@@ -204,9 +208,7 @@ def _negate_shift(shift: Any) -> Any:
     return tuple(-s for s in shift) if isinstance(shift, tuple | list) else -shift
 
 
-roll_p = _linear(
-    "roll", _roll, lambda g, ans, x, *, shift, axis: np.roll(g, _negate_shift(shift), axis=axis)
-)
+roll_p = _linear("roll", _roll, lambda g, ans, x, *, shift, axis: np.roll(g, _negate_shift(shift), axis=axis))
 
 
 def _pad(x: Any, *, pad_width: tuple[tuple[int, int], ...], value: float) -> Any:
@@ -250,7 +252,7 @@ def _diagonal_vjp(g: Any, ans: Any, x: Any, *, offset: int, axis1: int, axis2: i
     nd = len(shape)
     a1, a2 = axis1 % nd, axis2 % nd
     rest = [i for i in range(nd) if i not in (a1, a2)]
-    moved_shape = tuple(shape[i] for i in rest) + (shape[a1], shape[a2])
+    moved_shape = (*tuple(shape[i] for i in rest), shape[a1], shape[a2])
     k = np.arange(shape_of(g)[-1])
     index = (Ellipsis, k - min(offset, 0), k + max(offset, 0))
     moved = scatter_add_p(g, shape=moved_shape, index=index, basic=False)

@@ -22,7 +22,7 @@ def _relu(x: Any) -> Any:
 relu_p = unary(
     "relu",
     _relu,
-    lambda ans, x: (concrete(x) > 0).astype(np.result_type(concrete(x), np.float32)),
+    lambda g, ans, x: g * (concrete(x) > 0).astype(np.result_type(concrete(x), np.float32)),
     rule="relu rule",
     notation="relu'(x) = 1 for x > 0, 0 for x < 0",
     kink="relu'(0) = 0, a point of the subdifferential [0, 1]",
@@ -38,7 +38,7 @@ def _sigmoid(x: Any) -> Any:
 sigmoid_p = unary(
     "sigmoid",
     _sigmoid,
-    lambda ans, x: ans * (1.0 - ans),
+    lambda g, ans, x: g * (ans * (1.0 - ans)),
     rule="sigmoid rule",
     notation="sigma'(x) = sigma(x) (1 - sigma(x))",
 )
@@ -51,7 +51,7 @@ def _softplus(x: Any) -> Any:
 softplus_p = unary(
     "softplus",
     _softplus,
-    lambda ans, x: sigmoid_p(x),
+    lambda g, ans, x: g * sigmoid_p(x),
     rule="softplus rule",
     notation="softplus'(x) = sigma(x)",
 )
@@ -72,8 +72,9 @@ logsumexp_p = Primitive(
     "logsumexp",
     _logsumexp,
     vjp=(
-        lambda g, ans, x, *, axis=None, keepdims=False: expand_reduced(g, shape_of(x), axis, keepdims)
-        * _softmax_weights(ans, x, axis, keepdims),
+        lambda g, ans, x, *, axis=None, keepdims=False: (
+            expand_reduced(g, shape_of(x), axis, keepdims) * _softmax_weights(ans, x, axis, keepdims)
+        ),
     ),
     jvp=(
         lambda t, ans, x, *, axis=None, keepdims=False: np.sum(

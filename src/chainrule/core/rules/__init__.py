@@ -1,0 +1,1 @@
+"""The rule table, one module per family of primitives."""

@@ -1,0 +1,308 @@
+"""Every primitive, and every NumPy function mapped onto them, checked against finite differences in both
+modes to second order, over scalar, vector, matrix and broadcast shapes.
+
+Adding a primitive means adding one row to ``UNARY``, ``BINARY`` or ``OTHER`` below; the completeness test
+fails until it has one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+from chainrule.core.primitive import Primitive
+from chainrule.core.rules import elementwise, linalg, reductions, shape, special
+from chainrule.testing import check_grads
+
+SHAPES = [(), (3,), (2, 3)]
+BROADCAST = [
+    ((), ()),
+    ((3,), (3,)),
+    ((2, 3), (2, 3)),
+    ((2, 3), (3,)),
+    ((2, 1), (1, 3)),
+    ((), (2, 3)),
+]
+
+
+def uniform(lo: float, hi: float) -> Callable[[np.random.Generator, tuple[int, ...]], Any]:
+    return lambda rng, s: rng.uniform(lo, hi, size=s)
+
+
+def away_from_zero(rng: np.random.Generator, s: tuple[int, ...]) -> Any:
+    return rng.uniform(0.3, 1.5, size=s) * rng.choice([-1.0, 1.0], size=s)
+
+
+# name: (function, domain of the input)
+UNARY: dict[str, tuple[Callable[[Any], Any], Any]] = {
+    "negative": (np.negative, uniform(-2, 2)),
+    "positive": (np.positive, uniform(-2, 2)),
+    "reciprocal": (np.reciprocal, uniform(0.5, 2)),
+    "square": (np.square, uniform(-2, 2)),
+    "sqrt": (np.sqrt, uniform(0.5, 2)),
+    "cbrt": (np.cbrt, uniform(0.5, 2)),
+    "exp": (np.exp, uniform(-1, 1)),
+    "exp2": (np.exp2, uniform(-1, 1)),
+    "expm1": (np.expm1, uniform(-1, 1)),
+    "log": (np.log, uniform(0.5, 2)),
+    "log2": (np.log2, uniform(0.5, 2)),
+    "log10": (np.log10, uniform(0.5, 2)),
+    "log1p": (np.log1p, uniform(-0.5, 1)),
+    "sin": (np.sin, uniform(-2, 2)),
+    "cos": (np.cos, uniform(-2, 2)),
+    "tan": (np.tan, uniform(-1, 1)),
+    "arcsin": (np.arcsin, uniform(-0.7, 0.7)),
+    "arccos": (np.arccos, uniform(-0.7, 0.7)),
+    "arctan": (np.arctan, uniform(-2, 2)),
+    "sinh": (np.sinh, uniform(-1, 1)),
+    "cosh": (np.cosh, uniform(-1, 1)),
+    "tanh": (np.tanh, uniform(-1, 1)),
+    "arcsinh": (np.arcsinh, uniform(-2, 2)),
+    "arccosh": (np.arccosh, uniform(1.5, 3)),
+    "arctanh": (np.arctanh, uniform(-0.7, 0.7)),
+    "absolute": (np.absolute, away_from_zero),
+    "sign": (lambda x: np.sign(x) * x, away_from_zero),
+    "floor": (lambda x: np.floor(x) + x, uniform(0.1, 0.9)),
+    "ceil": (lambda x: np.ceil(x) * x, uniform(0.1, 0.9)),
+    "rint": (lambda x: np.rint(x) + x, uniform(0.1, 0.4)),
+    "trunc": (lambda x: np.trunc(x) + x, uniform(0.1, 0.9)),
+    "astype": (lambda x: x.astype(np.longdouble).astype(np.float64), uniform(-1, 1)),
+    "relu": (cr.relu, away_from_zero),
+    "sigmoid": (cr.sigmoid, uniform(-3, 3)),
+    "softplus": (cr.softplus, uniform(-3, 3)),
+}
+
+BINARY: dict[str, tuple[Callable[[Any, Any], Any], Any, Any]] = {
+    "add": (np.add, uniform(-2, 2), uniform(-2, 2)),
+    "subtract": (np.subtract, uniform(-2, 2), uniform(-2, 2)),
+    "multiply": (np.multiply, uniform(-2, 2), uniform(-2, 2)),
+    "divide": (np.divide, uniform(-2, 2), uniform(0.5, 2)),
+    "power": (np.power, uniform(0.5, 2), uniform(-2, 2)),
+    "float_power": (np.float_power, uniform(0.5, 2), uniform(-2, 2)),
+    "logaddexp": (np.logaddexp, uniform(-2, 2), uniform(-2, 2)),
+    "arctan2": (np.arctan2, uniform(0.5, 2), uniform(0.5, 2)),
+    "maximum": (np.maximum, uniform(-2, 2), uniform(-2, 2)),
+    "minimum": (np.minimum, uniform(-2, 2), uniform(-2, 2)),
+    "fmax": (np.fmax, uniform(-2, 2), uniform(-2, 2)),
+    "fmin": (np.fmin, uniform(-2, 2), uniform(-2, 2)),
+    "hypot": (np.hypot, uniform(0.5, 2), uniform(-2, 2)),
+    "where": (lambda x, y: np.where(np.arange(np.size(x)).reshape(np.shape(x)) % 2 == 0, x, y),
+              uniform(-2, 2), uniform(-2, 2)),
+}  # fmt: skip
+
+
+def away_from_zero_3(rng: np.random.Generator) -> Any:
+    return away_from_zero(rng, (3,))
+
+
+def spd(rng: np.random.Generator, n: int = 3) -> Any:
+    a = rng.standard_normal((n, n))
+    return a @ a.T + n * np.eye(n)
+
+
+def sym(x: Any) -> Any:
+    return (x + np.swapaxes(x, -1, -2)) / 2
+
+
+# name: list of (function, argument makers); each maker gets the generator
+OTHER: dict[str, list[tuple[Callable[..., Any], list[Callable[[np.random.Generator], Any]]]]] = {
+    "sum": [
+        (np.sum, [lambda r: r.standard_normal((2, 3))]),
+        (lambda x: np.sum(x, axis=0), [lambda r: r.standard_normal((2, 3))]),
+        (lambda x: x.sum(axis=(0, 2), keepdims=True), [lambda r: r.standard_normal((2, 3, 2))]),
+        (lambda x: np.mean(x, axis=-1), [lambda r: r.standard_normal((2, 3))]),
+        (lambda x: np.var(x, axis=0, ddof=1), [lambda r: r.standard_normal((4, 3))]),
+        (lambda x: np.std(x), [lambda r: r.standard_normal((4, 3))]),
+        (lambda x: np.trace(x), [lambda r: r.standard_normal((3, 3))]),
+    ],
+    "max": [
+        (np.max, [lambda r: r.permutation(6).reshape(2, 3) * 1.0]),
+        (lambda x: np.amax(x, axis=1, keepdims=True), [lambda r: r.permutation(6).reshape(2, 3) * 1.0]),
+    ],
+    "min": [(lambda x: np.min(x, axis=0), [lambda r: r.permutation(6).reshape(2, 3) * 1.0])],
+    "prod": [
+        (np.prod, [lambda r: r.uniform(0.5, 1.5, (2, 3))]),
+        (lambda x: np.prod(x, axis=1), [lambda r: r.uniform(0.5, 1.5, (2, 3))]),
+    ],
+    "cumsum": [
+        (np.cumsum, [lambda r: r.standard_normal((2, 3))]),
+        (lambda x: np.cumsum(x, axis=1), [lambda r: r.standard_normal((2, 3))]),
+    ],
+    "cumprod": [
+        (lambda x: np.cumprod(x, axis=0), [lambda r: r.uniform(0.5, 1.5, (3, 2))]),
+        (np.cumprod, [lambda r: np.array([0.5, 0.0, 1.2, 0.8])]),
+    ],
+    "reshape": [
+        (lambda x: np.reshape(x, (3, 2)) * x.reshape(-1)[:2], [lambda r: r.standard_normal((2, 3))]),
+        (lambda x: np.ravel(x) ** 2, [lambda r: r.standard_normal((2, 3))]),
+        (lambda x: np.expand_dims(x, 1) ** 2, [lambda r: r.standard_normal((2, 3))]),
+        (lambda x: np.squeeze(x) ** 2, [lambda r: r.standard_normal((2, 1, 3))]),
+    ],
+    "transpose": [
+        (lambda x: x.T @ x, [lambda r: r.standard_normal((2, 3))]),
+        (lambda x: np.swapaxes(x, 0, 2) ** 2, [lambda r: r.standard_normal((2, 3, 2))]),
+        (lambda x: np.moveaxis(x, 0, -1) ** 2, [lambda r: r.standard_normal((2, 3, 2))]),
+    ],
+    "broadcast_to": [(lambda x: np.broadcast_to(x, (2, 3)) ** 2, [lambda r: r.standard_normal(3)])],
+    "getitem": [
+        (lambda x: x[1:, ::2] ** 2, [lambda r: r.standard_normal((3, 4))]),
+        (lambda x: x[np.array([0, 2, 0])] ** 2, [lambda r: r.standard_normal((3, 2))]),
+        (lambda x: x[np.arange(2), np.array([1, 1])] ** 2, [lambda r: r.standard_normal((2, 3))]),
+        (lambda x: np.take(x, [2, 0], axis=1) ** 2, [lambda r: r.standard_normal((2, 3))]),
+        (lambda x: [a**2 for a in np.split(x, 3)][1], [lambda r: r.standard_normal(6)]),
+    ],
+    "scatter_add": [
+        (lambda g: shape.scatter_add_p(g, shape=(4,), index=np.array([0, 2, 0]), basic=False) ** 2,
+         [lambda r: r.standard_normal(3)]),
+    ],
+    "concatenate": [
+        (lambda a, b: np.concatenate([a, b], axis=1) ** 2,
+         [lambda r: r.standard_normal((2, 3)), lambda r: r.standard_normal((2, 1))]),
+        (lambda a, b: np.vstack([a, b]) ** 2,
+         [lambda r: r.standard_normal(3), lambda r: r.standard_normal(3)]),
+        (lambda a, b: np.hstack([a, b]) ** 2,
+         [lambda r: r.standard_normal(2), lambda r: r.standard_normal(3)]),
+    ],
+    "stack": [
+        (lambda a, b: np.stack([a, b], axis=1) ** 2,
+         [lambda r: r.standard_normal((2, 3)), lambda r: r.standard_normal((2, 3))]),
+    ],
+    "tile": [(lambda x: np.tile(x, (2, 1, 2)) ** 2, [lambda r: r.standard_normal((2, 3))])],
+    "repeat": [
+        (lambda x: np.repeat(x, 2, axis=0) ** 2, [lambda r: r.standard_normal((2, 3))]),
+        (lambda x: np.repeat(x, [1, 0, 3]) ** 2, [lambda r: r.standard_normal(3)]),
+    ],
+    "reduceat": [
+        (lambda g: shape.reduceat_p(g, starts=np.array([0, 2]), counts=np.array([2, 3]), axis=0) ** 2,
+         [lambda r: r.standard_normal(5)]),
+    ],
+    "flip": [(lambda x: np.flip(x, axis=1) * x, [lambda r: r.standard_normal((2, 3))])],
+    "roll": [(lambda x: np.roll(x, 1, axis=1) * x, [lambda r: r.standard_normal((2, 3))])],
+    "pad": [
+        (lambda x: np.pad(x, ((1, 0), (0, 2)), constant_values=1.5) ** 2,
+         [lambda r: r.standard_normal((2, 3))]),
+    ],
+    "take_along_axis": [
+        (lambda x: np.take_along_axis(x, np.array([[0, 0], [2, 1]]), axis=1) ** 2,
+         [lambda r: r.standard_normal((2, 3))]),
+        (lambda x: np.sort(x, axis=0) * np.arange(3.0), [lambda r: r.standard_normal((4, 3))]),
+    ],
+    "diagonal": [
+        (lambda x: np.diagonal(x, 1) ** 2, [lambda r: r.standard_normal((3, 4))]),
+        (lambda x: np.diagonal(x, -1, axis1=0, axis2=2) ** 2, [lambda r: r.standard_normal((3, 2, 3))]),
+    ],
+    "diag": [
+        (lambda x: np.diag(x, 1) ** 2, [lambda r: r.standard_normal(3)]),
+        (lambda x: np.diag(x) ** 2, [lambda r: r.standard_normal((3, 3))]),
+    ],
+    "triu": [(lambda x: np.triu(x, 1) ** 2, [lambda r: r.standard_normal((3, 3))])],
+    "tril": [(lambda x: np.tril(x) ** 2, [lambda r: r.standard_normal((3, 4))])],
+    "matmul": [
+        (np.matmul, [lambda r: r.standard_normal((2, 3)), lambda r: r.standard_normal((3, 2))]),
+        (np.matmul, [lambda r: r.standard_normal(3), lambda r: r.standard_normal((2, 3, 2))]),
+        (np.matmul, [lambda r: r.standard_normal((2, 2, 3)), lambda r: r.standard_normal(3)]),
+        (np.matmul, [lambda r: r.standard_normal(3), lambda r: r.standard_normal(3)]),
+        (np.matmul, [lambda r: r.standard_normal((2, 2, 3)), lambda r: r.standard_normal((3, 2))]),
+        (np.dot, [lambda r: r.standard_normal((2, 3)), lambda r: r.standard_normal(3)]),
+    ],
+    "einsum": [
+        (lambda a, b: np.einsum("ij,jk->ik", a, b),
+         [lambda r: r.standard_normal((2, 3)), lambda r: r.standard_normal((3, 2))]),
+        (lambda a: np.einsum("ii->i", a), [lambda r: r.standard_normal((3, 3))]),
+        (lambda a, b: np.einsum("...ij,j", a, b),
+         [lambda r: r.standard_normal((2, 2, 3)), lambda r: r.standard_normal(3)]),
+        (lambda a, b: np.einsum("ij,k->i", a, b),
+         [lambda r: r.standard_normal((2, 3)), lambda r: r.standard_normal(2)]),
+        (lambda a, b: np.tensordot(a, b, axes=([1, 0], [0, 1])),
+         [lambda r: r.standard_normal((2, 3, 2)), lambda r: r.standard_normal((3, 2))]),
+        (np.inner, [lambda r: r.standard_normal((2, 3)), lambda r: r.standard_normal(3)]),
+        (np.outer, [lambda r: r.standard_normal(2), lambda r: r.standard_normal(3)]),
+        (np.vdot, [lambda r: r.standard_normal((2, 2)), lambda r: r.standard_normal((2, 2))]),
+        (np.dot, [lambda r: r.standard_normal((2, 2, 3)), lambda r: r.standard_normal((3, 2))]),
+    ],
+    "inv": [(np.linalg.inv, [spd])],
+    "det": [(np.linalg.det, [lambda r: r.standard_normal((2, 3, 3))])],
+    "logabsdet": [(lambda a: np.linalg.slogdet(a)[1], [lambda r: r.standard_normal((3, 3))])],
+    "solve": [
+        (np.linalg.solve, [spd, lambda r: r.standard_normal(3)]),
+        (np.linalg.solve, [spd, lambda r: r.standard_normal((3, 2))]),
+    ],
+    "cholesky": [
+        (lambda a: np.linalg.cholesky(sym(a) + 3 * np.eye(3)), [lambda r: r.standard_normal((3, 3))]),
+    ],
+    "eigh": [
+        (lambda a: np.linalg.eigh(sym(a))[0], [lambda r: r.standard_normal((3, 3))]),
+        (lambda a: np.abs(np.linalg.eigh(sym(a))[1][0]), [lambda r: r.standard_normal((3, 3))]),
+    ],
+    "eigvalsh": [(lambda a: np.linalg.eigvalsh(sym(a)), [lambda r: r.standard_normal((3, 3))])],
+    "norm": [
+        (np.linalg.norm, [lambda r: r.standard_normal(3)]),
+        (lambda x: np.linalg.norm(x, axis=1), [lambda r: r.standard_normal((2, 3))]),
+        (lambda x: np.linalg.norm(x, "fro"), [lambda r: r.standard_normal((2, 3))]),
+        (lambda x: np.linalg.norm(x, 1), [away_from_zero_3]),
+        (lambda x: np.linalg.norm(x, np.inf), [lambda r: r.permutation(3) + 1.0]),
+        (lambda x: np.linalg.norm(x, 3), [lambda r: r.uniform(0.5, 1, 3)]),
+        (lambda x: np.linalg.norm(x, 2), [lambda r: r.standard_normal((3, 2))]),
+        (lambda x: np.linalg.norm(x, "nuc"), [lambda r: r.standard_normal((3, 2))]),
+        (lambda x: np.linalg.norm(x, 1), [lambda r: np.array([[1.0, -2.0], [0.5, 3.0]])]),
+        (lambda x: np.linalg.norm(x, np.inf), [lambda r: np.array([[1.0, -2.0], [0.5, 3.0]])]),
+    ],
+    "logsumexp": [
+        (cr.logsumexp, [lambda r: r.standard_normal((2, 3))]),
+        (lambda x: cr.logsumexp(x, axis=1, keepdims=True), [lambda r: r.standard_normal((2, 3))]),
+        (lambda x: cr.softmax(x, axis=0), [lambda r: r.standard_normal((2, 3))]),
+        (cr.log_softmax, [lambda r: r.standard_normal((2, 3))]),
+    ],
+    "clip": [(lambda x: np.clip(x, -0.5, 0.5) * x, [lambda r: np.array([-1.0, 0.2, 0.7, -0.3])])],
+}  # fmt: skip
+
+NON_DIFFERENTIABLE: set[str] = set()
+
+
+def all_primitives() -> dict[str, Primitive]:
+    prims = {}
+    for module in (elementwise, reductions, shape, linalg, special):
+        for value in vars(module).values():
+            if isinstance(value, Primitive):
+                prims[value.name] = value
+    return prims
+
+
+def test_every_primitive_has_both_rules_and_a_test_row() -> None:
+    rows = set(UNARY) | set(BINARY) | set(OTHER)
+    for name, prim in all_primitives().items():
+        if name in NON_DIFFERENTIABLE:
+            assert prim.vjp is None
+            assert prim.jvp is None
+            continue
+        assert prim.vjp is not None, f"{name} lacks a reverse rule"
+        assert prim.jvp is not None, f"{name} lacks a forward rule"
+        assert name in rows, f"primitive {name} has no row in the derivative tests"
+        assert prim.rule, f"{name} does not name its calculus rule"
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize("name", sorted(UNARY))
+def test_unary(name: str, shape: tuple[int, ...]) -> None:
+    f, domain = UNARY[name]
+    rng = np.random.default_rng(abs(hash((name, shape))) % 2**32)
+    check_grads(f, domain(rng, shape))
+
+
+@pytest.mark.parametrize("shapes", BROADCAST, ids=str)
+@pytest.mark.parametrize("name", sorted(BINARY))
+def test_binary(name: str, shapes: tuple[tuple[int, ...], tuple[int, ...]]) -> None:
+    f, dom_x, dom_y = BINARY[name]
+    rng = np.random.default_rng(0)
+    check_grads(f, dom_x(rng, shapes[0]), dom_y(rng, shapes[1]))
+
+
+@pytest.mark.parametrize(("name", "case"), [(n, k) for n in sorted(OTHER) for k in range(len(OTHER[n]))])
+def test_other(name: str, case: int) -> None:
+    f, makers = OTHER[name][case]
+    rng = np.random.default_rng(case)
+    check_grads(f, *[m(rng) for m in makers])
