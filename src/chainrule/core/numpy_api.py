@@ -96,9 +96,11 @@ FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {}
 
 
 def function_name(func: Callable[..., Any]) -> str:
-    module = getattr(func, "__module__", "numpy") or "numpy"
-    module = "np.linalg" if "linalg" in module else "np"
-    return f"{module}.{getattr(func, '__name__', repr(func))}"
+    """``np.linalg.solve``-style name of a NumPy function, for error messages."""
+    module = getattr(func, "__module__", None) or "numpy"
+    public = [part for part in module.split(".") if not part.startswith("_")]
+    public[0] = "np" if public[0] == "numpy" else public[0]
+    return ".".join([*public, getattr(func, "__name__", repr(func))])
 
 
 def implements(*funcs: Callable[..., Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -17,7 +17,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["Primitive", "Traced", "bind", "new_level"]
+__all__ = ["Primitive", "Traced", "bind", "new_level", "operation_error"]
 
 # A process-wide counter is safe to share: each call hands out a distinct number and nothing else is stored.
 _levels = itertools.count(1)
@@ -108,6 +108,19 @@ class Primitive:
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
+
+
+def operation_error(prim: Primitive, operands: Sequence[Any], exc: Exception) -> Exception:
+    """A chainrule error naming the operation and its operands' shapes, for a NumPy error inside ``prim``."""
+    from chainrule.errors import ChainruleValueError, ShapeError
+
+    shapes = ", ".join(str(getattr(a, "shape", "scalar")) for a in operands)
+    detail = str(exc).removeprefix(f"{prim.name}: ")
+    message = f"{prim.name}: {detail} (operand shapes: {shapes})"
+    lowered = str(exc).lower()
+    if any(word in lowered for word in ("shape", "dimension", "broadcast", "size")):
+        return ShapeError(message)
+    return ChainruleValueError(message)
 
 
 def bind(prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.arraylike import ArrayLike
-from chainrule.core.primitive import Primitive, Traced, bind
-from chainrule.errors import ChainruleTypeError, GraphError, ShapeError
+from chainrule.core.primitive import Primitive, Traced, bind, operation_error
+from chainrule.errors import ChainruleError, ChainruleTypeError, GraphError, ShapeError
 
 __all__ = ["Tensor", "as_float_array"]
 
@@ -114,7 +114,10 @@ class Tensor(ArrayLike):
             if level and isinstance(va, Traced):
                 return _lift_nested(level, prim, args, params)
             vals: Any = (va,)
-            out = prim.impl(va, **params) if params else prim.impl(va)
+            try:
+                out = prim.impl(va, **params) if params else prim.impl(va)
+            except ValueError as exc:
+                raise operation_error(prim, vals, exc) from exc
             if a.requires_grad:
                 parents = (a,)
         elif n == 2:
@@ -138,7 +141,10 @@ class Tensor(ArrayLike):
             else:
                 vb, rb = b, False
             vals = (va, vb)
-            out = prim.impl(va, vb, **params) if params else prim.impl(va, vb)
+            try:
+                out = prim.impl(va, vb, **params) if params else prim.impl(va, vb)
+            except ValueError as exc:
+                raise operation_error(prim, vals, exc) from exc
             if ra or rb:
                 parents = (a if ra else None, b if rb else None)
         else:
@@ -163,7 +169,10 @@ class Tensor(ArrayLike):
         if level and isinstance(va, Traced):
             return _lift_nested(level, prim, (self,), _NO_PARAMS)
         t: Tensor = _object_new(Tensor)
-        t._data = prim.impl(va)
+        try:
+            t._data = prim.impl(va)
+        except ValueError as exc:
+            raise operation_error(prim, (va,), exc) from exc
         t._level = level
         t.grad = None
         t._seq = next(_sequence)
@@ -308,7 +317,12 @@ def _lift_nested(level: int, prim: Primitive, args: Any, params: dict[str, Any])
                     parents[i] = a
             else:
                 lower = True
-    out = bind(prim, vals, params) if lower else prim.impl(*vals, **params)
+    try:
+        out = bind(prim, vals, params) if lower else prim.impl(*vals, **params)
+    except ChainruleError:
+        raise
+    except ValueError as exc:
+        raise operation_error(prim, vals, exc) from exc
     t = _new_tensor(out, level)
     if parents is not None and prim.differentiable:
         t.requires_grad = True

@@ -1,0 +1,316 @@
+"""Calling the user's black box: argument checks, output checks, counting, caching and parallel calls.
+
+A *sampler* evaluates ``f`` at ``x`` displaced by a stencil offset times a base step, for a set of
+*lanes* that are differentiated side by side: the elements of ``x`` (for an elementwise ``f``), the
+coordinates of ``x`` (for a gradient or Jacobian), or pairs of coordinates (for a Hessian). Results are
+arrays of shape ``lane_shape + tail_shape``. For a scalar ``x`` and scalar ``f`` every value is a plain
+Python float, which keeps the per-call overhead of the common case in the microseconds.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from typing import Any
+
+import numpy as np
+
+from chainrule.errors import ChainruleTypeError, ChainruleValueError, ShapeError
+
+__all__ = [
+    "AxisSampler",
+    "ElementwiseSampler",
+    "PairSampler",
+    "Sampler",
+    "as_point",
+    "check_callable",
+]
+
+Offset = tuple[Any, ...]
+_FAST_TYPES = (float, np.float64)
+
+
+def check_callable(f: object, caller: str) -> None:
+    """Raise :class:`ChainruleTypeError` unless ``f`` is callable."""
+    if not callable(f):
+        raise ChainruleTypeError(f"{caller}: f must be callable, got {type(f).__name__} {f!r:.60}")
+
+
+def as_point(x: object, caller: str) -> np.ndarray | float:
+    """``x`` as a float (scalar) or float64 array; reject non-numeric, complex and non-finite values."""
+    if type(x) is float:
+        if x - x != 0.0:
+            raise ChainruleValueError(f"{caller}: x must be finite, got {x}")
+        return x
+    try:
+        array = np.asarray(x)
+    except Exception as exc:  # ragged lists and such
+        raise ChainruleTypeError(f"{caller}: x must be a real number or array: {exc}") from exc
+    if array.dtype.kind not in "biuf":
+        raise ChainruleTypeError(
+            f"{caller}: x must be real numbers, got dtype {array.dtype} ({type(x).__name__})"
+        )
+    array = array.astype(float)
+    if not np.all(np.isfinite(array)):
+        raise ChainruleValueError(f"{caller}: x must be finite, got {x!r:.80}")
+    return float(array) if array.ndim == 0 else array
+
+
+def _as_output(value: object, caller: str, allow_complex: bool) -> Any:
+    """``f``'s output as a float / complex / array; reject non-numeric outputs."""
+    if type(value) in _FAST_TYPES:
+        return float(value)  # type: ignore[arg-type]
+    try:
+        array = np.asarray(value)
+    except Exception as exc:
+        raise ChainruleTypeError(f"{caller}: f returned a non-numeric value: {exc}") from exc
+    kinds = "biufc" if allow_complex else "biuf"
+    if array.dtype.kind not in kinds:
+        if array.dtype.kind == "c":
+            raise ChainruleTypeError(
+                f"{caller}: f returned a complex value {value!r:.60} for a real argument; "
+                "differentiate the real and imaginary parts separately"
+            )
+        raise ChainruleTypeError(f"{caller}: f must return numbers, got {type(value).__name__} {value!r:.60}")
+    if array.ndim == 0:
+        return complex(array) if array.dtype.kind == "c" else float(array)
+    return array.astype(complex if array.dtype.kind == "c" else float)
+
+
+class Sampler:
+    """Base class: evaluation count, cache, parallel calls and output checks.
+
+    Subclasses define ``_points(offset, lanes)``, the points of one offset for some lanes, and
+    ``_assemble(outputs, lanes)``, the lane-stacked value.
+    """
+
+    caller = "derivative"
+
+    def __init__(self, f: Callable[..., Any], executor: Executor | None) -> None:
+        self.f = f
+        self.executor = executor
+        self.n_evals = 0
+        self.tail_shape: tuple[int, ...] | None = None
+        self.lane_shape: tuple[int, ...] = ()
+        self.base: Any = 1.0
+        self._cache: dict[Offset, tuple[Any, Any]] = {}
+
+    # -- to be defined by subclasses -------------------------------------------------------------
+    def _points(self, offset: Offset, lanes: np.ndarray | None) -> list[Any]:
+        raise NotImplementedError
+
+    def _assemble(self, offset: Offset, outputs: list[Any], lanes: np.ndarray | None) -> Any:
+        raise NotImplementedError
+
+    # -- shared machinery ------------------------------------------------------------------------
+    def _call(self, points: list[Any]) -> list[Any]:
+        self.n_evals += len(points)
+        if self.executor is None or len(points) == 1:
+            return [self.f(point) for point in points]
+        futures = [self.executor.submit(self.f, point) for point in points]
+        return [future.result() for future in futures]
+
+    def _check_shape(self, value: Any) -> None:
+        shape = np.shape(value)
+        if self.tail_shape is None:
+            self.tail_shape = shape
+        elif shape != self.tail_shape:
+            raise ShapeError(
+                f"{self.caller}: f returned shape {shape} at one point and {self.tail_shape} at "
+                "another; f must return the same shape everywhere"
+            )
+
+    def values(self, offsets: Sequence[Offset], lanes: np.ndarray | None = None) -> list[Any]:
+        """``f`` at each offset (times the base step) for the given lanes (a boolean mask or None)."""
+        missing = [o for o in offsets if self._needs(o, lanes)]
+        if missing:
+            per_offset = [self._points(o, lanes) for o in missing]
+            flat = [p for points in per_offset for p in points]
+            outputs = [_as_output(v, self.caller, False) for v in self._call(flat)]
+            start = 0
+            for offset, points in zip(missing, per_offset, strict=True):
+                chunk = outputs[start : start + len(points)]
+                start += len(points)
+                for value in chunk:
+                    self._check_shape(value)
+                self._store(offset, self._assemble(offset, chunk, lanes), lanes)
+        return [self._cache[o][0] for o in offsets]
+
+    def _needs(self, offset: Offset, lanes: np.ndarray | None) -> bool:
+        entry = self._cache.get(offset)
+        if entry is None:
+            return True
+        done = entry[1]
+        return done is not True and (lanes is None or bool(np.any(lanes & ~done)))
+
+    def _store(self, offset: Offset, value: Any, lanes: np.ndarray | None) -> None:
+        entry = self._cache.get(offset)
+        if lanes is None or entry is None or entry[1] is True:
+            self._cache[offset] = (value, True if lanes is None else lanes.copy())
+            return
+        old, done = entry
+        mask = lanes.reshape(lanes.shape + (1,) * (np.ndim(value) - lanes.ndim))
+        self._cache[offset] = (np.where(mask, value, old), done | lanes)
+
+    def forget(self, lanes: np.ndarray | None) -> None:
+        """Drop cached values of some lanes (all when None), after their base step changed."""
+        if lanes is None or not self.lane_shape:
+            self._cache.clear()
+            return
+        for offset, (value, done) in list(self._cache.items()):
+            done_mask = np.ones(self.lane_shape, bool) if done is True else done
+            self._cache[offset] = (value, done_mask & ~lanes)
+
+    def complex_values(self, offsets: Sequence[complex], base: Any) -> list[Any] | None:
+        """``f`` at ``x + offset·base`` for complex offsets, all lanes; ``None`` if ``f`` is not
+        complex-safe there (it raises, warns about discarding an imaginary part, returns real values,
+        or returns non-finite ones)."""
+        saved = self.base
+        self.base = base
+        try:
+            points = [p for o in offsets for p in self._points((o,), None)]
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("error", np.exceptions.ComplexWarning)
+                raw = self._call(points)
+            outputs = [_as_output(v, self.caller, True) for v in raw]
+        except Exception:  # any failure on complex input means: not complex-safe
+            return None
+        finally:
+            self.base = saved
+        if not all(np.iscomplexobj(v) for v in outputs):
+            return None
+        try:
+            for value in outputs:
+                self._check_shape(value)
+        except ShapeError:
+            return None
+        per_offset = len(points) // len(offsets)
+        values = [
+            self._assemble((o,), outputs[k * per_offset : (k + 1) * per_offset], None)
+            for k, o in enumerate(offsets)
+        ]
+        if not all(np.all(np.isfinite(v)) for v in values):
+            return None
+        return values
+
+
+class ElementwiseSampler(Sampler):
+    """``f(x + o·h)``: one call per offset evaluates every element of ``x`` (``f`` elementwise)."""
+
+    def __init__(self, f: Callable[..., Any], x: Any, executor: Executor | None) -> None:
+        super().__init__(f, executor)
+        self.x = x
+        self.lane_shape = np.shape(x)
+
+    def _points(self, offset: Offset, lanes: np.ndarray | None) -> list[Any]:
+        shift = offset[0] * self.base
+        if type(self.x) is float and isinstance(shift, float | complex):
+            point = self.x + shift
+            return [np.float64(point) if isinstance(point, float) else np.complex128(point)]
+        return [self.x + shift]
+
+    def _assemble(self, offset: Offset, outputs: list[Any], lanes: np.ndarray | None) -> Any:
+        value = outputs[0]
+        if self.lane_shape and np.shape(value) != self.lane_shape:
+            raise ShapeError(
+                f"{self.caller}: f returned shape {np.shape(value)} for x of shape "
+                f"{self.lane_shape}; for an array x, f must be elementwise (use jacobian for "
+                "a function of a vector)"
+            )
+        return value
+
+
+class AxisSampler(Sampler):
+    """``f(x + o·h_j·d_j)`` for each lane ``j``: one call per lane and offset (a Jacobian's columns).
+
+    ``directions`` is ``None`` for the coordinate axes of ``x`` or an array of shape ``(lanes,) + x.shape``.
+    """
+
+    caller = "jacobian"
+
+    def __init__(
+        self,
+        f: Callable[..., Any],
+        x: np.ndarray,
+        executor: Executor | None,
+        directions: np.ndarray | None = None,
+    ) -> None:
+        super().__init__(f, executor)
+        self.x = np.asarray(x, dtype=float)
+        self.directions = directions
+        n_lanes = self.x.size if directions is None else directions.shape[0]
+        self.lane_shape = (n_lanes,)
+
+    def _lane_indices(self, lanes: np.ndarray | None) -> np.ndarray:
+        return np.arange(self.lane_shape[0]) if lanes is None else np.flatnonzero(lanes)
+
+    def _points(self, offset: Offset, lanes: np.ndarray | None) -> list[Any]:
+        steps = offset[0] * np.broadcast_to(self.base, self.lane_shape)
+        points = []
+        for j in self._lane_indices(lanes):
+            if self.directions is None:
+                point = self.x.astype(np.result_type(steps, float), copy=True)
+                point.flat[j] += steps[j]
+            else:
+                point = self.x + steps[j] * self.directions[j]
+            points.append(point)
+        return points
+
+    def _assemble(self, offset: Offset, outputs: list[Any], lanes: np.ndarray | None) -> Any:
+        tail = np.shape(outputs[0])
+        dtype = np.result_type(*[np.asarray(o).dtype for o in outputs])
+        value = np.full(self.lane_shape + tail, np.nan, dtype=dtype)
+        value[self._lane_indices(lanes)] = outputs
+        return value
+
+
+class PairSampler(Sampler):
+    """``f(x + a·h_i·e_i + b·h_j·e_j)`` for each lane ``(i, j)``; offsets are pairs ``(a, b)``.
+
+    A diagonal lane ``(i, i)`` whose offsets cancel lands on ``x`` itself, evaluated once and shared.
+    """
+
+    caller = "hessian"
+
+    def __init__(
+        self, f: Callable[..., Any], x: np.ndarray, pairs: np.ndarray, executor: Executor | None
+    ) -> None:
+        super().__init__(f, executor)
+        self.x = np.asarray(x, dtype=float)
+        self.pairs = pairs
+        self.lane_shape = (pairs.shape[0],)
+        self._centre: Any = None
+
+    def _lane_indices(self, lanes: np.ndarray | None) -> np.ndarray:
+        return np.arange(self.lane_shape[0]) if lanes is None else np.flatnonzero(lanes)
+
+    def _points(self, offset: Offset, lanes: np.ndarray | None) -> list[Any]:
+        base = np.broadcast_to(self.base, self.lane_shape)
+        points = []
+        for lane in self._lane_indices(lanes):
+            i, j = self.pairs[lane]
+            if i == j and offset[0] + offset[1] == 0 and self._centre is not None:
+                continue
+            point = self.x.copy()
+            point.flat[i] += offset[0] * base[lane]
+            point.flat[j] += offset[1] * base[lane]
+            points.append(point)
+        return points
+
+    def values(self, offsets: Sequence[Offset], lanes: np.ndarray | None = None) -> list[Any]:
+        """Like :meth:`Sampler.values`, sharing the evaluation at ``x`` among diagonal lanes."""
+        if self._centre is None and any(o[0] + o[1] == 0 for o in offsets):
+            (centre,) = self._call([self.x.copy()])
+            self._centre = _as_output(centre, self.caller, False)
+            self._check_shape(self._centre)
+        return super().values(offsets, lanes)
+
+    def _assemble(self, offset: Offset, outputs: list[Any], lanes: np.ndarray | None) -> Any:
+        value = np.full(self.lane_shape + np.shape(self._centre), np.nan)
+        source = iter(outputs)
+        for lane in self._lane_indices(lanes):
+            i, j = self.pairs[lane]
+            centre = i == j and offset[0] + offset[1] == 0
+            value[lane] = self._centre if centre else next(source)
+        return value
