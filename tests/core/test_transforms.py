@@ -82,7 +82,7 @@ def test_vjp_can_be_called_repeatedly_and_checks_shapes() -> None:
 
 
 def test_jvp_is_forward_mode_and_checks_its_arguments() -> None:
-    out, tangent = cr.jvp(lambda x: np.sin(x) * x, (np.array([0.5, 1.0]),), (np.array([1.0, 0.0]),))
+    _, tangent = cr.jvp(lambda x: np.sin(x) * x, (np.array([0.5, 1.0]),), (np.array([1.0, 0.0]),))
     np.testing.assert_allclose(tangent, [np.cos(0.5) * 0.5 + np.sin(0.5), 0.0])
     with pytest.raises(cr.ShapeError, match=r"\(3,\).*\(2,\)"):
         cr.jvp(np.sin, (np.ones(2),), (np.ones(3),))

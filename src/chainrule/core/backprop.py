@@ -53,6 +53,8 @@ def backprop(
             continue
         if record is FREED:
             raise GraphError(_FREED_MESSAGE)
+        if node._grad is not None:  # an intermediate whose gradient was asked for (retain_grad)
+            leaves.append((node, g))
         prim, parents, args, params = record
         if create_graph:
             vjp, ans, args, g = _recorded_operands(node, g)

@@ -38,6 +38,15 @@ class _Freed:
 FREED: Any = _Freed()
 
 
+class _Retain:
+    """Marks an intermediate Tensor whose gradient ``backward()`` should keep (see ``retain_grad``)."""
+
+    __slots__ = ()
+
+
+RETAIN: Any = _Retain()
+
+
 def as_float_array(data: Any, what: str = "data") -> np.ndarray[Any, Any]:
     """``data`` as an array of floats: integers and bools become float64, float32 and complex stay."""
     try:
@@ -81,11 +90,11 @@ class Tensor(ArrayLike):
     """
 
     # _node is None for a leaf, else (primitive, parents, operand values, parameters), or FREED.
-    __slots__ = ("_data", "_level", "_node", "_seq", "grad", "requires_grad")
+    __slots__ = ("_data", "_grad", "_level", "_node", "_seq", "requires_grad")
 
     _data: Any
     _node: Any
-    grad: Any
+    _grad: Any
 
     def __init__(self, data: Any, requires_grad: bool = False) -> None:
         if isinstance(data, Traced):
@@ -94,7 +103,7 @@ class Tensor(ArrayLike):
             )
         self._data = np.array(as_float_array(data), copy=True)
         self.requires_grad = bool(requires_grad)
-        self.grad = None
+        self._grad = None
         self._node = None
         self._level = 0
         self._seq = next(_sequence)
@@ -152,7 +161,7 @@ class Tensor(ArrayLike):
         t: Tensor = _object_new(Tensor)
         t._data = out
         t._level = level
-        t.grad = None
+        t._grad = None
         t._seq = next(_sequence)
         if parents is not None and prim.differentiable:
             t.requires_grad = True
@@ -174,7 +183,7 @@ class Tensor(ArrayLike):
         except ValueError as exc:
             raise operation_error(prim, (va,), exc) from exc
         t._level = level
-        t.grad = None
+        t._grad = None
         t._seq = next(_sequence)
         if self.requires_grad:
             t.requires_grad = True
@@ -233,9 +242,35 @@ class Tensor(ArrayLike):
         """A new leaf Tensor with the same values, cut from the graph (does not require grad)."""
         return _new_tensor(self._data, self._level)
 
+    @property
+    def grad(self) -> Any:
+        """The gradient accumulated by ``backward()``: an array (a Tensor under ``create_graph``), or None."""
+        return None if self._grad is RETAIN else self._grad
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        self._grad = value
+
     def zero_grad(self) -> None:
         """Forget the accumulated gradient."""
-        self.grad = None
+        # an intermediate that asked to retain its gradient keeps asking
+        self._grad = RETAIN if self._node is not None and self._grad is not None else None
+
+    def retain_grad(self) -> None:
+        """Keep this intermediate Tensor's gradient in ``grad`` after ``backward()`` (leaves always do).
+
+        Examples
+        --------
+        >>> import chainrule as cr
+        >>> a = cr.Tensor(2.0, requires_grad=True)
+        >>> e = a * 3.0
+        >>> e.retain_grad()
+        >>> (e * e).backward()
+        >>> e.grad, a.grad
+        (array(12.), array(36.))
+        """
+        if self._grad is None:
+            self._grad = RETAIN
 
     def backward(self, gradient: Any = None, retain_graph: bool = False, create_graph: bool = False) -> None:
         """Accumulate d(self)/d(leaf) into the ``grad`` of every leaf that requires grad.
@@ -274,7 +309,8 @@ class Tensor(ArrayLike):
         for leaf, g in leaves:
             if not isinstance(g, Traced):
                 g = np.asarray(g, dtype=np.result_type(leaf._data))
-            leaf.grad = g if leaf.grad is None else leaf.grad + g
+            old = leaf._grad
+            leaf._grad = g if old is None or old is RETAIN else old + g
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
         if self.requires_grad or self._level:
@@ -339,7 +375,7 @@ def _new_tensor(data: Any, level: int) -> Tensor:
     t._data = data
     t._level = level
     t.requires_grad = False
-    t.grad = None
+    t._grad = None
     t._node = None
     t._seq = next(_sequence)
     return t
