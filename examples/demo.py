@@ -27,10 +27,9 @@ def main() -> None:
     print(f"   by hand     cos(x^2) * 2x = {np.cos(x**2) * 2 * x:.12f}")
 
     heading("3. d/dx log(sqrt(x)) = 1/(2x)")
+    d_log_sqrt = cr.grad(lambda x: np.log(np.sqrt(x)))
     for x in (1.0, 4.0, 10.0):
-        print(
-            f"   x = {x:>4}: cr.grad = {cr.grad(lambda x: np.log(np.sqrt(x)))(x):.6f}   1/(2x) = {1 / (2 * x):.6f}"
-        )
+        print(f"   x = {x:>4}: cr.grad = {d_log_sqrt(x):.6f}   1/(2x) = {1 / (2 * x):.6f}")
 
     heading("4. The gradient of f(x1, x2) = x1^2 + 2 x2^2 at (1, 1)")
     g = cr.grad(lambda v: v[0] ** 2 + 2 * v[1] ** 2)(np.array([1.0, 1.0]))
