@@ -11,6 +11,7 @@ from chainrule.core.primitive import Traced
 __all__ = [
     "concrete",
     "expand_reduced",
+    "keep_reduced",
     "normalize_axes",
     "safe_divide",
     "shape_of",
@@ -44,9 +45,11 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     axes = tuple(range(lead)) + tuple(
         i + lead for i, n in enumerate(shape) if n == 1 and gshape[i + lead] != 1
     )
+    # methods rather than np.sum / np.reshape: the same on arrays and traced values, without NumPy's
+    # Python-level dispatch (this runs for every broadcast operand in every backward pass)
     if axes:
-        g = np.sum(g, axis=axes, keepdims=True)
-    return np.reshape(g, shape)
+        g = g.sum(axis=axes, keepdims=True)
+    return g.reshape(shape)
 
 
 def unbroadcast_like(g: Any, x: Any) -> Any:
@@ -74,13 +77,17 @@ def normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:
     return tuple(sorted(out))
 
 
+def keep_reduced(g: Any, shape: tuple[int, ...], axis: Any, keepdims: bool) -> Any:
+    """The cotangent of a reduction with the reduced axes put back as length 1 (ready to broadcast)."""
+    if keepdims:
+        return g
+    axes = normalize_axes(axis, len(shape))
+    return g.reshape(tuple(1 if i in axes else n for i, n in enumerate(shape)))
+
+
 def expand_reduced(g: Any, shape: tuple[int, ...], axis: Any, keepdims: bool) -> Any:
     """Broadcast the cotangent of a reduction back to the input's ``shape``."""
-    if not keepdims:
-        axes = normalize_axes(axis, len(shape))
-        kept = tuple(1 if i in axes else n for i, n in enumerate(shape))
-        g = np.reshape(g, kept)
-    return np.broadcast_to(g, shape)
+    return np.broadcast_to(keep_reduced(g, shape, axis, keepdims), shape)
 
 
 def safe_divide(num: Any, den: Any) -> Any:

@@ -12,7 +12,7 @@ import numpy as np
 from chainrule.core.primitive import Primitive, VarargRules
 from chainrule.core.rules._util import (
     concrete,
-    expand_reduced,
+    keep_reduced,
     safe_divide,
     shape_of,
     unbroadcast,
@@ -301,7 +301,7 @@ def _norm2(x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
 
 
 def _norm2_direction(ans: Any, x: Any, axis: Any, keepdims: bool) -> Any:
-    return safe_divide(x, expand_reduced(ans, shape_of(x), axis, keepdims))
+    return safe_divide(x, keep_reduced(ans, shape_of(x), axis, keepdims))
 
 
 norm2_p = Primitive(
@@ -309,7 +309,7 @@ norm2_p = Primitive(
     _norm2,
     vjp=(
         lambda g, ans, x, *, axis=None, keepdims=False: (
-            expand_reduced(g, shape_of(x), axis, keepdims) * _norm2_direction(ans, x, axis, keepdims)
+            keep_reduced(g, shape_of(x), axis, keepdims) * _norm2_direction(ans, x, axis, keepdims)
         ),
     ),
     jvp=(

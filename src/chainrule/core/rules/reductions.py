@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.primitive import Primitive
-from chainrule.core.rules._util import concrete, expand_reduced, normalize_axes, shape_of
+from chainrule.core.rules._util import concrete, expand_reduced, keep_reduced, normalize_axes, shape_of
 
 
 def _sum(x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
@@ -27,13 +27,13 @@ sum_p = Primitive(
 def _tie_weights(ans: Any, x: Any, axis: Any, keepdims: bool) -> Any:
     """1/k on each of the k entries that attain the extremum, 0 elsewhere (ties split evenly)."""
     xv = concrete(x)
-    hit = xv == expand_reduced(concrete(ans), xv.shape, axis, keepdims)
-    return hit / np.sum(hit, axis=axis, keepdims=True)
+    hit = xv == keep_reduced(concrete(ans), xv.shape, axis, keepdims)
+    return hit / np.sum(hit, axis=axis, keepdims=True, dtype=xv.dtype)
 
 
 def _extremum(name: str, impl: Any) -> Primitive:
     def vjp(g: Any, ans: Any, x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
-        return expand_reduced(g, shape_of(x), axis, keepdims) * _tie_weights(ans, x, axis, keepdims)
+        return keep_reduced(g, shape_of(x), axis, keepdims) * _tie_weights(ans, x, axis, keepdims)
 
     def jvp(t: Any, ans: Any, x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
         return _sum(t * _tie_weights(ans, x, axis, keepdims), axis=axis, keepdims=keepdims)
@@ -76,7 +76,7 @@ def _products_of_others(x: Any, axes: tuple[int, ...]) -> Any:
 
 def _prod_vjp(g: Any, ans: Any, x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
     axes = normalize_axes(axis, np.ndim(x))
-    return expand_reduced(g, shape_of(x), axis, keepdims) * _products_of_others(x, axes)
+    return keep_reduced(g, shape_of(x), axis, keepdims) * _products_of_others(x, axes)
 
 
 def _prod_jvp(t: Any, ans: Any, x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.primitive import Primitive
-from chainrule.core.rules._util import concrete, expand_reduced, shape_of
+from chainrule.core.rules._util import concrete, keep_reduced, shape_of
 from chainrule.core.rules.elementwise import unary
 
 
@@ -58,14 +58,18 @@ softplus_p = unary(
 
 
 def _logsumexp(x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
-    shift = np.max(x, axis=axis, keepdims=True)
-    shift = np.where(np.isfinite(shift), shift, 0.0)
-    out = np.log(np.sum(np.exp(x - shift), axis=axis, keepdims=True)) + shift
+    x = np.asarray(x)
+    shift = x.max(axis=axis, keepdims=True)
+    if not np.isfinite(shift).all():  # all -inf (or inf / nan) along the axis: no shift
+        shift = np.where(np.isfinite(shift), shift, 0.0)
+    total = np.exp(x - shift).sum(axis=axis, keepdims=True)
+    out = np.log(total, out=total)
+    out += shift
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
 def _softmax_weights(ans: Any, x: Any, axis: Any, keepdims: bool) -> Any:
-    return np.exp(x - expand_reduced(ans, shape_of(x), axis, keepdims))
+    return np.exp(x - keep_reduced(ans, shape_of(x), axis, keepdims))
 
 
 logsumexp_p = Primitive(
@@ -73,7 +77,7 @@ logsumexp_p = Primitive(
     _logsumexp,
     vjp=(
         lambda g, ans, x, *, axis=None, keepdims=False: (
-            expand_reduced(g, shape_of(x), axis, keepdims) * _softmax_weights(ans, x, axis, keepdims)
+            keep_reduced(g, shape_of(x), axis, keepdims) * _softmax_weights(ans, x, axis, keepdims)
         ),
     ),
     jvp=(
