@@ -1,6 +1,7 @@
 """Nested containers of arrays (model parameters): flatten to a list of leaves and rebuild.
 
-Tuples, lists and dicts are containers (dicts in sorted-key order); anything else is a leaf.
+Tuples, lists and dicts are containers (dicts in sorted-key order, by repr when keys do not compare);
+anything else is a leaf.
 """
 
 from __future__ import annotations
@@ -54,7 +55,10 @@ def flatten(tree: Any) -> tuple[list[Any], TreeDef]:
 
 def _flatten(tree: Any, leaves: list[Any]) -> TreeDef:
     if isinstance(tree, dict):
-        keys = sorted(tree, key=repr)
+        try:
+            keys = sorted(tree)
+        except TypeError:  # keys of mixed types
+            keys = sorted(tree, key=repr)
         return TreeDef(dict, keys, [_flatten(tree[k], leaves) for k in keys])
     if isinstance(tree, tuple | list):
         kind = type(tree)

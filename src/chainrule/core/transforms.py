@@ -54,27 +54,24 @@ class _Inputs:
 
     def __init__(self, args: tuple[Any, ...], nums: tuple[int, ...], wrap: Callable[..., Any]) -> None:
         self.args = list(args)
-        self.nums = nums
-        self.trees: list[tuple[TreeDef, list[Any], list[Any]]] = []
+        self.trees: list[tuple[TreeDef, int]] = []
+        self.flat: list[Any] = []  # the inputs as float arrays (or traced values)
+        self.wrapped: list[Any] = []  # what f receives in their place
+        self.python_scalars: list[bool] = []  # whose gradient goes back as a float
         for n in nums:
             leaves, treedef = flatten(self.args[n])
             originals = [_float_leaf(leaf) for leaf in leaves]
             wrapped = [wrap(v) for v in originals]
             self.args[n] = unflatten(treedef, wrapped)
-            self.trees.append((treedef, originals, wrapped))
-
-    @property
-    def flat(self) -> list[Any]:
-        return [v for _, originals, _ in self.trees for v in originals]
-
-    @property
-    def wrapped(self) -> list[Any]:
-        return [w for _, _, wrapped in self.trees for w in wrapped]
+            self.trees.append((treedef, len(leaves)))
+            self.flat.extend(originals)
+            self.wrapped.extend(wrapped)
+            self.python_scalars.extend(type(leaf) is float or type(leaf) is int for leaf in leaves)
 
     def rebuild(self, values: list[Any], single: bool) -> Any:
         """Per-leaf ``values`` in the structure of the differentiated arguments."""
         it = iter(values)
-        out = [unflatten(treedef, [next(it) for _ in originals]) for treedef, originals, _ in self.trees]
+        out = [unflatten(treedef, [next(it) for _ in range(n)]) for treedef, n in self.trees]
         return out[0] if single else tuple(out)
 
 
@@ -88,8 +85,9 @@ def _finish(g: Any, original: Any, python_scalar: bool) -> Any:
         g = _zeros_like(original)
     elif not isinstance(g, Traced):
         g = np.asarray(g)
-        if g.dtype != _dtype(original):
-            g = g.astype(_dtype(original))
+        dtype = original.dtype if isinstance(original, np.ndarray) else _dtype(original)
+        if g.dtype != dtype:
+            g = g.astype(dtype)
     if python_scalar and not isinstance(g, Traced):
         return g.item()
     return g
@@ -115,14 +113,6 @@ def _gradients(inputs: _Inputs, leaf_grads: list[tuple[Tensor, Any]]) -> list[An
     return [got.get(id(w)) for w in inputs.wrapped]
 
 
-def _python_scalars(args: tuple[Any, ...], nums: tuple[int, ...]) -> list[bool]:
-    flags: list[bool] = []
-    for n in nums:
-        leaves, _ = flatten(args[n])
-        flags.extend(isinstance(leaf, float | int) and not isinstance(leaf, bool) for leaf in leaves)
-    return flags
-
-
 def _value_and_grad(
     f: Callable[..., Any], argnums: Argnums, has_aux: bool, args: tuple[Any, ...], kwargs: Any
 ) -> tuple[Any, Any, Any]:
@@ -144,10 +134,9 @@ def _value_and_grad(
     leaf_grads: list[tuple[Tensor, Any]] = []
     if isinstance(out, Tensor) and out._level == level and out.requires_grad:
         leaf_grads = backprop([out], [np.ones(shape, dtype=_dtype(out))], False, False)
-    scalars = _python_scalars(args, nums)
     grads = [
         _finish(g, orig, s)
-        for g, orig, s in zip(_gradients(inputs, leaf_grads), inputs.flat, scalars, strict=True)
+        for g, orig, s in zip(_gradients(inputs, leaf_grads), inputs.flat, inputs.python_scalars, strict=True)
     ]
     return _unwrap(out, level), inputs.rebuild(grads, isinstance(argnums, int)), aux
 
