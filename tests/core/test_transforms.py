@@ -183,3 +183,24 @@ def test_complex_holomorphic_derivative() -> None:
     z = 0.3 + 0.4j
     _, t = cr.jvp(lambda z: z**2 * np.exp(z), (z,), (1.0 + 0j,))
     assert t == pytest.approx(2 * z * np.exp(z) + z**2 * np.exp(z))
+
+
+def test_object_api_constants_inside_a_transform_give_plain_gradients() -> None:
+    weights = cr.Tensor([1.0, 2.0])  # does not require grad: a constant
+    g = cr.grad(lambda v: np.sum(v * weights))(np.array([3.0, 4.0]))
+    assert type(g) is np.ndarray
+    np.testing.assert_array_equal(g, [1.0, 2.0])
+
+
+def test_jacobian_and_hessian_of_containers() -> None:
+    def f(p: dict) -> dict:
+        return {"s": np.sin(p["a"]) * p["b"], "t": p["a"].sum()}
+
+    J = cr.jacobian(f)({"a": np.ones(2), "b": 2.0})
+    assert J["s"]["a"].shape == (2, 2)
+    assert J["s"]["b"].shape == (2,)
+    assert J["t"]["b"].shape == ()
+    np.testing.assert_allclose(J["s"]["a"], 2 * np.cos(1.0) * np.eye(2))
+    H = cr.hessian(lambda p: np.sum(p["a"] ** 2) * p["b"])({"a": np.ones(2), "b": 2.0})
+    np.testing.assert_allclose(H["a"]["a"], 4 * np.eye(2))
+    np.testing.assert_allclose(H["a"]["b"], [2.0, 2.0])

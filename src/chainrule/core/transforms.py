@@ -81,6 +81,8 @@ def _zeros_like(x: Any) -> Any:
 
 def _finish(g: Any, original: Any, python_scalar: bool) -> Any:
     """A gradient in the form of its input: zeros when unreached, the input's dtype, floats for floats."""
+    if isinstance(g, Tensor) and g._level == 0 and not g.requires_grad:
+        g = g._data  # an object-API constant took part; the gradient itself records nothing
     if g is None:
         g = _zeros_like(original)
     elif not isinstance(g, Traced):
