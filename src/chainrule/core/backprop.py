@@ -43,8 +43,10 @@ def backprop(
     heapify(heap)
     pop, get = grads.pop, grads.get
     leaves: list[tuple[Tensor, Any]] = []
-    while heap:
-        node = heappop(heap)[1]
+    following: Tensor | None = None  # the next node, when it is known without asking the heap
+    while following is not None or heap:
+        node = following if following is not None else heappop(heap)[1]
+        following = None
         g = pop(node)
         record = node._node
         if record is None:
@@ -65,11 +67,14 @@ def backprop(
             p = parents[0]
             ct = vjp[0](g, ans, *args, **params) if params else vjp[0](g, ans, *args)
             old = get(p)
-            if old is None:
-                grads[p] = ct
-                heappush(heap, (p._seq, p))
-            else:
+            if old is not None:
                 grads[p] = old + ct
+            else:
+                grads[p] = ct
+                if heap:
+                    heappush(heap, (p._seq, p))
+                else:  # a chain: nothing else is pending, so p comes next
+                    following = p
         else:
             for p, rule in zip(parents, vjp, strict=False):
                 if p is None or rule is None:
