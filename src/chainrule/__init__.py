@@ -28,6 +28,7 @@ from chainrule.core import (
     value_and_grad,
     vjp,
 )
+from chainrule import numeric
 from chainrule.errors import (
     ChainruleError,
     ChainruleTypeError,
@@ -57,6 +58,7 @@ __all__ = [
     "jvp",
     "log_softmax",
     "logsumexp",
+    "numeric",
     "relu",
     "sigmoid",
     "softmax",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -108,7 +110,8 @@ class NumericResult:
     order : int
         The derivative order.
     richardson_table : RichardsonTable or None
-        The extrapolation table, when Richardson extrapolation produced the value.
+        The extrapolation table, when Richardson extrapolation produced the value (built on first
+        access).
 
     Examples
     --------
@@ -127,7 +130,12 @@ class NumericResult:
     status: int = 0
     message: str = "converged"
     order: int = 1
-    richardson_table: RichardsonTable | None = field(default=None, compare=False)
+    table_source: Callable[[], RichardsonTable | None] | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def richardson_table(self) -> RichardsonTable | None:
+        """The Richardson table behind ``value``, or None when no ladder produced it."""
+        return None if self.table_source is None else self.table_source()
 
     @property
     def success(self) -> bool:

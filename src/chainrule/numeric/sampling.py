@@ -112,6 +112,8 @@ class Sampler:
         return [future.result() for future in futures]
 
     def _check_shape(self, value: Any) -> None:
+        if type(value) is float and self.tail_shape == ():
+            return
         shape = np.shape(value)
         if self.tail_shape is None:
             self.tail_shape = shape
@@ -123,6 +125,7 @@ class Sampler:
 
     def values(self, offsets: Sequence[Offset], lanes: np.ndarray | None = None) -> list[Any]:
         """``f`` at each offset (times the base step) for the given lanes (a boolean mask or None)."""
+        cache = self._cache
         missing = [o for o in offsets if self._needs(o, lanes)]
         if missing:
             per_offset = [self._points(o, lanes) for o in missing]
@@ -135,14 +138,16 @@ class Sampler:
                 for value in chunk:
                     self._check_shape(value)
                 self._store(offset, self._assemble(offset, chunk, lanes), lanes)
-        return [self._cache[o][0] for o in offsets]
+        return [cache[o][0] for o in offsets]
 
     def _needs(self, offset: Offset, lanes: np.ndarray | None) -> bool:
         entry = self._cache.get(offset)
         if entry is None:
             return True
         done = entry[1]
-        return done is not True and (lanes is None or bool(np.any(lanes & ~done)))
+        if done is True:
+            return False
+        return lanes is None or bool(np.any(lanes & ~done))
 
     def _store(self, offset: Offset, value: Any, lanes: np.ndarray | None) -> None:
         entry = self._cache.get(offset)
@@ -152,6 +157,10 @@ class Sampler:
         old, done = entry
         mask = lanes.reshape(lanes.shape + (1,) * (np.ndim(value) - lanes.ndim))
         self._cache[offset] = (np.where(mask, value, old), done | lanes)
+
+    def remember(self, offset: Offset, value: Any) -> None:
+        """Record ``f`` at an offset evaluated elsewhere (the fast path), for every lane."""
+        self._cache[offset] = (value, True)
 
     def forget(self, lanes: np.ndarray | None) -> None:
         """Drop cached values of some lanes (all when None), after their base step changed."""

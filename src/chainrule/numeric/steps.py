@@ -30,7 +30,7 @@ COMPLEX_STEP = 1e-20
 
 #: First (largest) step of a Richardson ladder, relative to the scale of x, by derivative order.
 #: Larger orders start larger because their round-off grows like ``1/hⁿ``.
-RICHARDSON_STEP = {1: 2.0**-5, 2: 2.0**-4, 3: 2.0**-3, 4: 2.0**-3}
+RICHARDSON_STEP = {1: 2.0**-7, 2: 2.0**-5, 3: 2.0**-4, 4: 2.0**-5}
 
 
 def scale_of(x: np.ndarray | float) -> np.ndarray | float:
@@ -56,7 +56,7 @@ def dyadic(h: np.ndarray | float) -> np.ndarray | float:
     """
     if isinstance(h, float):
         return math.ldexp(0.5, math.frexp(h)[1])
-    mantissa, exponent = np.frexp(h)
+    _, exponent = np.frexp(h)
     return np.ldexp(0.5, exponent)
 
 

@@ -1,0 +1,99 @@
+"""The common case in a few microseconds: a first derivative of a scalar function at a scalar point.
+
+This is :func:`chainrule.numeric.strategies.auto` specialised to plain floats, with the same formulas in
+the same order, so it returns exactly what the general path would: a complex step cross-checked by
+three levels of Richardson-extrapolated central differences. Whenever anything is unusual — ``f``
+returns something other than a float, a value is not finite, the check has not converged after three
+levels, or the two disagree — it stops and hands over: the evaluations it made are left in the
+sampler's cache and count, and the general path carries on from there.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+
+from chainrule.numeric.complex_step import complex_step_error
+from chainrule.numeric.result import NumericResult
+from chainrule.numeric.richardson import ROUNDING_ULPS, Row, extend_row
+from chainrule.numeric.sampling import Sampler
+from chainrule.numeric.steps import COMPLEX_STEP, EPS, RICHARDSON_STEP, dyadic
+
+__all__ = ["first_derivative"]
+
+_COMPLEX_TYPES = (complex, np.complex128)
+_REAL_TYPES = (float, np.float64)
+#: The central stencil of order 1 and its error powers, as in ``stencil("central", 1)``.
+_EXPONENTS = (2, 4, 6, 8)
+
+
+def first_derivative(
+    sampler: Sampler, x: float, scale: float, check_rtol: float
+) -> tuple[NumericResult | None, tuple[Any, Any, Any] | None]:
+    """The result when the fast path settles it, else ``(None, complex candidate or None)``."""
+    f = sampler.f
+    complex_step = COMPLEX_STEP * scale
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", np.exceptions.ComplexWarning)
+        try:
+            raw = f(np.complex128(x + 1j * complex_step))
+        except Exception:  # not complex-safe; the general path will find out again
+            raw = None
+    sampler.n_evals += 1
+    if type(raw) not in _COMPLEX_TYPES or not math.isfinite(raw.imag) or not math.isfinite(raw.real):
+        sampler.n_evals -= 1  # the general path repeats this evaluation and counts it
+        return None, None
+    candidate = raw.imag / complex_step
+    candidate_error = complex_step_error(candidate, raw.real, scale)
+    settled = (candidate, candidate_error, complex_step)
+    check = _check(sampler, x, float(dyadic(RICHARDSON_STEP[1] * scale)), check_rtol)
+    if check is None:
+        return None, settled
+    value, error = check
+    if abs(candidate - value) <= 2.0 * (candidate_error + error):
+        result = NumericResult(
+            value=candidate,
+            error=candidate_error,
+            n_evals=sampler.n_evals,
+            method="complex",
+            step=complex_step,
+        )
+        return result, settled
+    return None, settled
+
+
+def _check(sampler: Sampler, x: float, base: float, rtol: float) -> tuple[float, float] | None:
+    """Three levels of the central ladder; ``(value, error)`` if converged, else None."""
+    f = sampler.f
+    sampler.base = base
+    rows: list[Row] = []
+    best: Any = None
+    best_error = best_trunc = best_round = math.inf
+    for t in (1.0, 0.5, 0.25):
+        step = t * base
+        minus, plus = f(np.float64(x + -t * base)), f(np.float64(x + t * base))
+        sampler.n_evals += 2
+        if type(minus) not in _REAL_TYPES or type(plus) not in _REAL_TYPES:
+            sampler.n_evals -= 2
+            return None
+        minus, plus = float(minus), float(plus)
+        sampler.tail_shape = ()
+        sampler.remember((-t,), minus)
+        sampler.remember((t,), plus)
+        total = 0.0 + -0.5 * minus + 0.5 * plus
+        magnitude = 0.0 + abs(-0.5 * minus) + abs(0.5 * plus)
+        d, r = total / step, ROUNDING_ULPS * EPS * magnitude / step
+        if not math.isfinite(d) or (d == 0.0 and rows and rows[-1][0][0] != 0.0):
+            return None
+        row = extend_row(rows, d, r, _EXPONENTS, 4)
+        rows.append(row)
+        for estimate, error, roundoff in zip(*row, strict=True):
+            if error + roundoff < best_error:
+                best, best_error, best_trunc, best_round = estimate, error + roundoff, error, roundoff
+        if best is None:
+            best = d
+    tolerance = max(rtol * abs(best), 2.0 * best_round)
+    return (best, best_error) if best_trunc <= tolerance else None
