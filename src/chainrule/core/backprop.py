@@ -43,21 +43,26 @@ def backprop(
     heapify(heap)
     pop, get = grads.pop, grads.get
     leaves: list[tuple[Tensor, Any]] = []
-    following: Tensor | None = None  # the next node, when it is known without asking the heap
+    # A chain (one pending node at a time) needs neither the heap nor the dict: the next node and its
+    # gradient are handed on directly.
+    following: Tensor | None = None
+    g: Any = None
     while following is not None or heap:
-        node = following if following is not None else heappop(heap)[1]
-        following = None
-        g = pop(node)
-        record = node._node
-        if record is None:
+        if following is not None:
+            node, following = following, None
+        else:
+            node = heappop(heap)[1]
+            g = pop(node)
+        prim = node._prim
+        if prim is None:
             if node.requires_grad:
                 leaves.append((node, g))
             continue
-        if record is FREED:
+        if prim is FREED:
             raise GraphError(_FREED_MESSAGE)
         if node._grad is not None:  # an intermediate whose gradient was asked for (retain_grad)
             leaves.append((node, g))
-        prim, parents, args, params = record
+        parents, args, params = node._parents, node._args, node._params
         if create_graph:
             vjp, ans, args, g = _recorded_operands(node, g)
         else:
@@ -69,12 +74,11 @@ def backprop(
             old = get(p)
             if old is not None:
                 grads[p] = old + ct
-            else:
+            elif heap:
                 grads[p] = ct
-                if heap:
-                    heappush(heap, (p._seq, p))
-                else:  # a chain: nothing else is pending, so p comes next
-                    following = p
+                heappush(heap, (p._seq, p))
+            else:  # a chain: nothing else is pending, so p comes next, with this gradient
+                following, g = p, ct
         else:
             for p, rule in zip(parents, vjp, strict=False):
                 if p is None or rule is None:
@@ -87,13 +91,14 @@ def backprop(
                 else:
                     grads[p] = old + ct
         if not retain_graph:
-            node._node = FREED
+            node._prim = FREED
+            node._parents = node._args = None
     return leaves
 
 
 def _recorded_operands(node: Tensor, g: Any) -> tuple[Any, Tensor, list[Any], Tensor]:
     """The rule, output, operands and cotangent as Tensors, so that applying the rule is recorded too."""
-    prim, parents, args, _ = node._node
+    prim, parents, args = node._prim, node._parents, node._args
     operands = [p if p is not None else a for p, a in zip(parents, args, strict=True)]
     if not isinstance(g, Tensor):
         g = _new_tensor(g, node._level)

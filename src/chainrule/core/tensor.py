@@ -89,11 +89,18 @@ class Tensor(ArrayLike):
     True
     """
 
-    # _node is None for a leaf, else (primitive, parents, operand values, parameters), or FREED.
-    __slots__ = ("_data", "_grad", "_level", "_node", "_seq", "requires_grad")
+    # A recorded Tensor is its own graph node: _prim is the primitive that made it (None for a leaf, FREED
+    # once backward has released the graph), _parents the operands that require grad (None for constants),
+    # _args the operand values its rule needs and _params the primitive's keyword parameters. The last three
+    # are set only on recorded Tensors. Separate slots rather than one tuple: fewer objects for the garbage
+    # collector to track, which matters for graphs of many scalars.
+    __slots__ = ("_args", "_data", "_grad", "_level", "_params", "_parents", "_prim", "_seq", "requires_grad")
 
     _data: Any
-    _node: Any
+    _prim: Any
+    _parents: Any
+    _args: Any
+    _params: Any
     _grad: Any
 
     def __init__(self, data: Any, requires_grad: bool = False) -> None:
@@ -104,7 +111,7 @@ class Tensor(ArrayLike):
         self._data = np.array(as_float_array(data), copy=True)
         self.requires_grad = bool(requires_grad)
         self._grad = None
-        self._node = None
+        self._prim = None
         self._level = 0
         self._seq = next(_sequence)
 
@@ -165,10 +172,13 @@ class Tensor(ArrayLike):
         t._seq = next(_sequence)
         if parents is not None and prim.differentiable:
             t.requires_grad = True
-            t._node = (prim, parents, vals, params)
+            t._prim = prim
+            t._parents = parents
+            t._args = vals
+            t._params = params
         else:
             t.requires_grad = False
-            t._node = None
+            t._prim = None
         return t
 
     def _lift_unary(self, prim: Primitive) -> Tensor:
@@ -187,10 +197,13 @@ class Tensor(ArrayLike):
         t._seq = next(_sequence)
         if self.requires_grad:
             t.requires_grad = True
-            t._node = (prim, (self,), (va,), _NO_PARAMS)
+            t._prim = prim
+            t._parents = (self,)
+            t._args = (va,)
+            t._params = _NO_PARAMS
         else:
             t.requires_grad = False
-            t._node = None
+            t._prim = None
         return t
 
     def _value(self) -> Any:
@@ -220,19 +233,19 @@ class Tensor(ArrayLike):
     @property
     def is_leaf(self) -> bool:
         """True for Tensors created by the user rather than by a recorded operation."""
-        return self._node is None
+        return self._prim is None
 
     @property
     def op(self) -> str:
         """The name of the operation that made this Tensor ('' for a leaf or a freed graph)."""
-        return self._node[0].name if self._node is not None and self._node is not FREED else ""
+        return self._prim.name if self._prim is not None and self._prim is not FREED else ""
 
     @property
     def parents(self) -> tuple[Tensor, ...]:
         """The Tensors this one was computed from (those that require grad)."""
-        if self._node is None or self._node is FREED:
+        if self._prim is None or self._prim is FREED:
             return ()
-        return tuple(p for p in self._node[1] if p is not None)
+        return tuple(p for p in self._parents if p is not None)
 
     def numpy(self) -> np.ndarray[Any, Any]:
         """The values as a read-only NumPy array (see :attr:`data`)."""
@@ -254,7 +267,7 @@ class Tensor(ArrayLike):
     def zero_grad(self) -> None:
         """Forget the accumulated gradient."""
         # an intermediate that asked to retain its gradient keeps asking
-        self._grad = RETAIN if self._node is not None and self._grad is not None else None
+        self._grad = RETAIN if self._prim is not None and self._grad is not None else None
 
     def retain_grad(self) -> None:
         """Keep this intermediate Tensor's gradient in ``grad`` after ``backward()`` (leaves always do).
@@ -362,7 +375,10 @@ def _lift_nested(level: int, prim: Primitive, args: Any, params: dict[str, Any])
     t = _new_tensor(out, level)
     if parents is not None and prim.differentiable:
         t.requires_grad = True
-        t._node = (prim, parents, vals, params)
+        t._prim = prim
+        t._parents = parents
+        t._args = vals
+        t._params = params
     return t
 
 
@@ -376,6 +392,6 @@ def _new_tensor(data: Any, level: int) -> Tensor:
     t._level = level
     t.requires_grad = False
     t._grad = None
-    t._node = None
+    t._prim = None
     t._seq = next(_sequence)
     return t

@@ -9,6 +9,7 @@ again.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -90,9 +91,12 @@ def piecewise_constant(name: str, impl: Callable[..., Any]) -> Primitive:
 
 # ---------------------------------------------------------------- arithmetic
 
+# The arithmetic primitives run through Python's operators: on arrays that is the same ufunc call, and on
+# NumPy scalars (graphs of 0-d values, micrograd style) it takes NumPy's scalar fast path, over ten times
+# quicker than calling the ufunc.
 add_p = Primitive(
     "add",
-    np.add,
+    operator.add,
     vjp=(
         lambda g, ans, x, y: unbroadcast_like(g, x),
         lambda g, ans, x, y: unbroadcast_like(g, y),
@@ -103,7 +107,7 @@ add_p = Primitive(
 )
 subtract_p = Primitive(
     "subtract",
-    np.subtract,
+    operator.sub,
     vjp=(
         lambda g, ans, x, y: unbroadcast_like(g, x),
         lambda g, ans, x, y: unbroadcast_like(-g, y),
@@ -126,7 +130,7 @@ def _times_other(g: Any, mine: Any, other: Any) -> Any:
 
 multiply_p = Primitive(
     "multiply",
-    np.multiply,
+    operator.mul,
     vjp=(
         lambda g, ans, x, y: _times_other(g, x, y),
         lambda g, ans, x, y: _times_other(g, y, x),
@@ -137,7 +141,7 @@ multiply_p = Primitive(
 )
 divide_p = Primitive(
     "divide",
-    np.divide,
+    operator.truediv,
     vjp=(
         lambda g, ans, x, y: unbroadcast_like(g / y, x),
         lambda g, ans, x, y: unbroadcast_like(-g * ans / y, y),
@@ -174,7 +178,7 @@ def _power_dx(ans: Any, x: Any, y: Any) -> Any:
 
 power_p = binary(
     "power",
-    np.power,
+    operator.pow,
     _power_dx,
     lambda ans, x, y: ans * _log_base(x),
     rule="power rule",

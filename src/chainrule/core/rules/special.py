@@ -11,18 +11,20 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.primitive import Primitive
-from chainrule.core.rules._util import concrete, keep_reduced, shape_of
+from chainrule.core.rules._util import keep_reduced, shape_of
 from chainrule.core.rules.elementwise import unary
 
 
 def _relu(x: Any) -> Any:
-    return np.maximum(x, 0.0)
+    if isinstance(x, np.ndarray):
+        return np.maximum(x, 0.0)
+    return x if x > 0 else x * 0.0  # a NumPy scalar: skip the ufunc machinery; NaN stays NaN
 
 
 relu_p = unary(
     "relu",
     _relu,
-    lambda g, ans, x: g * (concrete(x) > 0).astype(np.result_type(concrete(x), np.float32)),
+    lambda g, ans, x: g * (x > 0),
     rule="relu rule",
     notation="relu'(x) = 1 for x > 0, 0 for x < 0",
     kink="relu'(0) = 0, a point of the subdifferential [0, 1]",
