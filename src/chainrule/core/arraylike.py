@@ -99,71 +99,77 @@ class ArrayLike(Traced):
         return handler(*args, **kwargs)
 
     # ---------------------------------------------------------------- arithmetic
+    # The operand with the higher level records the operation (see primitive.bind); written out here
+    # because operators are the commonest calls of all.
 
     def __add__(self, other: Any) -> Any:
-        if isinstance(other, Traced):
-            return bind(ew.add_p, (self, other), _NO_PARAMS)
+        if isinstance(other, Traced) and other._level > self._level:
+            return other._lift(ew.add_p, (self, other), _NO_PARAMS)
         return self._lift(ew.add_p, (self, other), _NO_PARAMS)
 
     def __radd__(self, other: Any) -> Any:
-        if isinstance(other, Traced):
-            return bind(ew.add_p, (other, self), _NO_PARAMS)
+        if isinstance(other, Traced) and other._level > self._level:
+            return other._lift(ew.add_p, (other, self), _NO_PARAMS)
         return self._lift(ew.add_p, (other, self), _NO_PARAMS)
 
     def __sub__(self, other: Any) -> Any:
-        if isinstance(other, Traced):
-            return bind(ew.subtract_p, (self, other), _NO_PARAMS)
+        if isinstance(other, Traced) and other._level > self._level:
+            return other._lift(ew.subtract_p, (self, other), _NO_PARAMS)
         return self._lift(ew.subtract_p, (self, other), _NO_PARAMS)
 
     def __rsub__(self, other: Any) -> Any:
-        if isinstance(other, Traced):
-            return bind(ew.subtract_p, (other, self), _NO_PARAMS)
+        if isinstance(other, Traced) and other._level > self._level:
+            return other._lift(ew.subtract_p, (other, self), _NO_PARAMS)
         return self._lift(ew.subtract_p, (other, self), _NO_PARAMS)
 
     def __mul__(self, other: Any) -> Any:
-        if isinstance(other, Traced):
-            return bind(ew.multiply_p, (self, other), _NO_PARAMS)
+        if isinstance(other, Traced) and other._level > self._level:
+            return other._lift(ew.multiply_p, (self, other), _NO_PARAMS)
         return self._lift(ew.multiply_p, (self, other), _NO_PARAMS)
 
     def __rmul__(self, other: Any) -> Any:
-        if isinstance(other, Traced):
-            return bind(ew.multiply_p, (other, self), _NO_PARAMS)
+        if isinstance(other, Traced) and other._level > self._level:
+            return other._lift(ew.multiply_p, (other, self), _NO_PARAMS)
         return self._lift(ew.multiply_p, (other, self), _NO_PARAMS)
 
     def __truediv__(self, other: Any) -> Any:
-        if isinstance(other, Traced):
-            return bind(ew.divide_p, (self, other), _NO_PARAMS)
+        if isinstance(other, Traced) and other._level > self._level:
+            return other._lift(ew.divide_p, (self, other), _NO_PARAMS)
         return self._lift(ew.divide_p, (self, other), _NO_PARAMS)
 
     def __rtruediv__(self, other: Any) -> Any:
-        if isinstance(other, Traced):
-            return bind(ew.divide_p, (other, self), _NO_PARAMS)
+        if isinstance(other, Traced) and other._level > self._level:
+            return other._lift(ew.divide_p, (other, self), _NO_PARAMS)
         return self._lift(ew.divide_p, (other, self), _NO_PARAMS)
 
     def __pow__(self, other: Any) -> Any:
-        if isinstance(other, Traced):
-            return bind(ew.power_p, (self, other), _NO_PARAMS)
+        if isinstance(other, Traced) and other._level > self._level:
+            return other._lift(ew.power_p, (self, other), _NO_PARAMS)
         return self._lift(ew.power_p, (self, other), _NO_PARAMS)
 
     def __rpow__(self, other: Any) -> Any:
-        if isinstance(other, Traced):
-            return bind(ew.power_p, (other, self), _NO_PARAMS)
+        if isinstance(other, Traced) and other._level > self._level:
+            return other._lift(ew.power_p, (other, self), _NO_PARAMS)
         return self._lift(ew.power_p, (other, self), _NO_PARAMS)
 
     def __matmul__(self, other: Any) -> Any:
-        return bind(la.matmul_p, (self, other), _NO_PARAMS)
+        if isinstance(other, Traced) and other._level > self._level:
+            return other._lift(la.matmul_p, (self, other), _NO_PARAMS)
+        return self._lift(la.matmul_p, (self, other), _NO_PARAMS)
 
     def __rmatmul__(self, other: Any) -> Any:
-        return bind(la.matmul_p, (other, self), _NO_PARAMS)
+        if isinstance(other, Traced) and other._level > self._level:
+            return other._lift(la.matmul_p, (other, self), _NO_PARAMS)
+        return self._lift(la.matmul_p, (other, self), _NO_PARAMS)
 
     def __neg__(self) -> Any:
-        return bind(ew.negative_p, (self,), _NO_PARAMS)
+        return self._lift(ew.negative_p, (self,), _NO_PARAMS)
 
     def __pos__(self) -> Any:
         return self
 
     def __abs__(self) -> Any:
-        return bind(ew.absolute_p, (self,), _NO_PARAMS)
+        return self._lift(ew.absolute_p, (self,), _NO_PARAMS)
 
     # comparisons are not differentiable: they return plain boolean arrays
     def __lt__(self, other: Any) -> Any:

@@ -33,14 +33,18 @@ def backprop(
     # Pending gradients, keyed by the Tensors themselves: they hash by identity (their == compares values
     # like arrays do, but two live Tensors never share a hash, so dicts never call it).
     grads: dict[Tensor, Any] = {}
-    heap: list[tuple[int, Tensor]] = []
+    # The heap holds the pending nodes' sequence numbers (plain ints compare fastest); queued maps them back.
+    heap: list[int] = []
+    queued: dict[int, Tensor] = {}
     for root, ct in zip(roots, cotangents, strict=True):
         if root in grads:
             grads[root] = grads[root] + ct
         else:
             grads[root] = ct
-            heap.append((root._seq, root))
+            heap.append(root._seq)
+            queued[root._seq] = root
     heapify(heap)
+    dequeue = queued.pop
     pop, get = grads.pop, grads.get
     leaves: list[tuple[Tensor, Any]] = []
     # A chain (one pending node at a time) needs neither the heap nor the dict: the next node and its
@@ -51,7 +55,7 @@ def backprop(
         if following is not None:
             node, following = following, None
         else:
-            node = heappop(heap)[1]
+            node = dequeue(heappop(heap))
             g = pop(node)
         prim = node._prim
         if prim is None:
@@ -76,7 +80,8 @@ def backprop(
                 grads[p] = old + ct
             elif heap:
                 grads[p] = ct
-                heappush(heap, (p._seq, p))
+                heappush(heap, p._seq)
+                queued[p._seq] = p
             else:  # a chain: nothing else is pending, so p comes next, with this gradient
                 following, g = p, ct
         else:
@@ -87,7 +92,8 @@ def backprop(
                 old = get(p)
                 if old is None:
                     grads[p] = ct
-                    heappush(heap, (p._seq, p))
+                    heappush(heap, p._seq)
+                    queued[p._seq] = p
                 else:
                     grads[p] = old + ct
         if not retain_graph:
