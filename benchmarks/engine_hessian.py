@@ -56,7 +56,15 @@ def bench_chainrule(budget: Budget) -> list[dict[str, Any]]:
         return np.mean(cr.softplus(z) - y * z)
 
     hessian = cr.hessian(loss)
-    return [row(REFERENCE, measure(lambda: hessian(w), budget), _check(hessian(w)))]
+    reverse = cr.hessian(loss, mode="rev")
+    return [
+        row(REFERENCE, measure(lambda: hessian(w), budget), _check(hessian(w))),
+        row(
+            "chainrule (cr.hessian, mode='rev': reverse-over-reverse)",
+            measure(lambda: reverse(w), budget),
+            _check(reverse(w)),
+        ),
+    ]
 
 
 def bench_torch(budget: Budget) -> list[dict[str, Any]]:

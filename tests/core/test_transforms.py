@@ -145,6 +145,9 @@ def test_hessian_of_a_logistic_regression_loss_matches_closed_form() -> None:
     s = 1 / (1 + np.exp(-(X @ w)))
     want = X.T @ (X * (s * (1 - s))[:, None]) / len(y)
     np.testing.assert_allclose(cr.hessian(loss)(w), want, rtol=1e-12)
+    np.testing.assert_allclose(cr.hessian(loss, mode="rev")(w), want, rtol=1e-12)
+    with pytest.raises(cr.ChainruleValueError, match="mode"):
+        cr.hessian(loss, mode="auto")
 
 
 def test_non_callable_is_refused() -> None:

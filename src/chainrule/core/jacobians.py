@@ -156,10 +156,19 @@ def _assemble(
     return unflatten(out_tree, per_out)
 
 
-def hessian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
-    """The matrix of second derivatives of a scalar function, forward-over-reverse.
+def hessian(f: Callable[..., Any], argnums: Argnums = 0, mode: str = "fwd") -> Callable[..., Any]:
+    """The matrix of second derivatives of a scalar function.
 
     For an array argument ``x`` the Hessian has shape ``x.shape + x.shape``.
+
+    Parameters
+    ----------
+    mode:
+        ``"fwd"`` (the default) is forward-over-reverse: one forward-mode pass through the gradient per
+        input entry, each re-running ``f``; the memory of one gradient computation. ``"rev"`` is
+        reverse-over-reverse: the gradient's own graph is recorded once and walked backwards once per input
+        entry, which is usually faster for functions dominated by large array operations, at the memory cost
+        of keeping that graph.
 
     Examples
     --------
@@ -169,7 +178,9 @@ def hessian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
            [2., 0.]])
     """
     _check_callable(f, "hessian")
-    return jacobian(grad(f, argnums), argnums, mode="fwd")
+    if mode not in ("fwd", "rev"):
+        raise ChainruleValueError(f"hessian: mode must be 'fwd' or 'rev', got {mode!r}")
+    return jacobian(grad(f, argnums), argnums, mode=mode)
 
 
 def hvp(f: Callable[..., Any]) -> Callable[[Any, Any], Any]:
