@@ -9,6 +9,7 @@ not differentiable (they return plain arrays), and ``FUNCTIONS`` maps NumPy func
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -183,7 +184,9 @@ def _min(
 
 def _count(a: Any, axis: Any) -> int:
     shape = shape_of(a)
-    return int(np.prod([shape[i] for i in normalize_axes(axis, len(shape))], dtype=np.int64))
+    if axis is None:
+        return math.prod(shape)
+    return math.prod(shape[i] for i in normalize_axes(axis, len(shape)))
 
 
 @implements(np.mean)

@@ -36,11 +36,15 @@ def _as_matrices(g: Any, a: Any, b: Any) -> tuple[Any, Any, Any]:
 
 
 def _matmul_vjp_a(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    if a.ndim == 2 and b.ndim == 2:  # the common case: no promotion, no batch axes to sum over
+        return g @ b.T
     g2, a2, b2 = _as_matrices(g, a, b)
     return np.reshape(unbroadcast(g2 @ _mT(b2), shape_of(a2)), shape_of(a))
 
 
 def _matmul_vjp_b(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    if a.ndim == 2 and b.ndim == 2:
+        return a.T @ g
     g2, a2, b2 = _as_matrices(g, a, b)
     return np.reshape(unbroadcast(_mT(a2) @ g2, shape_of(b2)), shape_of(b))
 
