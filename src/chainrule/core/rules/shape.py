@@ -105,11 +105,14 @@ def _concatenate_vjp(i: int, g: Any, ans: Any, *xs: Any, axis: int) -> Any:
     return getitem_p(g, index=index, basic=True)
 
 
+def _tangent_among_zeros(i: int, t: Any, xs: tuple[Any, ...]) -> list[Any]:
+    """Operand i's tangent in its place and zeros for the others: one operand's share of a linear rule."""
+    dtype = np.result_type(concrete(t))
+    return [t if j == i else np.zeros(shape_of(x), dtype=dtype) for j, x in enumerate(xs)]
+
+
 def _concatenate_jvp(i: int, t: Any, ans: Any, *xs: Any, axis: int) -> Any:
-    parts = [
-        t if j == i else np.zeros(shape_of(x), dtype=np.result_type(concrete(t))) for j, x in enumerate(xs)
-    ]
-    return concatenate_p(*parts, axis=axis)
+    return concatenate_p(*_tangent_among_zeros(i, t, xs), axis=axis)
 
 
 concatenate_p = Primitive(
@@ -132,10 +135,7 @@ def _stack_vjp(i: int, g: Any, ans: Any, *xs: Any, axis: int) -> Any:
 
 
 def _stack_jvp(i: int, t: Any, ans: Any, *xs: Any, axis: int) -> Any:
-    parts = [
-        t if j == i else np.zeros(shape_of(x), dtype=np.result_type(concrete(t))) for j, x in enumerate(xs)
-    ]
-    return stack_p(*parts, axis=axis)
+    return stack_p(*_tangent_among_zeros(i, t, xs), axis=axis)
 
 
 stack_p = Primitive(
