@@ -23,6 +23,10 @@ POLICY: dict[str, tuple[Callable[..., Any], Any, Any]] = {
     "hypot'(0, 0) = 0": (lambda v: np.hypot(v[0], v[1]), np.zeros(2), [0.0, 0.0]),
     "clip at a bound is a max/min tie": (lambda x: np.clip(x, 0.0, 1.0), 1.0, 0.5),
     "sign'(x) = 0": (np.sign, 0.0, 0.0),
+    "p-norm'(0) = 0": (lambda x: np.linalg.norm(x, 3), np.zeros(3), [0.0, 0.0, 0.0]),
+    "nuclear norm'(0) = 0": (lambda x: np.linalg.norm(x, "nuc"), np.zeros((2, 2)), np.zeros((2, 2))),
+    "spectral norm'(0) = 0": (lambda x: np.linalg.norm(x, 2), np.zeros((2, 2)), np.zeros((2, 2))),
+    "std of a constant has gradient 0": (np.std, np.full(3, 2.0), [0.0, 0.0, 0.0]),
 }
 
 
@@ -48,7 +52,7 @@ def test_object_api_follows_the_policy(name: str) -> None:
 
 
 def test_every_kink_primitive_documents_its_convention() -> None:
-    from chainrule.core.rules import elementwise, linalg, reductions, special
+    from chainrule.core.rules import elementwise, norms, reductions, special
 
     for prim in (
         elementwise.absolute_p,
@@ -57,6 +61,8 @@ def test_every_kink_primitive_documents_its_convention() -> None:
         elementwise.minimum_p,
         reductions.amax_p,
         reductions.amin_p,
-        linalg.norm2_p,
+        norms.norm2_p,
+        norms.pnorm_p,
+        norms.svdvals_p,
     ):
         assert prim.kink, f"{prim.name} does not say what it does at its kink"

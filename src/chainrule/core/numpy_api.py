@@ -18,6 +18,7 @@ import numpy as np
 from chainrule.core.primitive import Primitive, Traced
 from chainrule.core.rules import elementwise as ew
 from chainrule.core.rules import linalg as la
+from chainrule.core.rules import norms as nm
 from chainrule.core.rules import reductions as red
 from chainrule.core.rules import shape as sh
 from chainrule.core.rules._util import concrete, normalize_axes, shape_of
@@ -238,7 +239,13 @@ def _std(
     mean: Any = None,
     correction: Any = None,
 ) -> Any:
-    return ew.sqrt_p(_var(a, axis, dtype, out, ddof, keepdims, where=where, mean=mean, correction=correction))
+    # the norm of the deviations, so that std'(constant) = 0 by the norm'(0) = 0 policy, not NaN
+    _refuse("np.std", out=out, where=where, mean=mean)
+    axis = _axis(axis)
+    ddof = ddof if correction is None else correction
+    a = _cast(a, dtype)
+    centered = a - _mean(a, axis, keepdims=True)
+    return nm.norm2_p(centered, axis=axis, keepdims=bool(keepdims)) / math.sqrt(_count(a, axis) - ddof)
 
 
 def _scan(prim: Primitive, name: str) -> Callable[..., Any]:

@@ -10,6 +10,7 @@ import numpy as np
 from chainrule.core.numpy_api import FUNCTIONS, _refuse, implements
 from chainrule.core.rules import elementwise as ew
 from chainrule.core.rules import linalg as la
+from chainrule.core.rules import norms as nm
 from chainrule.core.rules import reductions as red
 from chainrule.core.rules._util import concrete, shape_of
 from chainrule.errors import ChainruleValueError, ShapeError, UnsupportedOperationError
@@ -144,7 +145,7 @@ def _eigvalsh(a: Any, UPLO: str = "L") -> Any:
 def _norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Any:
     nd = _ndim(x)
     if axis is None and ord is None:
-        return la.norm2_p(x, axis=None, keepdims=keepdims)
+        return nm.norm2_p(x, axis=None, keepdims=keepdims)
     if axis is None:
         axis = tuple(range(nd)) if nd <= 2 else None
         if axis is None:
@@ -159,7 +160,7 @@ def _norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> 
 
 def _vector_norm(x: Any, ord: Any, axis: int, keepdims: bool) -> Any:
     if ord is None or ord == 2:
-        return la.norm2_p(x, axis=axis, keepdims=keepdims)
+        return nm.norm2_p(x, axis=axis, keepdims=keepdims)
     ax = np.absolute(x)
     if ord == np.inf:
         return red.amax_p(ax, axis=axis, keepdims=keepdims)
@@ -169,34 +170,24 @@ def _vector_norm(x: Any, ord: Any, axis: int, keepdims: bool) -> Any:
         return red.sum_p(ax, axis=axis, keepdims=keepdims)
     if ord == 0:
         return red.sum_p((concrete(x) != 0).astype(float), axis=axis, keepdims=keepdims)
-    p = float(ord)
-    return red.sum_p(ax**p, axis=axis, keepdims=keepdims) ** (1.0 / p)
-
-
-def _singular_values(x: Any, axes: tuple[int, int]) -> Any:
-    """Singular values (ascending) as square roots of the eigenvalues of X^T X, which are
-    differentiable through the eigh rules."""
-    m = np.moveaxis(x, axes, (-2, -1))
-    gram = np.swapaxes(m, -1, -2) @ m
-    return np.sqrt(np.maximum(la.eigvalsh_p(gram), 0.0))
+    return nm.pnorm_p(x, p=float(ord), axis=axis, keepdims=keepdims)
 
 
 def _matrix_norm(x: Any, ord: Any, axes: tuple[int, int], keepdims: bool) -> Any:
     row, col = axes
     if ord is None or ord == "fro":
-        out = la.norm2_p(x, axis=axes, keepdims=keepdims)
-        return out
+        return nm.norm2_p(x, axis=axes, keepdims=keepdims)
     if ord in (1, -1, np.inf, -np.inf):
         sum_axis, pick_axis = (row, col) if ord in (1, -1) else (col, row)
         sums = red.sum_p(np.absolute(x), axis=sum_axis, keepdims=True)
         pick = red.amax_p if ord > 0 else red.amin_p
         out = pick(sums, axis=pick_axis, keepdims=True)
     elif ord in (2, -2, "nuc"):
-        s = _singular_values(x, axes)
+        s = nm.svdvals_p(np.moveaxis(x, axes, (-2, -1)))  # descending
         if ord == "nuc":
             value = red.sum_p(s, axis=-1, keepdims=False)
         else:
-            value = s[..., -1] if ord == 2 else s[..., 0]
+            value = s[..., 0] if ord == 2 else s[..., -1]
         out = np.expand_dims(np.expand_dims(value, -1), -1)
         out = np.moveaxis(out, (-2, -1), axes)
     else:

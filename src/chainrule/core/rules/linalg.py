@@ -10,13 +10,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.primitive import Primitive, VarargRules
-from chainrule.core.rules._util import (
-    concrete,
-    keep_reduced,
-    safe_divide,
-    shape_of,
-    unbroadcast,
-)
+from chainrule.core.rules._util import concrete, safe_divide, shape_of, unbroadcast
 
 
 def _mT(x: Any) -> Any:
@@ -167,13 +161,31 @@ def _expand2(x: Any) -> Any:
     return np.expand_dims(np.expand_dims(x, -1), -1)
 
 
+def _cofactors(a: Any) -> Any:
+    """The cofactor matrix, d det(A) / dA: det(A) A^-T when A is invertible, else from the minors (det is
+    a polynomial, so its derivative exists at singular matrices too)."""
+    try:
+        cofactors = _expand2(np.linalg.det(a)) * _mT(np.linalg.inv(a))
+        if np.all(np.isfinite(concrete(cofactors))):
+            return cofactors
+    except ValueError:  # LinAlgError: exactly singular
+        pass
+    n = shape_of(a)[-1]
+    if n == 1:
+        return np.ones(shape_of(a), dtype=np.result_type(concrete(a)))
+    keep = np.array([[j for j in range(n) if j != i] for i in range(n)])  # row i: the indices other than i
+    minors = a[..., keep[:, None, :, None], keep[None, :, None, :]]  # (..., n, n, n-1, n-1)
+    signs = (-1.0) ** np.add.outer(np.arange(n), np.arange(n))
+    return signs * np.linalg.det(minors)
+
+
 det_p = Primitive(
     "det",
     np.linalg.det,
-    vjp=(lambda g, ans, a: _expand2(g * ans) * _mT(np.linalg.inv(a)),),
-    jvp=(lambda t, ans, a: ans * _trace_product(np.linalg.inv(a), t),),
+    vjp=(lambda g, ans, a: _expand2(g) * _cofactors(a),),
+    jvp=(lambda t, ans, a: np.sum(_cofactors(a) * t, axis=(-2, -1)),),
     rule="Jacobi's formula",
-    notation="d det(A) = det(A) tr(A^-1 dA)",
+    notation="d det(A) = tr(adj(A) dA)",
 )
 
 
@@ -295,33 +307,4 @@ eigvalsh_p = Primitive(
     jvp=(lambda t, ans, a: np.einsum("...ji,...jk,...ki->...i", _eigvecs(a), t, _eigvecs(a)),),
     rule="eigenvalue perturbation",
     notation="dw_i = v_i^T dA v_i",
-)
-
-# ---------------------------------------------------------------- the Euclidean norm
-
-
-def _norm2(x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
-    return np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
-
-
-def _norm2_direction(ans: Any, x: Any, axis: Any, keepdims: bool) -> Any:
-    return safe_divide(x, keep_reduced(ans, shape_of(x), axis, keepdims))
-
-
-norm2_p = Primitive(
-    "norm",
-    _norm2,
-    vjp=(
-        lambda g, ans, x, *, axis=None, keepdims=False: (
-            keep_reduced(g, shape_of(x), axis, keepdims) * _norm2_direction(ans, x, axis, keepdims)
-        ),
-    ),
-    jvp=(
-        lambda t, ans, x, *, axis=None, keepdims=False: np.sum(
-            t * _norm2_direction(ans, x, axis, keepdims), axis=axis, keepdims=keepdims
-        ),
-    ),
-    rule="chain rule",
-    notation="d ||x|| = x . dx / ||x||",
-    kink="norm'(0) = 0, a valid subgradient (the subdifferential at 0 is the unit ball)",
 )
