@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import chainrule as cr
-from chainrule.testing import numerical_jvp
 
 # smooth functions that are defined on all of R, to compose at random
 SMOOTH: list[Callable[[Any], Any]] = [
@@ -42,18 +41,20 @@ def compose(program: list[int]) -> Callable[[Any], Any]:
     return f
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(program=programs, x=vectors)
-def test_random_compositions_match_finite_differences(program: list[int], x: np.ndarray) -> None:
+def test_random_compositions_agree_with_numerical_differentiation(program: list[int], x: np.ndarray) -> None:
+    # the automatic side against the numerical side, within the error the numerical side reports
     f = compose(program)
     loss = lambda v: np.sum(f(v))  # noqa: E731
-    g = cr.grad(loss)(x)
-    direction = np.linspace(-1.0, 1.0, x.size)
-    want = numerical_jvp(loss, [x], [direction])[0]
-    np.testing.assert_allclose(g @ direction, want, rtol=1e-6, atol=1e-8)
+    direction = np.linspace(-1.0, 1.0, x.size) if x.size > 1 else np.ones(1)
+    numeric = cr.numeric.directional_derivative(loss, x, direction)
+    automatic = cr.grad(loss)(x) @ direction
+    # (a numerical result that did not converge reports an infinite error, which bounds anything)
+    assert abs(automatic - numeric.value) <= 2 * numeric.error + 1e-12 * (1 + abs(numeric.value))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(program=programs, x=vectors)
 def test_forward_and_reverse_jacobians_agree(program: list[int], x: np.ndarray) -> None:
     f = compose(program)
@@ -62,7 +63,7 @@ def test_forward_and_reverse_jacobians_agree(program: list[int], x: np.ndarray) 
     )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(x=vectors, a=floats, b=floats)
 def test_gradient_is_linear_in_the_function(x: np.ndarray, a: float, b: float) -> None:
     def f(v: Any) -> Any:
@@ -75,7 +76,7 @@ def test_gradient_is_linear_in_the_function(x: np.ndarray, a: float, b: float) -
     np.testing.assert_allclose(combined, a * cr.grad(f)(x) + b * cr.grad(h)(x), rtol=1e-12, atol=1e-14)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30, deadline=None, derandomize=True)
 @given(x=vectors)
 def test_hessian_is_symmetric_and_matches_hvp(x: np.ndarray) -> None:
     def f(v: Any) -> Any:

@@ -105,7 +105,8 @@ def backprop(
 def _recorded_operands(node: Tensor, g: Any) -> tuple[Any, Tensor, list[Any], Tensor]:
     """The rule, output, operands and cotangent as Tensors, so that applying the rule is recorded too."""
     prim, parents, args = node._prim, node._parents, node._args
-    operands = [p if p is not None else a for p, a in zip(parents, args, strict=True)]
+    operands = [p if p is not None else a for p, a in zip(parents, args, strict=False)]
+    operands += args[len(parents) :]  # trailing constants, which parents may leave off
     if not isinstance(g, Tensor):
         g = _new_tensor(g, node._level)
     return prim.vjp, node, operands, g

@@ -90,7 +90,8 @@ class Tensor(ArrayLike):
     """
 
     # A recorded Tensor is its own graph node: _prim is the primitive that made it (None for a leaf, FREED
-    # once backward has released the graph), _parents the operands that require grad (None for constants),
+    # once backward has released the graph), _parents the operands that require grad by position (None for
+    # constants; trailing constants may be left off),
     # _args the operand values its rule needs and _params the primitive's keyword parameters. The last three
     # are set only on recorded Tensors. Separate slots rather than one tuple: fewer objects for the garbage
     # collector to track, which matters for graphs of many scalars.
@@ -161,8 +162,10 @@ class Tensor(ArrayLike):
                 out = prim.impl(va, vb, **params) if params else prim.impl(va, vb)
             except ValueError as exc:
                 raise operation_error(prim, vals, exc) from exc
-            if ra or rb:
-                parents = (a if ra else None, b if rb else None)
+            if rb:
+                parents = (a if ra else None, b)
+            elif ra:
+                parents = (a,)  # x * constant: a one-parent node, the backward pass's fast path
         else:
             return _lift_nested(level, prim, args, params)
         t: Tensor = _object_new(Tensor)
