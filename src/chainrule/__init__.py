@@ -9,6 +9,7 @@ Examples
 
 from __future__ import annotations
 
+from chainrule import numeric
 from chainrule.core import (
     Dual,
     Primitive,
@@ -28,7 +29,6 @@ from chainrule.core import (
     value_and_grad,
     vjp,
 )
-from chainrule import numeric
 from chainrule.errors import (
     ChainruleError,
     ChainruleTypeError,
