@@ -7,6 +7,7 @@ error that names them instead of falling back to slow object arrays or silently 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -236,7 +237,7 @@ class ArrayLike(Traced):
 
     @property
     def size(self) -> int:
-        return int(np.prod(self.shape, dtype=np.int64))
+        return math.prod(self.shape)
 
     @property
     def dtype(self) -> np.dtype[Any]:

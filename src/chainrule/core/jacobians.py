@@ -8,6 +8,7 @@ gives ``J.shape == f(x).shape + x.shape``; denominator gives ``x.shape + f(x).sh
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -44,7 +45,7 @@ def _blocks_rev(vjp_fn: Any, out_tree: Any, out_vals: list[Any], n_in: int) -> l
     dtypes = [_dtype(v) for v in out_vals]
     rows: list[list[list[Any]]] = [[[] for _ in range(n_in)] for _ in out_vals]
     for o, shape in enumerate(shapes):
-        for k in range(int(np.prod(shape))):
+        for k in range(math.prod(shape)):
             cts = vjp_fn(unflatten(out_tree, _one_hot(shapes, dtypes, o, k)))
             for i, g in enumerate(flatten(cts)[0]):
                 rows[o][i].append(g)
@@ -60,7 +61,7 @@ def _blocks_fwd(
     dtypes = [_dtype(p) for p in primals]
     cols: list[list[list[Any]]] = [[[] for _ in primals] for _ in out_vals]
     for i, shape in enumerate(in_shapes):
-        for k in range(int(np.prod(shape))):
+        for k in range(math.prod(shape)):
             _, tangent_out = jvp(g, primals, _one_hot(in_shapes, dtypes, i, k))
             for o, t in enumerate(flatten(tangent_out)[0]):
                 cols[o][i].append(t)
@@ -118,8 +119,8 @@ def jacobian(
 
         out, vjp_fn = vjp(g, *primals)
         out_vals, out_tree = flatten(out)
-        n_out = sum(int(np.prod(shape_of(v))) for v in out_vals)
-        n_in = sum(int(np.prod(s)) for s in in_shapes)
+        n_out = sum(math.prod(shape_of(v)) for v in out_vals)
+        n_in = sum(math.prod(s) for s in in_shapes)
         use_rev = mode == "rev" or (mode == "auto" and n_out <= n_in)
         if use_rev:
             blocks = _blocks_rev(lambda ct: vjp_fn(ct), out_tree, out_vals, len(primals))

@@ -8,6 +8,7 @@ inputs, applying each primitive's reverse rule: local derivative times upstream 
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any
 
 import numpy as np
@@ -307,7 +308,7 @@ class Tensor(ArrayLike):
             raise GraphError("backward(): this Tensor does not depend on any Tensor with requires_grad=True")
         shape = np.shape(self._data)
         if gradient is None:
-            if int(np.prod(shape)) != 1:
+            if math.prod(shape) != 1:
                 raise ShapeError(
                     f"backward(): the output has shape {shape}; pass gradient= of that shape, or use "
                     "cr.jacobian for all the derivatives"

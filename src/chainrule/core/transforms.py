@@ -8,6 +8,7 @@ Everything rests on two primitives: :func:`vjp` (reverse mode: a Tensor graph wa
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -128,7 +129,7 @@ def _value_and_grad(
             raise ChainruleValueError("grad(has_aux=True): f must return a pair (output, aux)")
         out, aux = out
     shape = shape_of(out)
-    if int(np.prod(shape)) != 1:
+    if math.prod(shape) != 1:
         raise ShapeError(
             f"grad: f must return a scalar, but it returned shape {shape}; use cr.jacobian for all "
             "the derivatives, or cr.vjp with a cotangent"
