@@ -9,7 +9,7 @@ Examples
 
 from __future__ import annotations
 
-from chainrule import numeric
+from chainrule import nn, numeric, optim
 from chainrule.core import (
     Dual,
     Primitive,
@@ -58,7 +58,9 @@ __all__ = [
     "jvp",
     "log_softmax",
     "logsumexp",
+    "nn",
     "numeric",
+    "optim",
     "relu",
     "sigmoid",
     "softmax",

@@ -207,3 +207,13 @@ def test_jacobian_and_hessian_of_containers() -> None:
     H = cr.hessian(lambda p: np.sum(p["a"] ** 2) * p["b"])({"a": np.ones(2), "b": 2.0})
     np.testing.assert_allclose(H["a"]["a"], 4 * np.eye(2))
     np.testing.assert_allclose(H["a"]["b"], [2.0, 2.0])
+
+
+def test_converting_to_a_python_number_inside_a_transform_is_refused() -> None:
+    with pytest.raises(cr.GraphError, match="silently drop"):
+        cr.grad(lambda x: float(np.sum(x**2)))(np.array([1.0, 2.0]))
+    with pytest.raises(cr.GraphError, match="silently drop"):
+        cr.grad(lambda x: np.sum(x**2).item())(np.array([1.0, 2.0]))
+    with pytest.raises(cr.GraphError):
+        cr.jvp(lambda x: float(x) * 2.0, (1.0,), (1.0,))
+    assert float(cr.Tensor(2.0, requires_grad=True) * 3) == 6.0  # the object API converts, like .item()

@@ -196,14 +196,24 @@ class ArrayLike(Traced):
     def __bool__(self) -> bool:
         return bool(concrete(self))
 
+    # Converting to a Python number drops the derivative. Inside a transform (level > 0) that would be a
+    # silently wrong answer, so it is refused; an object-API Tensor converts, like PyTorch's .item().
+    def _number(self, what: str) -> Any:
+        if self._level:
+            raise GraphError(
+                f"{what} of a value being differentiated would silently drop its derivative; keep it an "
+                "array (use NumPy functions on it), or differentiate with respect to something else"
+            )
+        return concrete(self)
+
     def __float__(self) -> float:
-        return float(concrete(self))
+        return float(self._number("float()"))
 
     def __int__(self) -> int:
-        return int(concrete(self))
+        return int(self._number("int()"))
 
     def __complex__(self) -> complex:
-        return complex(concrete(self))
+        return complex(self._number("complex()"))
 
     # ---------------------------------------------------------------- indexing and iteration
 
@@ -252,10 +262,10 @@ class ArrayLike(Traced):
         return _np.swapaxes(self, -1, -2)
 
     def item(self) -> Any:
-        return concrete(self).item()
+        return np.asarray(self._number(".item()")).item()
 
     def tolist(self) -> Any:
-        return np.asarray(concrete(self)).tolist()
+        return np.asarray(self._number(".tolist()")).tolist()
 
     # ---------------------------------------------------------------- ndarray methods
 
