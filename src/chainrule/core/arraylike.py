@@ -13,14 +13,8 @@ from typing import Any
 import numpy as np
 
 from chainrule.core import numpy_linalg as _numpy_linalg  # noqa: F401  (registers linalg handlers)
-from chainrule.core.numpy_api import (
-    COMPARISONS,
-    FUNCTIONS,
-    UFUNC_METHODS,
-    UFUNCS,
-    function_name,
-    getitem,
-)
+from chainrule.core.numpy_api import COMPARISONS, FUNCTIONS, UFUNC_METHODS, UFUNCS, function_name
+from chainrule.core.numpy_shape import getitem
 from chainrule.core.primitive import Primitive, Traced, bind
 from chainrule.core.rules import elementwise as ew
 from chainrule.core.rules import linalg as la
