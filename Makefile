@@ -44,6 +44,7 @@ oracle: $(STAMP_ORACLE)
 bench: $(STAMP_BENCH)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/learning_bench.py
+	$(BIN)/python benchmarks/symbolic_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

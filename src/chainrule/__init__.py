@@ -9,7 +9,7 @@ Examples
 
 from __future__ import annotations
 
-from chainrule import nn, numeric, optim
+from chainrule import nn, numeric, optim, symbolic
 from chainrule.core import (
     Dual,
     Primitive,
@@ -37,6 +37,7 @@ from chainrule.errors import (
     ShapeError,
     UnsupportedOperationError,
 )
+from chainrule.symbolic import Expr, ParseError, diff, explain, lambdify, parse, symbols
 
 __version__ = "0.1.0"
 
@@ -45,26 +46,34 @@ __all__ = [
     "ChainruleTypeError",
     "ChainruleValueError",
     "Dual",
+    "Expr",
     "GraphError",
+    "ParseError",
     "Primitive",
     "ShapeError",
     "Tensor",
     "UnsupportedOperationError",
     "VarargRules",
+    "diff",
+    "explain",
     "grad",
     "hessian",
     "hvp",
     "jacobian",
     "jvp",
+    "lambdify",
     "log_softmax",
     "logsumexp",
     "nn",
     "numeric",
     "optim",
+    "parse",
     "relu",
     "sigmoid",
     "softmax",
     "softplus",
+    "symbolic",
+    "symbols",
     "value_and_grad",
     "vjp",
 ]

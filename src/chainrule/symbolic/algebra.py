@@ -1,0 +1,310 @@
+"""Sums, products and powers in canonical form, the automatic simplification every expression gets.
+
+A sum is flattened and its like terms are collected (``x + 2x = 3x``); a product is flattened, its powers of
+one base are merged (``x^2 * x^-1/2 = x^3/2``) and numbers are folded into one coefficient; a number times a
+sum is distributed (``2(x + 1) = 2x + 2``), as is an integer power of a product. ``(x^a)^n = x^(an)`` only for
+an integer ``n`` (``(x^2)^(1/2)`` is ``|x|``, not ``x``). These rules never make an expression larger.
+
+Arguments are sorted by identity to build the hash-consing key: the key is canonical, and printers sort by
+structure for a deterministic output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import Any
+
+from chainrule.symbolic.expr import (
+    ADD,
+    MUL,
+    NUM,
+    ONE,
+    POW,
+    ZERO,
+    Expr,
+    Value,
+    cons,
+    normalize,
+    number,
+)
+
+__all__ = ["add", "add_all", "linear_combination", "mul", "mul_all", "mul_without", "neg", "power", "scale"]
+
+# Exact powers are folded only while the result stays below this many bits (2^10^10 stays a power).
+_MAX_BITS = 12_000
+
+
+def _by_id(pair: tuple[Expr, Any]) -> int:
+    return id(pair[0])
+
+
+# ---------------------------------------------------------------------------------------- sums
+
+
+def add(*terms: Expr) -> Expr:
+    """The canonical sum of ``terms``."""
+    if len(terms) == 2:
+        a, b = terms
+        if a.op is NUM and b.op is NUM:
+            return number(a.data + b.data)
+        if b is ZERO:
+            return a
+        if a is ZERO:
+            return b
+    return add_all(terms)
+
+
+def add_all(terms: Iterable[Expr]) -> Expr:
+    """The canonical sum of any number of terms."""
+    return linear_combination((1, t) for t in terms)
+
+
+def linear_combination(pairs: Iterable[tuple[Value, Expr]]) -> Expr:
+    """The canonical form of ``sum(c * t for c, t in pairs)``, without building the products ``c * t``."""
+    const: Value = 0
+    coeffs: dict[Expr, Value] = {}
+    get = coeffs.get
+    for c, a in pairs:
+        op = a.op
+        if op is NUM:
+            const += c * a.data
+        elif op is ADD:
+            c0, cs = a.data
+            const += c * c0
+            for t, ct in zip(a.args, cs, strict=True):
+                coeffs[t] = get(t, 0) + c * ct
+        elif op is MUL and a.data != 1:
+            t = _unit(a.args)
+            coeffs[t] = get(t, 0) + c * a.data
+        else:
+            coeffs[a] = get(a, 0) + c
+    return _make_add(const, coeffs)
+
+
+def _unit(factors: tuple[Expr, ...]) -> Expr:
+    """The product of canonical ``factors`` with coefficient 1 (they are already sorted and merged)."""
+    if len(factors) == 1:
+        return factors[0]
+    return cons(MUL, factors, 1, (MUL, 1, factors))
+
+
+def _make_add(const: Value, coeffs: dict[Expr, Value]) -> Expr:
+    items = [(t, c if type(c) is int else normalize(c)) for t, c in coeffs.items() if c != 0]
+    const = normalize(const)
+    if not items:
+        return number(const)
+    if len(items) == 1 and const == 0:
+        t, c = items[0]
+        return t if c == 1 else scale(c, t)
+    items.sort(key=_by_id)
+    terms = tuple(t for t, _ in items)
+    cs = tuple(c for _, c in items)
+    return cons(ADD, terms, (const, cs), (ADD, const, terms, cs))
+
+
+def neg(a: Expr) -> Expr:
+    """``-a``."""
+    return scale(-1, a)
+
+
+def scale(c: Value, a: Expr) -> Expr:
+    """``c * a`` for a number ``c``."""
+    if c == 1:
+        return a
+    op = a.op
+    if op is NUM:
+        return number(c * a.data)
+    if c == 0:
+        return ZERO
+    if op is ADD:
+        const, cs = a.data
+        return _make_add(c * const, dict(zip(a.args, [c * k for k in cs], strict=True)))
+    if op is MUL:
+        coeff = normalize(c * a.data)
+        if coeff == 1:
+            return _unit(a.args)
+        return cons(MUL, a.args, coeff, (MUL, coeff, a.args))
+    coeff = normalize(c)
+    return cons(MUL, (a,), coeff, (MUL, coeff, (a,)))
+
+
+# ---------------------------------------------------------------------------------------- products
+
+
+def mul(*factors: Expr) -> Expr:
+    """The canonical product of ``factors``."""
+    if len(factors) == 2:
+        a, b = factors
+        if a.op is NUM:
+            return scale(a.data, b)
+        if b.op is NUM:
+            return scale(b.data, a)
+    return mul_all(factors)
+
+
+def mul_all(factors: Iterable[Expr]) -> Expr:
+    """The canonical product of any number of factors."""
+    coeff: Value = 1
+    # base -> (exponent, the factor itself while the base has appeared only once: it is canonical already)
+    powers: dict[Expr, tuple[Expr, Expr | None]] = {}
+    get = powers.get
+    for a in factors:
+        op = a.op
+        if op is NUM:
+            coeff *= a.data
+            continue
+        if op is MUL:
+            coeff *= a.data
+            parts: tuple[Expr, ...] = a.args
+        else:
+            parts = (a,)
+        for f in parts:  # inlined (this loop is the hot path of differentiation)
+            if f.op is POW:
+                base, e = f.args
+            else:
+                base, e = f, ONE
+            old = get(base)
+            if old is None:
+                powers[base] = (e, f)
+            elif old[0].op is NUM and e.op is NUM:
+                powers[base] = (number(old[0].data + e.data), None)
+            else:
+                powers[base] = (add(old[0], e), None)
+    if coeff == 0:
+        return ZERO
+    return _make_mul(coeff, powers)
+
+
+def _make_mul(coeff: Value, powers: dict[Expr, tuple[Expr, Expr | None]]) -> Expr:
+    factors: list[Expr] = []
+    spill: list[Expr] = []  # merged powers that are products again, e.g. (x y)^(1/2) (x y)^(1/2) = x y
+    for base, (e, kept) in powers.items():
+        if kept is not None and base.op is not NUM:
+            factors.append(kept)
+            continue
+        f = power(base, e)
+        op = f.op
+        if op is NUM:
+            coeff *= f.data
+        elif op is MUL:
+            spill.append(f)
+        elif op is not NUM or f.data != 1:
+            factors.append(f)
+    if spill:
+        return mul_all([number(coeff), *factors, *spill])
+    coeff = normalize(coeff)
+    if coeff == 0:
+        return ZERO
+    if not factors:
+        return number(coeff)
+    if len(factors) == 1:
+        f = factors[0]
+        if coeff == 1:
+            return f
+        if f.op is ADD:
+            return scale(coeff, f)
+        return cons(MUL, (f,), coeff, (MUL, coeff, (f,)))
+    factors.sort(key=id)
+    args = tuple(factors)
+    return cons(MUL, args, coeff, (MUL, coeff, args))
+
+
+# ---------------------------------------------------------------------------------------- powers
+
+
+def power(base: Expr, exponent: Expr) -> Expr:
+    """The canonical ``base ** exponent``."""
+    if exponent.op is NUM:
+        v = exponent.data
+        if v == 0:
+            return ONE
+        if v == 1:
+            return base
+        op = base.op
+        if op is NUM:
+            return _number_power(base, v)
+        integral = type(v) is int
+        if op is POW and integral:
+            inner_base, inner_exp = base.args
+            return power(inner_base, mul(inner_exp, exponent))
+        if op is MUL and integral:
+            parts = [power(f, exponent) for f in base.args]
+            return mul_all([_number_power(number(base.data), v), *parts])
+    elif base.op is NUM and base.data == 1:
+        return ONE
+    if base.op == "exp" and base.args[0] is ONE:
+        from chainrule.symbolic.functions import call
+
+        return call("exp", exponent)
+    return cons(POW, (base, exponent), None, (POW, base, exponent))
+
+
+def _number_power(base: Expr, v: Value) -> Expr:
+    """``base ** v`` for numbers, exact when it can be; left as a power when inexact or too large."""
+    b = base.data
+    if type(b) is float or type(v) is float:
+        if b < 0 and not float(v).is_integer():
+            return _raw_power(base, v)  # not a real number: NumPy gives nan, so it stays a power
+        try:
+            return number(float(b) ** float(v))
+        except (OverflowError, ZeroDivisionError):
+            return _raw_power(base, v)
+    if b == 0:
+        return ZERO if v > 0 else _raw_power(base, v)
+    exact = Fraction(b)
+    if type(v) is int:
+        bits = max(abs(exact.numerator).bit_length(), exact.denominator.bit_length())
+        if bits * abs(v) > _MAX_BITS:
+            return _raw_power(base, v)
+        return number(exact**v)
+    v = Fraction(v)
+    root = _exact_root(exact, v.denominator) if b > 0 else None
+    if root is None:
+        return _raw_power(base, v)
+    return _number_power(number(root), v.numerator)
+
+
+def _raw_power(base: Expr, v: Value) -> Expr:
+    exponent = number(v)
+    return cons(POW, (base, exponent), None, (POW, base, exponent))
+
+
+def _exact_root(b: Fraction, n: int) -> Fraction | None:
+    """The exact positive ``n``-th root of ``b`` if it is rational and small enough, else None."""
+    if n > 64 or max(b.numerator.bit_length(), b.denominator.bit_length()) > _MAX_BITS:
+        return None
+    num = _integer_root(b.numerator, n)
+    den = _integer_root(b.denominator, n)
+    if num is None or den is None:
+        return None
+    return Fraction(num, den)
+
+
+def _integer_root(m: int, n: int) -> int | None:
+    """The integer ``r`` with ``r**n == m``, or None (Newton's method on integers)."""
+    if m < 2:
+        return m
+    r = 1 << -(-m.bit_length() // n)  # an upper bound for the root
+    while True:
+        s = ((n - 1) * r + m // r ** (n - 1)) // n
+        if s >= r:
+            break
+        r = s
+    return r if r**n == m else None
+
+
+def mul_without(node: Expr, index: int) -> Expr:
+    """The product ``node`` without its factor number ``index`` (coefficient kept): the cofactor."""
+    coeff = node.data
+    rest = node.args[:index] + node.args[index + 1 :]
+    if not rest:
+        return number(coeff)
+    if len(rest) == 1:
+        f = rest[0]
+        if coeff == 1:
+            return f
+        if f.op is ADD:
+            return scale(coeff, f)
+        return cons(MUL, rest, coeff, (MUL, coeff, rest))
+    return cons(MUL, rest, coeff, (MUL, coeff, rest))

@@ -1,0 +1,307 @@
+"""Symbolic derivatives from the autodiff engine's rule table: forward mode over the expression DAG.
+
+Each node's derivative is its primitive's forward rule (``prim.jvp[i](tangent, ans, *operands)``) called on
+expressions instead of arrays: the rules are written with NumPy calls and operators, which on an
+:class:`Expr` build nodes, so ``sin_p``'s rule ``g * np.cos(x)`` yields the expression ``cos(x) * dx``. There
+is one definition of each derivative in the library; this module only walks the DAG (each shared node is
+differentiated once) and adds the n-ary structure of sums and products:
+
+- a sum ``c0 + c1 t1 + ...`` gives ``c1 dt1 + ...`` (the sum rule, linearity);
+- a product ``f1 f2 ... fk`` gives ``sum df_i * (the other factors)``: multiply's rule ``d(f g) = df g``
+  applied to each factor and its cofactor;
+- a power calls ``sqrt``'s, ``reciprocal``'s, ``square``'s or ``power``'s rule, whichever names it.
+
+Three rules read numeric values (``relu``'s compares ``x > 0``; ``maximum``'s and ``minimum``'s test for
+ties), which a symbol does not have; :data:`KINK_RULES` states them with step functions and follows the same
+policy (DESIGN.md): ``relu'(0) = 0`` and ties of ``max``/``min`` split ½ ½. ``abs``'s rule, ``sign(x)``, works
+unchanged and gives ``abs'(0) = 0``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from typing import Any
+
+from chainrule.core.primitive import Primitive
+from chainrule.core.rules import elementwise as ew
+from chainrule.core.rules._util import zero_rule
+from chainrule.errors import ChainruleTypeError, ChainruleValueError
+from chainrule.symbolic.algebra import add_all, linear_combination, mul_without
+from chainrule.symbolic.expr import ADD, MUL, NUM, ONE, POW, SYM, ZERO, Expr, as_expr, number, symbol
+from chainrule.symbolic.functions import FUNCTIONS, HALF, call
+from chainrule.symbolic.simplify import simplify
+
+__all__ = [
+    "KINK_RULES",
+    "derivative",
+    "diff",
+    "forward_rule",
+    "gradient",
+    "hessian",
+    "jacobian",
+    "power_primitive",
+    "primitive_of",
+    "rule_result",
+    "tangent",
+]
+
+Tangents = Sequence[Expr | None]
+
+
+def _step(x: Expr, at_zero: Any) -> Expr:
+    return call("heaviside", x, number(at_zero))
+
+
+def _relu_rule(node: Expr, tangents: Tangents) -> list[Expr]:
+    (x,), (t,) = node.args, tangents
+    return [] if t is None else [t * _step(x, 0)]
+
+
+def _extremum_rule(node: Expr, tangents: Tangents) -> list[Expr]:
+    x, y = node.args
+    tx, ty = tangents
+    # d max(x, y) = dx where x > y, dy where y > x, (dx + dy)/2 at a tie; min swaps the operands
+    sign = 1 if node.op == "max" else -1
+    half = Fraction(1, 2)
+    parts = []
+    if tx is not None:
+        parts.append(tx * _step(sign * (x - y), half))
+    if ty is not None:
+        parts.append(ty * _step(sign * (y - x), half))
+    return parts
+
+
+KINK_RULES: dict[str, Callable[[Expr, Tangents], list[Expr]]] = {
+    "relu": _relu_rule,
+    "max": _extremum_rule,
+    "min": _extremum_rule,
+    "heaviside": lambda node, tangents: [],
+}
+
+
+def power_primitive(exponent: Expr) -> Primitive:
+    """The primitive whose rule differentiates ``u ** exponent`` in ``u``: sqrt, reciprocal, square, power."""
+    if exponent is HALF:
+        return ew.sqrt_p
+    if exponent.op is NUM and exponent.data == -1:
+        return ew.reciprocal_p
+    if exponent.op is NUM and exponent.data == 2:
+        return ew.square_p
+    return ew.power_p
+
+
+def primitive_of(node: Expr) -> Primitive | None:
+    """The primitive whose rules (and rule name, for explanations) a node uses; None for leaves."""
+    op = node.op
+    if op is ADD:
+        return ew.subtract_p if any(c < 0 for c in node.data[1]) else ew.add_p
+    if op is MUL:
+        return ew.multiply_p
+    if op is POW:
+        return power_primitive(node.args[1])
+    spec = FUNCTIONS.get(op)
+    return None if spec is None else spec.primitive
+
+
+def forward_rule(prim: Primitive, operand: int) -> Callable[..., Expr] | None:
+    """The forward rule of ``prim`` for one operand: ``rule(tangent, ans, *operands)``, or None."""
+    rules = prim.jvp
+    if rules is None:
+        return None
+    rule: Callable[..., Expr] | None = rules[operand]
+    return rule
+
+
+def rule_result(prim: Primitive, operand: int, *args: Expr) -> Expr:
+    """``prim``'s forward rule for ``operand`` called on ``(tangent, ans, *operands)``."""
+    rule = forward_rule(prim, operand)
+    if rule is None:  # every primitive with a symbolic form has forward rules
+        raise ChainruleValueError(f"{prim.name} has no forward rule for operand {operand}")
+    return rule(*args)
+
+
+def _power_rule(node: Expr, tangents: Tangents) -> list[Expr]:
+    base, exponent = node.args
+    tb, te = tangents
+    parts = []
+    if tb is not None:
+        prim = power_primitive(exponent)
+        operands = (base, exponent) if prim is ew.power_p else (base,)
+        parts.append(rule_result(prim, 0, tb, node, *operands))
+    if te is not None:
+        parts.append(rule_result(ew.power_p, 1, te, node, base, exponent))
+    return parts
+
+
+def _product_rule(node: Expr, tangents: Tangents) -> list[Expr]:
+    rule = forward_rule(ew.multiply_p, 0)  # d(f g) = df g, for each factor f and its cofactor g
+    if rule is None:
+        raise ChainruleValueError("multiply has no forward rule")
+    factors = node.args
+    return [rule(t, node, factors[i], mul_without(node, i)) for i, t in enumerate(tangents) if t is not None]
+
+
+def _function_rule(node: Expr, tangents: Tangents) -> list[Expr]:
+    special = KINK_RULES.get(node.op)
+    if special is not None:
+        return special(node, tangents)
+    prim = FUNCTIONS[node.op].primitive
+    parts = []
+    for i, t in enumerate(tangents):
+        rule = forward_rule(prim, i) if prim is not None else None
+        if t is None or rule is None or rule is zero_rule:
+            continue
+        parts.append(rule(t, node, *node.args))
+    return parts
+
+
+def tangent(node: Expr, tangents: Tangents) -> Expr:
+    """The derivative of ``node`` given its arguments' derivatives (None where an argument's is zero)."""
+    op = node.op
+    if op is ADD:
+        # the sum rule: sum's forward rule passes each term's tangent through, times the term's coefficient
+        return linear_combination(
+            (c, t) for c, t in zip(node.data[1], tangents, strict=True) if t is not None
+        )
+    if op is MUL:
+        parts = _product_rule(node, tangents)
+    elif op is POW:
+        parts = _power_rule(node, tangents)
+    else:
+        parts = _function_rule(node, tangents)
+    return parts[0] if len(parts) == 1 else add_all(parts)
+
+
+def _depending_on(expr: Expr, var: Expr) -> list[Expr]:
+    """The nodes of ``expr`` that depend on ``var``, children first (subtrees free of it are skipped)."""
+    order: list[Expr] = []
+    seen: set[Expr] = set()
+    stack: list[tuple[Expr, bool]] = [(expr, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+        elif node not in seen:
+            seen.add(node)
+            stack.append((node, True))
+            stack.extend((a, False) for a in node.args if a not in seen and var in a.free_symbols)
+    return order
+
+
+def derivative(expr: Expr, var: Expr) -> Expr:
+    """The first derivative of ``expr`` in the symbol ``var``, in canonical form but not simplified."""
+    if var not in expr.free_symbols:
+        return ZERO
+    tangents: dict[Expr, Expr] = {var: ONE}
+    for node in _depending_on(expr, var):
+        if not node.args:
+            continue
+        ts = [tangents.get(a) for a in node.args]
+        t = tangent(node, ts)
+        if t is not ZERO:
+            tangents[node] = t
+    return tangents.get(expr, ZERO)
+
+
+def as_variable(var: str | Expr | None, expr: Expr) -> Expr:
+    """The symbol to differentiate by: given by name or symbol, or the only free symbol of ``expr``."""
+    if var is None:
+        free = expr.free_symbols
+        if len(free) != 1:
+            names = ", ".join(sorted(s.name for s in free)) or "none"
+            raise ChainruleValueError(f"say which variable to differentiate {expr} by (its symbols: {names})")
+        return next(iter(free))
+    if isinstance(var, str):
+        return symbol(var.strip())
+    if isinstance(var, Expr) and var.op is SYM:
+        return var
+    raise ChainruleTypeError(f"the variable must be a symbol or its name, not {var!r}")
+
+
+def as_expression(expr: Any) -> Expr:
+    """An expression from an :class:`Expr`, a number or text (parsed)."""
+    if isinstance(expr, str):
+        from chainrule.symbolic.parser import parse
+
+        return parse(expr)
+    return as_expr(expr)
+
+
+def diff(expr: Expr | str, var: str | Expr | None = None, n: int = 1) -> Expr:
+    """The exact ``n``-th derivative of ``expr`` (an :class:`Expr` or text) by ``var``, simplified.
+
+    Examples
+    --------
+    >>> from chainrule import symbolic as sym
+    >>> sym.diff("log(sqrt(x))", "x")
+    1/(2*x)
+    >>> sym.diff("x^x", "x")
+    x^x + x^x*log(x)
+    >>> sym.diff("sin(x)", "x", n=3)
+    -cos(x)
+    >>> sym.diff("abs(x)"), sym.diff("relu(x)"), sym.diff("max(x, y)", "x")
+    (sign(x), heaviside(x, 0), heaviside(x - y, 1/2))
+    """
+    e = as_expression(expr)
+    v = as_variable(var, e)
+    if not isinstance(n, int) or n < 0:
+        raise ChainruleValueError(f"the order of the derivative must be a non-negative integer, got {n!r}")
+    for _ in range(n):
+        e = derivative(e, v)
+    return simplify(e)
+
+
+def _variables(vars: Any) -> list[Expr]:
+    if isinstance(vars, str):
+        vars = vars.replace(",", " ").split()
+    return [as_variable(v, ONE) for v in vars]
+
+
+def gradient(expr: Expr | str, vars: Any) -> list[Expr]:
+    """The partial derivatives of a scalar expression, one per variable.
+
+    Examples
+    --------
+    >>> from chainrule import symbolic as sym
+    >>> sym.gradient("x^2 y + y", "x y")
+    [2*x*y, x^2 + 1]
+    """
+    e = as_expression(expr)
+    return [diff(e, v) for v in _variables(vars)]
+
+
+def jacobian(exprs: Sequence[Expr | str], vars: Any, layout: str = "numerator") -> list[list[Expr]]:
+    """The matrix of first derivatives: row ``i`` is the gradient of ``exprs[i]`` (numerator layout).
+
+    ``layout="denominator"`` gives the transpose, one row per variable (DESIGN.md's layouts).
+
+    Examples
+    --------
+    >>> from chainrule import symbolic as sym
+    >>> sym.jacobian(["x*y", "x + y"], "x y")
+    [[y, x], [1, 1]]
+    """
+    if layout not in ("numerator", "denominator"):
+        raise ChainruleValueError(f"layout must be 'numerator' or 'denominator', got {layout!r}")
+    variables = _variables(vars)
+    rows = []
+    for e in (as_expression(x) for x in exprs):
+        free = e.free_symbols  # most entries of a large Jacobian are zero: skip them without a call
+        rows.append([diff(e, v) if v in free else ZERO for v in variables])
+    if layout == "denominator":
+        return [list(column) for column in zip(*rows, strict=True)] if rows else []
+    return rows
+
+
+def hessian(expr: Expr | str, vars: Any) -> list[list[Expr]]:
+    """The matrix of second derivatives of a scalar expression.
+
+    Examples
+    --------
+    >>> from chainrule import symbolic as sym
+    >>> sym.hessian("x^2 y", "x y")
+    [[2*y, 2*x], [2*x, 0]]
+    """
+    variables = _variables(vars)
+    return jacobian(gradient(expr, variables), variables)

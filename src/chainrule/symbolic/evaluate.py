@@ -1,0 +1,78 @@
+"""Numeric values of expressions, for numbers or NumPy arrays given for their symbols."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from chainrule.errors import ChainruleValueError
+from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, POW, SYM, Expr
+from chainrule.symbolic.functions import FUNCTIONS
+from chainrule.symbolic.traverse import postorder
+
+__all__ = ["evaluate", "to_float"]
+
+_CONSTANTS = {"pi": np.pi}
+
+
+def to_float(value: Any) -> float:
+    """An exact number (``int``/``Fraction``) as the nearest float."""
+    if type(value) is Fraction:
+        return value.numerator / value.denominator
+    return float(value)
+
+
+def _inputs(values: Mapping[Any, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, v in values.items():
+        name = key.name if isinstance(key, Expr) else str(key)
+        out[name] = v if isinstance(v, np.ndarray) else np.asarray(v, dtype=np.float64)
+    return out
+
+
+def evaluate(expr: Expr, values: Mapping[Any, Any]) -> Any:
+    """The value of ``expr`` with ``values`` (symbol name or symbol -> number or array) for its symbols.
+
+    Examples
+    --------
+    >>> from chainrule import symbolic as sym
+    >>> evaluate(sym.parse("x^2/2 + pi"), {"x": 2.0})
+    5.141592653589793
+    """
+    inputs = _inputs(values)
+    missing = sorted(s.name for s in expr.free_symbols if s.name not in inputs)
+    if missing:
+        raise ChainruleValueError(f"no value given for {', '.join(missing)} (in {expr})")
+    done: dict[Expr, Any] = {}
+    with np.errstate(all="ignore"):
+        for node in postorder([expr]):
+            done[node] = _value(node, [done[a] for a in node.args], inputs)
+    result = done[expr]
+    return float(result) if np.ndim(result) == 0 else result
+
+
+def _value(node: Expr, args: list[Any], inputs: dict[str, Any]) -> Any:
+    op = node.op
+    if op is NUM:
+        return np.float64(to_float(node.data))
+    if op is SYM:
+        return inputs[node.data]
+    if op is CONST:
+        return np.float64(_CONSTANTS[node.data])
+    if op is ADD:
+        const, coeffs = node.data
+        total = np.float64(to_float(const))
+        for c, a in zip(coeffs, args, strict=True):
+            total = total + (a if c == 1 else to_float(c) * a)
+        return total
+    if op is MUL:
+        product = np.float64(to_float(node.data))
+        for a in args:
+            product = product * a
+        return product
+    if op is POW:
+        return np.power(args[0], args[1])
+    return FUNCTIONS[op].numpy(*args)

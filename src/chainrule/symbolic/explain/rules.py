@@ -1,0 +1,348 @@
+"""Working out a derivative the way a teacher does, one rule per step, from the engine's rule table.
+
+:class:`Explainer` looks at an expression's outermost operation, names the rule that applies (the
+primitive's ``rule`` and ``notation`` fields), works out the parts' derivatives as steps of their own, and
+combines them with the same forward rules :func:`chainrule.symbolic.diff` uses. It sees structure as a
+teacher does: a product with negative powers is a quotient, a product with constant factors a constant
+multiple, a power with the variable in both base and exponent calls for logarithmic differentiation, and a
+function of anything but the variable itself for the chain rule, with the substitution ``u = ...`` named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from chainrule.core.primitive import Primitive
+from chainrule.core.rules import elementwise as ew
+from chainrule.errors import ChainruleValueError
+from chainrule.symbolic.algebra import mul_all, power
+from chainrule.symbolic.differentiate import power_primitive, primitive_of, rule_result, tangent
+from chainrule.symbolic.explain.formula import Deriv, Formula, Product, Quotient, Square, Sum
+from chainrule.symbolic.explain.steps import Step
+from chainrule.symbolic.expr import ADD, MUL, NUM, ONE, POW, ZERO, Expr, number, symbol
+from chainrule.symbolic.functions import FUNCTIONS, call
+from chainrule.symbolic.printing.text import TextPrinter
+from chainrule.symbolic.traverse import substitute
+
+__all__ = ["Explainer"]
+
+MAX_STEPS = 500
+
+# Where each function with a kink has it; the convention is the primitive's own ``kink`` text.
+_KINK_AT = {
+    "abs": "|u| has a corner at u = 0, where every slope in [-1, 1] is a subderivative;",
+    "relu": "relu has a corner at u = 0, where every slope in [0, 1] is a subderivative;",
+    "max": "where the operands tie, the subderivatives are the segment between their derivatives;",
+    "min": "where the operands tie, the subderivatives are the segment between their derivatives;",
+    "sign": "sign jumps at 0;",
+}
+
+
+class Explainer:
+    """Builds the steps for ``d/d(var)`` of an expression (one instance per explanation)."""
+
+    def __init__(self, expr: Expr, var: Expr) -> None:
+        self.var = var
+        self.steps: list[Step | None] = []
+        self.memo: dict[Expr, int] = {}
+        taken = {s.name for s in expr.free_symbols}
+        self.names = [n for n in ("u", "v", "w", "s", "r", "q") if n not in taken] or ["u_1"]
+        self.chain_depth = 0
+        self.printer = TextPrinter()  # for the reading order of terms and factors
+
+    def explain(self, node: Expr, depth: int = 0) -> int:
+        """The number of the step that works out ``d/d(var) node`` (explaining it first if needed)."""
+        known = self.memo.get(node)
+        if known is not None:
+            return known
+        if len(self.steps) >= MAX_STEPS:
+            raise ChainruleValueError(
+                f"the explanation would take over {MAX_STEPS} steps; use diff() for the result alone"
+            )
+        index = len(self.steps)
+        self.steps.append(None)  # reserved: a step is numbered before the steps for its parts
+        step = self.make(node, index + 1, depth)
+        self.steps[index] = step
+        self.memo[node] = index + 1
+        return index + 1
+
+    def result(self, number_: int) -> Expr:
+        step = self.steps[number_ - 1]
+        if step is None:
+            raise RuntimeError("a step referred to itself")  # cannot happen: expressions are acyclic
+        return step.result
+
+    def make(self, node: Expr, n: int, depth: int) -> Step:
+        var = self.var
+        if var not in node.free_symbols:
+            what = f"{node} does not depend on {var}" if node.op != NUM else ""
+            return Step(n, depth, "constant rule", "d/dx c = 0", node, var, ZERO, note=what)
+        if node is var:
+            return Step(n, depth, "identity rule", "d/dx x = 1", node, var, ONE)
+        if node.op is ADD:
+            return self.sum(node, n, depth)
+        if node.op is MUL:
+            return self.product(node, n, depth)
+        if node.op is POW:
+            return self.power(node, n, depth)
+        return self.function(node, n, depth)
+
+    # ---------------------------------------------------------------- sums and products
+
+    def sum(self, node: Expr, n: int, depth: int) -> Step:
+        var, prim = self.var, primitive_of(node)
+        terms: list[tuple[bool, Formula]] = []
+        values: list[tuple[bool, Formula]] = []
+        found: dict[Expr, Expr] = {}
+        parts: list[int] = []
+        for c, t in self.printer.ordered_terms(node):
+            if t is None or var not in t.free_symbols:
+                continue
+            part = self.explain(t, depth + 1)
+            parts.append(part)
+            found[t] = value = self.result(part)
+            scale = number(abs(c))
+            terms.append((c < 0, Deriv(t, var) if abs(c) == 1 else Product((scale, Deriv(t, var)))))
+            values.append((c < 0, value if abs(c) == 1 else Product((scale, value))))
+        rule = prim.rule if prim is not None else "sum rule"
+        if any(abs(c) != 1 for c in node.data[1]):
+            rule += " and constant multiple rule"
+        statement = prim.notation if prim is not None else ""
+        constants = node.data[0] != 0 or len(found) < len(node.args)
+        note = f"terms without {var} are constants, with derivative 0" if constants else ""
+        result = tangent(node, [found.get(t) for t in node.args])
+        return Step(
+            n,
+            depth,
+            rule,
+            statement,
+            node,
+            var,
+            result,
+            Sum(tuple(terms)),
+            Sum(tuple(values)),
+            note=note,
+            parts=tuple(parts),
+        )
+
+    def product(self, node: Expr, n: int, depth: int) -> Step:
+        var = self.var
+        constant = [f for f in node.args if var not in f.free_symbols]
+        varying = [f for f in node.args if var in f.free_symbols]
+        if constant or node.data != 1:
+            return self.constant_multiple(node, mul_all([number(node.data), *constant]), varying, n, depth)
+        below = [power(f.args[0], number(-f.args[1].data)) for f in varying if _negative_power(f)]
+        above = [f for f in varying if not _negative_power(f)]
+        if below and above:
+            return self.quotient(node, mul_all(above), mul_all(below), n, depth)
+        if below:
+            return self.reciprocal(node, mul_all(below), n, depth)
+        return self.product_rule(node, n, depth)
+
+    def constant_multiple(self, node: Expr, k: Expr, varying: list[Expr], n: int, depth: int) -> Step:
+        var, f = self.var, mul_all(varying)
+        part = self.explain(f, depth + 1)
+        df = self.result(part)
+        result = rule_result(ew.multiply_p, 1, df, node, k, f)
+        statement = "(c f)' = c f'" if k != -1 else ew.negative_p.notation
+        return Step(
+            n,
+            depth,
+            ew.negative_p.rule,
+            statement,
+            node,
+            var,
+            result,
+            Product((k, Deriv(f, var))),
+            Product((k, df)),
+            parts=(part,),
+        )
+
+    def quotient(self, node: Expr, top: Expr, bottom: Expr, n: int, depth: int) -> Step:
+        var, prim = self.var, ew.divide_p
+        p_top, p_bottom = self.explain(top, depth + 1), self.explain(bottom, depth + 1)
+        d_top, d_bottom = self.result(p_top), self.result(p_bottom)
+        result = rule_result(prim, 0, d_top, node, top, bottom) + rule_result(
+            prim, 1, d_bottom, node, top, bottom
+        )
+        formula = Quotient(
+            Sum(((False, Product((Deriv(top, var), bottom))), (True, Product((top, Deriv(bottom, var)))))),
+            Square(bottom),
+        )
+        values = Quotient(
+            Sum(((False, Product((d_top, bottom))), (True, Product((top, d_bottom))))), Square(bottom)
+        )
+        return Step(
+            n, depth, prim.rule, prim.notation, node, var, result, formula, values, parts=(p_top, p_bottom)
+        )
+
+    def reciprocal(self, node: Expr, bottom: Expr, n: int, depth: int) -> Step:
+        var, prim = self.var, ew.reciprocal_p
+        part = self.explain(bottom, depth + 1)
+        d_bottom = self.result(part)
+        result = rule_result(prim, 0, d_bottom, node, bottom)
+        formula = Sum(((True, Quotient(Deriv(bottom, var), Square(bottom))),))
+        values = Sum(((True, Quotient(d_bottom, Square(bottom))),))
+        return Step(n, depth, prim.rule, prim.notation, node, var, result, formula, values, parts=(part,))
+
+    def product_rule(self, node: Expr, n: int, depth: int) -> Step:
+        var = self.var
+        factors = sorted(node.args, key=lambda f: (self.printer.factor_rank(f), self.printer.of(f)[0]))
+        parts = [self.explain(f, depth + 1) for f in factors]
+        found = {f: self.result(p) for f, p in zip(factors, parts, strict=True)}
+
+        def each(value: Callable[[Expr], Formula]) -> Sum:
+            return Sum(
+                tuple((False, Product(tuple(value(g) if g is f else g for g in factors))) for f in factors)
+            )
+
+        prim = ew.multiply_p
+        result = tangent(node, [found[f] for f in node.args])
+        return Step(
+            n,
+            depth,
+            prim.rule,
+            prim.notation,
+            node,
+            var,
+            result,
+            each(lambda g: Deriv(g, var)),
+            each(found.__getitem__),
+            parts=tuple(dict.fromkeys(parts)),
+        )
+
+    # ---------------------------------------------------------------- powers and functions
+
+    def power(self, node: Expr, n: int, depth: int) -> Step:
+        base, exponent = node.args
+        var = self.var
+        if var in base.free_symbols and var in exponent.free_symbols:
+            return self.logarithmic(node, n, depth)
+        if var in base.free_symbols:
+            prim = power_primitive(exponent)
+            outer = _Outer(prim, prim.rule, lambda u: power(u, exponent), 0)
+            return self.chain(node, base, outer, n, depth)
+        outer = _Outer(ew.power_p, "exponential rule", lambda u: power(base, u), 1)
+        return self.chain(node, exponent, outer, n, depth)
+
+    def logarithmic(self, node: Expr, n: int, depth: int) -> Step:
+        var, (f, g) = self.var, node.args
+        p_f, p_g = self.explain(f, depth + 1), self.explain(g, depth + 1)
+        df, dg = self.result(p_f), self.result(p_g)
+        log_f = call("log", f)
+        inside = Sum(
+            ((False, Product((Deriv(g, var), log_f))), (False, Quotient(Product((g, Deriv(f, var))), f)))
+        )
+        values = Sum(((False, Product((dg, log_f))), (False, Quotient(Product((g, df)), f))))
+        note = (
+            f"with y = {node}: log(y) = {g * log_f}; differentiating both sides, y'/y = g' log(f) + g f'/f, "
+            "so y' = f^g (g' log(f) + g f'/f)"
+        )
+        return Step(
+            n,
+            depth,
+            "logarithmic differentiation",
+            "(f^g)' = f^g (g' log(f) + g f'/f)",
+            node,
+            var,
+            tangent(node, [df, dg]),
+            Product((node, inside)),
+            Product((node, values)),
+            note=note,
+            parts=tuple(dict.fromkeys((p_f, p_g))),
+        )
+
+    def function(self, node: Expr, n: int, depth: int) -> Step:
+        spec = FUNCTIONS[node.op]
+        prim = spec.primitive
+        if spec.arity == 1 and prim is not None:
+            outer = _Outer(prim, prim.rule, lambda u: call(node.op, u), 0)
+            return self.chain(node, node.args[0], outer, n, depth)
+        return self.several(node, n, depth)
+
+    def chain(self, node: Expr, inner: Expr, outer: _Outer, n: int, depth: int) -> Step:
+        """A function of one varying argument: its own rule if that is the variable, else the chain rule."""
+        var, prim = self.var, outer.primitive
+        note = f"{_KINK_AT[node.op]} {prim.kink}" if node.op in _KINK_AT and prim.kink else ""
+        tangents: list[Expr | None] = [None, None] if node.op is POW else [None]
+        if inner is var:
+            tangents[outer.slot] = ONE
+            return Step(n, depth, outer.rule, prim.notation, node, var, tangent(node, tangents), note=note)
+        name = self.names[self.chain_depth % len(self.names)]
+        u = symbol(name)
+        self.chain_depth += 1
+        part = self.explain(inner, depth + 1)
+        self.chain_depth -= 1
+        d_inner = self.result(part)
+        outer_u = outer.build(u)
+        unit = list(tangents)
+        unit[outer.slot] = ONE
+        d_outer_u = tangent(outer_u, unit)  # the outer function's derivative, in u
+        tangents[outer.slot] = d_inner
+        d_outer = Deriv(outer_u, u, outer=node.op if node.op in FUNCTIONS else None)
+        return Step(
+            n,
+            depth,
+            "chain rule",
+            "(f(u))' = f'(u) u'",
+            node,
+            var,
+            tangent(node, tangents),
+            Product((d_outer, Deriv(inner, var, name=name))),
+            Product((substitute(d_outer_u, {u: inner}), d_inner)),
+            where=((name, inner),),
+            facts=((d_outer, d_outer_u, f"{outer.rule}: {prim.notation}"),),
+            note=note,
+            parts=(part,),
+        )
+
+    def several(self, node: Expr, n: int, depth: int) -> Step:
+        """A function of several arguments (max, min, atan2): a partial derivative times each one's."""
+        var, prim = self.var, FUNCTIONS[node.op].primitive
+        terms: list[tuple[bool, Formula]] = []
+        values: list[tuple[bool, Formula]] = []
+        tangents: list[Expr | None] = []
+        parts: list[int] = []
+        for i, a in enumerate(node.args):
+            if var not in a.free_symbols:
+                tangents.append(None)
+                continue
+            unit: list[Expr | None] = [None] * len(node.args)
+            unit[i] = ONE
+            partial = tangent(node, unit)
+            part = self.explain(a, depth + 1)
+            parts.append(part)
+            tangents.append(self.result(part))
+            terms.append((False, Product((partial, Deriv(a, var)))))
+            values.append((False, Product((partial, self.result(part)))))
+        rule = prim.rule if prim is not None else "step function"
+        statement = prim.notation if prim is not None else "heaviside' = 0"
+        note = f"{_KINK_AT[node.op]} {prim.kink}" if node.op in _KINK_AT and prim and prim.kink else ""
+        return Step(
+            n,
+            depth,
+            rule,
+            statement,
+            node,
+            var,
+            tangent(node, tangents),
+            Sum(tuple(terms)),
+            Sum(tuple(values)),
+            note=note,
+            parts=tuple(parts),
+        )
+
+
+@dataclass(frozen=True)
+class _Outer:
+    """The outer function of a chain rule: its primitive and rule name, how to build it, which operand."""
+
+    primitive: Primitive
+    rule: str
+    build: Callable[[Expr], Expr]
+    slot: int
+
+
+def _negative_power(f: Expr) -> bool:
+    return f.op is POW and f.args[1].op is NUM and f.args[1].data < 0

@@ -1,0 +1,157 @@
+"""Tokens of the expression language, and the parse error with its caret.
+
+The lexer reads numbers, names, operators and parentheses, and the notation people type or paste: ``**`` for
+``^``, ``·`` ``×`` ``⋅`` for ``*``, ``÷``, the minus sign ``−``, ``π``, ``√``, and superscript powers
+``x²``, ``x⁻¹``. Anything else (quotes, dots after names, brackets, ``=``) is refused with its position.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from chainrule.errors import ChainruleValueError
+
+__all__ = ["MAX_LENGTH", "ParseError", "Token", "tokenize"]
+
+MAX_LENGTH = 10_000
+_MAX_DIGITS = 400
+_MAX_EXPONENT = 400
+
+_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_SUPERSCRIPTS = {"⁰": 0, "¹": 1, "²": 2, "³": 3, "⁴": 4, "⁵": 5, "⁶": 6, "⁷": 7, "⁸": 8, "⁹": 9}
+_ALIASES = {"·": "*", "×": "*", "⋅": "*", "∗": "*", "÷": "/", "−": "-", "–": "-"}
+_OPERATORS = frozenset("+-*/^(),")
+
+
+class ParseError(ChainruleValueError):
+    """Text that is not a mathematical expression; the message shows where, with a caret.
+
+    Attributes
+    ----------
+    text:
+        The input.
+    position:
+        The index in ``text`` of the offending character.
+    """
+
+    def __init__(self, message: str, text: str, position: int) -> None:
+        self.reason = message
+        self.text = text
+        self.position = position
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        start = max(0, self.position - 60)
+        snippet = self.text[start : self.position + 60]
+        prefix = "..." if start else ""
+        caret = " " * (len(prefix) + self.position - start) + "^"
+        return f"{self.reason} (at position {self.position})\n  {prefix}{snippet}\n  {caret}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return ParseError, (self.reason, self.text, self.position)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token: ``kind`` is ``number``, ``name``, ``op``, ``sqrt``, ``power`` (a superscript) or ``end``."""
+
+    kind: str
+    value: Any
+    position: int
+
+
+def _number(text: str, match: re.Match[str]) -> Token:
+    literal = match.group(0)
+    position = match.start()
+    if len(literal) > _MAX_DIGITS:
+        raise ParseError(f"the number is too long (over {_MAX_DIGITS} characters)", text, position)
+    mantissa, exponent = match.group(1), match.group(2)
+    if exponent and abs(int(exponent[1:])) > _MAX_EXPONENT:
+        raise ParseError("the number is out of range (exponent beyond 400)", text, position)
+    if exponent is None and "." not in mantissa:
+        return Token("number", int(mantissa), position)
+    return Token("number", float(literal), position)
+
+
+def _superscript(text: str, i: int) -> tuple[Token, int]:
+    start = i
+    negative = text[i] == "⁻"
+    if negative:
+        i += 1
+    digits = ""
+    while i < len(text) and text[i] in _SUPERSCRIPTS:
+        digits += str(_SUPERSCRIPTS[text[i]])
+        i += 1
+    if not digits:
+        raise ParseError("a superscript minus needs superscript digits after it", text, start)
+    value = -int(digits) if negative else int(digits)
+    return Token("power", value, start), i
+
+
+def _name(text: str, i: int) -> tuple[Token, int]:
+    start = i
+    i += 1
+    while i < len(text) and (text[i].isalpha() or text[i] in "0123456789_") and text[i] != "π":
+        i += 1
+    return Token("name", text[start:i], start), i
+
+
+def tokenize(text: str) -> list[Token]:
+    """The tokens of ``text``, ending with an ``end`` token.
+
+    Examples
+    --------
+    >>> [t.value for t in tokenize("2x² · π")]
+    [2, 'x', 2, '*', 'pi', None]
+    """
+    if not isinstance(text, str):
+        raise ParseError(f"expected text, got {type(text).__name__}", "", 0)
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"the input is too long ({len(text)} characters; the limit is {MAX_LENGTH})", "", 0)
+    tokens: list[Token] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c.isspace():
+            i += 1
+        elif c in "0123456789" or (c == "." and text[i + 1 : i + 2].isdigit()):
+            match = _NUMBER.match(text, i)
+            if match is None:  # cannot happen: a digit always starts a number
+                raise ParseError("malformed number", text, i)
+            tokens.append(_number(text, match))
+            i = match.end()
+        elif c == "*" and text[i + 1 : i + 2] == "*":
+            tokens.append(Token("op", "^", i))
+            i += 2
+        elif c in _OPERATORS or c in _ALIASES:
+            tokens.append(Token("op", _ALIASES.get(c, c), i))
+            i += 1
+        elif c == "π":
+            tokens.append(Token("name", "pi", i))
+            i += 1
+        elif c == "√":
+            tokens.append(Token("sqrt", "√", i))
+            i += 1
+        elif c in _SUPERSCRIPTS or c == "⁻":
+            token, i = _superscript(text, i)
+            tokens.append(token)
+        elif c.isalpha() or c == "_":
+            token, i = _name(text, i)
+            tokens.append(token)
+        else:
+            raise ParseError(_refusal(text, i), text, i)
+    tokens.append(Token("end", None, len(text)))
+    return tokens
+
+
+def _refusal(text: str, i: int) -> str:
+    c = text[i]
+    if c == ".":
+        return "'.' is not allowed here: attributes are not mathematics (decimals need a digit: 0.5)"
+    if c in "'\"":
+        return "quotes are not allowed: strings are not mathematics"
+    if c in "[]{}":
+        return f"unexpected {c!r}: use parentheses ( ) for grouping"
+    return f"unexpected character {c!r}"

@@ -1,0 +1,1 @@
+"""Printers: plain text (``str``), LaTeX and Python/NumPy source, one module per format."""

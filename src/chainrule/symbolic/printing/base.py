@@ -1,0 +1,186 @@
+"""What every printer shares: an iterative walk with a method per kind of node, and the layout decisions.
+
+A printer maps each node to ``(text, precedence)``. :class:`Printer` walks the DAG without recursion and
+calls ``print_<op>`` for each node (``print_function`` for function nodes without a method of their own), so
+every node always prints. The layout helpers decide, once for all formats, in which order terms and factors
+appear and which factors go below a fraction bar; the formats only spell the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, POW, SYM, Expr, Value
+from chainrule.symbolic.functions import E
+
+__all__ = ["ATOM", "PREC_ADD", "PREC_MUL", "PREC_POW", "Printer", "Product"]
+
+PREC_ADD = 10
+PREC_MUL = 20
+PREC_POW = 30
+ATOM = 40
+
+Printed = tuple[str, int]
+
+# Factors print in this order: numbers and constants, symbols, functions, sums (2 x sin(x) (x + 1)).
+_RANKS = {NUM: 0, CONST: 0, SYM: 1, ADD: 3}
+
+
+@dataclass
+class Product:
+    """A product laid out for printing: sign, coefficient split over the fraction bar, and its factors."""
+
+    negative: bool
+    numerator_coeff: Value
+    denominator_coeff: int
+    numerator: list[Expr]
+    denominator: list[Expr]  # the positive powers that go below the bar
+
+
+class Printer:
+    """Base of the printers: memoized, iterative, one method per node kind."""
+
+    def __init__(self) -> None:
+        self.memo: dict[Expr, Printed] = {}
+        self._degrees: dict[Expr, float] = {}
+
+    def __call__(self, expr: Expr) -> str:
+        return self.of(expr)[0]
+
+    def of(self, root: Expr) -> Printed:
+        """``(text, precedence)`` of ``root``, printing its unprinted descendants first (no recursion)."""
+        memo = self.memo
+        found = memo.get(root)
+        if found is not None:
+            return found
+        stack = [root]
+        while stack:
+            node = stack[-1]
+            if node in memo:
+                stack.pop()
+                continue
+            pending = [a for a in node.args if a not in memo]
+            if pending:
+                stack.extend(pending)
+                continue
+            stack.pop()
+            memo[node] = self.dispatch(node)
+        return memo[root]
+
+    def dispatch(self, node: Expr) -> Printed:
+        op = node.op
+        if op is NUM:
+            return self.print_number(node.data)
+        if op is SYM:
+            return self.print_symbol(node.data)
+        if op is CONST:
+            return self.print_constant(node.data)
+        if op is ADD:
+            return self.print_add(node)
+        if op is MUL:
+            return self.print_mul(node)
+        if op is POW:
+            return self.print_pow(node)
+        if node is E:
+            return self.print_constant("e")
+        method = getattr(self, f"print_{op}", None)
+        if method is not None:
+            return method(node)
+        return self.print_function(node)
+
+    def print_number(self, value: Value) -> Printed:
+        raise NotImplementedError
+
+    def print_symbol(self, name: str) -> Printed:
+        return name, ATOM
+
+    def print_constant(self, name: str) -> Printed:
+        return name, ATOM
+
+    def print_add(self, node: Expr) -> Printed:
+        raise NotImplementedError
+
+    def print_mul(self, node: Expr) -> Printed:
+        raise NotImplementedError
+
+    def print_pow(self, node: Expr) -> Printed:
+        raise NotImplementedError
+
+    def print_function(self, node: Expr) -> Printed:
+        raise NotImplementedError
+
+    # ---------------------------------------------------------------- layout
+
+    def wrap(self, node: Expr, above: int) -> str:
+        """The text of ``node``, in parentheses unless its precedence is above ``above``."""
+        text, prec = self.of(node)
+        return text if prec > above else self.parens(text)
+
+    def parens(self, text: str) -> str:
+        return f"({text})"
+
+    def degree(self, node: Expr) -> float:
+        """The polynomial degree of a term, for ordering sums as x^2 + 2x + 1 (0 for non-polynomials)."""
+        found = self._degrees.get(node)
+        if found is not None:
+            return found
+        op = node.op
+        if op is SYM:
+            d = 1.0
+        elif op is POW and node.args[1].op is NUM and node.args[0].op is SYM:
+            d = float(node.args[1].data)
+        elif op is MUL:
+            d = sum(self.degree(f) for f in node.args)
+        else:
+            d = 0.0
+        self._degrees[node] = d
+        return d
+
+    def ordered_terms(self, node: Expr) -> list[tuple[Value, Expr | None]]:
+        """A sum's ``(coefficient, term)`` pairs in reading order, the constant last as ``(c, None)``.
+
+        Highest degree first, then alphabetical; a positive constant goes first when the leading term is
+        negative (``1 - x^2``, not ``-x^2 + 1``).
+        """
+        pairs: list[tuple[Value, Expr | None]] = list(zip(node.data[1], node.args, strict=True))
+        pairs.sort(key=lambda p: (-self.degree(p[1]), self.of(p[1])[0]))  # type: ignore[arg-type]
+        const = node.data[0]
+        if const > 0 and pairs[0][0] < 0:
+            pairs.insert(0, (const, None))
+        elif const != 0:
+            pairs.append((const, None))
+        return pairs
+
+    def join_terms(self, parts: list[tuple[bool, str]]) -> str:
+        """``a + b - c`` from ``(negative, text)`` pairs."""
+        out = ("-" if parts[0][0] else "") + parts[0][1]
+        for negative, text in parts[1:]:
+            out += (" - " if negative else " + ") + text
+        return out
+
+    def factor_rank(self, node: Expr) -> int:
+        base = node.args[0] if node.op is POW else node
+        return _RANKS.get(base.op, 2)
+
+    def product(self, coeff: Value, factors: tuple[Expr, ...] | list[Expr]) -> Product:
+        """Lay out ``coeff * factors``: negative powers with numeric exponents go below the bar."""
+        from chainrule.symbolic.algebra import power
+        from chainrule.symbolic.expr import number
+
+        numerator: list[Expr] = []
+        denominator: list[Expr] = []
+        for f in factors:
+            if f.op is POW and f.args[1].op is NUM and f.args[1].data < 0:
+                denominator.append(power(f.args[0], number(-f.args[1].data)))
+            else:
+                numerator.append(f)
+        key: Any = lambda f: (self.factor_rank(f), self.of(f)[0])  # noqa: E731
+        numerator.sort(key=key)
+        denominator.sort(key=key)
+        negative = coeff < 0
+        magnitude = -coeff if negative else coeff
+        if type(magnitude) is Fraction:
+            return Product(negative, magnitude.numerator, magnitude.denominator, numerator, denominator)
+        return Product(negative, magnitude, 1, numerator, denominator)

@@ -1,0 +1,152 @@
+r"""LaTeX: ``\frac{1}{2 x}``, ``\sin^{2}\left(x\right)``, ``e^{x^{2}}``, ``\left|x\right|``."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from chainrule.symbolic.expr import NUM, Expr, Value
+from chainrule.symbolic.functions import FUNCTIONS, HALF
+from chainrule.symbolic.printing.base import ATOM, PREC_ADD, PREC_MUL, PREC_POW, Printed, Printer, Product
+
+__all__ = ["LatexPrinter", "to_latex"]
+
+_GREEK = frozenset(
+    [
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "epsilon",
+        "zeta",
+        "eta",
+        "theta",
+        "iota",
+        "kappa",
+        "lambda",
+        "mu",
+        "nu",
+        "xi",
+        "rho",
+        "sigma",
+        "tau",
+        "upsilon",
+        "phi",
+        "chi",
+        "psi",
+        "omega",
+        "Gamma",
+        "Delta",
+        "Theta",
+        "Lambda",
+        "Xi",
+        "Pi",
+        "Sigma",
+        "Upsilon",
+        "Phi",
+        "Psi",
+        "Omega",
+    ]
+)
+
+
+# sin^2(x) is written with the power on the name, the usual convention for these.
+_POWER_BEFORE_ARGUMENT = frozenset({"sin", "cos", "tan", "sinh", "cosh", "tanh", "log"})
+
+
+class LatexPrinter(Printer):
+    """The LaTeX source of an expression (math mode, without the dollars)."""
+
+    def print_number(self, value: Value) -> Printed:
+        if type(value) is Fraction:
+            sign = "-" if value < 0 else ""
+            return f"{sign}\\frac{{{abs(value.numerator)}}}{{{value.denominator}}}", PREC_MUL
+        text = repr(value) if type(value) is float else str(value)
+        if "e" in text and type(value) is float:
+            mantissa, exponent = text.split("e")
+            text = f"{mantissa} \\cdot 10^{{{int(exponent)}}}"
+        return text, (PREC_MUL if value < 0 or "cdot" in text else ATOM)
+
+    def print_symbol(self, name: str) -> Printed:
+        head, _, tail = name.partition("_")
+        head = f"\\{head}" if head in _GREEK else head if len(head) == 1 else f"\\mathrm{{{head}}}"
+        return (f"{head}_{{{tail}}}" if tail else head), ATOM
+
+    def print_constant(self, name: str) -> Printed:
+        return ("\\pi" if name == "pi" else name), ATOM
+
+    def parens(self, text: str) -> str:
+        return f"\\left({text}\\right)"
+
+    def print_add(self, node: Expr) -> Printed:
+        parts: list[tuple[bool, str]] = []
+        for coeff, term in self.ordered_terms(node):
+            if term is None:
+                parts.append((coeff < 0, self.print_number(-coeff if coeff < 0 else coeff)[0]))
+                continue
+            layout = self.product(coeff, term.args if term.op == "mul" else (term,))
+            parts.append((layout.negative, self.product_latex(layout)))
+        return self.join_terms(parts), PREC_ADD
+
+    def print_mul(self, node: Expr) -> Printed:
+        layout = self.product(node.data, node.args)
+        text = self.product_latex(layout)
+        return ("-" + text if layout.negative else text), PREC_MUL
+
+    def juxtapose(self, coeff: Value, factors: list[Expr]) -> str:
+        texts = [self.wrap(f, PREC_MUL - 1) for f in factors]
+        if coeff != 1 or not texts:
+            texts.insert(0, self.print_number(coeff)[0])
+        out = texts[0]
+        for t in texts[1:]:
+            # a number after anything would read as part of it: 2 \cdot 3^{x}
+            out += (" \\cdot " if t[0].isdigit() else " ") + t
+        return out
+
+    def product_latex(self, p: Product) -> str:
+        top = self.juxtapose(p.numerator_coeff, p.numerator)
+        if not p.denominator and p.denominator_coeff == 1:
+            return top
+        bottom = self.juxtapose(p.denominator_coeff, p.denominator)
+        return f"\\frac{{{top}}}{{{bottom}}}"
+
+    def print_pow(self, node: Expr) -> Printed:
+        base, exponent = node.args
+        if exponent is HALF:
+            return f"\\sqrt{{{self(base)}}}", ATOM
+        if exponent.op is NUM and exponent.data < 0:
+            return self.product_latex(self.product(1, (node,))), PREC_MUL
+        if exponent.op is NUM and type(exponent.data) is Fraction and exponent.data.numerator == 1:
+            return f"\\sqrt[{exponent.data.denominator}]{{{self(base)}}}", ATOM
+        if base.op in _POWER_BEFORE_ARGUMENT and exponent.op is NUM and type(exponent.data) is int:
+            name = FUNCTIONS[base.op].latex
+            return f"{name}^{{{exponent.data}}}\\left({self(base.args[0])}\\right)", PREC_POW
+        base_text = self.wrap(base, PREC_POW)
+        if base.op == "exp":
+            base_text = self.parens(base_text)
+        return f"{base_text}^{{{self(exponent)}}}", PREC_POW
+
+    def print_exp(self, node: Expr) -> Printed:
+        return f"e^{{{self(node.args[0])}}}", PREC_POW
+
+    def print_abs(self, node: Expr) -> Printed:
+        return f"\\left|{self(node.args[0])}\\right|", ATOM
+
+    def print_heaviside(self, node: Expr) -> Printed:
+        x, at_zero = node.args
+        return f"H_{{{self(at_zero)}}}\\left({self(x)}\\right)", ATOM
+
+    def print_function(self, node: Expr) -> Printed:
+        name = FUNCTIONS[node.op].latex
+        return f"{name}\\left({', '.join(self(a) for a in node.args)}\\right)", ATOM
+
+
+def to_latex(expr: Expr) -> str:
+    r"""LaTeX source for ``expr``.
+
+    Examples
+    --------
+    >>> from chainrule import symbolic as sym
+    >>> print(to_latex(sym.parse("x^2/2 + sqrt(x) - 3 sin(x)^2 + e^x + abs(theta)")))
+    \frac{x^{2}}{2} + \sqrt{x} + \left|\theta\right| - 3 \sin^{2}\left(x\right) + e^{x}
+    """
+    return LatexPrinter()(expr)

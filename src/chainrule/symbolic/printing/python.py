@@ -1,0 +1,65 @@
+"""Python/NumPy source: ``np.sin(x)**2 + 1/np.sqrt(x)``, for code and for :func:`chainrule.symbolic.lambdify`.
+
+It lays expressions out as the text printer does and spells them as Python: ``**``, ``np.sqrt``, ``np.pi``.
+The names ``relu``, ``sigmoid``, ``softplus`` and ``heaviside`` refer to chainrule's primitives and
+:func:`chainrule.symbolic.functions._heaviside` (the namespace :func:`~chainrule.symbolic.lambdify` provides);
+everything else is NumPy as ``np``.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from chainrule.symbolic.expr import NUM, Expr, Value
+from chainrule.symbolic.functions import FUNCTIONS, HALF
+from chainrule.symbolic.printing.base import ATOM, PREC_MUL, PREC_POW, Printed
+from chainrule.symbolic.printing.text import TextPrinter
+
+__all__ = ["PythonPrinter", "python_number", "to_python"]
+
+_EXACT_INT = 2**53
+
+
+def python_number(value: Value) -> Printed:
+    """A Python literal for a number, with its precedence."""
+    if type(value) is Fraction:
+        return f"{value.numerator}/{value.denominator}", PREC_MUL
+    if type(value) is int and abs(value) > _EXACT_INT:
+        value = float(value)  # NumPy has no integers this large; the float is what evaluation uses
+    text = repr(value)
+    if text in ("inf", "-inf", "nan"):
+        text = f"float('{text}')"
+    return text, (PREC_MUL if value < 0 else ATOM)
+
+
+class PythonPrinter(TextPrinter):
+    """NumPy source for an expression."""
+
+    def print_number(self, value: Value) -> Printed:
+        return python_number(value)
+
+    def print_constant(self, name: str) -> Printed:
+        return f"np.{name}", ATOM
+
+    def print_pow(self, node: Expr) -> Printed:
+        base, exponent = node.args
+        if exponent is HALF:
+            return f"np.sqrt({self(base)})", ATOM
+        if exponent.op is NUM and exponent.data < 0:
+            return self.print_mul_of(node)
+        return f"{self.wrap(base, PREC_POW)}**{self.wrap(exponent, PREC_POW)}", PREC_POW
+
+    def print_function(self, node: Expr) -> Printed:
+        return f"{FUNCTIONS[node.op].code}({', '.join(self(a) for a in node.args)})", ATOM
+
+
+def to_python(expr: Expr) -> str:
+    """NumPy source for ``expr`` (``np`` is NumPy).
+
+    Examples
+    --------
+    >>> from chainrule import symbolic as sym
+    >>> to_python(sym.parse("x^2/2 - sqrt(x) + sin(x)^-1 + e"))
+    'x**2/2 - np.sqrt(x) + 1/np.sin(x) + np.e'
+    """
+    return PythonPrinter()(expr)

@@ -1,0 +1,95 @@
+"""Plain-text printing: ``x^2 + 2*x + 1``, ``1/(2*sqrt(x))``, ``e``, ``pi``.
+
+The output reads back with :func:`chainrule.parse` to the same expression.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from fractions import Fraction
+
+from chainrule.symbolic.expr import NUM, Expr, Value
+from chainrule.symbolic.functions import HALF
+from chainrule.symbolic.printing.base import ATOM, PREC_ADD, PREC_MUL, PREC_POW, Printed, Printer, Product
+
+__all__ = ["TextPrinter", "format_number", "to_text"]
+
+
+def format_number(value: Value) -> str:
+    """``2``, ``1/2``, ``0.1``, ``-3``: exact numbers exactly, floats by their shortest round-trip repr."""
+    if type(value) is Fraction:
+        return f"{value.numerator}/{value.denominator}"
+    return repr(value) if type(value) is float else str(value)
+
+
+class TextPrinter(Printer):
+    """The ``str()`` of an expression."""
+
+    times = "*"
+
+    def print_number(self, value: Value) -> Printed:
+        text = format_number(value)
+        if value < 0 or type(value) is Fraction:
+            return text, PREC_MUL
+        return text, ATOM
+
+    def print_add(self, node: Expr) -> Printed:
+        parts: list[tuple[bool, str]] = []
+        for coeff, term in self.ordered_terms(node):
+            if term is None:
+                parts.append((coeff < 0, self.print_number(-coeff if coeff < 0 else coeff)[0]))
+            else:
+                parts.append(self.signed_product(coeff, term))
+        return self.join_terms(parts), PREC_ADD
+
+    def signed_product(self, coeff: Value, term: Expr) -> tuple[bool, str]:
+        factors = term.args if term.op == "mul" else (term,)
+        layout = self.product(coeff, factors)
+        return layout.negative, self.product_text(layout)
+
+    def print_mul(self, node: Expr) -> Printed:
+        layout = self.product(node.data, node.args)
+        text = self.product_text(layout)
+        return ("-" + text if layout.negative else text), PREC_MUL
+
+    def product_text(self, p: Product) -> str:
+        top = [format_number(p.numerator_coeff)] if p.numerator_coeff != 1 or not p.numerator else []
+        top += [self.wrap(f, PREC_MUL - 1) for f in p.numerator]
+        bottom = [str(p.denominator_coeff)] if p.denominator_coeff != 1 else []
+        bottom += [self.wrap(f, PREC_MUL - 1) for f in p.denominator]
+        text = self.times.join(top)
+        if not bottom:
+            return text
+        if p.denominator_coeff != 1 and any(f.op == "add" for f in p.denominator):
+            # "2*(x + 1)" would read back as 2*x + 2, so the number divides separately: 1/(x + 1)/2
+            return f"{self.product_text(replace(p, denominator_coeff=1))}/{p.denominator_coeff}"
+        if len(bottom) == 1:
+            return f"{text}/{bottom[0]}"
+        return f"{text}/({self.times.join(bottom)})"
+
+    def print_pow(self, node: Expr) -> Printed:
+        base, exponent = node.args
+        if exponent is HALF:
+            return f"sqrt({self(base)})", ATOM
+        if exponent.op is NUM and exponent.data < 0:
+            return self.print_mul_of(node)
+        return f"{self.wrap(base, PREC_POW)}^{self.wrap(exponent, ATOM - 1)}", PREC_POW
+
+    def print_mul_of(self, node: Expr) -> Printed:
+        text = self.product_text(self.product(1, (node,)))
+        return text, PREC_MUL
+
+    def print_function(self, node: Expr) -> Printed:
+        return f"{node.op}({', '.join(self(a) for a in node.args)})", ATOM
+
+
+def to_text(expr: Expr) -> str:
+    """The plain-text form of ``expr``.
+
+    Examples
+    --------
+    >>> from chainrule import symbolic as sym
+    >>> to_text(sym.parse("1/(2*sqrt(x)) - x^2 + 3/2*x"))
+    '-x^2 + 3*x/2 + 1/(2*sqrt(x))'
+    """
+    return TextPrinter()(expr)

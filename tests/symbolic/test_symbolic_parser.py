@@ -1,0 +1,162 @@
+"""The safe parser: notation, precedence, round trips, errors with carets, and limits."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from symbolic_cases import random_texts
+
+from chainrule import symbolic as sym
+from chainrule.errors import ChainruleValueError
+from chainrule.symbolic import ParseError
+from chainrule.symbolic.lexer import MAX_LENGTH
+from chainrule.symbolic.parser import MAX_DEPTH
+
+
+@pytest.mark.parametrize(
+    ("text", "same_as"),
+    [
+        ("x^2", "x**2"),
+        ("3x", "3*x"),
+        ("2sin(x)", "2*sin(x)"),
+        ("(x+1)(x-1)", "(x+1)*(x-1)"),
+        ("x(x+1)", "x*(x+1)"),
+        ("x y", "x*y"),
+        ("2 x y", "2*x*y"),
+        ("π x", "pi*x"),
+        ("√x", "sqrt(x)"),
+        ("√(x+1)", "sqrt(x+1)"),
+        ("√x²", "sqrt(x^2)"),
+        ("√x^2", "sqrt(x)^2"),
+        ("x·y × z", "x*y*z"),
+        ("x ÷ y", "x/y"),
+        ("x − 1", "x - 1"),
+        ("x² + x³", "x^2 + x^3"),
+        ("x⁻¹", "1/x"),
+        ("x¹⁰", "x^10"),
+        ("-x^2", "-(x^2)"),
+        ("2^3^2", "512"),
+        ("2^-1", "1/2"),
+        ("1/2x", "x/2"),
+        ("1/(2x)", "1/(2*x)"),
+        ("a/b/c", "a/(b*c)"),
+        ("a-b-c", "a-(b+c)"),
+        ("--x", "x"),
+        ("+x", "x"),
+        ("e^x", "exp(x)"),
+        ("ln(x)", "log(x)"),
+        ("log(x, 10)", "log10(x)"),
+        ("arcsin(x) + arctan(x)", "asin(x) + atan(x)"),
+        ("max(x, y, z)", "max(max(x, y), z)"),
+        ("1.5e3 + .5 + 2.", "1500 + 1/2 + 2"),
+        ("2e", "2*e"),
+        ("  x\t+\n1 ", "x + 1"),
+        ("θ + α_1", "θ + α_1"),
+    ],
+)
+def test_notation(text: str, same_as: str) -> None:
+    assert sym.parse(text) is sym.parse(same_as)
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "position"),
+    [
+        ("", "empty", 0),
+        ("x +", "ends where a value is expected", 3),
+        ("x + * y", "expected a number", 4),
+        ("(x + 1", "never closed", 0),
+        ("x + 1)", "without a matching", 5),
+        ("sin x", "needs parentheses", 0),
+        ("sin()", "needs an argument", 4),
+        ("sin(x, y)", "takes 1", 0),
+        ("foo(x)", "unknown function 'foo'", 0),
+        ("x, y", "outside the arguments", 1),
+        ("2 3", "two numbers in a row", 2),
+        ("x = 1", "unexpected character '='", 2),
+        ("os.system", "attributes are not mathematics", 2),
+        ("__import__('os')", "quotes are not allowed", 11),
+        ("[x]", "use parentheses", 0),
+        ("lambda: 1", "unexpected character ':'", 6),
+        ("x @ y", "unexpected character '@'", 2),
+        ("1e999", "out of range", 0),
+        ("heaviside(x, y)", "must be a number", 0),
+    ],
+)
+def test_errors_show_the_position(text: str, message: str, position: int) -> None:
+    with pytest.raises(ParseError) as info:
+        sym.parse(text)
+    error = info.value
+    assert message in str(error)
+    assert error.position == position
+    assert isinstance(error, ValueError)
+    assert isinstance(error, ChainruleValueError)
+    lines = str(error).splitlines()
+    if text:
+        assert lines[-1].index("^") - 2 == position  # the caret sits under the offending character
+
+
+def test_parse_error_is_exported_at_the_top() -> None:
+    assert sym.ParseError is ParseError
+
+
+def test_refuses_non_strings() -> None:
+    with pytest.raises(ParseError):
+        sym.parse(42)  # type: ignore[arg-type]
+
+
+def test_long_input_is_refused_quickly() -> None:
+    with pytest.raises(ParseError, match="too long"):
+        sym.parse("x+" * MAX_LENGTH + "x")
+
+
+def test_deep_nesting_is_refused_without_recursion_error() -> None:
+    with pytest.raises(ParseError, match="nested too deeply"):
+        sym.parse("(" * (MAX_DEPTH + 1) + "x" + ")" * (MAX_DEPTH + 1))
+    with pytest.raises(ParseError, match="nested too deeply"):
+        sym.parse("sin(" * 500 + "x" + ")" * 500)
+    assert str(sym.parse("(" * MAX_DEPTH + "x" + ")" * MAX_DEPTH)) == "x"
+
+
+def test_long_flat_inputs_parse_fast() -> None:
+    start = time.perf_counter()
+    assert len(sym.parse("+".join(f"x{i}" for i in range(1500))).args) == 1500
+    chain = sym.parse("^".join(["x"] * 2000))  # a power tower 2000 levels deep, built without recursion
+    assert chain.op == "pow"
+    minus = sym.parse("-" * 4000 + "x")
+    assert minus is sym.parse("x")
+    assert time.perf_counter() - start < 5.0
+    assert len(str(chain)) > 4000  # printing is iterative too
+
+
+def test_huge_exponents_do_not_hang() -> None:
+    start = time.perf_counter()
+    e = sym.parse("9^9^9^9")
+    assert e.op == "pow"
+    assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_str_round_trips(seed: int) -> None:
+    for text in random_texts(seed, 30):
+        e = sym.parse(text)
+        assert sym.parse(str(e)) is e, text
+        d = sym.diff(e, "x")
+        assert sym.parse(str(d)) is d, text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-1e6, 1e6, allow_nan=False), st.integers(-1000, 1000), st.integers(1, 50))
+def test_numbers_round_trip(value: float, p: int, q: int) -> None:
+    for e in (sym.parse(repr(value)) * sym.symbols("x"), sym.parse(f"{p}/{q}") + sym.symbols("x")):
+        assert sym.parse(str(e)) is e
+
+
+def test_parsed_expressions_evaluate_like_python() -> None:
+    e = sym.parse("3x^2 - 2sin(x)cos(x) + 1/2x - 2^-x")
+    v = 0.7
+    want = 3 * v**2 - 2 * np.sin(v) * np.cos(v) + v / 2 - 2**-v
+    assert e.evaluate(x=v) == pytest.approx(want)
