@@ -182,3 +182,15 @@ def test_mixing_tensors_and_arrays_broadcasts_and_unbroadcasts() -> None:
     assert b.grad.shape == (3,)
     assert w.grad.shape == (2, 3)
     np.testing.assert_allclose(b.grad, 4 * (1 - np.tanh(2.0) ** 2) * np.ones(3))
+
+
+def test_notebook_display_shows_values_and_gradient() -> None:
+    x = cr.Tensor([1.5, -2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    page = x._repr_html_()
+    assert "value" in page
+    assert "1.5" in page
+    assert "grad" in page
+    assert "-4." in page
+    assert "made by sum" in y._repr_html_()

@@ -338,6 +338,23 @@ class Tensor(ArrayLike):
             )
         return self._data if dtype is None else self._data.astype(dtype)
 
+    def _repr_html_(self) -> str:
+        """Notebook display: the operation, the values and, after ``backward()``, the gradient."""
+        import html
+
+        def cell(value: Any) -> str:
+            text = np.array2string(np.asarray(_plain(value)), precision=4, threshold=50)
+            return f"<pre style='margin:0'>{html.escape(text)}</pre>"
+
+        shape = "x".join(map(str, np.shape(_plain(self._data)))) or "scalar"
+        head = f"Tensor {shape} {np.result_type(_plain(self._data))}"
+        head += f", made by {self.op}" if self.op else (", leaf" if self.requires_grad else "")
+        rows = [("value", cell(self._data))]
+        if self.grad is not None:
+            rows.append(("grad", cell(self.grad)))
+        body = "".join(f"<tr><th>{k}</th><td style='text-align:left'>{v}</td></tr>" for k, v in rows)
+        return f"<table><caption>{html.escape(head)}</caption>{body}</table>"
+
     def __repr__(self) -> str:
         body = np.array2string(np.asarray(_plain(self._data)), separator=", ", prefix="Tensor(")
         extra = ""
