@@ -62,11 +62,12 @@ def backprop(
             if node.requires_grad:
                 leaves.append((node, g))
             continue
-        if prim is FREED:
+        parents = node._parents
+        if parents is FREED:
             raise GraphError(_FREED_MESSAGE)
         if node._grad is not None:  # an intermediate whose gradient was asked for (retain_grad)
             leaves.append((node, g))
-        parents, args, params = node._parents, node._args, node._params
+        args, params = node._args, node._params
         if create_graph:
             vjp, ans, args, g = _recorded_operands(node, g)
         else:
@@ -97,8 +98,8 @@ def backprop(
                 else:
                     grads[p] = old + ct
         if not retain_graph:
-            node._prim = FREED
-            node._parents = node._args = None
+            node._parents = FREED  # the operation's name stays, for printing and drawing
+            node._args = None
     return leaves
 
 

@@ -90,12 +90,12 @@ class Tensor(ArrayLike):
     True
     """
 
-    # A recorded Tensor is its own graph node: _prim is the primitive that made it (None for a leaf, FREED
-    # once backward has released the graph), _parents the operands that require grad by position (None for
-    # constants; trailing constants may be left off),
-    # _args the operand values its rule needs and _params the primitive's keyword parameters. The last three
-    # are set only on recorded Tensors. Separate slots rather than one tuple: fewer objects for the garbage
-    # collector to track, which matters for graphs of many scalars.
+    # A recorded Tensor is its own graph node: _prim is the primitive that made it (None for a leaf),
+    # _parents the operands that require grad by position (None for constants; trailing constants may be
+    # left off; FREED once backward has released the graph), _args the operand values its rule needs and
+    # _params the primitive's keyword parameters. The last three are set only on recorded Tensors. Separate
+    # slots rather than one tuple: fewer objects for the garbage collector to track, which matters for graphs
+    # of many scalars.
     __slots__ = ("_args", "_data", "_grad", "_level", "_params", "_parents", "_prim", "_seq", "requires_grad")
 
     _data: Any
@@ -242,12 +242,12 @@ class Tensor(ArrayLike):
     @property
     def op(self) -> str:
         """The name of the operation that made this Tensor ('' for a leaf or a freed graph)."""
-        return self._prim.name if self._prim is not None and self._prim is not FREED else ""
+        return self._prim.name if self._prim is not None else ""
 
     @property
     def parents(self) -> tuple[Tensor, ...]:
         """The Tensors this one was computed from (those that require grad)."""
-        if self._prim is None or self._prim is FREED:
+        if self._prim is None or self._parents is FREED:
             return ()
         return tuple(p for p in self._parents if p is not None)
 
