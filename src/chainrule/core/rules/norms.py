@@ -12,6 +12,7 @@ import numpy as np
 
 from chainrule.core.primitive import Primitive
 from chainrule.core.rules._util import concrete, keep_reduced, safe_divide, shape_of
+from chainrule.core.rules.reductions import weighted_reduction
 
 _AT_ZERO = "norm'(0) = 0, a valid subgradient (the subdifferential at 0 is the unit ball of the dual norm)"
 
@@ -24,19 +25,10 @@ def _norm2_direction(ans: Any, x: Any, axis: Any, keepdims: bool) -> Any:
     return safe_divide(x, keep_reduced(ans, shape_of(x), axis, keepdims))
 
 
-norm2_p = Primitive(
+norm2_p = weighted_reduction(
     "norm",
     _norm2,
-    vjp=(
-        lambda g, ans, x, *, axis=None, keepdims=False: (
-            keep_reduced(g, shape_of(x), axis, keepdims) * _norm2_direction(ans, x, axis, keepdims)
-        ),
-    ),
-    jvp=(
-        lambda t, ans, x, *, axis=None, keepdims=False: np.sum(
-            t * _norm2_direction(ans, x, axis, keepdims), axis=axis, keepdims=keepdims
-        ),
-    ),
+    _norm2_direction,
     rule="chain rule",
     notation="d ||x|| = x . dx / ||x||",
     kink=_AT_ZERO,
@@ -47,25 +39,16 @@ def _pnorm(x: Any, *, p: float, axis: Any = None, keepdims: bool = False) -> Any
     return np.sum(np.abs(x) ** p, axis=axis, keepdims=keepdims) ** (1.0 / p)
 
 
-def _pnorm_direction(ans: Any, x: Any, p: float, axis: Any, keepdims: bool) -> Any:
+def _pnorm_direction(ans: Any, x: Any, axis: Any, keepdims: bool, *, p: float) -> Any:
     """d ||x||_p / dx = sign(x) |x|^(p-1) / ||x||_p^(p-1), taken as 0 where the norm is 0."""
     scale = keep_reduced(ans, shape_of(x), axis, keepdims) ** (p - 1.0)
     return safe_divide(np.sign(x) * np.abs(x) ** (p - 1.0), scale)
 
 
-pnorm_p = Primitive(
+pnorm_p = weighted_reduction(
     "pnorm",
     _pnorm,
-    vjp=(
-        lambda g, ans, x, *, p, axis=None, keepdims=False: (
-            keep_reduced(g, shape_of(x), axis, keepdims) * _pnorm_direction(ans, x, p, axis, keepdims)
-        ),
-    ),
-    jvp=(
-        lambda t, ans, x, *, p, axis=None, keepdims=False: np.sum(
-            t * _pnorm_direction(ans, x, p, axis, keepdims), axis=axis, keepdims=keepdims
-        ),
-    ),
+    _pnorm_direction,
     rule="chain rule",
     notation="d ||x||_p / dx = sign(x) |x|^(p-1) / ||x||_p^(p-1)",
     kink=_AT_ZERO,

@@ -24,6 +24,24 @@ sum_p = Primitive(
 )
 
 
+def weighted_reduction(
+    name: str, impl: Any, weights: Any, *, rule: str, notation: str, kink: str | None = None
+) -> Primitive:
+    """A reduction whose partial derivatives are ``weights(ans, x, axis, keepdims, **params)``.
+
+    Its reverse rule spreads the cotangent back over the reduced axes times the weights; its forward rule
+    sums the tangent times the weights. max, min, norms and logsumexp all have this shape.
+    """
+
+    def vjp(g: Any, ans: Any, x: Any, *, axis: Any = None, keepdims: bool = False, **params: Any) -> Any:
+        return keep_reduced(g, shape_of(x), axis, keepdims) * weights(ans, x, axis, keepdims, **params)
+
+    def jvp(t: Any, ans: Any, x: Any, *, axis: Any = None, keepdims: bool = False, **params: Any) -> Any:
+        return _sum(t * weights(ans, x, axis, keepdims, **params), axis=axis, keepdims=keepdims)
+
+    return Primitive(name, impl, vjp=(vjp,), jvp=(jvp,), rule=rule, notation=notation, kink=kink)
+
+
 def _tie_weights(ans: Any, x: Any, axis: Any, keepdims: bool) -> Any:
     """1/k on each of the k entries that attain the extremum, 0 elsewhere (ties split evenly)."""
     xv = concrete(x)
@@ -32,17 +50,10 @@ def _tie_weights(ans: Any, x: Any, axis: Any, keepdims: bool) -> Any:
 
 
 def _extremum(name: str, impl: Any) -> Primitive:
-    def vjp(g: Any, ans: Any, x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
-        return keep_reduced(g, shape_of(x), axis, keepdims) * _tie_weights(ans, x, axis, keepdims)
-
-    def jvp(t: Any, ans: Any, x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
-        return _sum(t * _tie_weights(ans, x, axis, keepdims), axis=axis, keepdims=keepdims)
-
-    return Primitive(
+    return weighted_reduction(
         name,
         lambda x, *, axis=None, keepdims=False: impl(x, axis=axis, keepdims=keepdims),
-        vjp=(vjp,),
-        jvp=(jvp,),
+        _tie_weights,
         rule=f"{name} rule",
         notation=f"d {name}(x) / dx_i = 1 at the arg{name}, 0 elsewhere",
         kink="ties split the gradient evenly among the entries that attain the extremum",

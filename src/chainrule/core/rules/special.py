@@ -10,9 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core.primitive import Primitive
 from chainrule.core.rules._util import keep_reduced, shape_of
 from chainrule.core.rules.elementwise import unary
+from chainrule.core.rules.reductions import weighted_reduction
 
 
 def _relu(x: Any) -> Any:
@@ -74,19 +74,10 @@ def _softmax_weights(ans: Any, x: Any, axis: Any, keepdims: bool) -> Any:
     return np.exp(x - keep_reduced(ans, shape_of(x), axis, keepdims))
 
 
-logsumexp_p = Primitive(
+logsumexp_p = weighted_reduction(
     "logsumexp",
     _logsumexp,
-    vjp=(
-        lambda g, ans, x, *, axis=None, keepdims=False: (
-            keep_reduced(g, shape_of(x), axis, keepdims) * _softmax_weights(ans, x, axis, keepdims)
-        ),
-    ),
-    jvp=(
-        lambda t, ans, x, *, axis=None, keepdims=False: np.sum(
-            t * _softmax_weights(ans, x, axis, keepdims), axis=axis, keepdims=keepdims
-        ),
-    ),
+    _softmax_weights,
     rule="chain rule",
     notation="d logsumexp(x) / dx_i = softmax(x)_i",
 )
