@@ -30,7 +30,7 @@ $(STAMP_BENCH): $(STAMP_DEV)
 	touch $@
 
 demo: $(STAMP_ALL)
-	$(BIN)/python examples/demo.py
+	$(BIN)/chainrule tour --out chainrule-tour
 
 test: $(STAMP_DEV)
 	$(BIN)/ruff check src tests benchmarks examples

@@ -9,7 +9,7 @@ Examples
 
 from __future__ import annotations
 
-from chainrule import nn, numeric, optim, symbolic
+from chainrule import nn, numeric, optim, symbolic, viz
 from chainrule.core import (
     Dual,
     Primitive,
@@ -38,6 +38,7 @@ from chainrule.errors import (
     UnsupportedOperationError,
 )
 from chainrule.symbolic import Expr, ParseError, diff, explain, lambdify, parse, symbols
+from chainrule.viz import draw_graph
 
 __version__ = "0.1.0"
 
@@ -55,6 +56,7 @@ __all__ = [
     "UnsupportedOperationError",
     "VarargRules",
     "diff",
+    "draw_graph",
     "explain",
     "grad",
     "hessian",
@@ -75,5 +77,6 @@ __all__ = [
     "symbolic",
     "symbols",
     "value_and_grad",
+    "viz",
     "vjp",
 ]

@@ -85,7 +85,8 @@ class _Parser:
             i, expect_operand = self.operator(tokens, i)
         self.reduce_to(0, tokens[-1].position)
         for op in self.operators:
-            raise self.error("'(' is never closed", op.position)
+            opening = f"{op.name}(" if op.kind == "call" else "("
+            raise self.error(f"'{opening}' is never closed", op.position)
         return self.operands[-1]
 
     # ---------------------------------------------------------------- operands

@@ -1,0 +1,125 @@
+"""The ``chainrule`` command: derivatives, pictures and a guided tour from the terminal.
+
+``main(argv)`` returns the exit status: 0 on success, 2 for a mistake in the command (a parse error, an
+unknown variable, a bad option), reported in one line with a caret where it helps, never a traceback.
+
+Examples
+--------
+>>> main(["diff", "x^2", "--plain"])  # doctest: +ELLIPSIS
+<BLANKLINE>
+== d/dx x^2 ==
+f′ = 2*x
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from chainrule.cli.output import Output
+from chainrule.errors import ChainruleError
+
+__all__ = ["main"]
+
+
+def _add_grad(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = commands.add_parser("grad", help="gradient or Jacobian at a point, three ways")
+    p.add_argument("expression", help='e.g. "sin(w1)*w2*(1-w2)" or a vector "[x*y, x+y]"')
+    p.add_argument("--at", required=True, help="the point, e.g. w1=0.4,w2=0.3")
+    p.add_argument("--hessian", action="store_true", help="also print the Hessian")
+    p.add_argument("--layout", choices=("numerator", "denominator"), default="numerator")
+
+
+def _add_diff(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = commands.add_parser("diff", help="a derivative's formula, steps and value")
+    p.add_argument("expression", help='e.g. "log(sqrt(x))"')
+    p.add_argument("--wrt", help="the variable (needed when there are several)")
+    p.add_argument("--at", help="a point at which to compare symbolic, automatic and numerical values")
+    p.add_argument("--order", type=int, default=1, help="the order of the derivative")
+    p.add_argument("--steps", action="store_true", help="explain the rules step by step")
+    p.add_argument("--latex", action="store_true", help="print the derivative in LaTeX")
+
+
+def _add_pictures(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = commands.add_parser("plot", help="the tangent (and secants, error against step) at a point")
+    p.add_argument("expression", help='e.g. "x^3 - 3x"')
+    p.add_argument("--at", help="the point of tangency, e.g. 1 or x=1")
+    p.add_argument("--secants", action="store_true", help="also draw secants converging on the tangent")
+    p.add_argument("--error", action="store_true", help="also draw the error of difference quotients")
+    p.add_argument("-o", "--output", default="plot.png", help="the picture (.png, .svg, .pdf)")
+    g = commands.add_parser("graph", help="the computation graph, forward and backward")
+    g.add_argument("expression", help='e.g. "(a*b + c)*f"')
+    g.add_argument("--at", required=True, help="the inputs, e.g. a=2,b=-3,c=10,f=-2")
+    g.add_argument("-o", "--output", default="graph.svg", help="the drawing (.svg, .png, .dot)")
+
+
+def _add_learning(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    t = commands.add_parser("train", help="train a small network by gradient descent")
+    t.add_argument("--data", choices=("moons",), default="moons")
+    t.add_argument("--steps", type=int, default=300, help="gradient steps")
+    t.add_argument("--optimizer", choices=("adam", "sgd", "momentum", "rmsprop"), default="adam")
+    t.add_argument("--lr", type=float, default=None, help="learning rate (default depends on the optimizer)")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("-o", "--out", default="chainrule-train", help="directory for the plots")
+    t.add_argument("--no-plots", action="store_true", help="skip the plots (no matplotlib needed)")
+    tour = commands.add_parser("tour", help="the whole story on built-in examples, with an HTML report")
+    tour.add_argument("--out", default="chainrule-tour", help="directory of the HTML report")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``chainrule`` command."""
+    parser = argparse.ArgumentParser(
+        prog="chainrule", description="Derivatives three ways, from the terminal."
+    )
+    parser.add_argument("--plain", action="store_true", help="plain text output, even when rich is installed")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_grad(commands)
+    _add_diff(commands)
+    _add_pictures(commands)
+    _add_learning(commands)
+    for sub in commands.choices.values():  # --plain works after the command too
+        sub.add_argument("--plain", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    return parser
+
+
+def _runner(command: str) -> Callable[[argparse.Namespace, Output], int]:
+    if command in ("grad", "diff"):
+        from chainrule.cli.calculus import run_diff, run_grad
+
+        return run_grad if command == "grad" else run_diff
+    if command in ("plot", "graph"):
+        from chainrule.cli.drawing import run_graph, run_plot
+
+        return run_plot if command == "plot" else run_graph
+    if command == "train":
+        from chainrule.cli.train import run_train
+
+        return run_train
+    from chainrule.cli.tour import run_tour
+
+    return run_tour
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``chainrule`` command with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse has printed its one-line usage error
+        return int(exit_.code or 0)
+    out = Output(plain=args.plain)
+    try:
+        # a derivative at a singularity is inf or nan, which the output shows; NumPy's warnings would only
+        # repeat it as noise on stderr
+        with np.errstate(all="ignore"):
+            return _runner(args.command)(args, out)
+    except ImportError as exc:  # an optional dependency (matplotlib, rich) is missing
+        print(f"chainrule {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except ChainruleError as exc:  # the user's mistake: a parse error, an unknown variable, a bad value
+        print(f"chainrule {args.command}: error: {exc}", file=sys.stderr)
+        return 2

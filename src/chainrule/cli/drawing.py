@@ -1,0 +1,89 @@
+"""``chainrule plot`` and ``chainrule graph``: pictures of an expression from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from chainrule.cli.output import Output
+from chainrule.cli.parsing import UsageError, parse_expressions, parse_point, variables_of
+
+__all__ = ["run_graph", "run_plot"]
+
+
+def _with_suffix(path: Path, tag: str) -> Path:
+    return path.with_name(f"{path.stem}-{tag}{path.suffix}")
+
+
+def run_plot(args: argparse.Namespace, out: Output) -> int:
+    """The tangent at a point (and optionally secants and the error against the step), written to files."""
+    from chainrule import symbolic, viz
+
+    expression = parse_expressions(args.expression)[0][0]
+    names = variables_of([expression])
+    target = Path(args.output)
+    if target.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise UsageError(f"-o {args.output}: use a name ending in .png, .svg or .pdf")
+    if len(names) == 2:  # a surface: contours and gradient arrows
+        compiled = symbolic.lambdify(expression, names)
+        figure = viz.gradient_field(lambda p: compiled(p[0], p[1]), title=f"f = {expression}")
+        written = [viz.save(figure, target)]
+    elif len(names) == 1:
+        written = _plot_one_variable(args, expression, names[0], target)
+    else:
+        raise UsageError(f"plot draws functions of one or two variables; {expression} has {len(names)}")
+    for path in written:
+        out.line(f"wrote {path}")
+    return 0
+
+
+def _plot_one_variable(args: argparse.Namespace, expression: Any, name: str, target: Path) -> list[Path]:
+    from chainrule import symbolic, viz
+
+    x0 = parse_point(args.at, [name])[name] if args.at is not None else 0.0
+    compiled = symbolic.lambdify(expression, [name])
+    written = [
+        viz.save(viz.tangent_plot(compiled, x0, title=f"f(x) = {expression}, tangent at {x0:g}"), target)
+    ]
+    if args.secants:
+        written.append(viz.save(viz.secant_plot(compiled, x0), _with_suffix(target, "secants")))
+    if args.error:
+        written.append(viz.save(viz.error_vs_step(compiled, x0), _with_suffix(target, "error")))
+    return written
+
+
+def build_graph(text: str, at: str | None) -> tuple[Any, dict[str, Any]]:
+    """Evaluate an expression on Tensors, recording its computation graph; returns the output and inputs."""
+    import chainrule as cr
+    from chainrule import symbolic
+
+    expression = parse_expressions(text)[0][0]
+    names = variables_of([expression])
+    if not names:
+        raise UsageError(f"{text!r} has no variables: there is no graph to draw")
+    point = parse_point(at, names)
+    inputs = {n: cr.Tensor(point[n], requires_grad=True) for n in names}
+    output = symbolic.lambdify(expression, names)(*inputs.values())
+    return output, inputs
+
+
+def run_graph(args: argparse.Namespace, out: Output) -> int:
+    """Draw the forward and backward pass of an expression at a point."""
+    from chainrule import viz
+
+    target = Path(args.output)
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in ("svg", "png", "dot"):
+        raise UsageError(f"-o {args.output}: use a name ending in .svg, .png or .dot")
+    output, inputs = build_graph(args.expression, args.at)
+    viz.draw_graph(output, fmt, names={**inputs, "out": output}, backward=True, path=target)
+    out.line(f"forward: {args.expression} = {float(output.item()):.6g}")
+    out.table(
+        ["input", "value", "gradient ∂out/∂input"],
+        [[n, f"{float(t.item()):.6g}", f"{float(np.asarray(t.grad)):.6g}"] for n, t in inputs.items()],
+    )
+    out.line(f"wrote {target}")
+    return 0

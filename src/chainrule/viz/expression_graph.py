@@ -1,0 +1,56 @@
+"""The DAG of a symbolic expression as a drawable graph, read through a duck-typed interface.
+
+Any node with ``op`` (a name), ``args`` (its operand nodes) and ``str()`` works; ``evaluate(mapping)``
+is used when values are given. Hash-consed expressions share repeated subexpressions, so each appears once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from chainrule.viz.graph import Graph, GraphNode, format_value
+
+__all__ = ["trace_expression"]
+
+_LEAVES = ("symbol", "num", "constant")
+
+
+def _short(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def trace_expression(expr: Any, values: Mapping[str, Any] | None = None) -> Graph:
+    """Nodes (operands before the nodes that use them) and edges of an expression DAG.
+
+    Examples
+    --------
+    >>> from chainrule import symbolic as sym
+    >>> g = trace_expression(sym.parse("sin(x)*y + sin(x)"), {"x": 0.0, "y": 2.0})
+    >>> [node.lines()[0] for node in g.nodes]
+    ['x', 'sin', 'y', 'mul', 'add']
+    >>> len(g.edges)  # sin(x) is shared: drawn once, used twice
+    5
+    """
+    order: list[Any] = []
+    seen: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(expr, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+        elif id(node) not in seen:
+            seen.add(id(node))
+            stack.append((node, True))
+            stack.extend((a, False) for a in reversed(node.args) if id(a) not in seen)
+    index = {id(n): k for k, n in enumerate(order)}
+    nodes = []
+    for k, node in enumerate(order):
+        leaf = node.op in _LEAVES
+        value = "" if values is None else format_value(node.evaluate(dict(values)))
+        label = str(node) if leaf else ""
+        nodes.append(
+            GraphNode(k, label, "" if leaf else node.op, value, None, "" if leaf else _short(str(node)))
+        )
+    edges = tuple((index[id(a)], index[id(n)]) for n in order for a in n.args)
+    return Graph(tuple(nodes), edges)

@@ -1,0 +1,222 @@
+"""Pictures of functions of two variables: contours with gradient arrows, optimizer paths, Jacobians."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from chainrule.errors import ChainruleValueError
+from chainrule.viz._deps import new_figure
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["descent_path", "gradient_field", "jacobian_heatmap"]
+
+
+def _grid(xlim: Sequence[float], ylim: Sequence[float], n: int) -> np.ndarray:
+    for name, lim in (("xlim", xlim), ("ylim", ylim)):
+        if len(lim) != 2 or not float(lim[0]) < float(lim[1]):
+            raise ChainruleValueError(f"{name} must be an increasing pair, got {tuple(lim)!r}")
+    xs = np.linspace(float(xlim[0]), float(xlim[1]), n)
+    ys = np.linspace(float(ylim[0]), float(ylim[1]), n)
+    return np.stack(np.meshgrid(xs, ys))  # shape (2, n, n): points[:, i, j] is one point
+
+
+def _surface(f: Callable[..., Any], points: np.ndarray) -> np.ndarray:
+    """``f`` over a grid of points: one call on the stacked grid when ``f`` broadcasts, else per point."""
+    with np.errstate(all="ignore"):
+        try:
+            values = np.asarray(f(points), dtype=float)
+            if values.shape == points.shape[1:]:
+                return values
+        except Exception:  # f works on one point at a time
+            pass
+        flat = points.reshape(2, -1).T
+        return np.array([float(f(p)) for p in flat]).reshape(points.shape[1:])
+
+
+def _gradients(f: Callable[..., Any], points: np.ndarray) -> np.ndarray:
+    """∇f over a grid, by reverse mode: the gradient of ``sum(f(grid))`` (each point's value depends on that
+    point alone), or one gradient per point when ``f`` does not broadcast."""
+    from chainrule.core import grad
+
+    with np.errstate(all="ignore"):
+        try:
+            g = np.asarray(grad(lambda p: np.sum(f(p)))(points), dtype=float)
+            if g.shape == points.shape:
+                return g
+        except Exception:  # f works on one point at a time
+            pass
+        flat = points.reshape(2, -1).T
+        return np.array([np.asarray(grad(f)(p), dtype=float) for p in flat]).T.reshape(points.shape)
+
+
+def _contours(ax: Axes, points: np.ndarray, values: np.ndarray, levels: int) -> None:
+    finite = values[np.isfinite(values)]
+    if finite.size and finite.min() > 0 and finite.max() / finite.min() > 1e3:
+        # wide positive ranges (Rosenbrock) need log-spaced levels to show the valley
+        lv = np.geomspace(finite.min(), finite.max(), levels)
+        filled = ax.contourf(
+            points[0], points[1], values, levels=lv, cmap="viridis", alpha=0.6, locator=None, norm="log"
+        )
+    else:
+        filled = ax.contourf(points[0], points[1], values, levels=levels, cmap="viridis", alpha=0.6)
+    ax.contour(points[0], points[1], values, levels=filled.levels, colors="black", linewidths=0.4)
+    ax.figure.colorbar(filled, ax=ax, label="f(x, y)")
+
+
+def gradient_field(
+    f: Callable[..., Any],
+    xlim: Sequence[float] = (-2.0, 2.0),
+    ylim: Sequence[float] = (-2.0, 2.0),
+    *,
+    arrows: int = 15,
+    levels: int = 20,
+    title: str | None = None,
+) -> Figure:
+    """Contour lines of ``f(p)`` for points ``p = (x, y)`` with its gradient drawn as arrows.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(p) -> scalar``, reading the coordinates as ``p[0]`` and ``p[1]`` and written with NumPy; when it
+        broadcasts (most such functions do) the whole grid is evaluated and differentiated in one call.
+    xlim, ylim : (float, float)
+        The window.
+    arrows : int
+        Arrows per side; each points uphill, with length proportional to ``|∇f|``.
+    levels : int
+        The number of contour levels.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = gradient_field(lambda p: p[0] ** 2 + 3 * p[1] ** 2)
+    >>> fig.axes[0].get_xlabel(), fig.axes[0].get_ylabel()
+    ('x', 'y')
+    """
+    fig = new_figure(6.5, 5.5)
+    ax = fig.add_subplot()
+    points = _grid(xlim, ylim, 120)
+    _contours(ax, points, _surface(f, points), levels)
+    coarse = _grid(xlim, ylim, arrows)
+    g = _gradients(f, coarse)
+    ax.quiver(coarse[0], coarse[1], g[0], g[1], color="tab:red", angles="xy", width=0.004, label="∇f")
+    ax.set(xlabel="x", ylabel="y", title=title or "Contours of f and its gradient ∇f (uphill)")
+    ax.set_aspect("auto")
+    ax.legend(loc="upper right", fontsize="small")
+    return fig
+
+
+def _limits(values: np.ndarray) -> tuple[float, float]:
+    lo, hi = float(values.min()), float(values.max())
+    pad = 0.25 * (hi - lo or 1.0)
+    return lo - pad, hi + pad
+
+
+def descent_path(
+    f: Callable[..., Any],
+    path: Any,
+    xlim: Sequence[float] | None = None,
+    ylim: Sequence[float] | None = None,
+    *,
+    levels: int = 25,
+    label: str = "iterates",
+) -> Figure:
+    """The iterates of an optimizer drawn over the contours of the function it minimizes.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(p) -> scalar`` for ``p = (x, y)``, as for :func:`gradient_field`.
+    path : array_like, shape (steps, 2)
+        The iterates, e.g. :attr:`chainrule.optim.minimize`'s ``result.path``.
+    xlim, ylim : (float, float), optional
+        The window; default the path's bounding box with a margin.
+    levels : int
+        The number of contour levels.
+    label : str
+        The legend entry of the path (the method's name, say).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> path = np.array([[1.0, 1.0], [0.5, 0.2], [0.1, 0.0]])
+    >>> fig = descent_path(lambda p: p[0] ** 2 + p[1] ** 2, path)
+    >>> fig.axes[0].get_title()
+    'Descent path: 2 steps'
+    """
+    points = np.asarray(path, dtype=float)
+    if points.ndim != 2 or points.shape[1] != 2 or len(points) == 0:
+        raise ChainruleValueError(f"descent_path: path must have shape (steps, 2), got {points.shape}")
+    xlim = xlim if xlim is not None else _limits(points[:, 0])
+    ylim = ylim if ylim is not None else _limits(points[:, 1])
+    fig = new_figure(6.5, 5.5)
+    ax = fig.add_subplot()
+    grid = _grid(xlim, ylim, 150)
+    _contours(ax, grid, _surface(f, grid), levels)
+    ax.plot(points[:, 0], points[:, 1], ".-", color="tab:red", lw=1.2, ms=3, label=label)
+    ax.plot(*points[0], "o", color="white", mec="black", ms=8, label="start")
+    ax.plot(*points[-1], "*", color="gold", mec="black", ms=14, label="end")
+    ax.set(xlabel="x", ylabel="y", title=f"Descent path: {len(points) - 1} steps")
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.legend(loc="upper right", fontsize="small")
+    return fig
+
+
+def jacobian_heatmap(
+    J: Any,
+    output_labels: Sequence[str] | None = None,
+    input_labels: Sequence[str] | None = None,
+    title: str = "Jacobian ∂fᵢ/∂xⱼ",
+) -> Figure:
+    """A Jacobian matrix as a heat map (numerator layout: row ``i`` is the gradient of output ``i``).
+
+    Parameters
+    ----------
+    J : array_like, 2-D (or 1-D, drawn as one row)
+        The matrix, e.g. from :func:`chainrule.jacobian`.
+    output_labels, input_labels : sequence of str, optional
+        Names of the rows (outputs) and columns (inputs).
+    title : str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Colours are symmetric about zero; entries are written in the cells when the matrix is small.
+
+    Examples
+    --------
+    >>> fig = jacobian_heatmap([[1.0, -2.0], [0.5, 0.0]])
+    >>> fig.axes[0].get_xlabel()
+    'input j'
+    """
+    matrix = np.atleast_2d(np.asarray(J, dtype=float))
+    if matrix.ndim != 2:
+        raise ChainruleValueError(f"jacobian_heatmap: J must be a matrix, got shape {matrix.shape}")
+    rows, cols = matrix.shape
+    fig = new_figure(min(2 + 0.7 * cols, 10), min(1.5 + 0.6 * rows, 8))
+    ax = fig.add_subplot()
+    bound = float(np.nanmax(np.abs(matrix))) or 1.0
+    image = ax.imshow(matrix, cmap="RdBu_r", vmin=-bound, vmax=bound)
+    fig.colorbar(image, ax=ax)
+    if rows * cols <= 144:
+        for (i, j), value in np.ndenumerate(matrix):
+            ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize="small")
+    ax.set_xticks(range(cols), list(input_labels) if input_labels else [str(j) for j in range(cols)])
+    ax.set_yticks(range(rows), list(output_labels) if output_labels else [str(i) for i in range(rows)])
+    ax.set(xlabel="input j", ylabel="output i", title=title)
+    return fig

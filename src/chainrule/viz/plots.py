@@ -1,0 +1,248 @@
+"""Pictures of one derivative: the tangent, secants closing in on it, and the error of difference quotients.
+
+Every function returns a matplotlib :class:`~matplotlib.figure.Figure` made without pyplot, so it works with
+any backend (Agg in tests and scripts, inline in notebooks); :func:`save` writes it as PNG, SVG or PDF.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from chainrule.errors import ChainruleValueError
+from chainrule.viz._deps import derivative_curve, new_figure, values_of
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["error_vs_step", "save", "secant_plot", "tangent_plot"]
+
+_FORMATS = (".png", ".svg", ".pdf")
+
+
+def _window(x0: float, xlim: Sequence[float] | None) -> np.ndarray:
+    if xlim is None:
+        half = max(2.0, abs(x0))
+        xlim = (x0 - half, x0 + half)
+    lo, hi = float(xlim[0]), float(xlim[1])
+    if not lo < hi:
+        raise ChainruleValueError(f"xlim must be increasing, got {tuple(xlim)!r}")
+    return np.linspace(lo, hi, 401)
+
+
+def _point_and_slope(f: Callable[..., Any], x0: float, caller: str) -> tuple[float, float]:
+    from chainrule.core import grad
+
+    with np.errstate(all="ignore"):
+        y0, slope = float(values_of(f, np.array([x0]))[0]), float(grad(f)(x0))
+    if not (np.isfinite(y0) and np.isfinite(slope)):
+        raise ChainruleValueError(
+            f"{caller}: f({x0:g}) = {y0:g} with slope {slope:g}; choose a point where f is differentiable"
+        )
+    return y0, slope
+
+
+def _shade_monotonicity(ax: Axes, xs: np.ndarray, slopes: np.ndarray) -> None:
+    band = ax.get_xaxis_transform()  # x in data units, y from 0 to 1 of the axes
+    ax.fill_between(
+        xs, 0, 1, where=slopes > 0, transform=band, color="tab:green", alpha=0.1, label="f′ > 0: increasing"
+    )
+    ax.fill_between(
+        xs, 0, 1, where=slopes < 0, transform=band, color="tab:red", alpha=0.1, label="f′ < 0: decreasing"
+    )
+
+
+def tangent_plot(
+    f: Callable[..., Any], x0: float, xlim: Sequence[float] | None = None, title: str | None = None
+) -> Figure:
+    """The graph of ``f``, its tangent at ``x0`` labelled with the slope, and where ``f`` rises or falls.
+
+    Parameters
+    ----------
+    f : callable
+        A scalar function of a scalar, written with NumPy; its derivative comes from :func:`chainrule.grad`.
+    x0 : float
+        The point of tangency.
+    xlim : (float, float), optional
+        The interval drawn; default ``x0 ± max(2, |x0|)``.
+    title : str, optional
+        The title; default ``"The tangent at x = x0"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Regions where ``f′ > 0`` are shaded green, where ``f′ < 0`` red.
+
+    Examples
+    --------
+    >>> fig = tangent_plot(lambda x: x**3 - 3 * x, 1.5)
+    >>> fig.axes[0].get_xlabel()
+    'x'
+    """
+    x0 = float(x0)
+    xs = _window(x0, xlim)
+    ys, slopes = values_of(f, xs), derivative_curve(f, xs)
+    y0, slope = _point_and_slope(f, x0, "tangent_plot")
+    fig = new_figure()
+    ax = fig.add_subplot()
+    _shade_monotonicity(ax, xs, slopes)
+    ax.plot(xs, ys, color="tab:blue", lw=2, label="f(x)")
+    ax.plot(xs, y0 + slope * (xs - x0), color="tab:orange", lw=1.5, ls="--", label="tangent")
+    ax.plot([x0], [y0], "o", color="black")
+    ax.annotate(
+        f"slope f′({x0:g}) = {slope:.4g}",
+        (x0, y0),
+        xytext=(12, -18),
+        textcoords="offset points",
+        bbox={"boxstyle": "round", "fc": "white", "alpha": 0.85},
+    )
+    finite = ys[np.isfinite(ys)]
+    if finite.size:
+        pad = 0.1 * (finite.max() - finite.min() or 1.0)
+        ax.set_ylim(finite.min() - pad, finite.max() + pad)
+    ax.set_xlim(xs[0], xs[-1])
+    ax.set(xlabel="x", ylabel="f(x)", title=title or f"The tangent at x = {x0:g}")
+    ax.legend(loc="best", fontsize="small")
+    return fig
+
+
+def secant_plot(
+    f: Callable[..., Any],
+    x0: float,
+    steps: Sequence[float] = (2.0, 1.0, 0.5, 0.25, 0.1),
+    xlim: Sequence[float] | None = None,
+) -> Figure:
+    """Secant lines through ``x0`` and ``x0 + h`` for shrinking ``h``, closing in on the tangent.
+
+    Parameters
+    ----------
+    f : callable
+        A scalar function of a scalar.
+    x0 : float
+        The point.
+    steps : sequence of float
+        The steps ``h`` (nonzero), drawn from light to dark.
+    xlim : (float, float), optional
+        The interval drawn.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The legend gives each secant's slope ``(f(x0+h) − f(x0))/h`` and the tangent's slope.
+
+    Examples
+    --------
+    >>> fig = secant_plot(lambda x: x**2, 1.0, steps=[1.0, 0.1])
+    >>> len(fig.axes[0].get_legend().get_texts())
+    4
+    """
+    x0 = float(x0)
+    if not steps or any(float(h) == 0 for h in steps):
+        raise ChainruleValueError(f"secant_plot: steps must be nonzero, got {list(steps)!r}")
+    xs = _window(x0, xlim)
+    ys = values_of(f, xs)
+    y0, slope = _point_and_slope(f, x0, "secant_plot")
+    fig = new_figure()
+    from matplotlib import colormaps
+
+    ax = fig.add_subplot()
+    ax.plot(xs, ys, color="tab:blue", lw=2, label="f(x)")
+    shades = colormaps["Greys"](np.linspace(0.35, 0.85, len(steps)))
+    for h, colour in zip(steps, shades, strict=True):
+        h = float(h)
+        y1 = float(values_of(f, np.array([x0 + h]))[0])
+        secant = (y1 - y0) / h
+        ax.plot(xs, y0 + secant * (xs - x0), color=colour, lw=1, label=f"h = {h:g}: slope {secant:.4g}")
+        ax.plot([x0 + h], [y1], "o", color=colour, ms=4)
+    ax.plot(
+        xs, y0 + slope * (xs - x0), color="tab:orange", lw=2, ls="--", label=f"tangent: slope {slope:.4g}"
+    )
+    ax.plot([x0], [y0], "o", color="black")
+    finite = ys[np.isfinite(ys)]
+    if finite.size:
+        pad = 0.1 * (finite.max() - finite.min() or 1.0)
+        ax.set_ylim(finite.min() - pad, finite.max() + pad)
+    ax.set(xlabel="x", ylabel="f(x)", title=f"Secants converge on the tangent at x = {x0:g}")
+    ax.legend(loc="best", fontsize="small")
+    return fig
+
+
+def error_vs_step(f: Callable[..., Any], x0: float, steps: Any = None) -> Figure:
+    """The error of forward, central and complex-step quotients against the step, on log-log axes.
+
+    Forward and central differences make a V: truncation error falls with ``h`` (``h²``) to the right,
+    round-off ``ε/h`` rises to the left; the best step of each, marked, sits at the bottom of its V.
+
+    Parameters
+    ----------
+    f : callable
+        A scalar function of a scalar (complex-safe for the complex-step curve).
+    x0 : float
+        The point.
+    steps : array_like, optional
+        The steps; default ``max(|x0|, 1)·10⁻ᵏ``, ``k = 1 … 16`` (see :func:`chainrule.numeric.convergence`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fig = error_vs_step(np.exp, 1.0)
+    >>> fig.axes[0].get_xscale(), fig.axes[0].get_ylabel()
+    ('log', 'absolute error')
+    """
+    from chainrule.numeric import convergence
+
+    c = convergence(f, float(x0), steps)
+    floor = 1e-17  # an exact estimate has error 0, which a log axis cannot show
+    fig = new_figure()
+    ax = fig.add_subplot()
+    colours = {"forward": "tab:blue", "central": "tab:green", "complex": "tab:purple"}
+    for scheme, colour in colours.items():
+        errors = np.maximum(c.errors[scheme], floor)
+        if np.all(np.isnan(errors)):
+            continue
+        ax.loglog(c.steps, errors, "o-", color=colour, ms=4, label=scheme)
+        best = c.best_step(scheme)
+        k = int(np.nanargmin(c.errors[scheme]))
+        ax.plot(
+            [best],
+            [errors[k]],
+            "*",
+            color=colour,
+            ms=14,
+            mec="black",
+            label=f"optimal h ({scheme}) ≈ {best:.0e}",
+        )
+    ax.text(0.97, 0.6, "truncation\n(error ∝ h, h²)", transform=ax.transAxes, ha="right", color="dimgray")
+    ax.text(0.03, 0.6, "round-off\n(error ∝ ε/h)", transform=ax.transAxes, ha="left", color="dimgray")
+    ax.set(
+        xlabel="step h", ylabel="absolute error", title=f"Error of difference quotients at x = {float(x0):g}"
+    )
+    ax.legend(loc="lower center", fontsize="small", ncols=2)
+    return fig
+
+
+def save(fig: Figure, path: str | os.PathLike[str], dpi: int = 120) -> Path:
+    """Write ``fig`` to ``path``; the suffix (``.png``, ``.svg`` or ``.pdf``) picks the format.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    target = Path(path)
+    if target.suffix.lower() not in _FORMATS:
+        raise ChainruleValueError(
+            f"save: cannot tell the format of {str(target)!r}; use a name ending in {', '.join(_FORMATS)}"
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(target, dpi=dpi)
+    return target
