@@ -145,3 +145,16 @@ def test_symbolic_expressions_draw_as_their_dag():
     svg = viz.draw_graph(expr, "svg", values={"x": 0.5, "y": 2.0}, engine="python")
     assert f"value {np.sin(0.5):.4g}" in svg
     assert f"value {2 * np.sin(0.5) + np.sin(0.5) ** 2:.4g}" in svg
+
+
+def test_backward_frames_fill_in_gradients_from_the_output_back() -> None:
+    a, b, c, f = (cr.Tensor(v, requires_grad=True) for v in (2.0, -3.0, 10.0, -2.0))
+    loss = (a * b + c) * f
+    frames = cr.viz.backward_frames(loss, {"a": a, "b": b, "c": c, "f": f}, engine="python")
+    counts = [frame.count(">grad ") for frame in frames]
+    assert counts == list(range(len(frames)))  # one more gradient per frame, 7 nodes in all
+    assert len(frames) == 8
+    assert "grad 1" in frames[1]  # the output's own gradient comes first
+    assert "grad 6" in frames[-1]  # dL/da arrives last among the inputs' gradients
+    page = cr.viz.frames_html(frames)
+    assert page.count("class='frame'") == 8

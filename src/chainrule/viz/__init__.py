@@ -19,6 +19,7 @@ from __future__ import annotations
 from chainrule.viz._deps import MissingDependencyError
 from chainrule.viz.display import graph_svg, tensor_html
 from chainrule.viz.fields import descent_path, gradient_field, jacobian_heatmap
+from chainrule.viz.frames import backward_frames, frames_html
 from chainrule.viz.graph import Graph, GraphNode, draw_graph, to_dot, trace_graph
 from chainrule.viz.learning import decision_boundary, loss_curve
 from chainrule.viz.plots import error_vs_step, save, secant_plot, tangent_plot
@@ -27,10 +28,12 @@ __all__ = [
     "Graph",
     "GraphNode",
     "MissingDependencyError",
+    "backward_frames",
     "decision_boundary",
     "descent_path",
     "draw_graph",
     "error_vs_step",
+    "frames_html",
     "gradient_field",
     "graph_svg",
     "jacobian_heatmap",

