@@ -57,8 +57,9 @@ def _gradients(f: Callable[..., Any], points: np.ndarray) -> np.ndarray:
 
 def _contours(ax: Axes, points: np.ndarray, values: np.ndarray, levels: int) -> None:
     finite = values[np.isfinite(values)]
-    if finite.size and finite.min() > 0 and finite.max() / finite.min() > 1e3:
-        # wide positive ranges (Rosenbrock) need log-spaced levels to show the valley
+    skewed = finite.size and finite.min() > 0 and np.median(finite) < 0.05 * finite.max()
+    if skewed and finite.max() / finite.min() > 1e3:
+        # wide, skewed positive ranges (Rosenbrock) need log-spaced levels to show the valley
         lv = np.geomspace(finite.min(), finite.max(), levels)
         filled = ax.contourf(
             points[0], points[1], values, levels=lv, cmap="viridis", alpha=0.6, locator=None, norm="log"
@@ -66,7 +67,7 @@ def _contours(ax: Axes, points: np.ndarray, values: np.ndarray, levels: int) -> 
     else:
         filled = ax.contourf(points[0], points[1], values, levels=levels, cmap="viridis", alpha=0.6)
     ax.contour(points[0], points[1], values, levels=filled.levels, colors="black", linewidths=0.4)
-    ax.figure.colorbar(filled, ax=ax, label="f(x, y)")
+    ax.figure.colorbar(filled, ax=ax, label="f(x, y)", format="%.3g")
 
 
 def gradient_field(
