@@ -15,7 +15,7 @@ import numpy as np
 from chainrule.core import numpy_linalg as _numpy_linalg  # noqa: F401  (registers linalg handlers)
 from chainrule.core.numpy_api import COMPARISONS, FUNCTIONS, UFUNC_METHODS, UFUNCS, function_name
 from chainrule.core.numpy_shape import getitem
-from chainrule.core.primitive import Primitive, Traced, bind
+from chainrule.core.primitive import Traced, bind
 from chainrule.core.rules import elementwise as ew
 from chainrule.core.rules import linalg as la
 from chainrule.core.rules._util import concrete
@@ -63,19 +63,10 @@ class ArrayLike(Traced):
     def _value(self) -> Any:
         raise NotImplementedError
 
-    def _lift_unary(self, prim: Primitive) -> Any:
-        return self._lift(prim, (self,), _NO_PARAMS)
-
     # ---------------------------------------------------------------- NumPy protocols
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         if method == "__call__":
-            if not kwargs:
-                prim = UFUNCS.get(ufunc)
-                if prim is not None:
-                    if len(inputs) == 1:  # then the one input is self
-                        return self._lift_unary(prim)
-                    return bind(prim, inputs, _NO_PARAMS)
             return _ufunc_call(ufunc, inputs, kwargs)
         handler = UFUNC_METHODS.get((ufunc, method))
         if handler is None:

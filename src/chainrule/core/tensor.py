@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.arraylike import ArrayLike
+from chainrule.core.numpy_api import UFUNCS as _UFUNCS
 from chainrule.core.primitive import Primitive, Traced, bind, operation_error
 from chainrule.errors import ChainruleError, ChainruleTypeError, GraphError, ShapeError
 
@@ -185,12 +186,16 @@ class Tensor(ArrayLike):
             t._prim = None
         return t
 
-    def _lift_unary(self, prim: Primitive) -> Tensor:
-        """``prim(self)`` for a ufunc of one operand without options: the commonest call of all."""
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        # np.sin(tensor) and the like, the commonest call of all, recorded right here; anything else (two
+        # operands, options, ufunc methods) takes the general path.
+        prim = _UFUNCS.get(ufunc) if len(inputs) == 1 and method == "__call__" and not kwargs else None
+        if prim is None:
+            return ArrayLike.__array_ufunc__(self, ufunc, method, *inputs, **kwargs)
         level = self._level
         va = self._data
         if level and isinstance(va, Traced):
-            return _lift_nested(level, prim, (self,), _NO_PARAMS)
+            return _lift_nested(level, prim, inputs, _NO_PARAMS)
         t: Tensor = _object_new(Tensor)
         try:
             t._data = prim.impl(va)
@@ -202,7 +207,7 @@ class Tensor(ArrayLike):
         if self.requires_grad:
             t.requires_grad = True
             t._prim = prim
-            t._parents = (self,)
+            t._parents = inputs  # (self,)
             t._args = (va,)
             t._params = _NO_PARAMS
         else:

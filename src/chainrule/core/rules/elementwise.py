@@ -118,23 +118,26 @@ subtract_p = Primitive(
 )
 
 
-def _times_other(g: Any, mine: Any, other: Any) -> Any:
-    """The cotangent of one factor of a product: g times the other factor, summed back to its shape.
-
-    Spelled out (rather than through ``unbroadcast_like``) because it is the commonest rule of all."""
-    ct = g * other
-    if ct.shape == mine.shape:
+# The commonest rules of all, spelled out (rather than through unbroadcast_like): the cotangent of one
+# factor of a product is g times the other factor, summed back to the factor's shape.
+def _product_vjp_x(g: Any, ans: Any, x: Any, y: Any) -> Any:
+    ct = g * y
+    if type(y) is float or ct.shape == x.shape:  # a Python number never broadcasts x
         return ct
-    return unbroadcast(ct, shape_of(mine))
+    return unbroadcast(ct, shape_of(x))
+
+
+def _product_vjp_y(g: Any, ans: Any, x: Any, y: Any) -> Any:
+    ct = g * x
+    if type(x) is float or ct.shape == y.shape:
+        return ct
+    return unbroadcast(ct, shape_of(y))
 
 
 multiply_p = Primitive(
     "multiply",
     operator.mul,
-    vjp=(
-        lambda g, ans, x, y: _times_other(g, x, y),
-        lambda g, ans, x, y: _times_other(g, y, x),
-    ),
+    vjp=(_product_vjp_x, _product_vjp_y),
     jvp=(lambda t, ans, x, y: t * y, lambda t, ans, x, y: x * t),
     rule="product rule",
     notation="(f g)' = f' g + f g'",
