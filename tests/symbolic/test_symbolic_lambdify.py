@@ -88,3 +88,18 @@ def test_functions_of_traced_values_work_in_jacobians() -> None:
     point = np.array([0.4, 1.5])
     jac = sym.lambdify(sym.jacobian(list(exprs), "x y"), "x y")
     np.testing.assert_allclose(cr.jacobian(vector)(point), np.array(jac(*point), dtype=float))
+
+
+def test_lambdify_of_a_deep_chain_and_a_long_sum_compiles() -> None:
+    # a 3000-fold composition's derivative is a product of 3000 factors, and a long polynomial a long sum:
+    # written naively, Python's compiler would recurse past its limit on `a*b*c*...`
+    def f(x: np.ndarray) -> np.ndarray:
+        for _ in range(3000):
+            x = np.sin(x)
+        return x
+
+    derivative = cr.diff(cr.symbolic.trace(f, ["x"]), "x")
+    assert float(cr.lambdify(derivative, ["x"])(0.3)) == pytest.approx(cr.grad(f)(0.3), rel=1e-12)
+    poly = " + ".join(f"x^{k}" for k in range(1, 400))
+    want = sum(k * 0.5 ** (k - 1) for k in range(1, 400))
+    assert float(cr.lambdify(cr.diff(poly, "x"), ["x"])(0.5)) == pytest.approx(want, rel=1e-12)

@@ -31,6 +31,8 @@ __all__ = ["lambdify"]
 
 # Inline a single-use step into its user's expression only this deep: Python's compiler recurses on nesting.
 _MAX_INLINE_DEPTH = 40
+# A sum or product of more terms than this is written in chunks: `a*b*c*...` nests as deeply as it is long.
+_CHUNK = 40
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _RESERVED = {"np", "relu", "sigmoid", "softplus", "heaviside", "float"}
 
@@ -112,8 +114,18 @@ class _Writer:
             parts.append(("- " if c < 0 else "+ ") + text)
         if const != 0:
             parts.append(("- " if const < 0 else "+ ") + python_number(abs(const))[0])
-        joined = " ".join(parts)
-        return (joined[2:] if joined.startswith("+") else "-" + joined[2:]), PREC_ADD, depth + 1
+        if len(parts) > _CHUNK:
+            parts = [
+                "+ " + self.temporary(_signed_sum(parts[k : k + _CHUNK]))
+                for k in range(0, len(parts), _CHUNK)
+            ]
+        return _signed_sum(parts), PREC_ADD, depth + 1
+
+    def temporary(self, text: str) -> str:
+        """Write ``text`` to a new temporary and return its name (long sums and products, in chunks)."""
+        name = f"_t{len(self.lines)}"
+        self.lines.append(f"{name} = {text}")
+        return name
 
     def mul(self, step: Step) -> tuple[str, int, int]:
         coeff = step.data
@@ -129,6 +141,10 @@ class _Writer:
             else:
                 top.append(text)
             depth = max(depth, d)
+        if len(top) > _CHUNK:
+            top = [self.temporary("*".join(top[k : k + _CHUNK])) for k in range(0, len(top), _CHUNK)]
+        if len(bottom) > _CHUNK:
+            bottom = [self.temporary("*".join(bottom[k : k + _CHUNK])) for k in range(0, len(bottom), _CHUNK)]
         text = "*".join(top) or "1"
         if bottom:
             text += "/" + (bottom[0] if len(bottom) == 1 else f"({'*'.join(bottom)})")
@@ -147,6 +163,12 @@ class _Writer:
             return f"1/{text}{positive}", PREC_MUL, depth + 1
         power, d2 = self.operand(exponent, PREC_POW)
         return f"{text}**{power}", PREC_POW, 1 + max(depth, d2)
+
+
+def _signed_sum(parts: list[str]) -> str:
+    """Terms written ``"+ t"`` / ``"- t"`` joined into one sum."""
+    joined = " ".join(parts)
+    return joined[2:] if joined.startswith("+") else "-" + joined[2:]
 
 
 def _coefficient(value: Any) -> str:
