@@ -65,6 +65,13 @@ def as_float_array(data: Any, what: str = "data") -> np.ndarray[Any, Any]:
     return array
 
 
+def _own(data: Any) -> Any:
+    """A private copy of ``data`` as floats. A single number is kept as a NumPy scalar: arithmetic on those
+    takes NumPy's scalar fast path (micrograd-style graphs of scalars), where 0-d arrays go through ufuncs."""
+    array = np.array(as_float_array(data), copy=True)
+    return array[()] if array.ndim == 0 else array
+
+
 class Tensor(ArrayLike):
     """An array that can record operations for reverse-mode differentiation (PyTorch style).
 
@@ -111,7 +118,7 @@ class Tensor(ArrayLike):
             raise ChainruleTypeError(
                 "Tensor(data): data is already traced; use .detach() to cut it from its graph"
             )
-        self._data = np.array(as_float_array(data), copy=True)
+        self._data = _own(data)
         self.requires_grad = bool(requires_grad)
         self._grad = None
         self._prim = None
@@ -231,10 +238,10 @@ class Tensor(ArrayLike):
 
     @data.setter
     def data(self, value: Any) -> None:
-        array = np.array(as_float_array(value), copy=True)
-        if array.shape != np.shape(self._data):
+        array = _own(value)
+        if np.shape(array) != np.shape(self._data):
             raise ShapeError(
-                f"Tensor.data: a new value of shape {array.shape} for a Tensor of shape "
+                f"Tensor.data: a new value of shape {np.shape(array)} for a Tensor of shape "
                 f"{np.shape(self._data)}"
             )
         self._data = array
