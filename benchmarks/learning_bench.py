@@ -49,6 +49,8 @@ pin_threads()  # before NumPy loads its BLAS, so that a worker started by hand i
 
 import numpy as np  # noqa: E402
 
+from engine_mlp import numpy_loss_and_gradients  # noqa: E402
+
 HERE = Path(__file__).resolve()
 BATCH, N_IN, N_HIDDEN, N_OUT = 128, 784, 256, 10
 LR = 0.01
@@ -73,20 +75,9 @@ def mlp_problem() -> tuple[np.ndarray, np.ndarray, Params]:
 
 
 def numpy_step(X: np.ndarray, Y: np.ndarray, params: Params) -> Any:
-    """The step written by hand: forward, backward by the chain rule, SGD update in place. The baseline."""
-    W1, b1, W2, b2 = params
-    rows = np.arange(len(X))
-    h = np.tanh(X @ W1 + b1)
-    logits = h @ W2 + b2
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    e = np.exp(shifted)
-    total = e.sum(axis=1, keepdims=True)
-    loss = np.mean(np.log(total[:, 0])) - np.mean(shifted[rows, Y])
-    d_logits = e / total  # d loss / d logits = (softmax - one_hot(Y)) / batch
-    d_logits[rows, Y] -= 1
-    d_logits /= len(X)
-    d_pre = (d_logits @ W2.T) * (1 - h * h)
-    grads = (X.T @ d_pre, d_pre.sum(axis=0), h.T @ d_logits, d_logits.sum(axis=0))
+    """The step written by hand: engine_mlp's hand-written forward and backward, then the SGD update in
+    place. The baseline."""
+    loss, grads = numpy_loss_and_gradients(X, Y, (params[0], params[1], params[2], params[3]))
     for p, g in zip(params, grads, strict=True):
         g *= LR  # in place: a freed temporary as large as W1 costs glibc a page-faulting round trip
         p -= g
