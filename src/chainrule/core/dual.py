@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from chainrule.core.arraylike import ArrayLike
-from chainrule.core.primitive import Primitive, Traced, bind, operation_error
+from chainrule.core.primitive import Primitive, Traced, apply
 from chainrule.core.rules._util import shape_of
-from chainrule.errors import ChainruleError, GraphError
+from chainrule.errors import GraphError
 
 __all__ = ["Dual"]
 
@@ -47,12 +47,7 @@ class Dual(ArrayLike):
                         tangents.append((i, a.tangent))
                 else:
                     lower = True
-        try:
-            out = bind(prim, vals, params) if lower else prim.impl(*vals, **params)
-        except ChainruleError:
-            raise
-        except ValueError as exc:
-            raise operation_error(prim, vals, exc) from exc
+        out = apply(prim, vals, params, lower)
         if not tangents or prim.jvp is None:
             return Dual(out, None, level)
         tangent = None

@@ -204,6 +204,14 @@ def _mean(
     return red.sum_p(_cast(a, dtype), axis=axis, keepdims=bool(keepdims)) / _count(a, axis)
 
 
+def _deviations(a: Any, axis: Any, dtype: Any, ddof: float, correction: Any) -> tuple[Any, Any, float]:
+    """``a`` minus its mean along ``axis``, the axis, and the divisor n - ddof of var and std."""
+    axis = _axis(axis)
+    ddof = ddof if correction is None else correction
+    a = _cast(a, dtype)
+    return a - _mean(a, axis, keepdims=True), axis, _count(a, axis) - ddof
+
+
 @implements(np.var)
 def _var(
     a: Any,
@@ -218,11 +226,8 @@ def _var(
     correction: Any = None,
 ) -> Any:
     _refuse("np.var", out=out, where=where, mean=mean)
-    axis = _axis(axis)
-    ddof = ddof if correction is None else correction
-    a = _cast(a, dtype)
-    centered = a - _mean(a, axis, keepdims=True)
-    return red.sum_p(centered * centered, axis=axis, keepdims=bool(keepdims)) / (_count(a, axis) - ddof)
+    centered, axis, n = _deviations(a, axis, dtype, ddof, correction)
+    return red.sum_p(centered * centered, axis=axis, keepdims=bool(keepdims)) / n
 
 
 @implements(np.std)
@@ -240,11 +245,8 @@ def _std(
 ) -> Any:
     # the norm of the deviations, so that std'(constant) = 0 by the norm'(0) = 0 policy, not NaN
     _refuse("np.std", out=out, where=where, mean=mean)
-    axis = _axis(axis)
-    ddof = ddof if correction is None else correction
-    a = _cast(a, dtype)
-    centered = a - _mean(a, axis, keepdims=True)
-    return nm.norm2_p(centered, axis=axis, keepdims=bool(keepdims)) / math.sqrt(_count(a, axis) - ddof)
+    centered, axis, n = _deviations(a, axis, dtype, ddof, correction)
+    return nm.norm2_p(centered, axis=axis, keepdims=bool(keepdims)) / math.sqrt(n)
 
 
 def _scan(prim: Primitive, name: str) -> Callable[..., Any]:

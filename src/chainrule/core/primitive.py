@@ -17,7 +17,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["Primitive", "Traced", "bind", "new_level", "operation_error"]
+__all__ = ["Primitive", "Traced", "apply", "bind", "new_level", "operation_error"]
 
 # A process-wide counter is safe to share: each call hands out a distinct number and nothing else is stored.
 _levels = itertools.count(1)
@@ -121,6 +121,19 @@ def operation_error(prim: Primitive, operands: Sequence[Any], exc: Exception) ->
     if any(word in lowered for word in ("shape", "dimension", "broadcast", "size")):
         return ShapeError(message)
     return ChainruleValueError(message)
+
+
+def apply(prim: Primitive, vals: Sequence[Any], params: dict[str, Any], traced: bool) -> Any:
+    """``prim`` on operand values that were unwrapped one level: through :func:`bind` again when some are
+    still traced (nested transforms), else the implementation; NumPy's errors come back naming the op."""
+    from chainrule.errors import ChainruleError
+
+    try:
+        return bind(prim, vals, params) if traced else prim.impl(*vals, **params)
+    except ChainruleError:
+        raise
+    except ValueError as exc:
+        raise operation_error(prim, vals, exc) from exc
 
 
 def bind(prim: Primitive, args: Sequence[Any], params: dict[str, Any]) -> Any:

@@ -13,14 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core.arraylike import ArrayLike
+from chainrule.core.arraylike import _NO_PARAMS, ArrayLike
 from chainrule.core.numpy_api import UFUNCS as _UFUNCS
-from chainrule.core.primitive import Primitive, Traced, bind, operation_error
-from chainrule.errors import ChainruleError, ChainruleTypeError, GraphError, ShapeError
+from chainrule.core.primitive import Primitive, Traced, apply, operation_error
+from chainrule.errors import ChainruleTypeError, GraphError, ShapeError
 
 __all__ = ["Tensor", "as_float_array"]
-
-_NO_PARAMS: dict[str, Any] = {}
 
 # Creation order is a topological order (an operation is created after its operands), so the backward pass
 # orders nodes by this number instead of a recursive depth-first search. It counts down, so that the latest
@@ -399,12 +397,7 @@ def _lift_nested(level: int, prim: Primitive, args: Any, params: dict[str, Any])
                     parents[i] = a
             else:
                 lower = True
-    try:
-        out = bind(prim, vals, params) if lower else prim.impl(*vals, **params)
-    except ChainruleError:
-        raise
-    except ValueError as exc:
-        raise operation_error(prim, vals, exc) from exc
+    out = apply(prim, vals, params, lower)
     t = _new_tensor(out, level)
     if parents is not None and prim.differentiable:
         t.requires_grad = True
