@@ -116,18 +116,7 @@ def _operation(node: Expr, args: list[int]) -> Step:
 def _ordered(roots: Sequence[Expr]) -> list[Expr]:
     """Post-order with each node's arguments visited in digest order: the same order in every run."""
     keys = digests(roots)
-    order: list[Expr] = []
-    seen: set[Expr] = set()
-    stack: list[tuple[Expr, bool]] = [(r, False) for r in reversed(roots)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-        elif node not in seen:
-            seen.add(node)
-            stack.append((node, True))
-            stack.extend((a, False) for a in sorted(node.args, key=keys.__getitem__, reverse=True))
-    return order
+    return postorder(roots, lambda node: sorted(node.args, key=keys.__getitem__))
 
 
 def plan(roots: Sequence[Expr], share_products: bool = True) -> Plan:

@@ -31,6 +31,7 @@ from chainrule.symbolic.algebra import add_all, linear_combination, mul_without
 from chainrule.symbolic.expr import ADD, MUL, NUM, ONE, POW, SYM, ZERO, Expr, as_expr, number, symbol
 from chainrule.symbolic.functions import FUNCTIONS, HALF, call
 from chainrule.symbolic.simplify import simplify
+from chainrule.symbolic.traverse import postorder
 
 __all__ = [
     "KINK_RULES",
@@ -175,18 +176,7 @@ def tangent(node: Expr, tangents: Tangents) -> Expr:
 
 def _depending_on(expr: Expr, var: Expr) -> list[Expr]:
     """The nodes of ``expr`` that depend on ``var``, children first (subtrees free of it are skipped)."""
-    order: list[Expr] = []
-    seen: set[Expr] = set()
-    stack: list[tuple[Expr, bool]] = [(expr, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-        elif node not in seen:
-            seen.add(node)
-            stack.append((node, True))
-            stack.extend((a, False) for a in node.args if a not in seen and var in a.free_symbols)
-    return order
+    return postorder([expr], lambda node: [a for a in node.args if var in a.free_symbols])
 
 
 def derivative(expr: Expr, var: Expr) -> Expr:

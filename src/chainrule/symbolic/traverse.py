@@ -17,8 +17,11 @@ from chainrule.symbolic.functions import call
 __all__ = ["depth", "free_symbols", "postorder", "rebuild", "substitute", "transform"]
 
 
-def postorder(roots: Iterable[Expr]) -> list[Expr]:
+def postorder(roots: Iterable[Expr], children: Callable[[Expr], Iterable[Expr]] | None = None) -> list[Expr]:
     """Every node reachable from ``roots``, each once, children before parents.
+
+    ``children(node)`` gives the nodes to walk into, first visited first (default: all of ``node.args``);
+    a narrower function prunes the walk.
 
     Examples
     --------
@@ -38,7 +41,7 @@ def postorder(roots: Iterable[Expr]) -> list[Expr]:
             continue
         seen.add(node)
         stack.append((node, True))
-        for a in reversed(node.args):
+        for a in reversed(list(node.args if children is None else children(node))):
             if a not in seen:
                 stack.append((a, False))
     return order

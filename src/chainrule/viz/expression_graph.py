@@ -32,22 +32,15 @@ def trace_expression(expr: Any, values: Mapping[str, Any] | None = None) -> Grap
     >>> len(g.edges)  # sin(x) is shared: drawn once, used twice
     5
     """
-    order: list[Any] = []
-    seen: set[int] = set()
-    stack: list[tuple[Any, bool]] = [(expr, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-        elif id(node) not in seen:
-            seen.add(id(node))
-            stack.append((node, True))
-            stack.extend((a, False) for a in reversed(node.args) if id(a) not in seen)
+    from chainrule.symbolic.traverse import postorder
+
+    order = postorder([expr])
+    assignment: dict[Any, Any] = dict(values or {})
     index = {id(n): k for k, n in enumerate(order)}
     nodes = []
     for k, node in enumerate(order):
         leaf = node.op in _LEAVES
-        value = "" if values is None else format_value(node.evaluate(dict(values)))
+        value = "" if values is None else format_value(node.evaluate(assignment))
         label = str(node) if leaf else ""
         nodes.append(
             GraphNode(k, label, "" if leaf else node.op, value, None, "" if leaf else _short(str(node)))
