@@ -20,9 +20,12 @@ from chainrule.viz._deps import MissingDependencyError
 from chainrule.viz.display import graph_svg, tensor_html
 from chainrule.viz.fields import descent_path, gradient_field, jacobian_heatmap
 from chainrule.viz.frames import backward_frames, frames_html
-from chainrule.viz.graph import Graph, GraphNode, draw_graph, to_dot, trace_graph
+from chainrule.viz.graph import draw_graph
 from chainrule.viz.learning import decision_boundary, loss_curve
+from chainrule.viz.model import Graph, GraphNode
 from chainrule.viz.plots import error_vs_step, save, secant_plot, tangent_plot
+from chainrule.viz.render import to_dot
+from chainrule.viz.trace import trace_graph
 
 __all__ = [
     "Graph",

@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.viz.graph import draw_graph
+
 __all__ = ["graph_svg", "tensor_html"]
 
 
@@ -54,7 +56,5 @@ def graph_svg(t: Any) -> str:
     >>> "<svg" in graph_svg(a * a)
     True
     """
-    from chainrule.viz.graph import draw_graph
-
     svg = draw_graph(t, "svg")
     return svg if isinstance(svg, str) else svg.decode()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from chainrule.viz.graph import Graph, GraphNode, format_value
+from chainrule.viz.model import Graph, GraphNode, format_value
 
 __all__ = ["trace_expression"]
 

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import html
 import os
-import shutil
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from chainrule.viz.graph import Graph, _backward_keeping_grads, _run_dot, to_dot, trace_graph
+from chainrule.viz.model import Graph
+from chainrule.viz.render import render, uses_dot
+from chainrule.viz.trace import backward_keeping_grads, trace_graph
 
 __all__ = ["backward_frames", "frames_html"]
-
-
-def _render(graph: Graph, use_dot: bool) -> str:
-    if use_dot:
-        return _run_dot(to_dot(graph), "svg").decode()
-    from chainrule.viz.layout import render_svg
-
-    return render_svg(graph)
 
 
 def backward_frames(
@@ -40,16 +33,17 @@ def backward_frames(
     >>> len(frames), "grad" in frames[0], frames[-1].count(">grad ")
     (5, False, 4)
     """
-    _backward_keeping_grads(tensor)
+    backward_keeping_grads(tensor)
     graph = trace_graph(tensor, names)
-    use_dot = engine == "dot" or (engine == "auto" and shutil.which("dot") is not None)
+    use_dot = uses_dot(engine)
     # graph.nodes is a topological order (parents first), so its reverse is an order of the backward pass
     reveal = [node.index for node in reversed(graph.nodes)]
     frames = []
     for k in range(len(reveal) + 1):
         shown = set(reveal[:k])
         nodes = tuple(node if node.index in shown else replace(node, grad=None) for node in graph.nodes)
-        frames.append(_render(Graph(nodes, graph.edges), use_dot))
+        svg = render(Graph(nodes, graph.edges), "svg", use_dot)
+        frames.append(svg if isinstance(svg, str) else svg.decode())  # only PNG comes back as bytes
     return frames
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
-from chainrule.viz.graph import Graph, GraphNode
+from chainrule.viz.model import Graph, GraphNode
 
 __all__ = ["Box", "layout", "render_png", "render_svg"]
 
@@ -56,7 +56,7 @@ def layout(graph: Graph) -> tuple[list[Box], float, float]:
 
     Examples
     --------
-    >>> from chainrule.viz.graph import Graph, GraphNode
+    >>> from chainrule.viz.model import Graph, GraphNode
     >>> g = Graph((GraphNode(0, "a", "", "2", None), GraphNode(1, "", "sin", "0.9093", None)), ((0, 1),))
     >>> boxes, width, height = layout(g)
     >>> boxes[1].x > boxes[0].x + boxes[0].width
