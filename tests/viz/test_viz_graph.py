@@ -54,6 +54,15 @@ def test_backward_true_gives_gradients_of_this_pass_only():
     assert "a\\nvalue 2\\ngrad 6" in dot  # not 12: the drawing zeroes earlier gradients
 
 
+def test_a_graph_drawn_after_create_graph_shows_the_recorded_gradients():
+    # with create_graph=True the gradients are Tensors themselves (they record); drawing must show their
+    # values rather than convert them to plain arrays
+    L, names = micrograd_example()
+    L.backward(create_graph=True)
+    dot = viz.draw_graph(L, "dot", names=names)
+    assert "a\\nvalue 2\\ngrad 6" in dot
+
+
 def test_dot_needs_no_binary_and_lists_edges():
     L, names = micrograd_example()
     dot = viz.draw_graph(L, "dot", names=names)

@@ -62,7 +62,7 @@ def trace_graph(
             labels.get(id(t), ""),
             t.op,
             format_value(t.data),
-            None if t.grad is None else format_value(t.grad),
+            _format_grad(t),
         )
         for k, t in enumerate(order)
     )
