@@ -9,9 +9,10 @@ Examples
 
 from __future__ import annotations
 
-from chainrule import nn, numeric, optim, symbolic, viz
+from chainrule import nn, numeric, optim, symbolic, tree, viz
 from chainrule.core import (
     Dual,
+    Formula,
     Primitive,
     Tensor,
     VarargRules,
@@ -48,6 +49,7 @@ __all__ = [
     "ChainruleValueError",
     "Dual",
     "Expr",
+    "Formula",
     "GraphError",
     "ParseError",
     "Primitive",
@@ -76,6 +78,7 @@ __all__ = [
     "softplus",
     "symbolic",
     "symbols",
+    "tree",
     "value_and_grad",
     "viz",
     "vjp",

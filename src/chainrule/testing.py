@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core.pytree import flatten, unflatten
 from chainrule.core.rules._util import concrete
 from chainrule.core.transforms import jvp, vjp
 from chainrule.errors import ChainruleValueError
+from chainrule.tree import flatten, unflatten
 
 __all__ = ["check_grads", "numerical_jvp"]
 

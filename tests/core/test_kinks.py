@@ -27,6 +27,17 @@ POLICY: dict[str, tuple[Callable[..., Any], Any, Any]] = {
     "nuclear norm'(0) = 0": (lambda x: np.linalg.norm(x, "nuc"), np.zeros((2, 2)), np.zeros((2, 2))),
     "spectral norm'(0) = 0": (lambda x: np.linalg.norm(x, 2), np.zeros((2, 2)), np.zeros((2, 2))),
     "std of a constant has gradient 0": (np.std, np.full(3, 2.0), [0.0, 0.0, 0.0]),
+    # the tie rule compares its operands, so a tie of infinities is a tie (inf - inf would be NaN)
+    "maximum(inf, inf) splits 1/2, 1/2": (
+        lambda v: np.maximum(v[0], v[1]),
+        np.array([np.inf, np.inf]),
+        [0.5, 0.5],
+    ),
+    "minimum(-inf, -inf) splits 1/2, 1/2": (
+        lambda v: np.minimum(v[0], v[1]),
+        np.array([-np.inf, -np.inf]),
+        [0.5, 0.5],
+    ),
 }
 
 
@@ -52,13 +63,13 @@ def test_object_api_follows_the_policy(name: str) -> None:
 
 
 def test_every_kink_primitive_documents_its_convention() -> None:
-    from chainrule.core.rules import elementwise, norms, reductions, special
+    from chainrule.core.rules import norms, piecewise, reductions, special
 
     for prim in (
-        elementwise.absolute_p,
+        piecewise.absolute_p,
         special.relu_p,
-        elementwise.maximum_p,
-        elementwise.minimum_p,
+        piecewise.maximum_p,
+        piecewise.minimum_p,
         reductions.amax_p,
         reductions.amin_p,
         norms.norm2_p,

@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 
 import chainrule as cr
+from chainrule.core import rules
 from chainrule.core.primitive import Primitive
-from chainrule.core.rules import elementwise, linalg, norms, reductions, shape, special
+from chainrule.core.rules import indexing, piecewise, reshaping
 from chainrule.testing import check_grads
 
 SHAPES = [(), (3,), (2, 3)]
@@ -93,6 +94,8 @@ BINARY: dict[str, tuple[Callable[[Any, Any], Any], Any, Any]] = {
     "hypot": (np.hypot, uniform(0.5, 2), uniform(-2, 2)),
     "where": (lambda x, y: np.where(np.arange(np.size(x)).reshape(np.shape(x)) % 2 == 0, x, y),
               uniform(-2, 2), uniform(-2, 2)),
+    # the operand that is not the step's: its value at the jump (differentiable only there)
+    "heaviside": (lambda x, h: np.heaviside(np.round(x), h) * x, uniform(-2, 2), uniform(-2, 2)),
 }  # fmt: skip
 
 
@@ -157,7 +160,7 @@ OTHER: dict[str, list[tuple[Callable[..., Any], list[Callable[[np.random.Generat
         (lambda x: [a**2 for a in np.split(x, 3)][1], [lambda r: r.standard_normal(6)]),
     ],
     "scatter_add": [
-        (lambda g: shape.scatter_add_p(g, shape=(4,), index=np.array([0, 2, 0]), basic=False) ** 2,
+        (lambda g: indexing.scatter_add_p(g, shape=(4,), index=np.array([0, 2, 0]), basic=False) ** 2,
          [lambda r: r.standard_normal(3)]),
     ],
     "concatenate": [
@@ -178,7 +181,7 @@ OTHER: dict[str, list[tuple[Callable[..., Any], list[Callable[[np.random.Generat
         (lambda x: np.repeat(x, [1, 0, 3]) ** 2, [lambda r: r.standard_normal(3)]),
     ],
     "reduceat": [
-        (lambda g: shape.reduceat_p(g, starts=np.array([0, 2]), counts=np.array([2, 3]), axis=0) ** 2,
+        (lambda g: reshaping.reduceat_p(g, starts=np.array([0, 2]), counts=np.array([2, 3]), axis=0) ** 2,
          [lambda r: r.standard_normal(5)]),
     ],
     "flip": [(lambda x: np.flip(x, axis=1) * x, [lambda r: r.standard_normal((2, 3))])],
@@ -250,7 +253,15 @@ OTHER: dict[str, list[tuple[Callable[..., Any], list[Callable[[np.random.Generat
         (lambda x: np.linalg.norm(x, 3), [lambda r: r.uniform(0.5, 1, 3)]),
         (lambda x: np.linalg.norm(x, 1.5, axis=1), [lambda r: r.uniform(0.5, 1, (2, 3))]),
     ],
+    "step": [
+        # at a tie the step's value is its third operand; elsewhere it is locally constant
+        (lambda t: piecewise.step_p(np.array([1.0, 2.0, 3.0]), np.array([1.0, 3.0, 2.0]), t) * t,
+         [lambda r: r.uniform(0, 1, 3)]),
+        (lambda x, y: piecewise.step_p(x, y, 0.5) * x * y,
+         [lambda r: np.array([1.0, 2.0, 3.0]), lambda r: np.array([0.5, 3.0, 1.0])]),
+    ],
     "svdvals": [
+        (np.linalg.svdvals, [lambda r: r.standard_normal((2, 3, 2))]),
         (lambda x: np.linalg.norm(x, 2), [lambda r: r.standard_normal((3, 2))]),
         (lambda x: np.linalg.norm(x, "nuc"), [lambda r: r.standard_normal((3, 2))]),
         (lambda x: np.linalg.norm(x, -2), [lambda r: r.standard_normal((2, 3))]),
@@ -275,8 +286,8 @@ NON_DIFFERENTIABLE: set[str] = set()
 
 def all_primitives() -> dict[str, Primitive]:
     prims = {}
-    for module in (elementwise, reductions, shape, linalg, norms, special):
-        for value in vars(module).values():
+    for name in rules.__all__:
+        for value in vars(getattr(rules, name)).values():
             if isinstance(value, Primitive):
                 prims[value.name] = value
     return prims

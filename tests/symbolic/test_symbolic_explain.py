@@ -7,8 +7,8 @@ import pytest
 
 import chainrule as cr
 from chainrule import symbolic as sym
-from chainrule.core.rules import elementwise as ew
-from chainrule.core.rules import special
+from chainrule.core.rules import arithmetic, special
+from chainrule.core.rules import elementary as ew
 from chainrule.errors import ChainruleValueError
 
 
@@ -65,7 +65,7 @@ def test_each_rule_is_named(text: str, first_rule: str) -> None:
 
 def test_rule_names_come_from_the_rule_table() -> None:
     assert rules("sin(x)")[0] == ew.sin_p.rule
-    assert rules("x y")[0] == ew.negative_p.rule
+    assert rules("x y")[0] == arithmetic.negative_p.rule
     assert rules("relu(x)")[0] == special.relu_p.rule
     step = sym.explain("sin(x)", "x").steps[0]
     assert step.statement == ew.sin_p.notation
@@ -97,7 +97,7 @@ def test_nested_chain_rules_use_fresh_names() -> None:
 def test_kinks_show_the_interval_and_the_convention() -> None:
     for text, interval in [("abs(x)", "[-1, 1]"), ("relu(x)", "[0, 1]"), ("abs(x^2 - 1)", "[-1, 1]")]:
         notes = " ".join(s.note for s in sym.explain(text).steps)
-        assert interval in notes
+        assert notes.count(interval) == 1  # the subderivative interval is stated once
         assert "'(0) = 0" in notes
     note = sym.explain("max(x, x^2)").steps[0].note
     assert "1/2" in note

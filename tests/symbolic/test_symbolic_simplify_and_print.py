@@ -85,13 +85,13 @@ def test_latex(text: str, latex: str) -> None:
 
 @pytest.mark.parametrize(("text", "lower", "upper"), CASES, ids=[c[0] for c in CASES])
 def test_python_source_evaluates_like_the_expression(text: str, lower: float, upper: float) -> None:
-    from chainrule.symbolic.lambdify import _NAMESPACE
+    from chainrule.symbolic.printing.python import code_namespace
 
     e = sym.parse(text)
     source = sym.to_python(e)
     values = {"x": (lower + upper) / 2 + 0.01, "y": 1.4}
     got = eval(
-        source, dict(_NAMESPACE), {k: np.float64(v) for k, v in values.items()}
+        source, {"np": np, **code_namespace()}, {k: np.float64(v) for k, v in values.items()}
     )  # our own NumPy source
     assert got == pytest.approx(e.evaluate(values), rel=1e-12)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from chainrule.core.dual import Dual
 from chainrule.core.functions import log_softmax, logsumexp, relu, sigmoid, softmax, softplus
 from chainrule.core.jacobians import hessian, hvp, jacobian
-from chainrule.core.primitive import Primitive, VarargRules
+from chainrule.core.primitive import Formula, Primitive, VarargRules
 from chainrule.core.tensor import Tensor
 from chainrule.core.transforms import grad, jvp, value_and_grad, vjp
 
 __all__ = [
     "Dual",
+    "Formula",
     "Primitive",
     "Tensor",
     "VarargRules",

@@ -1,8 +1,9 @@
 """What traced values share: Python operators and NumPy's override protocols.
 
 ``np.sin(x)`` on a traced ``x`` arrives in ``__array_ufunc__``, ``np.sum(x)`` in ``__array_function__``; both
-look the call up in :mod:`chainrule.core.numpy_api` and record the primitive. Calls without a rule raise an
-error that names them instead of falling back to slow object arrays or silently dropping the derivative.
+look the call up in :mod:`chainrule.core.registry`, where each primitive's row declared its NumPy functions,
+and record the primitive. Calls without a rule raise an error that names them instead of falling back to slow
+object arrays or silently dropping the derivative.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core import numpy_linalg as _numpy_linalg  # noqa: F401  (registers linalg handlers)
-from chainrule.core.numpy_api import COMPARISONS, FUNCTIONS, UFUNC_METHODS, UFUNCS, function_name
+from chainrule.core import numpy_linalg as _numpy_linalg  # noqa: F401  (registers the composites)
+from chainrule.core import numpy_statistics as _numpy_statistics  # noqa: F401
 from chainrule.core.numpy_shape import getitem
 from chainrule.core.primitive import Traced, bind
-from chainrule.core.rules import elementwise as ew
+from chainrule.core.registry import COMPARISONS, FUNCTIONS, UFUNC_METHODS, UFUNCS, function_name
+from chainrule.core.rules import arithmetic as ew
 from chainrule.core.rules import linalg as la
+from chainrule.core.rules import piecewise as pw
 from chainrule.core.rules._util import concrete
 from chainrule.errors import GraphError, UnsupportedOperationError
 
@@ -46,10 +49,13 @@ def _ufunc_call(ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]
     prim = UFUNCS.get(ufunc)
     if prim is not None:
         return bind(prim, inputs, _NO_PARAMS)
+    handler = FUNCTIONS.get(ufunc)  # a ufunc whose primitive takes its operands in another form
+    if handler is not None:
+        return handler(*inputs)
     if ufunc in COMPARISONS:
         return ufunc(*[concrete(x) for x in inputs])
     raise UnsupportedOperationError(
-        f"np.{ufunc.__name__} has no derivative rule in chainrule; define one with "
+        f"{function_name(ufunc)} has no derivative rule in chainrule; define one with "
         "cr.Primitive (see 'Custom rules' in the docs) or compute it from supported functions"
     )
 
@@ -71,7 +77,7 @@ class ArrayLike(Traced):
         handler = UFUNC_METHODS.get((ufunc, method))
         if handler is None:
             raise UnsupportedOperationError(
-                f"np.{ufunc.__name__}.{method} has no derivative rule in chainrule"
+                f"{function_name((ufunc, method))} has no derivative rule in chainrule"
             )
         return handler(*inputs, **kwargs)
 
@@ -155,7 +161,7 @@ class ArrayLike(Traced):
         return self
 
     def __abs__(self) -> Any:
-        return self._lift(ew.absolute_p, (self,), _NO_PARAMS)
+        return self._lift(pw.absolute_p, (self,), _NO_PARAMS)
 
     # comparisons are not differentiable: they return plain boolean arrays
     def __lt__(self, other: Any) -> Any:

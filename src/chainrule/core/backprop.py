@@ -4,17 +4,36 @@ Nodes are taken latest-created first from a heap. Creation order is a topologica
 created after its operands), so a node is reached only after every node that uses it has passed its gradient
 on: gradients arriving from several children are added first (a value used twice gets both contributions).
 The traversal is iterative, so a chain of a million operations is fine.
+
+This module knows only the node protocol, which :class:`~chainrule.core.tensor.Tensor` implements: a node has
+``_prim`` (its primitive, None for a leaf), ``_parents`` (the operands that take a gradient, by position, None
+for the others; :data:`FREED` once released), ``_args`` and ``_params`` (what the rule needs), ``_data`` (its
+value), ``_seq`` (its creation number, counting down), ``_level``, ``_grad`` and ``requires_grad``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from heapq import heapify, heappop, heappush
 from typing import Any
 
-from chainrule.core.tensor import FREED, Tensor, _new_tensor
 from chainrule.errors import GraphError
 
-__all__ = ["backprop"]
+__all__ = ["FREED", "backprop"]
+
+Node = Any  # see the module docstring
+
+
+class _Freed:
+    """Marks a node whose graph was released by ``backward()``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<freed>"
+
+
+FREED: Any = _Freed()
 
 _FREED_MESSAGE = (
     "backward through a graph that was already freed: gradients would be counted twice. Pass "
@@ -23,19 +42,24 @@ _FREED_MESSAGE = (
 
 
 def backprop(
-    roots: list[Tensor], cotangents: list[Any], retain_graph: bool, create_graph: bool
-) -> list[tuple[Tensor, Any]]:
+    roots: list[Node],
+    cotangents: list[Any],
+    retain_graph: bool,
+    create_graph: bool,
+    lift: Callable[[Any, int], Node] | None = None,
+) -> list[tuple[Node, Any]]:
     """Propagate ``cotangents`` from ``roots`` to the leaves; return ``(leaf, gradient)`` pairs.
 
-    With ``create_graph`` the rules are applied to the Tensors themselves, so the gradients are Tensors
-    recorded in the same graph; otherwise they run on the stored plain values.
+    With ``create_graph`` the rules are applied to the nodes themselves, so the gradients are nodes recorded
+    in the same graph; otherwise they run on the stored plain values. ``lift(value, level)`` then makes a
+    node of a plain cotangent (required with ``create_graph``).
     """
-    # Pending gradients, keyed by the Tensors themselves: they hash by identity (their == compares values
-    # like arrays do, but two live Tensors never share a hash, so dicts never call it).
-    grads: dict[Tensor, Any] = {}
+    # Pending gradients, keyed by the nodes themselves: they hash by identity (their == compares values
+    # like arrays do, but two live nodes never share a hash, so dicts never call it).
+    grads: dict[Node, Any] = {}
     # The heap holds the pending nodes' sequence numbers (plain ints compare fastest); queued maps them back.
     heap: list[int] = []
-    queued: dict[int, Tensor] = {}
+    queued: dict[int, Node] = {}
     for root, ct in zip(roots, cotangents, strict=True):
         if root in grads:
             grads[root] = grads[root] + ct
@@ -46,10 +70,10 @@ def backprop(
     heapify(heap)
     dequeue = queued.pop
     pop, get = grads.pop, grads.get
-    leaves: list[tuple[Tensor, Any]] = []
+    leaves: list[tuple[Node, Any]] = []
     # A chain (one pending node at a time) needs neither the heap nor the dict: the next node and its
     # gradient are handed on directly.
-    following: Tensor | None = None
+    following: Node | None = None
     g: Any = None
     while following is not None or heap:
         if following is not None:
@@ -69,22 +93,27 @@ def backprop(
             leaves.append((node, g))
         args, params = node._args, node._params
         if create_graph:
-            vjp, ans, args, g = _recorded_operands(node, g)
+            args, g = _recorded_operands(node, g, lift)
+            ans = node
         else:
-            vjp, ans = prim.vjp, node._data
+            ans = node._data
+        vjp = prim.vjp
         # the hot loop: each parent's rule, and its gradient added to what that parent already has
         if len(parents) == 1:
-            p = parents[0]
-            ct = vjp[0](g, ans, *args, **params) if params else vjp[0](g, ans, *args)
-            old = get(p)
-            if old is not None:
-                grads[p] = old + ct
-            elif heap:
-                grads[p] = ct
-                heappush(heap, p._seq)
-                queued[p._seq] = p
-            else:  # a chain: nothing else is pending, so p comes next, with this gradient
-                following, g = p, ct
+            rule = vjp[0]
+            # None: the one operand that takes a gradient is one the primitive treats as a constant
+            if rule is not None:
+                p = parents[0]
+                ct = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
+                old = get(p)
+                if old is not None:
+                    grads[p] = old + ct
+                elif heap:
+                    grads[p] = ct
+                    heappush(heap, p._seq)
+                    queued[p._seq] = p
+                else:  # a chain: nothing else is pending, so p comes next, with this gradient
+                    following, g = p, ct
         else:
             for p, rule in zip(parents, vjp, strict=False):
                 if p is None or rule is None:
@@ -103,11 +132,13 @@ def backprop(
     return leaves
 
 
-def _recorded_operands(node: Tensor, g: Any) -> tuple[Any, Tensor, list[Any], Tensor]:
-    """The rule, output, operands and cotangent as Tensors, so that applying the rule is recorded too."""
-    prim, parents, args = node._prim, node._parents, node._args
+def _recorded_operands(node: Node, g: Any, lift: Callable[[Any, int], Node] | None) -> tuple[list[Any], Any]:
+    """The operands and cotangent as nodes, so that applying the rule is recorded too."""
+    parents, args = node._parents, node._args
     operands = [p if p is not None else a for p, a in zip(parents, args, strict=False)]
     operands += args[len(parents) :]  # trailing constants, which parents may leave off
-    if not isinstance(g, Tensor):
-        g = _new_tensor(g, node._level)
-    return prim.vjp, node, operands, g
+    if type(g) is not type(node):
+        if lift is None:
+            raise GraphError("backprop(create_graph=True) needs lift= to make nodes of plain cotangents")
+        g = lift(g, node._level)
+    return operands, g

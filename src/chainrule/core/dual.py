@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from chainrule.core.arraylike import ArrayLike
-from chainrule.core.primitive import Primitive, Traced, apply
+from chainrule.core.primitive import Primitive, Traced, apply, missing_rule
 from chainrule.core.rules._util import shape_of
 from chainrule.errors import GraphError
 
@@ -48,8 +48,10 @@ class Dual(ArrayLike):
                 else:
                     lower = True
         out = apply(prim, vals, params, lower)
-        if not tangents or prim.jvp is None:
+        if not tangents:
             return Dual(out, None, level)
+        if prim.jvp is None:
+            raise missing_rule(prim, "forward")
         tangent = None
         for i, t in tangents:
             rule = prim.jvp[i]

@@ -1,5 +1,5 @@
-"""NumPy's products and ``np.linalg`` on traced values, and the functions whose results are not
-differentiable (shapes, argmax, comparisons of whole arrays ...)."""
+"""NumPy's products, norms and a few other functions on traced values, written with primitives, and the
+functions whose results carry no derivative (shapes, argmax, whole-array comparisons ...)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core.numpy_api import FUNCTIONS, _refuse, implements
-from chainrule.core.rules import elementwise as ew
+from chainrule.core.registry import implements
+from chainrule.core.rules import arithmetic as ar
 from chainrule.core.rules import linalg as la
 from chainrule.core.rules import norms as nm
+from chainrule.core.rules import piecewise as pw
 from chainrule.core.rules import reductions as red
-from chainrule.core.rules._util import concrete, shape_of
-from chainrule.errors import ChainruleValueError, ShapeError, UnsupportedOperationError
+from chainrule.core.rules._util import concrete, refuse, shape_of
+from chainrule.errors import ChainruleValueError, UnsupportedOperationError
 
 
 def _ndim(x: Any) -> int:
@@ -24,19 +25,7 @@ def _ndim(x: Any) -> int:
 
 
 def _letters(n: int, start: int = 0) -> str:
-    return la._LETTERS[start : start + n]
-
-
-@implements(np.einsum)
-def _einsum(*operands: Any, out: Any = None, optimize: Any = False, **kwargs: Any) -> Any:
-    _refuse("np.einsum", out=out)
-    subscripts, arrays = operands[0], operands[1:]
-    if not isinstance(subscripts, str):
-        raise UnsupportedOperationError(
-            "np.einsum: only the subscripts-string form is supported on traced values"
-        )
-    spec = la.normalize_einsum(subscripts, [_ndim(a) for a in arrays])
-    return la.einsum_p(*arrays, spec=spec)
+    return la.LETTERS[start : start + n]
 
 
 @implements(np.tensordot)
@@ -57,10 +46,10 @@ def _tensordot(a: Any, b: Any, axes: Any = 2) -> Any:
 
 @implements(np.dot)
 def _dot(a: Any, b: Any, out: Any = None) -> Any:
-    _refuse("np.dot", out=out)
+    refuse("np.dot", out=out)
     na, nb = _ndim(a), _ndim(b)
     if na == 0 or nb == 0:
-        return ew.multiply_p(a, b)
+        return ar.multiply_p(a, b)
     if na <= 2 and nb <= 2:
         return la.matmul_p(a, b)
     return _tensordot(a, b, axes=([-1], [max(nb - 2, 0)]))
@@ -74,71 +63,14 @@ def _vdot(a: Any, b: Any) -> Any:
 @implements(np.inner)
 def _inner(a: Any, b: Any) -> Any:
     if _ndim(a) == 0 or _ndim(b) == 0:
-        return ew.multiply_p(a, b)
+        return ar.multiply_p(a, b)
     return _tensordot(a, b, axes=([-1], [-1]))
 
 
 @implements(np.outer)
 def _outer(a: Any, b: Any, out: Any = None) -> Any:
-    _refuse("np.outer", out=out)
+    refuse("np.outer", out=out)
     return np.reshape(a, (-1, 1)) * np.reshape(b, (1, -1))
-
-
-# ---------------------------------------------------------------- np.linalg
-
-
-def _square(name: str, a: Any) -> None:
-    shape = shape_of(a)
-    if len(shape) < 2 or shape[-1] != shape[-2]:
-        raise ShapeError(f"{name}: expected square matrices in the last two axes, got shape {shape}")
-
-
-@implements(np.linalg.inv)
-def _inv(a: Any) -> Any:
-    _square("np.linalg.inv", a)
-    return la.inv_p(a)
-
-
-@implements(np.linalg.det)
-def _det(a: Any) -> Any:
-    _square("np.linalg.det", a)
-    return la.det_p(a)
-
-
-@implements(np.linalg.slogdet)
-def _slogdet(a: Any) -> tuple[Any, Any]:
-    _square("np.linalg.slogdet", a)
-    return np.linalg.slogdet(concrete(a))[0], la.logabsdet_p(a)
-
-
-@implements(np.linalg.solve)
-def _solve(a: Any, b: Any) -> Any:
-    _square("np.linalg.solve", a)
-    return la.solve_p(a, b)
-
-
-@implements(np.linalg.cholesky)
-def _cholesky(a: Any, /, *, upper: bool = False) -> Any:
-    _square("np.linalg.cholesky", a)
-    lower = la.cholesky_p(a)
-    return np.swapaxes(lower, -1, -2) if upper else lower
-
-
-@implements(np.linalg.eigh)
-def _eigh(a: Any, UPLO: str = "L") -> tuple[Any, Any]:
-    _square("np.linalg.eigh", a)
-    if UPLO != "L":
-        raise UnsupportedOperationError("np.linalg.eigh: only UPLO='L' is supported on traced values")
-    packed = la.eigh_p(a)
-    return packed[..., 0, :], packed[..., 1:, :]
-
-
-@implements(np.linalg.eigvalsh)
-def _eigvalsh(a: Any, UPLO: str = "L") -> Any:
-    _square("np.linalg.eigvalsh", a)
-    if UPLO != "L":
-        raise UnsupportedOperationError("np.linalg.eigvalsh: only UPLO='L' is supported on traced values")
-    return la.eigvalsh_p(a)
 
 
 @implements(np.linalg.norm)
@@ -198,13 +130,6 @@ def _matrix_norm(x: Any, ord: Any, axes: tuple[int, int], keepdims: bool) -> Any
 # ---------------------------------------------------------------- selection
 
 
-@implements(np.where)
-def _where(condition: Any, x: Any = None, y: Any = None) -> Any:
-    if x is None and y is None:
-        return np.nonzero(concrete(condition))
-    return ew.where_p(concrete(condition), x, y)
-
-
 @implements(np.clip)
 def _clip(
     a: Any,
@@ -216,14 +141,14 @@ def _clip(
     max: Any = None,
     **kwargs: Any,
 ) -> Any:
-    _refuse("np.clip", out=out)
+    refuse("np.clip", out=out)
     lo = a_min if a_min is not None else min
     hi = a_max if a_max is not None else max
     # clip is max then min, so at a bound the tie rule of maximum/minimum applies (gradient 1/2)
     if lo is not None:
-        a = ew.maximum_p(a, lo)
+        a = pw.maximum_p(a, lo)
     if hi is not None:
-        a = ew.minimum_p(a, hi)
+        a = pw.minimum_p(a, hi)
     return a
 
 
@@ -242,14 +167,17 @@ def _real(val: Any) -> Any:
 # ---------------------------------------------------------------- not differentiable: plain results
 
 
+def _plain(x: Any) -> Any:
+    if isinstance(x, list | tuple):
+        return [concrete(a) for a in x]
+    return concrete(x)
+
+
 def _on_values(func: Any) -> Any:
     """A handler that applies ``func`` to the plain values (its result carries no derivative)."""
 
     def handler(*args: Any, **kwargs: Any) -> Any:
-        args = tuple(
-            [concrete(a) for a in arg] if isinstance(arg, list | tuple) else concrete(arg) for arg in args
-        )
-        return func(*args, **{k: concrete(v) for k, v in kwargs.items()})
+        return func(*[_plain(a) for a in args], **{k: _plain(v) for k, v in kwargs.items()})
 
     return handler
 
@@ -261,4 +189,4 @@ for _func in (
     np.round, np.around, np.any, np.all, np.searchsorted, np.unique, np.histogram,
     np.may_share_memory, np.shares_memory, np.can_cast, np.min_scalar_type,
 ):  # fmt: skip
-    FUNCTIONS.setdefault(_func, _on_values(_func))
+    implements(_func, plain=True)(_on_values(_func))

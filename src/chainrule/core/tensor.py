@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.arraylike import _NO_PARAMS, ArrayLike
-from chainrule.core.numpy_api import UFUNCS as _UFUNCS
-from chainrule.core.primitive import Primitive, Traced, apply, operation_error
+from chainrule.core.backprop import FREED, backprop
+from chainrule.core.primitive import Primitive, Traced, apply, missing_rule, operation_error
+from chainrule.core.registry import UFUNCS as _UFUNCS
 from chainrule.errors import ChainruleTypeError, GraphError, ShapeError
 
 __all__ = ["Tensor", "as_float_array"]
@@ -24,18 +25,6 @@ __all__ = ["Tensor", "as_float_array"]
 # orders nodes by this number instead of a recursive depth-first search. It counts down, so that the latest
 # node has the smallest key in the backward pass's min-heap.
 _sequence = itertools.count(0, -1)
-
-
-class _Freed:
-    """Marks a node whose graph was released by ``backward()``."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "<freed>"
-
-
-FREED: Any = _Freed()
 
 
 class _Retain:
@@ -180,7 +169,9 @@ class Tensor(ArrayLike):
         t._level = level
         t._grad = None
         t._seq = next(_sequence)
-        if parents is not None and prim.differentiable:
+        if parents is not None:
+            if prim.vjp is None:
+                raise missing_rule(prim, "reverse")
             t.requires_grad = True
             t._prim = prim
             t._parents = parents
@@ -210,6 +201,8 @@ class Tensor(ArrayLike):
         t._grad = None
         t._seq = next(_sequence)
         if self.requires_grad:
+            if prim.vjp is None:
+                raise missing_rule(prim, "reverse")
             t.requires_grad = True
             t._prim = prim
             t._parents = inputs  # (self,)
@@ -312,8 +305,6 @@ class Tensor(ArrayLike):
         create_graph:
             Record the backward pass itself, so that ``grad`` is a Tensor that can be differentiated again.
         """
-        from chainrule.core.backprop import backprop
-
         if not self.requires_grad:
             raise GraphError("backward(): this Tensor does not depend on any Tensor with requires_grad=True")
         shape = np.shape(self._data)
@@ -332,7 +323,7 @@ class Tensor(ArrayLike):
                 )
         if create_graph:
             gradient = _new_tensor(gradient, self._level)
-        leaves = backprop([self], [gradient], retain_graph or create_graph, create_graph)
+        leaves = backprop([self], [gradient], retain_graph or create_graph, create_graph, _new_tensor)
         for leaf, g in leaves:
             if not isinstance(g, Traced):
                 g = np.asarray(g, dtype=np.result_type(leaf._data))
@@ -399,7 +390,9 @@ def _lift_nested(level: int, prim: Primitive, args: Any, params: dict[str, Any])
                 lower = True
     out = apply(prim, vals, params, lower)
     t = _new_tensor(out, level)
-    if parents is not None and prim.differentiable:
+    if parents is not None:
+        if prim.vjp is None:
+            raise missing_rule(prim, "reverse")
         t.requires_grad = True
         t._prim = prim
         t._parents = parents

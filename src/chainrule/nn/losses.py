@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from chainrule.core import log_softmax, logsumexp, relu, softplus
-from chainrule.core.pytree import flatten
 from chainrule.errors import ChainruleValueError, ShapeError
+from chainrule.tree import flatten
 
 __all__ = [
     "binary_cross_entropy_with_logits",

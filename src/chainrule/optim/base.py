@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from chainrule.core import Tensor
-from chainrule.core.pytree import TreeDef, flatten, unflatten
 from chainrule.errors import ChainruleTypeError, ChainruleValueError, ShapeError
+from chainrule.tree import TreeDef, flatten, unflatten
 
 __all__ = ["LearningRate", "OptState", "Optimizer", "Schedule"]
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core.pytree import flatten, unflatten
 from chainrule.errors import ChainruleValueError
+from chainrule.tree import flatten, unflatten
 
 __all__ = ["armijo_step"]
 

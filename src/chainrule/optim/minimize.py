@@ -10,11 +10,11 @@ from typing import Any
 import numpy as np
 
 from chainrule.core import value_and_grad
-from chainrule.core.pytree import flatten, unflatten
 from chainrule.errors import ChainruleTypeError, ChainruleValueError, ShapeError
 from chainrule.optim.base import Optimizer
 from chainrule.optim.line_search import armijo_step
 from chainrule.optim.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
+from chainrule.tree import flatten, unflatten
 
 __all__ = ["METHODS", "MinimizeResult", "minimize"]
 

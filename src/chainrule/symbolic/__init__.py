@@ -5,6 +5,10 @@ Expressions (:class:`Expr`) are hash-consed DAGs. They come from :func:`symbols`
 :func:`jacobian` and :func:`hessian` differentiate them with the autodiff engine's rule table;
 :func:`explain` shows the rules at work; :func:`lambdify` turns them into NumPy functions.
 
+The functions an expression may contain are the primitives of the rule table that declare a formula name,
+and the composites of :mod:`.elementary`: ``sym.sin``, ``sym.arcsin``, ``sym.sec``, ``sym.maximum`` ...
+(see :func:`chainrule.symbolic.functions.function_names`).
+
 Examples
 --------
 >>> from chainrule import symbolic as sym
@@ -17,42 +21,17 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from chainrule.symbolic import algebra, elementary, expr, forms, functions
 from chainrule.symbolic.bridge import from_sympy, to_sympy
 from chainrule.symbolic.cse import count_ops
 from chainrule.symbolic.differentiate import diff, gradient, hessian, jacobian
-from chainrule.symbolic.elementary import (
-    absolute,
-    acos,
-    acosh,
-    asin,
-    asinh,
-    atan,
-    atan2,
-    atanh,
-    cos,
-    cosh,
-    cot,
-    csc,
-    exp,
-    heaviside,
-    log,
-    maximum,
-    minimum,
-    relu,
-    sec,
-    sigmoid,
-    sign,
-    sin,
-    sinh,
-    softplus,
-    sqrt,
-    tan,
-    tanh,
-)
+from chainrule.symbolic.evaluate import evaluate
 from chainrule.symbolic.expand import expand
 from chainrule.symbolic.explain import Explanation, Step, explain
-from chainrule.symbolic.expr import Expr, symbols
-from chainrule.symbolic.functions import PI, E
+from chainrule.symbolic.expr import PI, E, Expr, symbols
 from chainrule.symbolic.lambdify import lambdify
 from chainrule.symbolic.lexer import ParseError
 from chainrule.symbolic.parser import parse
@@ -61,9 +40,54 @@ from chainrule.symbolic.printing.python import to_python
 from chainrule.symbolic.printing.text import to_text
 from chainrule.symbolic.simplify import simplify
 from chainrule.symbolic.trace import trace
+from chainrule.symbolic.traverse import substitute
 
 pi = PI
 e = E
+
+
+def _subs(node: Expr, mapping: Mapping[Any, Any]) -> Expr:
+    """``Expr.subs``: values may also be text, which is parsed."""
+    return substitute(node, {k: parse(v) if isinstance(v, str) else v for k, v in mapping.items()})
+
+
+expr.connect(
+    expr.Operations(
+        add=algebra.add,
+        mul=algebra.mul,
+        power=algebra.power,
+        neg=algebra.neg,
+        call=functions.call,
+        apply_primitive=forms.apply_primitive,
+        apply_ufunc=forms.apply_ufunc,
+        apply_array_function=forms.apply_array_function,
+        to_text=to_text,
+        to_latex=to_latex,
+        parse=parse,
+        evaluate=evaluate,
+        subs=_subs,
+        count_ops=count_ops,
+        diff=diff,
+        explain=explain,
+        simplify=simplify,
+    )
+)
+
+
+def __getattr__(name: str) -> Any:
+    # sym.sin, sym.arcsin, sym.sec, sym.maximum ...: the functions of the rule table, looked up when asked
+    # for (see chainrule.symbolic.elementary), so that a primitive made later is a function here too
+    if name.startswith("__"):
+        raise AttributeError(name)
+    try:
+        return elementary.function(name)
+    except AttributeError:
+        raise AttributeError(f"module 'chainrule.symbolic' has no attribute {name!r}") from None
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(functions.function_names()) | set(elementary.COMPOSITES))
+
 
 __all__ = [
     "PI",
@@ -72,47 +96,20 @@ __all__ = [
     "Expr",
     "ParseError",
     "Step",
-    "absolute",
-    "acos",
-    "acosh",
-    "asin",
-    "asinh",
-    "atan",
-    "atan2",
-    "atanh",
-    "cos",
-    "cosh",
-    "cot",
     "count_ops",
-    "csc",
     "diff",
     "e",
-    "exp",
     "expand",
     "explain",
     "from_sympy",
     "gradient",
-    "heaviside",
     "hessian",
     "jacobian",
     "lambdify",
-    "log",
-    "maximum",
-    "minimum",
     "parse",
     "pi",
-    "relu",
-    "sec",
-    "sigmoid",
-    "sign",
     "simplify",
-    "sin",
-    "sinh",
-    "softplus",
-    "sqrt",
     "symbols",
-    "tan",
-    "tanh",
     "to_latex",
     "to_python",
     "to_sympy",

@@ -22,12 +22,14 @@ from chainrule.symbolic.expr import (
     ONE,
     POW,
     ZERO,
+    E,
     Expr,
     Value,
     cons,
     normalize,
     number,
 )
+from chainrule.symbolic.functions import call
 
 __all__ = ["add", "add_all", "linear_combination", "mul", "mul_all", "mul_without", "neg", "power", "scale"]
 
@@ -233,9 +235,7 @@ def power(base: Expr, exponent: Expr) -> Expr:
             return mul_all([_number_power(number(base.data), v), *parts])
     elif base.op is NUM and base.data == 1:
         return ONE
-    if base.op == "exp" and base.args[0] is ONE:
-        from chainrule.symbolic.functions import call
-
+    if base is E:
         return call("exp", exponent)
     return cons(POW, (base, exponent), None, (POW, base, exponent))
 

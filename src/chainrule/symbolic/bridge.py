@@ -1,19 +1,24 @@
 """Conversion to and from SymPy (the ``sympy`` extra: ``pip install chainrule[sympy]``).
 
-SymPy is imported only when a conversion is asked for. Functions SymPy lacks become their definitions:
-``relu(x)`` is ``Max(x, 0)``, ``sigmoid(x)`` is ``1/(1 + exp(-x))``, ``softplus(x)`` is ``log(1 + exp(x))``.
+SymPy is imported only when a conversion is asked for. Each function's SymPy name is its row's
+``Formula.sympy``; a function SymPy lacks becomes its row's ``Formula.meaning``: ``relu(x)`` is ``Max(x, 0)``,
+``sigmoid(x)`` is ``1/(1 + exp(-x))``. From SymPy, the same names are read back, and the composites of
+:mod:`.elementary` (``sec``, ``csc``, ``cot``) by theirs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
+from chainrule.core.registry import FORMULAS
 from chainrule.errors import ChainruleTypeError, UnsupportedOperationError
-from chainrule.symbolic import elementary as el
 from chainrule.symbolic.algebra import add_all, mul_all, power
-from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, POW, SYM, Expr, number, symbol
-from chainrule.symbolic.functions import PI, E
+from chainrule.symbolic.elementary import COMPOSITES, function
+from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, PI, POW, SYM, E, Expr, number, symbol
+from chainrule.symbolic.functions import primitive
+from chainrule.symbolic.parser import parse
 from chainrule.symbolic.traverse import postorder
 
 __all__ = ["from_sympy", "to_sympy"]
@@ -52,17 +57,21 @@ def _to(sp: Any, node: Expr, args: list[Any], real: bool = True) -> Any:
         return sp.Mul(_to(sp, number(node.data), []), *args)
     if op is POW:
         return sp.Pow(*args)
-    table = {
-        "abs": sp.Abs,
-        "max": sp.Max,
-        "min": sp.Min,
-        "heaviside": sp.Heaviside,
-        "relu": lambda x: sp.Max(x, 0),
-        "sigmoid": lambda x: 1 / (1 + sp.exp(-x)),
-        "softplus": lambda x: sp.log(1 + sp.exp(x)),
-    }
-    function = table.get(op) or getattr(sp, op)
-    return function(*args)
+    prim = primitive(op)
+    formula = prim.formula if prim is not None else None
+    if formula is None:
+        raise UnsupportedOperationError(f"to_sympy: {op} is not a function of the rule table")
+    if formula.sympy_name:
+        return getattr(sp, formula.sympy_name)(*args)
+    if not formula.meaning:
+        raise UnsupportedOperationError(f"to_sympy: SymPy has no {op}, and its row gives no meaning= for it")
+    meaning = parse(formula.meaning)
+    names = {s.name: s for s in meaning.free_symbols}
+    values = {names[n]: a for n, a in zip("xyz", args, strict=False) if n in names}
+    return to_sympy(meaning, real).subs(
+        {sp.Symbol(s.name, real=True) if real else sp.Symbol(s.name): v for s, v in values.items()},
+        simultaneous=True,
+    )
 
 
 def to_sympy(expr: Expr, real: bool = True) -> Any:
@@ -84,38 +93,31 @@ def to_sympy(expr: Expr, real: bool = True) -> Any:
     return done[expr]
 
 
+def _from_sympy_names() -> dict[str, Callable[..., Expr]]:
+    """SymPy's function names -> chainrule's functions: every row's ``Formula.sympy``, and the composites'."""
+    names: dict[str, Callable[..., Expr]] = {}
+    for name, prim in FORMULAS.items():
+        formula = prim.formula
+        if formula is not None and formula.name == name and formula.sympy_name:
+            names[formula.sympy_name] = function(name)
+    for name, composite in COMPOSITES.items():
+        if composite.sympy:
+            names[composite.sympy] = function(name)
+    # SymPy's Max and Min take any number of arguments, its Heaviside one or two; log may have a base
+    names.update(
+        Max=function("max"), Min=function("min"), Heaviside=function("heaviside"), log=function("log")
+    )
+    return names
+
+
 def _from_function(sp: Any, obj: Any, args: list[Expr]) -> Expr:
     name = type(obj).__name__
-    simple = {
-        "exp": el.exp,
-        "sin": el.sin,
-        "cos": el.cos,
-        "tan": el.tan,
-        "sec": el.sec,
-        "csc": el.csc,
-        "cot": el.cot,
-        "asin": el.asin,
-        "acos": el.acos,
-        "atan": el.atan,
-        "sinh": el.sinh,
-        "cosh": el.cosh,
-        "tanh": el.tanh,
-        "asinh": el.asinh,
-        "acosh": el.acosh,
-        "atanh": el.atanh,
-        "Abs": el.absolute,
-        "sign": el.sign,
-        "atan2": el.atan2,
-        "Max": el.maximum,
-        "Min": el.minimum,
-    }
-    if name in simple:
-        return simple[name](*args)  # type: ignore[operator]
-    if name == "log":
-        return el.log(*args)
-    if name == "Heaviside":
-        return el.heaviside(*args) if len(args) == 2 else el.heaviside(args[0])
-    raise UnsupportedOperationError(f"from_sympy: SymPy's {name} has no counterpart in chainrule.symbolic")
+    build = _from_sympy_names().get(name)
+    if build is None:
+        raise UnsupportedOperationError(
+            f"from_sympy: SymPy's {name} has no counterpart in chainrule.symbolic"
+        )
+    return build(*args)
 
 
 def _from(sp: Any, obj: Any, args: list[Expr]) -> Expr:

@@ -19,8 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, POW, SYM, Expr
-from chainrule.symbolic.functions import E
+from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, POW, SYM, E, Expr
 from chainrule.symbolic.traverse import postorder
 
 __all__ = ["Plan", "Step", "count_ops", "digests", "plan"]

@@ -3,38 +3,33 @@
 Each node's derivative is its primitive's forward rule (``prim.jvp[i](tangent, ans, *operands)``) called on
 expressions instead of arrays: the rules are written with NumPy calls and operators, which on an
 :class:`Expr` build nodes, so ``sin_p``'s rule ``g * np.cos(x)`` yields the expression ``cos(x) * dx``. There
-is one definition of each derivative in the library; this module only walks the DAG (each shared node is
-differentiated once) and adds the n-ary structure of sums and products:
+is one definition of each derivative in the library, kinks included (relu's rule and the tie rules of max and
+min are written with core's step primitive, which formulas write as ``heaviside``); this module only walks the
+DAG (each shared node is differentiated once) and adds the n-ary structure of sums and products:
 
 - a sum ``c0 + c1 t1 + ...`` gives ``c1 dt1 + ...`` (the sum rule, linearity);
 - a product ``f1 f2 ... fk`` gives ``sum df_i * (the other factors)``: multiply's rule ``d(f g) = df g``
   applied to each factor and its cofactor;
 - a power calls ``sqrt``'s, ``reciprocal``'s, ``square``'s or ``power``'s rule, whichever names it.
-
-Three rules read numeric values (``relu``'s compares ``x > 0``; ``maximum``'s and ``minimum``'s test for
-ties), which a symbol does not have; :data:`KINK_RULES` states them with step functions and follows the same
-policy (DESIGN.md): ``relu'(0) = 0`` and ties of ``max``/``min`` split ½ ½. ``abs``'s rule, ``sign(x)``, works
-unchanged and gives ``abs'(0) = 0``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from fractions import Fraction
 from typing import Any
 
 from chainrule.core.primitive import Primitive
-from chainrule.core.rules import elementwise as ew
+from chainrule.core.rules import arithmetic as ar
 from chainrule.core.rules._util import zero_rule
 from chainrule.errors import ChainruleTypeError, ChainruleValueError
 from chainrule.symbolic.algebra import add_all, linear_combination, mul_without
-from chainrule.symbolic.expr import ADD, MUL, NUM, ONE, POW, SYM, ZERO, Expr, as_expr, number, symbol
-from chainrule.symbolic.functions import FUNCTIONS, HALF, call
+from chainrule.symbolic.expr import ADD, HALF, MUL, NUM, ONE, POW, SYM, ZERO, Expr, as_expr, symbol
+from chainrule.symbolic.functions import primitive
+from chainrule.symbolic.parser import parse
 from chainrule.symbolic.simplify import simplify
 from chainrule.symbolic.traverse import postorder
 
 __all__ = [
-    "KINK_RULES",
     "derivative",
     "diff",
     "forward_rule",
@@ -50,59 +45,27 @@ __all__ = [
 Tangents = Sequence[Expr | None]
 
 
-def _step(x: Expr, at_zero: Any) -> Expr:
-    return call("heaviside", x, number(at_zero))
-
-
-def _relu_rule(node: Expr, tangents: Tangents) -> list[Expr]:
-    (x,), (t,) = node.args, tangents
-    return [] if t is None else [t * _step(x, 0)]
-
-
-def _extremum_rule(node: Expr, tangents: Tangents) -> list[Expr]:
-    x, y = node.args
-    tx, ty = tangents
-    # d max(x, y) = dx where x > y, dy where y > x, (dx + dy)/2 at a tie; min swaps the operands
-    sign = 1 if node.op == "max" else -1
-    half = Fraction(1, 2)
-    parts = []
-    if tx is not None:
-        parts.append(tx * _step(sign * (x - y), half))
-    if ty is not None:
-        parts.append(ty * _step(sign * (y - x), half))
-    return parts
-
-
-KINK_RULES: dict[str, Callable[[Expr, Tangents], list[Expr]]] = {
-    "relu": _relu_rule,
-    "max": _extremum_rule,
-    "min": _extremum_rule,
-    "heaviside": lambda node, tangents: [],
-}
-
-
 def power_primitive(exponent: Expr) -> Primitive:
     """The primitive whose rule differentiates ``u ** exponent`` in ``u``: sqrt, reciprocal, square, power."""
     if exponent is HALF:
-        return ew.sqrt_p
+        return ar.sqrt_p
     if exponent.op is NUM and exponent.data == -1:
-        return ew.reciprocal_p
+        return ar.reciprocal_p
     if exponent.op is NUM and exponent.data == 2:
-        return ew.square_p
-    return ew.power_p
+        return ar.square_p
+    return ar.power_p
 
 
 def primitive_of(node: Expr) -> Primitive | None:
     """The primitive whose rules (and rule name, for explanations) a node uses; None for leaves."""
     op = node.op
     if op is ADD:
-        return ew.subtract_p if any(c < 0 for c in node.data[1]) else ew.add_p
+        return ar.subtract_p if any(c < 0 for c in node.data[1]) else ar.add_p
     if op is MUL:
-        return ew.multiply_p
+        return ar.multiply_p
     if op is POW:
         return power_primitive(node.args[1])
-    spec = FUNCTIONS.get(op)
-    return None if spec is None else spec.primitive
+    return primitive(op)
 
 
 def forward_rule(prim: Primitive, operand: int) -> Callable[..., Expr] | None:
@@ -128,15 +91,15 @@ def _power_rule(node: Expr, tangents: Tangents) -> list[Expr]:
     parts = []
     if tb is not None:
         prim = power_primitive(exponent)
-        operands = (base, exponent) if prim is ew.power_p else (base,)
+        operands = (base, exponent) if prim is ar.power_p else (base,)
         parts.append(rule_result(prim, 0, tb, node, *operands))
     if te is not None:
-        parts.append(rule_result(ew.power_p, 1, te, node, base, exponent))
+        parts.append(rule_result(ar.power_p, 1, te, node, base, exponent))
     return parts
 
 
 def _product_rule(node: Expr, tangents: Tangents) -> list[Expr]:
-    rule = forward_rule(ew.multiply_p, 0)  # d(f g) = df g, for each factor f and its cofactor g
+    rule = forward_rule(ar.multiply_p, 0)  # d(f g) = df g, for each factor f and its cofactor g
     if rule is None:
         raise ChainruleValueError("multiply has no forward rule")
     factors = node.args
@@ -144,16 +107,20 @@ def _product_rule(node: Expr, tangents: Tangents) -> list[Expr]:
 
 
 def _function_rule(node: Expr, tangents: Tangents) -> list[Expr]:
-    special = KINK_RULES.get(node.op)
-    if special is not None:
-        return special(node, tangents)
-    prim = FUNCTIONS[node.op].primitive
+    prim = primitive(node.op)
+    if prim is None:
+        raise ChainruleValueError(f"{node.op} is not a function of the rule table")
     parts = []
     for i, t in enumerate(tangents):
-        rule = forward_rule(prim, i) if prim is not None else None
-        if t is None or rule is None or rule is zero_rule:
+        if t is None:
             continue
-        parts.append(rule(t, node, *node.args))
+        rule = forward_rule(prim, i)
+        if rule is None:
+            raise ChainruleValueError(
+                f"{prim.name} has no forward rule for operand {i}: its derivative is unknown"
+            )
+        if rule is not zero_rule:
+            parts.append(rule(t, node, *node.args))
     return parts
 
 
@@ -212,8 +179,6 @@ def as_variable(var: str | Expr | None, expr: Expr) -> Expr:
 def as_expression(expr: Any) -> Expr:
     """An expression from an :class:`Expr`, a number or text (parsed)."""
     if isinstance(expr, str):
-        from chainrule.symbolic.parser import parse
-
         return parse(expr)
     return as_expr(expr)
 

@@ -1,173 +1,137 @@
-"""The functions a user writes: ``sin(x)``, ``log(x, 2)``, ``sec(x)``, ``maximum(x, y)`` ...
+"""The functions a user writes: ``sin(x)``, ``log(x, 2)``, ``sec(x)``, ``maximum(x, y, z)`` ...
 
-Most are one function node each (see :data:`chainrule.symbolic.functions.FUNCTIONS`); the rest are
-compositions of those, so they need no rule of their own: ``sqrt(x) = x^(1/2)``, ``sec(x) = 1/cos(x)``,
-``csc(x) = 1/sin(x)``, ``cot(x) = cos(x)/sin(x)``, ``log(x, b) = log(x)/log(b)``.
+Every primitive of the rule table with a formula name is a function here, under that name and its aliases
+(``sym.sin``, ``sym.asin``, ``sym.arcsin``), looked up in :data:`chainrule.core.registry.FORMULAS` when it is
+asked for, so a primitive made later is a function too. Calling one calls the primitive on expressions,
+which makes its node (or, for a primitive formulas write through others, its rewrite: ``sqrt(x) = x^(1/2)``).
+
+:data:`COMPOSITES` adds the few functions that are not primitives at all, each defined once here by its
+formula: ``sec``, ``csc``, ``cot``, the logarithm to a base, ``max``/``min`` of more than two values and
+``heaviside`` with its default value at 0.
 
 Examples
 --------
 >>> from chainrule import symbolic as sym
 >>> from chainrule.symbolic import elementary as el
 >>> x = sym.symbols("x")
->>> el.sec(x), el.log(x, 2), el.sqrt(4)
-(1/cos(x), log(x)/log(2), 2)
+>>> el.sec(x), el.log(x, 2), el.sqrt(4), el.arcsin(x)
+(1/cos(x), log(x)/log(2), 2, asin(x))
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from chainrule.core.registry import FORMULAS
 from chainrule.errors import ChainruleTypeError
 from chainrule.symbolic.algebra import mul, power
 from chainrule.symbolic.expr import Expr, as_expr, number
-from chainrule.symbolic.functions import call
 
-__all__ = [
-    "BY_NAME",
-    "absolute",
-    "acos",
-    "acosh",
-    "asin",
-    "asinh",
-    "atan",
-    "atan2",
-    "atanh",
-    "cos",
-    "cosh",
-    "cot",
-    "csc",
-    "exp",
-    "heaviside",
-    "log",
-    "maximum",
-    "minimum",
-    "relu",
-    "sec",
-    "sigmoid",
-    "sign",
-    "sin",
-    "sinh",
-    "softplus",
-    "sqrt",
-    "tan",
-    "tanh",
-]
+__all__ = ["COMPOSITES", "Composite", "function", "lookup"]
 
 
-def _unary(name: str, doc: str) -> Callable[[Any], Expr]:
-    def function(x: Any) -> Expr:
-        return call(name, x)
+@dataclass(frozen=True)
+class Composite:
+    """A function defined by a formula of others: how to build it, how many arguments, SymPy's name."""
+
+    build: Callable[..., Expr]
+    min_args: int
+    max_args: int | None
+    sympy: str | None = None
+    doc: str = ""
+
+
+def _primitive_function(name: str) -> Callable[..., Expr]:
+    prim = FORMULAS[name]
+
+    def function(*args: Any) -> Expr:
+        result: Expr = prim(*[as_expr(a) for a in args])
+        return result
 
     function.__name__ = function.__qualname__ = name
-    function.__doc__ = f"{doc}\n\nA function node whose derivative comes from core's ``{name}`` rule.\n"
+    function.__doc__ = f"``{name}`` as a formula: the node of core's ``{prim.name}`` primitive.\n"
     return function
 
 
-exp = _unary("exp", "The exponential function e^x.")
-sin = _unary("sin", "Sine.")
-cos = _unary("cos", "Cosine.")
-tan = _unary("tan", "Tangent.")
-asin = _unary("asin", "Inverse sine (arcsin).")
-acos = _unary("acos", "Inverse cosine (arccos).")
-atan = _unary("atan", "Inverse tangent (arctan).")
-sinh = _unary("sinh", "Hyperbolic sine.")
-cosh = _unary("cosh", "Hyperbolic cosine.")
-tanh = _unary("tanh", "Hyperbolic tangent.")
-asinh = _unary("asinh", "Inverse hyperbolic sine.")
-acosh = _unary("acosh", "Inverse hyperbolic cosine.")
-atanh = _unary("atanh", "Inverse hyperbolic tangent.")
-absolute = _unary(
-    "abs", "The absolute value |x|; its derivative at 0 is taken as 0 (DESIGN.md's kink policy)."
-)
-sign = _unary("sign", "The sign: -1, 0 or 1.")
-relu = _unary("relu", "max(x, 0); its derivative at 0 is taken as 0.")
-sigmoid = _unary("sigmoid", "The logistic function 1/(1 + e^-x).")
-softplus = _unary("softplus", "log(1 + e^x).")
-
-
-def sqrt(x: Any) -> Expr:
-    """The square root, the power x^(1/2)."""
-    return power(as_expr(x), number(Fraction(1, 2)))
-
-
-def log(x: Any, base: Any = None) -> Expr:
-    """The natural logarithm, or the logarithm to ``base`` as log(x)/log(base)."""
+def _log(x: Any, base: Any = None) -> Expr:
+    log = _primitive_function("log")
     if base is None:
-        return call("log", x)
-    return mul(call("log", x), power(call("log", base), number(-1)))
+        return log(x)
+    return mul(log(x), power(log(base), number(-1)))
 
 
-def sec(x: Any) -> Expr:
-    """The secant 1/cos(x)."""
-    return power(call("cos", x), number(-1))
+def _fold(name: str) -> Callable[..., Expr]:
+    def fold(*args: Any) -> Expr:
+        if len(args) < 2:
+            raise ChainruleTypeError(f"{name} takes at least 2 arguments, got {len(args)}")
+        pairwise = _primitive_function(name)
+        result = as_expr(args[0])
+        for a in args[1:]:
+            result = pairwise(result, a)
+        return result
+
+    return fold
 
 
-def csc(x: Any) -> Expr:
-    """The cosecant 1/sin(x)."""
-    return power(call("sin", x), number(-1))
+def _heaviside(x: Any, at_zero: Any = Fraction(1, 2)) -> Expr:
+    return _primitive_function("heaviside")(x, at_zero)
 
 
-def cot(x: Any) -> Expr:
-    """The cotangent cos(x)/sin(x)."""
-    return mul(call("cos", x), power(call("sin", x), number(-1)))
+def _reciprocal(name: str) -> Callable[[Any], Expr]:
+    return lambda x: power(_primitive_function(name)(x), number(-1))
 
 
-def maximum(*args: Any) -> Expr:
-    """The larger of two or more values; at a tie the derivative is split evenly (DESIGN.md)."""
-    return _fold("max", args)
-
-
-def minimum(*args: Any) -> Expr:
-    """The smaller of two or more values; at a tie the derivative is split evenly (DESIGN.md)."""
-    return _fold("min", args)
-
-
-def _fold(name: str, args: tuple[Any, ...]) -> Expr:
-    if len(args) < 2:
-        raise ChainruleTypeError(f"{name} takes at least 2 arguments, got {len(args)}")
-    result = as_expr(args[0])
-    for a in args[1:]:
-        result = call(name, result, a)
-    return result
-
-
-def heaviside(x: Any, at_zero: Any = Fraction(1, 2)) -> Expr:
-    """The step function: 0 below zero, 1 above, ``at_zero`` at zero (a number)."""
-    if not as_expr(at_zero).is_number:
-        raise ChainruleTypeError(f"heaviside's value at zero must be a number, got {at_zero}")
-    return call("heaviside", x, at_zero)
-
-
-def atan2(y: Any, x: Any) -> Expr:
-    """The angle of the point (x, y), as NumPy's arctan2(y, x)."""
-    return call("atan2", y, x)
-
-
-# Names the parser accepts, with their argument counts (min, max; None for any number).
-BY_NAME: dict[str, tuple[Callable[..., Expr], int, int | None]] = {
-    **{
-        f.__name__: (f, 1, 1)
-        for f in (exp, sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, asinh, acosh, atanh)
-    },
-    **{f.__name__: (f, 1, 1) for f in (sign, relu, sigmoid, softplus, sqrt, sec, csc, cot)},
-    "abs": (absolute, 1, 1),
-    "log": (log, 1, 2),
-    "ln": (log, 1, 1),
-    "log2": (lambda x: log(x, 2), 1, 1),
-    "log10": (lambda x: log(x, 10), 1, 1),
-    "arcsin": (asin, 1, 1),
-    "arccos": (acos, 1, 1),
-    "arctan": (atan, 1, 1),
-    "arsinh": (asinh, 1, 1),
-    "arcosh": (acosh, 1, 1),
-    "artanh": (atanh, 1, 1),
-    "arcsinh": (asinh, 1, 1),
-    "arccosh": (acosh, 1, 1),
-    "arctanh": (atanh, 1, 1),
-    "max": (maximum, 2, None),
-    "min": (minimum, 2, None),
-    "heaviside": (heaviside, 1, 2),
-    "atan2": (atan2, 2, 2),
+COMPOSITES: dict[str, Composite] = {
+    "sec": Composite(_reciprocal("cos"), 1, 1, "sec", "The secant 1/cos(x)."),
+    "csc": Composite(_reciprocal("sin"), 1, 1, "csc", "The cosecant 1/sin(x)."),
+    "cot": Composite(
+        lambda x: mul(_primitive_function("cos")(x), _reciprocal("sin")(x)),
+        1,
+        1,
+        "cot",
+        "The cotangent cos(x)/sin(x).",
+    ),
+    "log": Composite(_log, 1, 2, None, "The natural logarithm, or log(x, b) = log(x)/log(b) to base b."),
+    "max": Composite(_fold("max"), 2, None, None, "The largest of two or more values; ties split evenly."),
+    "min": Composite(_fold("min"), 2, None, None, "The smallest of two or more values; ties split evenly."),
+    "heaviside": Composite(
+        _heaviside, 1, 2, None, "The step function: 0 below zero, 1 above, at_zero (default 1/2) at zero."
+    ),
 }
+# names by which Python code calls some functions (np.maximum, abs) besides their formula names
+_PYTHON_NAMES = {"absolute": "abs", "maximum": "max", "minimum": "min"}
+
+
+def lookup(name: str) -> tuple[Callable[..., Expr], int, int | None] | None:
+    """The builder of the function ``name`` and its least and most arguments (None: any), or None."""
+    composite = COMPOSITES.get(name)
+    if composite is not None:
+        return composite.build, composite.min_args, composite.max_args
+    prim = FORMULAS.get(name)
+    if prim is None:
+        return None
+    arity = prim.arity or 1
+    return _primitive_function(name), arity, arity
+
+
+def function(name: str) -> Callable[..., Expr]:
+    """The function called ``name`` (a formula name, an alias, a composite or ``absolute``/``maximum``...)."""
+    name = _PYTHON_NAMES.get(name, name)
+    found = lookup(name)
+    if found is None:
+        raise AttributeError(f"chainrule.symbolic has no function {name!r}")
+    build = found[0]
+    composite = COMPOSITES.get(name)
+    if composite is not None and composite.doc:
+        build.__doc__ = composite.doc
+    return build
+
+
+def __getattr__(name: str) -> Any:
+    # sym.sin, el.arcsin, sym.maximum ...: looked up when asked for, so primitives made later count too
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return function(name)

@@ -10,7 +10,7 @@ import numpy as np
 
 from chainrule.errors import ChainruleValueError
 from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, POW, SYM, Expr
-from chainrule.symbolic.functions import FUNCTIONS
+from chainrule.symbolic.functions import primitive
 from chainrule.symbolic.traverse import postorder
 
 __all__ = ["evaluate", "to_float"]
@@ -75,4 +75,7 @@ def _value(node: Expr, args: list[Any], inputs: dict[str, Any]) -> Any:
         return product
     if op is POW:
         return np.power(args[0], args[1])
-    return FUNCTIONS[op].numpy(*args)
+    prim = primitive(op)
+    if prim is None:
+        raise ChainruleValueError(f"cannot evaluate {node}: {op} is not a function of the rule table")
+    return prim(*args)

@@ -18,35 +18,47 @@ op         args                                 data
 ``pow``    ``(base, exponent)``                 ``None``
 a function its arguments                        ``None``
 ========== ==================================== =========================================================
+
+This module is the bottom of :mod:`chainrule.symbolic`: it imports none of the modules above it. The
+operators and convenience methods of :class:`Expr` (``+``, ``str()``, ``.diff()``, NumPy's protocols ...)
+are carried out by those modules, which hand their functions to :func:`connect` once, when the package is
+imported; an :class:`Expr` method then costs one attribute lookup, never an import.
 """
 
 from __future__ import annotations
 
+import operator
 import weakref
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from chainrule.core.primitive import Primitive, Traced
 from chainrule.errors import ChainruleTypeError, ChainruleValueError
 
-if TYPE_CHECKING:
-    from chainrule.symbolic.explain import Explanation
-
 __all__ = [
     "ADD",
     "CONST",
+    "HALF",
     "MUL",
     "NUM",
+    "ONE",
+    "PI",
     "POW",
     "SYM",
+    "ZERO",
+    "E",
     "Expr",
+    "Operations",
     "Value",
     "as_expr",
+    "connect",
     "cons",
     "constant",
+    "function_node",
     "number",
     "symbol",
     "symbols",
@@ -118,16 +130,12 @@ class Expr(Traced):
         return not self.__eq__(other)
 
     def __str__(self) -> str:
-        from chainrule.symbolic.printing.text import to_text
-
-        return to_text(self)
+        return _ops.to_text(self)
 
     __repr__ = __str__
 
     def __reduce__(self) -> tuple[Callable[[str], Expr], tuple[str]]:
-        from chainrule.symbolic.parser import parse
-
-        return parse, (str(self),)
+        return _ops.parse, (str(self),)
 
     def _repr_latex_(self) -> str:
         return f"${self.latex()}$"
@@ -141,9 +149,7 @@ class Expr(Traced):
         >>> sym.parse("sqrt(x)/2").latex()
         '\\\\frac{\\\\sqrt{x}}{2}'
         """
-        from chainrule.symbolic.printing.latex import to_latex
-
-        return to_latex(self)
+        return _ops.to_latex(self)
 
     # ---------------------------------------------------------------- inspection
 
@@ -185,25 +191,21 @@ class Expr(Traced):
         >>> sym.parse("sin(x)^2 + sin(x)").count_ops()   # sin once, one power, one addition
         3
         """
-        from chainrule.symbolic.cse import count_ops
-
-        return count_ops([self], cse=cse)
+        return _ops.count_ops([self], cse=cse)
 
     def evaluate(self, values: Mapping[str | Expr, Any] | None = None, **kwargs: Any) -> Any:
         """The value for numbers or arrays given for the symbols (by keyword or in a mapping).
 
-            Examples
-            --------
-            >>> import chainrule as cr, numpy as np
+        Examples
+        --------
+        >>> import numpy as np
         >>> from chainrule import symbolic as sym
-            >>> sym.parse("x^2 + y").evaluate(x=np.array([1.0, 2.0]), y=1.0)
-            array([2., 5.])
+        >>> sym.parse("x^2 + y").evaluate(x=np.array([1.0, 2.0]), y=1.0)
+        array([2., 5.])
         """
-        from chainrule.symbolic.evaluate import evaluate
-
         table: dict[str | Expr, Any] = dict(values or {})
         table.update(kwargs)
-        return evaluate(self, table)
+        return _ops.evaluate(self, table)
 
     def subs(self, mapping: Mapping[str | Expr, Any] | None = None, **kwargs: Any) -> Expr:
         """This expression with symbols (or any subexpressions) replaced.
@@ -214,29 +216,21 @@ class Expr(Traced):
         >>> sym.parse("x^2 + y").subs(x=3, y="z")
         z + 9
         """
-        from chainrule.symbolic.traverse import substitute
-
         table: dict[str | Expr, Any] = dict(mapping or {})
         table.update(kwargs)
-        return substitute(self, table)
+        return _ops.subs(self, table)
 
     def diff(self, var: str | Expr | None = None, n: int = 1) -> Expr:
         """The ``n``-th derivative with respect to ``var`` (see :func:`chainrule.symbolic.diff`)."""
-        from chainrule.symbolic.differentiate import diff
+        return _ops.diff(self, var, n)
 
-        return diff(self, var, n)
-
-    def explain(self, var: str | Expr | None = None, **options: Any) -> Explanation:
+    def explain(self, var: str | Expr | None = None, **options: Any) -> Any:
         """The derivative worked step by step (see :func:`chainrule.symbolic.explain`)."""
-        from chainrule.symbolic.explain import explain
-
-        return explain(self, var, **options)
+        return _ops.explain(self, var, **options)
 
     def simplify(self) -> Expr:
         """A simplified form that is never larger (see :func:`chainrule.symbolic.simplify`)."""
-        from chainrule.symbolic.simplify import simplify
-
-        return simplify(self)
+        return _ops.simplify(self)
 
     # ---------------------------------------------------------------- conversions
 
@@ -260,8 +254,6 @@ class Expr(Traced):
     def _comparison(self, other: Any, what: str) -> bool:
         other = as_expr(other)
         if self.op is NUM and other.op is NUM:
-            import operator
-
             return bool(getattr(operator, what)(self.data, other.data))
         raise ChainruleTypeError(
             f"symbolic expressions cannot be compared ({self} {_SYMBOLS[what]} {other}); "
@@ -283,69 +275,61 @@ class Expr(Traced):
     # ---------------------------------------------------------------- arithmetic
 
     def __add__(self, other: Any) -> Expr:
-        return _algebra.add(self, other if other.__class__ is Expr else as_expr(other))
+        return _ops.add(self, other if other.__class__ is Expr else as_expr(other))
 
     def __radd__(self, other: Any) -> Expr:
-        return _algebra.add(as_expr(other), self)
+        return _ops.add(as_expr(other), self)
 
     def __sub__(self, other: Any) -> Expr:
-        return _algebra.add(self, _algebra.neg(as_expr(other)))
+        return _ops.add(self, _ops.neg(as_expr(other)))
 
     def __rsub__(self, other: Any) -> Expr:
-        return _algebra.add(as_expr(other), _algebra.neg(self))
+        return _ops.add(as_expr(other), _ops.neg(self))
 
     def __mul__(self, other: Any) -> Expr:
         # the class test first: this operator is the hot path of every rule's ``g * derivative``
-        return _algebra.mul(self, other if other.__class__ is Expr else as_expr(other))
+        return _ops.mul(self, other if other.__class__ is Expr else as_expr(other))
 
     def __rmul__(self, other: Any) -> Expr:
-        return _algebra.mul(as_expr(other), self)
+        return _ops.mul(as_expr(other), self)
 
     def __truediv__(self, other: Any) -> Expr:
-        return _algebra.mul(self, _algebra.power(as_expr(other), NEG_ONE))
+        return _ops.mul(self, _ops.power(as_expr(other), NEG_ONE))
 
     def __rtruediv__(self, other: Any) -> Expr:
-        return _algebra.mul(as_expr(other), _algebra.power(self, NEG_ONE))
+        return _ops.mul(as_expr(other), _ops.power(self, NEG_ONE))
 
     def __pow__(self, other: Any) -> Expr:
-        return _algebra.power(self, as_expr(other))
+        return _ops.power(self, as_expr(other))
 
     def __rpow__(self, other: Any) -> Expr:
-        return _algebra.power(as_expr(other), self)
+        return _ops.power(as_expr(other), self)
 
     def __neg__(self) -> Expr:
-        return _algebra.neg(self)
+        return _ops.neg(self)
 
     def __pos__(self) -> Expr:
         return self
 
     def __abs__(self) -> Expr:
-        from chainrule.symbolic.functions import call
-
-        return call("abs", self)
+        return _ops.call("abs", self)
 
     # ---------------------------------------------------------------- NumPy and the rule table
 
     def _value(self) -> Any:
-        # concrete() asks traced values for their plain NumPy value; a symbolic expression has none, so a rule
-        # that needs one (relu's) has a symbolic counterpart in chainrule.symbolic.differentiate instead.
+        # concrete() asks traced values for their plain NumPy value; a symbolic expression has none, so every
+        # rule that runs on expressions is written with primitives (relu's with the step primitive).
         raise ChainruleTypeError(f"the symbolic expression {self} has no numeric value here")
 
     def _lift(self, prim: Primitive, args: Any, params: dict[str, Any]) -> Expr:
         """Record a primitive applied to symbolic operands as a node (see ``core.primitive.bind``)."""
-        from chainrule.symbolic.functions import apply_primitive
-
-        return apply_primitive(prim, [as_expr(a) for a in args], params)
+        return _ops.apply_primitive(prim, [as_expr(a) for a in args], params)
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        from chainrule.symbolic.functions import apply_ufunc
-
-        return apply_ufunc(ufunc, method, inputs, kwargs)
+        return _ops.apply_ufunc(ufunc, method, inputs, kwargs)
 
     def __array_function__(self, func: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        from chainrule.symbolic.functions import apply_array_function
-
-        return apply_array_function(func, args, kwargs)
+        return _ops.apply_array_function(func, args, kwargs)
 
 
 # ---------------------------------------------------------------------------------------- hash-consing
@@ -503,8 +487,50 @@ def as_expr(value: Any) -> Expr:
 
 _SYMBOLS = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 
+
+def function_node(name: str, args: tuple[Expr, ...]) -> Expr:
+    """The node ``name(*args)`` as it is, without the simplifications of ``functions.call``."""
+    return cons(name, args, None, (name, args))
+
+
 ZERO = number(0)
 ONE = number(1)
 NEG_ONE = number(-1)
+HALF = number(Fraction(1, 2))
+PI = constant("pi")
+E = function_node("exp", (ONE,))  # Euler's number is exp(1), so that e^x and exp(x) are one node
 
-from chainrule.symbolic import algebra as _algebra  # noqa: E402  (the constructors need Expr defined)
+
+# ---------------------------------------------------------------------------------------- operations
+
+
+@dataclass(frozen=True)
+class Operations:
+    """What the operators and methods of :class:`Expr` do, provided by the modules above this one."""
+
+    add: Callable[..., Expr]
+    mul: Callable[..., Expr]
+    power: Callable[[Expr, Expr], Expr]
+    neg: Callable[[Expr], Expr]
+    call: Callable[..., Expr]
+    apply_primitive: Callable[[Primitive, list[Expr], dict[str, Any]], Expr]
+    apply_ufunc: Callable[..., Any]
+    apply_array_function: Callable[..., Any]
+    to_text: Callable[[Expr], str]
+    to_latex: Callable[[Expr], str]
+    parse: Callable[[str], Expr]
+    evaluate: Callable[[Expr, Mapping[Any, Any]], Any]
+    subs: Callable[[Expr, Mapping[Any, Any]], Expr]
+    count_ops: Callable[..., int]
+    diff: Callable[..., Expr]
+    explain: Callable[..., Any]
+    simplify: Callable[[Expr], Expr]
+
+
+_ops: Operations
+
+
+def connect(operations: Operations) -> None:
+    """Hand :class:`Expr` the functions its operators and methods call (done once by the package)."""
+    global _ops
+    _ops = operations

@@ -22,10 +22,11 @@ import numpy as np
 from chainrule.core.primitive import Traced
 from chainrule.errors import ChainruleValueError
 from chainrule.symbolic.cse import Plan, Step, plan
+from chainrule.symbolic.differentiate import _variables
 from chainrule.symbolic.expr import Expr, as_expr
-from chainrule.symbolic.functions import FUNCTIONS, _heaviside
+from chainrule.symbolic.parser import parse
 from chainrule.symbolic.printing.base import ATOM, PREC_ADD, PREC_MUL, PREC_POW
-from chainrule.symbolic.printing.python import python_number
+from chainrule.symbolic.printing.python import code_name, code_namespace, python_number
 
 __all__ = ["lambdify"]
 
@@ -34,7 +35,7 @@ _MAX_INLINE_DEPTH = 40
 # A sum or product of more terms than this is written in chunks: `a*b*c*...` nests as deeply as it is long.
 _CHUNK = 40
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-_RESERVED = {"np", "relu", "sigmoid", "softplus", "heaviside", "float"}
+_RESERVED = {"np", "float", "_prepare"}  # and the names of code_namespace()
 
 
 def _prepare(value: Any) -> Any:
@@ -42,14 +43,6 @@ def _prepare(value: Any) -> Any:
     if isinstance(value, Traced | np.ndarray):
         return value
     return np.asarray(value, dtype=np.float64)
-
-
-_NAMESPACE: dict[str, Any] = {
-    "np": np,
-    "heaviside": _heaviside,
-    "_prepare": _prepare,
-    **{spec.code: spec.numpy for spec in FUNCTIONS.values() if not spec.code.startswith("np.")},
-}
 
 
 class _Writer:
@@ -97,10 +90,10 @@ class _Writer:
             return self.mul(step)
         if kind == "pow":
             return self.power(step)
-        spec = FUNCTIONS[kind.removeprefix("call:")]
+        name = code_name(kind.removeprefix("call:"))
         args = [self.operand(i, 0) for i in step.operands]
         depth = 1 + max(d for _, d in args)
-        return f"{spec.code}({', '.join(t for t, _ in args)})", ATOM, depth
+        return f"{name}({', '.join(t for t, _ in args)})", ATOM, depth
 
     def add(self, step: Step) -> tuple[str, int, int]:
         const, coeffs = step.data
@@ -183,9 +176,10 @@ def _exponent(value: Any) -> str:
 
 def _argument_names(variables: list[Expr]) -> list[str]:
     names: list[str] = []
+    reserved = _RESERVED | set(code_namespace())
     for i, v in enumerate(variables):
         name = v.name
-        ok = _IDENTIFIER.match(name) and not keyword.iskeyword(name) and name not in _RESERVED
+        ok = _IDENTIFIER.match(name) and not keyword.iskeyword(name) and name not in reserved
         names.append(name if ok and name not in names else f"_a{i}")
     return names
 
@@ -209,8 +203,6 @@ def _structure(exprs: Any) -> tuple[list[Expr], Callable[[list[str]], str]]:
 
 def _as_expr(e: Any) -> Expr:
     if isinstance(e, str):
-        from chainrule.symbolic.parser import parse
-
         return parse(e)
     return as_expr(e)
 
@@ -238,8 +230,6 @@ def lambdify(exprs: Any, variables: Sequence[str | Expr] | str | None = None) ->
     >>> cr.grad(f)(1.0) == cr.grad(cr.grad(lambda x: np.sin(x) ** 2 * np.exp(x)))(1.0)
     True
     """
-    from chainrule.symbolic.differentiate import _variables
-
     flat, shape = _structure(exprs)
     if variables is None:
         free = set().union(*(e.free_symbols for e in flat))
@@ -263,7 +253,7 @@ def lambdify(exprs: Any, variables: Sequence[str | Expr] | str | None = None) ->
 
 def _compile(source: str) -> Callable[..., Any]:
     filename = f"<chainrule.lambdify-{abs(hash(source)):x}>"
-    namespace = dict(_NAMESPACE)
+    namespace: dict[str, Any] = {"np": np, "_prepare": _prepare, **code_namespace()}
     exec(compile(source, filename, "exec"), namespace)  # our own generated source: no user text
     # register the source so that tracebacks through the function show its lines
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)

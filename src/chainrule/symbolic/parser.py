@@ -22,9 +22,8 @@ from typing import Any
 
 from chainrule.errors import ChainruleError
 from chainrule.symbolic.algebra import linear_combination, mul_all, neg, power
-from chainrule.symbolic.elementary import BY_NAME, sqrt
-from chainrule.symbolic.expr import Expr, number, symbol
-from chainrule.symbolic.functions import PI, E
+from chainrule.symbolic.elementary import function, lookup
+from chainrule.symbolic.expr import PI, E, Expr, number, symbol
 from chainrule.symbolic.lexer import ParseError, Token, tokenize
 
 __all__ = ["MAX_DEPTH", "ParseError", "parse"]
@@ -120,7 +119,7 @@ class _Parser:
         token = tokens[i]
         name = token.value
         follows_paren = tokens[i + 1].kind == "op" and tokens[i + 1].value == "("
-        if name in BY_NAME:
+        if lookup(name) is not None and name not in _CONSTANTS:
             if not follows_paren:
                 raise self.error(f"the function {name} needs parentheses: {name}(...)", token.position)
             self.open(_Operator("call", token.position, name=name))
@@ -196,7 +195,10 @@ class _Parser:
         self.operators[-1].arguments += 1
 
     def check_arity(self, op: _Operator) -> None:
-        _, low, high = BY_NAME[op.name]
+        found = lookup(op.name)
+        if found is None:  # the function was unregistered while parsing
+            raise self.error(f"unknown function {op.name!r}", op.position)
+        _, low, high = found
         if op.arguments < low or (high is not None and op.arguments > high):
             wanted = f"{low}" if low == high else f"{low} to {high}" if high else f"at least {low}"
             raise self.error(f"{op.name} takes {wanted} argument(s), got {op.arguments}", op.position)
@@ -256,8 +258,8 @@ def _make(node: _Node, args: list[Expr]) -> Expr:
     if kind == "neg":
         return neg(args[0])
     if kind == "sqrt":
-        return sqrt(args[0])
-    return BY_NAME[node.value][0](*args)
+        return function("sqrt")(args[0])
+    return function(node.value)(*args)
 
 
 def parse(text: str) -> Expr:

@@ -96,27 +96,20 @@ def _as_key(key: str | Expr) -> Expr:
     raise ChainruleTypeError(f"substitution keys are symbol names or expressions, not {key!r}")
 
 
-def _as_value(value: Any) -> Expr:
-    if isinstance(value, str):
-        from chainrule.symbolic.parser import parse
-
-        return parse(value)
-    return as_expr(value)
-
-
 def substitute(expr: Expr, mapping: Mapping[str | Expr, Any]) -> Expr:
     """``expr`` with each key (a symbol name, a symbol or any subexpression) replaced by its value.
 
-    Values may be expressions, numbers or text (parsed with :func:`chainrule.parse`). Replacements happen
-    simultaneously: ``subs(x=y, y=x)`` swaps.
+    Values are expressions or numbers (``Expr.subs`` also reads text). Replacements happen simultaneously:
+    ``subs(x=y, y=x)`` swaps.
 
     Examples
     --------
     >>> from chainrule import symbolic as sym
-    >>> substitute(sym.parse("x*y + sin(x)"), {"x": "y", "y": "x"})
+    >>> x, y = sym.symbols("x y")
+    >>> substitute(sym.parse("x*y + sin(x)"), {"x": y, "y": x})
     x*y + sin(y)
     """
-    table = {_as_key(k): _as_value(v) for k, v in mapping.items()}
+    table = {_as_key(k): as_expr(v) for k, v in mapping.items()}
     if not table:
         return expr
     return transform([expr], lambda node, args: table.get(node))[0]

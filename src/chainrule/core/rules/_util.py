@@ -1,4 +1,4 @@
-"""Small helpers shared by the rule tables: shapes, axes, unbroadcasting, zero rules."""
+"""Small helpers shared by the rule tables: shapes, axes, unbroadcasting, zero rules, NumPy's options."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.primitive import Traced
+from chainrule.errors import ChainruleValueError, UnsupportedOperationError
 
 __all__ = [
+    "axis_argument",
     "concrete",
     "expand_reduced",
     "keep_reduced",
     "normalize_axes",
+    "refuse",
     "safe_divide",
     "shape_of",
     "unbroadcast",
@@ -70,8 +73,6 @@ def normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:
     out = []
     for a in axes:
         if not -ndim <= a < max(ndim, 1):
-            from chainrule.errors import ChainruleValueError
-
             raise ChainruleValueError(f"axis {a} is out of bounds for an array of dimension {ndim}")
         out.append(a % ndim if ndim else 0)
     return tuple(sorted(out))
@@ -101,3 +102,21 @@ def safe_divide(num: Any, den: Any) -> Any:
 def zero_rule(g: Any, ans: Any, *args: Any, **params: Any) -> Any:
     """The rule of a piecewise-constant function (sign, floor): its derivative is zero."""
     return np.zeros(shape_of(args[0]), dtype=np.result_type(concrete(g)))
+
+
+# ---------------------------------------------------------------- NumPy's signatures
+
+
+def refuse(name: str, **options: Any) -> None:
+    """Raise for NumPy options chainrule does not differentiate through (``out=``, ``where=``)."""
+    for option, value in options.items():
+        if value is not None and value is not np._NoValue:
+            raise UnsupportedOperationError(
+                f"{name}: the option {option}= is not supported on traced values"
+                + (" (results are never written in place)" if option == "out" else "")
+            )
+
+
+def axis_argument(axis: Any) -> Any:
+    """NumPy's ``axis=`` as a hashable value: a list of axes becomes a tuple."""
+    return tuple(axis) if isinstance(axis, list) else axis

@@ -1,6 +1,7 @@
-"""Linear algebra: matmul, einsum, inverse, determinants, solve, Cholesky, symmetric eigenproblems, norms.
+"""Linear algebra: matmul, einsum, inverse, determinants, solve, Cholesky, symmetric eigenproblems.
 
-Matrix rules act on the last two axes and broadcast over the leading (batch) axes, as NumPy does.
+Matrix rules act on the last two axes and broadcast over the leading (batch) axes, as NumPy does. Each row
+declares the ``np.linalg`` function it is, with a handler that checks the operands' shapes.
 """
 
 from __future__ import annotations
@@ -10,11 +11,28 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.primitive import Primitive, VarargRules
-from chainrule.core.rules._util import concrete, safe_divide, shape_of, unbroadcast
+from chainrule.core.rules._util import concrete, refuse, safe_divide, shape_of, unbroadcast
+from chainrule.errors import ChainruleValueError, ShapeError, UnsupportedOperationError
 
 
 def _mT(x: Any) -> Any:
     return np.swapaxes(x, -1, -2)
+
+
+def _square(name: str, a: Any) -> None:
+    shape = shape_of(a)
+    if len(shape) < 2 or shape[-1] != shape[-2]:
+        raise ShapeError(f"{name}: expected square matrices in the last two axes, got shape {shape}")
+
+
+def _on_square(name: str) -> Any:
+    """The handler of an ``np.linalg`` function of one square matrix: checks the shape, then calls prim."""
+
+    def handler(prim: Primitive, a: Any) -> Any:
+        _square(name, a)
+        return prim(a)
+
+    return handler
 
 
 def _as_matrices(g: Any, a: Any, b: Any) -> tuple[Any, Any, Any]:
@@ -50,6 +68,7 @@ matmul_p = Primitive(
     jvp=(lambda t, ans, a, b: t @ b, lambda t, ans, a, b: a @ t),
     rule="product rule",
     notation="d(AB) = dA B + A dB",
+    numpy=np.matmul,
 )
 
 # ---------------------------------------------------------------- einsum
@@ -79,7 +98,7 @@ def _einsum_vjp(i: int, g: Any, ans: Any, *operands: Any, spec: str) -> Any:
     if unique == target:
         return partial
     # a letter repeated in operand i (a diagonal, "ii->i"): put the cotangent back on that diagonal
-    renamed, eyes, fresh = [], [], iter(c for c in _LETTERS if c not in spec)
+    renamed, eyes, fresh = [], [], iter(c for c in LETTERS if c not in spec)
     seen: set[str] = set()
     for c in target:
         if c in seen:
@@ -93,11 +112,24 @@ def _einsum_vjp(i: int, g: Any, ans: Any, *operands: Any, spec: str) -> Any:
     return np.einsum(expr, partial, *(m for _, m in eyes))
 
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def _einsum_jvp(i: int, t: Any, ans: Any, *operands: Any, spec: str) -> Any:
     return einsum_p(*operands[:i], t, *operands[i + 1 :], spec=spec)
+
+
+def _numpy_einsum(
+    prim: Primitive, *operands: Any, out: Any = None, optimize: Any = False, **kwargs: Any
+) -> Any:
+    refuse("np.einsum", out=out)
+    subscripts, arrays = operands[0], operands[1:]
+    if not isinstance(subscripts, str):
+        raise UnsupportedOperationError(
+            "np.einsum: only the subscripts-string form is supported on traced values"
+        )
+    spec = normalize_einsum(subscripts, [len(shape_of(a)) for a in arrays])
+    return prim(*arrays, spec=spec)
 
 
 einsum_p = Primitive(
@@ -107,13 +139,12 @@ einsum_p = Primitive(
     jvp=VarargRules(_einsum_jvp),
     rule="product rule",
     notation="each operand's derivative is the contraction of the others",
+    numpy={np.einsum: _numpy_einsum},
 )
 
 
 def normalize_einsum(subscripts: str, ndims: list[int]) -> str:
     """Explicit einsum spec (``'ij,jk->ik'``) with ``...`` spelled out and the output written."""
-    from chainrule.errors import ChainruleValueError
-
     spec = subscripts.replace(" ", "")
     inputs, arrow, output = spec.partition("->")
     subs = inputs.split(",")
@@ -121,7 +152,7 @@ def normalize_einsum(subscripts: str, ndims: list[int]) -> str:
         raise ChainruleValueError(
             f"einsum: '{subscripts}' names {len(subs)} operands but {len(ndims)} were given"
         )
-    unused = iter(c for c in _LETTERS if c not in spec)
+    unused = iter(c for c in LETTERS if c not in spec)
     # letters that '...' stands for in each operand (broadcasting aligns them on the right)
     ell_lengths = [nd - len(s) + 3 if "..." in s else 0 for s, nd in zip(subs, ndims, strict=True)]
     n_ell = max(ell_lengths, default=0)
@@ -149,6 +180,7 @@ inv_p = Primitive(
     jvp=(lambda t, ans, a: -(ans @ t @ ans),),
     rule="inverse rule",
     notation="d(A^-1) = -A^-1 dA A^-1",
+    numpy={np.linalg.inv: _on_square("np.linalg.inv")},
 )
 
 
@@ -186,11 +218,17 @@ det_p = Primitive(
     jvp=(lambda t, ans, a: np.sum(_cofactors(a) * t, axis=(-2, -1)),),
     rule="Jacobi's formula",
     notation="d det(A) = tr(adj(A) dA)",
+    numpy={np.linalg.det: _on_square("np.linalg.det")},
 )
 
 
 def _logabsdet(a: Any) -> Any:
     return np.linalg.slogdet(a)[1]
+
+
+def _numpy_slogdet(prim: Primitive, a: Any) -> tuple[Any, Any]:
+    _square("np.linalg.slogdet", a)
+    return np.linalg.slogdet(concrete(a))[0], prim(a)
 
 
 logabsdet_p = Primitive(
@@ -200,6 +238,7 @@ logabsdet_p = Primitive(
     jvp=(lambda t, ans, a: _trace_product(np.linalg.inv(a), t),),
     rule="Jacobi's formula",
     notation="d log|det A| = tr(A^-1 dA)",
+    numpy={np.linalg.slogdet: _numpy_slogdet},
 )
 
 
@@ -216,6 +255,11 @@ def _solve_jvp_a(t: Any, ans: Any, a: Any, b: Any) -> Any:
     return np.linalg.solve(a, -(t @ ans))
 
 
+def _numpy_solve(prim: Primitive, a: Any, b: Any) -> Any:
+    _square("np.linalg.solve", a)
+    return prim(a, b)
+
+
 solve_p = Primitive(
     "solve",
     np.linalg.solve,
@@ -223,6 +267,7 @@ solve_p = Primitive(
     jvp=(_solve_jvp_a, lambda t, ans, a, b: np.linalg.solve(a, t)),
     rule="inverse rule",
     notation="x = A^-1 b: dx = A^-1 (db - dA x)",
+    numpy={np.linalg.solve: _numpy_solve},
 )
 
 # ---------------------------------------------------------------- Cholesky and symmetric eigenproblems
@@ -247,6 +292,12 @@ def _cholesky_jvp(t: Any, ans: Any, a: Any) -> Any:
     return ans @ _phi(_mT(np.linalg.solve(ans, _mT(m))))
 
 
+def _numpy_cholesky(prim: Primitive, a: Any, /, *, upper: bool = False) -> Any:
+    _square("np.linalg.cholesky", a)
+    lower = prim(a)
+    return np.swapaxes(lower, -1, -2) if upper else lower
+
+
 cholesky_p = Primitive(
     "cholesky",
     np.linalg.cholesky,
@@ -254,6 +305,7 @@ cholesky_p = Primitive(
     jvp=(_cholesky_jvp,),
     rule="Cholesky rule",
     notation="dL = L Phi(L^-1 dA L^-T)",
+    numpy={np.linalg.cholesky: _numpy_cholesky},
 )
 
 
@@ -285,6 +337,14 @@ def _eigh_jvp(t: Any, ans: Any, a: Any) -> Any:
     return np.concatenate([np.expand_dims(dw, -2), dv], axis=-2)
 
 
+def _numpy_eigh(prim: Primitive, a: Any, UPLO: str = "L") -> tuple[Any, Any]:
+    _square("np.linalg.eigh", a)
+    if UPLO != "L":
+        raise UnsupportedOperationError("np.linalg.eigh: only UPLO='L' is supported on traced values")
+    packed = prim(a)
+    return packed[..., 0, :], packed[..., 1:, :]
+
+
 eigh_p = Primitive(
     "eigh",
     _eigh_packed,
@@ -292,12 +352,21 @@ eigh_p = Primitive(
     jvp=(_eigh_jvp,),
     rule="eigenvalue perturbation",
     notation="dw_i = v_i^T dA v_i",
-    kink="repeated eigenvalues: eigenvectors are not unique; their coupling term is taken as 0",
+    kink="at repeated eigenvalues the eigenvectors are not unique and have no derivative; chainrule takes "
+    "their coupling term as 0",
+    numpy={np.linalg.eigh: _numpy_eigh},
 )
 
 
 def _eigvecs(a: Any) -> Any:
     return eigh_p(a)[..., 1:, :]
+
+
+def _numpy_eigvalsh(prim: Primitive, a: Any, UPLO: str = "L") -> Any:
+    _square("np.linalg.eigvalsh", a)
+    if UPLO != "L":
+        raise UnsupportedOperationError("np.linalg.eigvalsh: only UPLO='L' is supported on traced values")
+    return prim(a)
 
 
 eigvalsh_p = Primitive(
@@ -307,4 +376,5 @@ eigvalsh_p = Primitive(
     jvp=(lambda t, ans, a: np.einsum("...ji,...jk,...ki->...i", _eigvecs(a), t, _eigvecs(a)),),
     rule="eigenvalue perturbation",
     notation="dw_i = v_i^T dA v_i",
+    numpy={np.linalg.eigvalsh: _numpy_eigvalsh},
 )

@@ -14,7 +14,10 @@ from chainrule.core.primitive import Primitive
 from chainrule.core.rules._util import concrete, keep_reduced, safe_divide, shape_of
 from chainrule.core.rules.reductions import weighted_reduction
 
-_AT_ZERO = "norm'(0) = 0, a valid subgradient (the subdifferential at 0 is the unit ball of the dual norm)"
+_AT_ZERO = (
+    "a norm has a corner at 0, where its subgradients are the unit ball of the dual norm; chainrule takes "
+    "norm'(0) = 0"
+)
 
 
 def _norm2(x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
@@ -99,6 +102,8 @@ svdvals_p = Primitive(
     jvp=(_svdvals_jvp,),
     rule="singular value perturbation",
     notation="d s_k = u_k^T dX v_k",
-    kink="a zero singular value has derivative 0 (as abs'(0) = 0), so the spectral and nuclear norms have "
-    "norm'(0) = 0; at repeated singular values any choice of singular vectors gives a valid subgradient",
+    kink="a zero singular value has a corner, as |s| at 0: chainrule takes its derivative as 0, so the "
+    "spectral and nuclear norms have norm'(0) = 0; at repeated singular values any choice of singular "
+    "vectors gives a valid subgradient",
+    numpy={np.linalg.svdvals: None},
 )

@@ -1,4 +1,8 @@
-"""Reductions and scans: sum, max/min (ties split evenly), prod (exact with zeros), cumsum, cumprod."""
+"""Reductions and scans: sum, max/min (ties split evenly), prod (exact with zeros), cumsum, cumprod.
+
+Each row declares the NumPy functions it is (``np.sum``, ``np.add.reduce`` ...), with a handler that reads
+NumPy's signature.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,66 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.primitive import Primitive
-from chainrule.core.rules._util import concrete, expand_reduced, keep_reduced, normalize_axes, shape_of
+from chainrule.core.rules._util import (
+    axis_argument,
+    concrete,
+    expand_reduced,
+    keep_reduced,
+    normalize_axes,
+    refuse,
+    shape_of,
+)
+from chainrule.core.rules.arithmetic import cast
+from chainrule.core.rules.reshaping import reshape_p
+
+# ---------------------------------------------------------------- NumPy's signatures
+
+
+def numpy_reduction(
+    prim: Primitive,
+    a: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
+    """``np.sum(a, axis, dtype, out, keepdims, initial, where)`` and the like, onto ``prim``."""
+    refuse(f"np.{prim.name}", out=out, initial=initial, where=where)
+    return prim(cast(a, dtype), axis=axis_argument(axis), keepdims=bool(keepdims))
+
+
+def _numpy_extremum(
+    prim: Primitive,
+    a: Any,
+    axis: Any = None,
+    out: Any = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
+    return numpy_reduction(prim, a, axis, None, out, keepdims, initial, where)
+
+
+def _reduce_method(
+    prim: Primitive, a: Any, axis: Any = 0, dtype: Any = None, out: Any = None, keepdims: bool = False
+) -> Any:
+    """``np.add.reduce`` and the like: a reduction whose axis defaults to 0."""
+    return numpy_reduction(prim, a, axis, dtype, out, keepdims)
+
+
+def _numpy_scan(prim: Primitive, a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:
+    """``np.cumsum(a, axis, dtype, out)`` and ``np.cumprod``: the flattened array when axis is None."""
+    refuse(f"np.{prim.name}", out=out)
+    a = cast(a, dtype)
+    if axis is None:
+        return prim(reshape_p(a, shape=(-1,)), axis=0)
+    return prim(a, axis=int(axis) % max(np.ndim(concrete(a)), 1))
+
+
+def _accumulate_method(prim: Primitive, a: Any, axis: Any = 0, dtype: Any = None, out: Any = None) -> Any:
+    return _numpy_scan(prim, a, axis, dtype, out)
 
 
 def _sum(x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
@@ -21,11 +84,19 @@ sum_p = Primitive(
     jvp=(lambda t, ans, x, *, axis=None, keepdims=False: _sum(t, axis=axis, keepdims=keepdims),),
     rule="sum rule",
     notation="d/dx_i sum(x) = 1",
+    numpy={np.sum: numpy_reduction, (np.add, "reduce"): _reduce_method},
 )
 
 
 def weighted_reduction(
-    name: str, impl: Any, weights: Any, *, rule: str, notation: str, kink: str | None = None
+    name: str,
+    impl: Any,
+    weights: Any,
+    *,
+    rule: str,
+    notation: str,
+    kink: str | None = None,
+    numpy: Any = None,
 ) -> Primitive:
     """A reduction whose partial derivatives are ``weights(ans, x, axis, keepdims, **params)``.
 
@@ -39,7 +110,7 @@ def weighted_reduction(
     def jvp(t: Any, ans: Any, x: Any, *, axis: Any = None, keepdims: bool = False, **params: Any) -> Any:
         return _sum(t * weights(ans, x, axis, keepdims, **params), axis=axis, keepdims=keepdims)
 
-    return Primitive(name, impl, vjp=(vjp,), jvp=(jvp,), rule=rule, notation=notation, kink=kink)
+    return Primitive(name, impl, vjp=(vjp,), jvp=(jvp,), rule=rule, notation=notation, kink=kink, numpy=numpy)
 
 
 def _tie_weights(ans: Any, x: Any, axis: Any, keepdims: bool) -> Any:
@@ -49,19 +120,25 @@ def _tie_weights(ans: Any, x: Any, axis: Any, keepdims: bool) -> Any:
     return hit / np.sum(hit, axis=axis, keepdims=True, dtype=xv.dtype)
 
 
-def _extremum(name: str, impl: Any) -> Primitive:
+def _extremum(name: str, impl: Any, numpy: Any) -> Primitive:
     return weighted_reduction(
         name,
         lambda x, *, axis=None, keepdims=False: impl(x, axis=axis, keepdims=keepdims),
         _tie_weights,
         rule=f"{name} rule",
         notation=f"d {name}(x) / dx_i = 1 at the arg{name}, 0 elsewhere",
-        kink="ties split the gradient evenly among the entries that attain the extremum",
+        kink=f"where several entries tie for the {name}imum, every weighting of their derivatives that sums "
+        "to 1 is a subderivative; chainrule splits the gradient evenly among them",
+        numpy=numpy,
     )
 
 
-amax_p = _extremum("max", np.max)
-amin_p = _extremum("min", np.min)
+amax_p = _extremum(
+    "max", np.max, {np.max: _numpy_extremum, np.amax: _numpy_extremum, (np.maximum, "reduce"): _reduce_method}
+)
+amin_p = _extremum(
+    "min", np.min, {np.min: _numpy_extremum, np.amin: _numpy_extremum, (np.minimum, "reduce"): _reduce_method}
+)
 
 
 def _prod(x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
@@ -102,6 +179,7 @@ prod_p = Primitive(
     jvp=(_prod_jvp,),
     rule="product rule",
     notation="d/dx_i prod(x) = prod of the other entries",
+    numpy={np.prod: numpy_reduction, (np.multiply, "reduce"): _reduce_method},
 )
 
 
@@ -120,6 +198,7 @@ cumsum_p = Primitive(
     jvp=(lambda t, ans, x, *, axis: _cumsum(t, axis=axis),),
     rule="sum rule",
     notation="d/dx_j cumsum(x)_i = 1 for j <= i",
+    numpy={np.cumsum: _numpy_scan, (np.add, "accumulate"): _accumulate_method},
 )
 
 
@@ -160,4 +239,5 @@ cumprod_p = Primitive(
     jvp=(_cumprod_jvp,),
     rule="product rule",
     notation="d/dx_j cumprod(x)_i = product of x_0..x_i except x_j, for j <= i",
+    numpy={np.cumprod: _numpy_scan, (np.multiply, "accumulate"): _accumulate_method},
 )

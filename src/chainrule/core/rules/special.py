@@ -6,12 +6,15 @@ softplus must not overflow for large |x|, and logsumexp must not overflow for la
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
+from chainrule.core.primitive import Formula
 from chainrule.core.rules._util import keep_reduced, shape_of
 from chainrule.core.rules.elementwise import unary
+from chainrule.core.rules.piecewise import step_p
 from chainrule.core.rules.reductions import weighted_reduction
 
 
@@ -24,10 +27,12 @@ def _relu(x: Any) -> Any:
 relu_p = unary(
     "relu",
     _relu,
-    lambda g, ans, x: g * (x > 0),
+    lambda g, ans, x: g * step_p(x, 0.0, 0.0),
     rule="relu rule",
     notation="relu'(x) = 1 for x > 0, 0 for x < 0",
-    kink="relu'(0) = 0, a point of the subdifferential [0, 1]",
+    kink="relu has a corner at x = 0, where every slope in [0, 1] is a subderivative; chainrule takes "
+    "relu'(0) = 0",
+    formula=Formula("relu", sympy="", meaning="max(x, 0)", exact=lambda v: max(v, 0)),
 )
 
 
@@ -43,6 +48,9 @@ sigmoid_p = unary(
     lambda g, ans, x: g * (ans * (1.0 - ans)),
     rule="sigmoid rule",
     notation="sigma'(x) = sigma(x) (1 - sigma(x))",
+    formula=Formula(
+        "sigmoid", latex=r"\sigma", sympy="", meaning="1/(1 + exp(-x))", values={0: Fraction(1, 2)}
+    ),
 )
 
 
@@ -56,6 +64,7 @@ softplus_p = unary(
     lambda g, ans, x: g * sigmoid_p(x),
     rule="softplus rule",
     notation="softplus'(x) = sigma(x)",
+    formula=Formula("softplus", sympy="", meaning="log(1 + exp(x))"),
 )
 
 

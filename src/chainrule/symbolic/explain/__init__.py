@@ -7,8 +7,9 @@ from typing import Any
 
 from chainrule.errors import ChainruleValueError
 from chainrule.symbolic.differentiate import as_expression, as_variable, derivative, diff
+from chainrule.symbolic.explain.render import Explanation
 from chainrule.symbolic.explain.rules import Explainer
-from chainrule.symbolic.explain.steps import Explanation, Step
+from chainrule.symbolic.explain.steps import Step
 from chainrule.symbolic.expr import Expr
 from chainrule.symbolic.traverse import depth
 

@@ -16,7 +16,7 @@ from chainrule.symbolic.printing.base import ATOM, PREC_ADD, PREC_MUL, PREC_POW,
 from chainrule.symbolic.printing.latex import LatexPrinter
 from chainrule.symbolic.printing.text import TextPrinter
 
-__all__ = ["Deriv", "Formula", "Product", "Quotient", "Renderer", "Square", "Sum"]
+__all__ = ["BoardFormula", "Deriv", "Product", "Quotient", "Renderer", "Square", "Sum"]
 
 
 @dataclass(frozen=True)
@@ -36,26 +36,26 @@ class Deriv:
 class Sum:
     """``± t1 ± t2 ...``: ``terms`` are ``(negative, formula)`` pairs."""
 
-    terms: tuple[tuple[bool, Formula], ...]
+    terms: tuple[tuple[bool, BoardFormula], ...]
 
 
 @dataclass(frozen=True)
 class Product:
-    factors: tuple[Formula, ...]
+    factors: tuple[BoardFormula, ...]
 
 
 @dataclass(frozen=True)
 class Quotient:
-    numerator: Formula
-    denominator: Formula
+    numerator: BoardFormula
+    denominator: BoardFormula
 
 
 @dataclass(frozen=True)
 class Square:
-    base: Formula
+    base: BoardFormula
 
 
-Formula = Union[Expr, Deriv, Sum, Product, Quotient, Square]  # noqa: UP007 (a runtime alias)
+BoardFormula = Union[Expr, Deriv, Sum, Product, Quotient, Square]  # noqa: UP007 (a runtime alias)
 
 
 class Renderer:
@@ -66,7 +66,7 @@ class Renderer:
         self.leibniz = notation == "leibniz"
         self.printer: Printer = LatexPrinter() if self.latex else TextPrinter()
 
-    def __call__(self, formula: Formula) -> str:
+    def __call__(self, formula: BoardFormula) -> str:
         return self.render(formula)[0]
 
     def expr(self, e: Expr) -> str:
@@ -77,7 +77,7 @@ class Renderer:
             return text
         return f"\\left({text}\\right)" if self.latex else f"({text})"
 
-    def render(self, f: Formula) -> tuple[str, int]:
+    def render(self, f: BoardFormula) -> tuple[str, int]:
         if isinstance(f, Expr):
             return self.printer.of(f)
         if isinstance(f, Deriv):

@@ -1,11 +1,14 @@
-"""Explanations as plain text, Markdown (with LaTeX math) and LaTeX."""
+"""An explanation (:class:`Explanation`, its steps) as plain text, Markdown with LaTeX math, and LaTeX."""
 
 from __future__ import annotations
 
-from chainrule.symbolic.explain.formula import Deriv, Renderer
-from chainrule.symbolic.explain.steps import Explanation, Step
+from dataclasses import dataclass, field
 
-__all__ = ["render_latex", "render_markdown", "render_text"]
+from chainrule.symbolic.explain.formula import Deriv, Renderer
+from chainrule.symbolic.explain.steps import Step
+from chainrule.symbolic.expr import Expr
+
+__all__ = ["Explanation", "render_latex", "render_markdown", "render_text"]
 
 
 def _shown(e: Explanation) -> list[Step]:
@@ -97,3 +100,45 @@ def render_latex(e: Explanation) -> str:
         name = step.rule.replace("_", "\\_")
         rows.append(f"&\\text{{{step.number}. {name}:}}\\quad {_chain_latex(step, r, e.detail == 'full')}")
     return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The derivative of an expression worked out rule by rule.
+
+    ``result`` is the same expression :func:`chainrule.symbolic.diff` returns. ``str()`` gives plain text;
+    :meth:`to_markdown` and :meth:`to_latex` the other formats, which notebooks show by themselves.
+    """
+
+    expr: Expr
+    var: Expr
+    steps: tuple[Step, ...]
+    result: Expr
+    unsimplified: Expr
+    detail: str = "full"
+    notation: str = "leibniz"
+    _cache: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        return f"<Explanation of d/d{self.var} {self.expr}: {len(self.steps)} steps, result {self.result}>"
+
+    def to_text(self) -> str:
+        """Plain text, one numbered step after another."""
+        return render_text(self)
+
+    def to_markdown(self) -> str:
+        """Markdown with LaTeX math, for notebooks and documentation."""
+        return render_markdown(self)
+
+    def to_latex(self) -> str:
+        """A LaTeX ``align*``-style block."""
+        return render_latex(self)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def _repr_latex_(self) -> str:
+        return f"$$\n{self.to_latex()}\n$$"

@@ -14,29 +14,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from chainrule.core.primitive import Primitive
-from chainrule.core.rules import elementwise as ew
+from chainrule.core.rules import arithmetic as ar
 from chainrule.errors import ChainruleValueError
 from chainrule.symbolic.algebra import mul_all, power
 from chainrule.symbolic.differentiate import power_primitive, primitive_of, rule_result, tangent
-from chainrule.symbolic.explain.formula import Deriv, Formula, Product, Quotient, Square, Sum
+from chainrule.symbolic.explain.formula import BoardFormula, Deriv, Product, Quotient, Square, Sum
 from chainrule.symbolic.explain.steps import Step
 from chainrule.symbolic.expr import ADD, MUL, NUM, ONE, POW, ZERO, Expr, number, symbol
-from chainrule.symbolic.functions import FUNCTIONS, call
+from chainrule.symbolic.functions import call, primitive
 from chainrule.symbolic.printing.text import TextPrinter
 from chainrule.symbolic.traverse import substitute
 
 __all__ = ["Explainer"]
 
 MAX_STEPS = 500
-
-# Where each function with a kink has it; the convention is the primitive's own ``kink`` text.
-_KINK_AT = {
-    "abs": "|u| has a corner at u = 0, where every slope in [-1, 1] is a subderivative;",
-    "relu": "relu has a corner at u = 0, where every slope in [0, 1] is a subderivative;",
-    "max": "where the operands tie, the subderivatives are the segment between their derivatives;",
-    "min": "where the operands tie, the subderivatives are the segment between their derivatives;",
-    "sign": "sign jumps at 0;",
-}
 
 
 class Explainer:
@@ -92,8 +83,8 @@ class Explainer:
 
     def sum(self, node: Expr, n: int, depth: int) -> Step:
         var, prim = self.var, primitive_of(node)
-        terms: list[tuple[bool, Formula]] = []
-        values: list[tuple[bool, Formula]] = []
+        terms: list[tuple[bool, BoardFormula]] = []
+        values: list[tuple[bool, BoardFormula]] = []
         found: dict[Expr, Expr] = {}
         parts: list[int] = []
         for c, t in self.printer.ordered_terms(node):
@@ -144,12 +135,12 @@ class Explainer:
         var, f = self.var, mul_all(varying)
         part = self.explain(f, depth + 1)
         df = self.result(part)
-        result = rule_result(ew.multiply_p, 1, df, node, k, f)
-        statement = "(c f)' = c f'" if k != -1 else ew.negative_p.notation
+        result = rule_result(ar.multiply_p, 1, df, node, k, f)
+        statement = "(c f)' = c f'" if k != -1 else ar.negative_p.notation
         return Step(
             n,
             depth,
-            ew.negative_p.rule,
+            ar.negative_p.rule,
             statement,
             node,
             var,
@@ -160,7 +151,7 @@ class Explainer:
         )
 
     def quotient(self, node: Expr, top: Expr, bottom: Expr, n: int, depth: int) -> Step:
-        var, prim = self.var, ew.divide_p
+        var, prim = self.var, ar.divide_p
         p_top, p_bottom = self.explain(top, depth + 1), self.explain(bottom, depth + 1)
         d_top, d_bottom = self.result(p_top), self.result(p_bottom)
         result = rule_result(prim, 0, d_top, node, top, bottom) + rule_result(
@@ -178,7 +169,7 @@ class Explainer:
         )
 
     def reciprocal(self, node: Expr, bottom: Expr, n: int, depth: int) -> Step:
-        var, prim = self.var, ew.reciprocal_p
+        var, prim = self.var, ar.reciprocal_p
         part = self.explain(bottom, depth + 1)
         d_bottom = self.result(part)
         result = rule_result(prim, 0, d_bottom, node, bottom)
@@ -192,12 +183,12 @@ class Explainer:
         parts = [self.explain(f, depth + 1) for f in factors]
         found = {f: self.result(p) for f, p in zip(factors, parts, strict=True)}
 
-        def each(value: Callable[[Expr], Formula]) -> Sum:
+        def each(value: Callable[[Expr], BoardFormula]) -> Sum:
             return Sum(
                 tuple((False, Product(tuple(value(g) if g is f else g for g in factors))) for f in factors)
             )
 
-        prim = ew.multiply_p
+        prim = ar.multiply_p
         result = tangent(node, [found[f] for f in node.args])
         return Step(
             n,
@@ -223,7 +214,7 @@ class Explainer:
             prim = power_primitive(exponent)
             outer = _Outer(prim, prim.rule, lambda u: power(u, exponent), 0)
             return self.chain(node, base, outer, n, depth)
-        outer = _Outer(ew.power_p, "exponential rule", lambda u: power(base, u), 1)
+        outer = _Outer(ar.power_p, "exponential rule", lambda u: power(base, u), 1)
         return self.chain(node, exponent, outer, n, depth)
 
     def logarithmic(self, node: Expr, n: int, depth: int) -> Step:
@@ -254,9 +245,8 @@ class Explainer:
         )
 
     def function(self, node: Expr, n: int, depth: int) -> Step:
-        spec = FUNCTIONS[node.op]
-        prim = spec.primitive
-        if spec.arity == 1 and prim is not None:
+        prim = primitive(node.op)
+        if prim is not None and prim.arity == 1:
             outer = _Outer(prim, prim.rule, lambda u: call(node.op, u), 0)
             return self.chain(node, node.args[0], outer, n, depth)
         return self.several(node, n, depth)
@@ -264,7 +254,7 @@ class Explainer:
     def chain(self, node: Expr, inner: Expr, outer: _Outer, n: int, depth: int) -> Step:
         """A function of one varying argument: its own rule if that is the variable, else the chain rule."""
         var, prim = self.var, outer.primitive
-        note = f"{_KINK_AT[node.op]} {prim.kink}" if node.op in _KINK_AT and prim.kink else ""
+        note = prim.kink or ""
         tangents: list[Expr | None] = [None, None] if node.op is POW else [None]
         if inner is var:
             tangents[outer.slot] = ONE
@@ -280,7 +270,7 @@ class Explainer:
         unit[outer.slot] = ONE
         d_outer_u = tangent(outer_u, unit)  # the outer function's derivative, in u
         tangents[outer.slot] = d_inner
-        d_outer = Deriv(outer_u, u, outer=node.op if node.op in FUNCTIONS else None)
+        d_outer = Deriv(outer_u, u, outer=node.op if primitive(node.op) is not None else None)
         return Step(
             n,
             depth,
@@ -299,9 +289,9 @@ class Explainer:
 
     def several(self, node: Expr, n: int, depth: int) -> Step:
         """A function of several arguments (max, min, atan2): a partial derivative times each one's."""
-        var, prim = self.var, FUNCTIONS[node.op].primitive
-        terms: list[tuple[bool, Formula]] = []
-        values: list[tuple[bool, Formula]] = []
+        var, prim = self.var, primitive(node.op)
+        terms: list[tuple[bool, BoardFormula]] = []
+        values: list[tuple[bool, BoardFormula]] = []
         tangents: list[Expr | None] = []
         parts: list[int] = []
         for i, a in enumerate(node.args):
@@ -318,7 +308,7 @@ class Explainer:
             values.append((False, Product((partial, self.result(part)))))
         rule = prim.rule if prim is not None else "step function"
         statement = prim.notation if prim is not None else "heaviside' = 0"
-        note = f"{_KINK_AT[node.op]} {prim.kink}" if node.op in _KINK_AT and prim and prim.kink else ""
+        note = (prim.kink or "") if prim is not None else ""
         return Step(
             n,
             depth,

@@ -1,13 +1,13 @@
-"""What an explanation is made of: :class:`Step` (one rule applied) and :class:`Explanation` (all of them)."""
+"""What an explanation is made of: :class:`Step`, one rule applied to one subexpression."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from chainrule.symbolic.explain.formula import Formula
+from chainrule.symbolic.explain.formula import BoardFormula
 from chainrule.symbolic.expr import Expr
 
-__all__ = ["Explanation", "Step"]
+__all__ = ["Step"]
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,10 @@ class Step:
     expr: Expr
     var: Expr
     result: Expr
-    formula: Formula | None = None
-    substituted: Formula | None = None
+    formula: BoardFormula | None = None
+    substituted: BoardFormula | None = None
     where: tuple[tuple[str, Expr], ...] = ()
-    facts: tuple[tuple[Formula, Expr, str], ...] = ()
+    facts: tuple[tuple[BoardFormula, Expr, str], ...] = ()
     note: str = ""
     parts: tuple[int, ...] = ()
 
@@ -61,51 +61,3 @@ class Step:
     def trivial(self) -> bool:
         """A step a brief explanation leaves out: a constant or the variable itself."""
         return self.rule in ("constant rule", "identity rule")
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """The derivative of an expression worked out rule by rule.
-
-    ``result`` is the same expression :func:`chainrule.symbolic.diff` returns. ``str()`` gives plain text;
-    :meth:`to_markdown` and :meth:`to_latex` the other formats, which notebooks show by themselves.
-    """
-
-    expr: Expr
-    var: Expr
-    steps: tuple[Step, ...]
-    result: Expr
-    unsimplified: Expr
-    detail: str = "full"
-    notation: str = "leibniz"
-    _cache: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
-
-    def __str__(self) -> str:
-        return self.to_text()
-
-    def __repr__(self) -> str:
-        return f"<Explanation of d/d{self.var} {self.expr}: {len(self.steps)} steps, result {self.result}>"
-
-    def to_text(self) -> str:
-        """Plain text, one numbered step after another."""
-        from chainrule.symbolic.explain.render import render_text
-
-        return render_text(self)
-
-    def to_markdown(self) -> str:
-        """Markdown with LaTeX math, for notebooks and documentation."""
-        from chainrule.symbolic.explain.render import render_markdown
-
-        return render_markdown(self)
-
-    def to_latex(self) -> str:
-        """A LaTeX ``align*``-style block."""
-        from chainrule.symbolic.explain.render import render_latex
-
-        return render_latex(self)
-
-    def _repr_markdown_(self) -> str:
-        return self.to_markdown()
-
-    def _repr_latex_(self) -> str:
-        return f"$$\n{self.to_latex()}\n$$"

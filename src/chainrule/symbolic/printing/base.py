@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, POW, SYM, Expr, Value
-from chainrule.symbolic.functions import E
+from chainrule.symbolic.algebra import power
+from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, POW, SYM, E, Expr, Value, number
 
-__all__ = ["ATOM", "PREC_ADD", "PREC_MUL", "PREC_POW", "Printer", "Product"]
+__all__ = ["ATOM", "PREC_ADD", "PREC_MUL", "PREC_POW", "Printer", "ProductLayout"]
 
 PREC_ADD = 10
 PREC_MUL = 20
@@ -29,7 +29,7 @@ _RANKS = {NUM: 0, CONST: 0, SYM: 1, ADD: 3}
 
 
 @dataclass
-class Product:
+class ProductLayout:
     """A product laid out for printing: sign, coefficient split over the fraction bar, and its factors."""
 
     negative: bool
@@ -164,11 +164,8 @@ class Printer:
         base = node.args[0] if node.op is POW else node
         return _RANKS.get(base.op, 2)
 
-    def product(self, coeff: Value, factors: tuple[Expr, ...] | list[Expr]) -> Product:
+    def product(self, coeff: Value, factors: tuple[Expr, ...] | list[Expr]) -> ProductLayout:
         """Lay out ``coeff * factors``: negative powers with numeric exponents go below the bar."""
-        from chainrule.symbolic.algebra import power
-        from chainrule.symbolic.expr import number
-
         numerator: list[Expr] = []
         denominator: list[Expr] = []
         for f in factors:
@@ -182,5 +179,5 @@ class Printer:
         negative = coeff < 0
         magnitude = -coeff if negative else coeff
         if type(magnitude) is Fraction:
-            return Product(negative, magnitude.numerator, magnitude.denominator, numerator, denominator)
-        return Product(negative, magnitude, 1, numerator, denominator)
+            return ProductLayout(negative, magnitude.numerator, magnitude.denominator, numerator, denominator)
+        return ProductLayout(negative, magnitude, 1, numerator, denominator)

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from chainrule.symbolic.expr import NUM, Expr, Value
-from chainrule.symbolic.functions import FUNCTIONS, HALF
-from chainrule.symbolic.printing.base import ATOM, PREC_ADD, PREC_MUL, PREC_POW, Printed, Printer, Product
+from chainrule.symbolic.expr import HALF, NUM, Expr, Value
+from chainrule.symbolic.functions import primitive
+from chainrule.symbolic.printing.base import (
+    ATOM,
+    PREC_ADD,
+    PREC_MUL,
+    PREC_POW,
+    Printed,
+    Printer,
+    ProductLayout,
+)
 
 __all__ = ["LatexPrinter", "to_latex"]
 
@@ -49,8 +57,18 @@ _GREEK = frozenset(
 )
 
 
-# sin^2(x) is written with the power on the name, the usual convention for these.
-_POWER_BEFORE_ARGUMENT = frozenset({"sin", "cos", "tan", "sinh", "cosh", "tanh", "log"})
+def _latex_of(op: str) -> str:
+    """The LaTeX of the function ``op`` from its row: a name (``\\sin``) or a template in ``{x}``, ``{y}``."""
+    prim = primitive(op)
+    if prim is None or prim.formula is None:
+        return f"\\operatorname{{{op}}}"
+    return prim.formula.latex_name
+
+
+def _power_on_name(op: str) -> bool:
+    """sin^2(x) is written with the power on the name, for the functions whose rows ask for it."""
+    prim = primitive(op)
+    return prim is not None and prim.formula is not None and prim.formula.power_on_name
 
 
 class LatexPrinter(Printer):
@@ -102,7 +120,7 @@ class LatexPrinter(Printer):
             out += (" \\cdot " if t[0].isdigit() else " ") + t
         return out
 
-    def product_latex(self, p: Product) -> str:
+    def product_latex(self, p: ProductLayout) -> str:
         top = self.juxtapose(p.numerator_coeff, p.numerator)
         if not p.denominator and p.denominator_coeff == 1:
             return top
@@ -117,27 +135,20 @@ class LatexPrinter(Printer):
             return self.product_latex(self.product(1, (node,))), PREC_MUL
         if exponent.op is NUM and type(exponent.data) is Fraction and exponent.data.numerator == 1:
             return f"\\sqrt[{exponent.data.denominator}]{{{self(base)}}}", ATOM
-        if base.op in _POWER_BEFORE_ARGUMENT and exponent.op is NUM and type(exponent.data) is int:
-            name = FUNCTIONS[base.op].latex
+        if _power_on_name(base.op) and exponent.op is NUM and type(exponent.data) is int:
+            name = _latex_of(base.op)
             return f"{name}^{{{exponent.data}}}\\left({self(base.args[0])}\\right)", PREC_POW
         base_text = self.wrap(base, PREC_POW)
-        if base.op == "exp":
+        if "^" in base_text and not base_text.startswith("\\left("):  # (e^{x})^{2}, not e^{x}^{2}
             base_text = self.parens(base_text)
         return f"{base_text}^{{{self(exponent)}}}", PREC_POW
 
-    def print_exp(self, node: Expr) -> Printed:
-        return f"e^{{{self(node.args[0])}}}", PREC_POW
-
-    def print_abs(self, node: Expr) -> Printed:
-        return f"\\left|{self(node.args[0])}\\right|", ATOM
-
-    def print_heaviside(self, node: Expr) -> Printed:
-        x, at_zero = node.args
-        return f"H_{{{self(at_zero)}}}\\left({self(x)}\\right)", ATOM
-
     def print_function(self, node: Expr) -> Printed:
-        name = FUNCTIONS[node.op].latex
-        return f"{name}\\left({', '.join(self(a) for a in node.args)}\\right)", ATOM
+        latex = _latex_of(node.op)
+        texts = [self(a) for a in node.args]
+        if "{x}" in latex:  # a template from the row: |x|, e^{x}, H_{y}(x)
+            return latex.format(**dict(zip("xyz", texts, strict=False))), ATOM
+        return f"{latex}\\left({', '.join(texts)}\\right)", ATOM
 
 
 def to_latex(expr: Expr) -> str:

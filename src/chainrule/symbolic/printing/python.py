@@ -1,21 +1,47 @@
-"""Python/NumPy source: ``np.sin(x)**2 + 1/np.sqrt(x)``, for code and for :func:`chainrule.symbolic.lambdify`.
+"""Python/NumPy source: ``np.sin(x)**2 + 1/np.sqrt(x)``, for code and :func:`chainrule.symbolic.lambdify`.
 
 It lays expressions out as the text printer does and spells them as Python: ``**``, ``np.sqrt``, ``np.pi``.
-The names ``relu``, ``sigmoid``, ``softplus`` and ``heaviside`` refer to chainrule's primitives and
-:func:`chainrule.symbolic.functions._heaviside` (the namespace :func:`~chainrule.symbolic.lambdify` provides);
-everything else is NumPy as ``np``.
+A function whose primitive is a NumPy ufunc is written as that ufunc (``np.arcsin``); any other (``relu``,
+``sigmoid``) by its formula name, which :func:`~chainrule.symbolic.lambdify` binds to the primitive
+itself (see :func:`code_namespace`).
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
-from chainrule.symbolic.expr import NUM, Expr, Value
-from chainrule.symbolic.functions import FUNCTIONS, HALF
+import numpy as np
+
+from chainrule.core.registry import FORMULAS
+from chainrule.symbolic.expr import HALF, NUM, Expr, Value
+from chainrule.symbolic.functions import primitive
 from chainrule.symbolic.printing.base import ATOM, PREC_MUL, PREC_POW, Printed
 from chainrule.symbolic.printing.text import TextPrinter
 
-__all__ = ["PythonPrinter", "python_number", "to_python"]
+__all__ = ["PythonPrinter", "code_name", "code_namespace", "python_number", "to_python"]
+
+
+def code_name(op: str) -> str:
+    """How generated code calls the function ``op``: ``np.<ufunc>`` for a NumPy ufunc, else its name."""
+    prim = primitive(op)
+    if prim is not None:
+        for key in prim.numpy:
+            name = getattr(key, "__name__", "")
+            if isinstance(key, np.ufunc) and getattr(np, name, None) is key:
+                return f"np.{name}"
+    return op
+
+
+def code_namespace() -> dict[str, Any]:
+    """The names generated code needs besides ``np``: each function that is not a NumPy ufunc, bound to its
+    primitive (which runs its implementation on arrays and records on traced values)."""
+    out: dict[str, Any] = {}
+    for name, prim in FORMULAS.items():
+        if prim.formula is not None and prim.formula.name == name and not code_name(name).startswith("np."):
+            out[name] = prim
+    return out
+
 
 _EXACT_INT = 2**53
 
@@ -50,7 +76,7 @@ class PythonPrinter(TextPrinter):
         return f"{self.wrap(base, PREC_POW)}**{self.wrap(exponent, PREC_POW)}", PREC_POW
 
     def print_function(self, node: Expr) -> Printed:
-        return f"{FUNCTIONS[node.op].code}({', '.join(self(a) for a in node.args)})", ATOM
+        return f"{code_name(node.op)}({', '.join(self(a) for a in node.args)})", ATOM
 
 
 def to_python(expr: Expr) -> str:

@@ -8,9 +8,16 @@ from __future__ import annotations
 from dataclasses import replace
 from fractions import Fraction
 
-from chainrule.symbolic.expr import NUM, Expr, Value
-from chainrule.symbolic.functions import HALF
-from chainrule.symbolic.printing.base import ATOM, PREC_ADD, PREC_MUL, PREC_POW, Printed, Printer, Product
+from chainrule.symbolic.expr import HALF, NUM, Expr, Value
+from chainrule.symbolic.printing.base import (
+    ATOM,
+    PREC_ADD,
+    PREC_MUL,
+    PREC_POW,
+    Printed,
+    Printer,
+    ProductLayout,
+)
 
 __all__ = ["TextPrinter", "format_number", "to_text"]
 
@@ -52,7 +59,7 @@ class TextPrinter(Printer):
         text = self.product_text(layout)
         return ("-" + text if layout.negative else text), PREC_MUL
 
-    def product_text(self, p: Product) -> str:
+    def product_text(self, p: ProductLayout) -> str:
         top = [format_number(p.numerator_coeff)] if p.numerator_coeff != 1 or not p.numerator else []
         top += [self.wrap(f, PREC_MUL - 1) for f in p.numerator]
         bottom = [str(p.denominator_coeff)] if p.denominator_coeff != 1 else []

@@ -1,0 +1,195 @@
+"""Arithmetic and powers: + - * /, negation, reciprocals, powers and roots, and changes of precision.
+
+Formulas write these as sums, products and powers (the ``rewrite`` of each row), not as function nodes.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import numpy as np
+
+from chainrule.core.primitive import Formula, Primitive
+from chainrule.core.rules._util import concrete, shape_of, unbroadcast, unbroadcast_like
+from chainrule.core.rules.elementwise import binary, unary
+
+# The arithmetic primitives run through Python's operators: on arrays that is the same ufunc call, and on
+# NumPy scalars (graphs of 0-d values, micrograd style) it takes NumPy's scalar fast path, over ten times
+# quicker than calling the ufunc.
+add_p = Primitive(
+    "add",
+    operator.add,
+    vjp=(
+        lambda g, ans, x, y: unbroadcast_like(g, x),
+        lambda g, ans, x, y: unbroadcast_like(g, y),
+    ),
+    jvp=(lambda t, ans, x, y: t, lambda t, ans, x, y: t),
+    rule="sum rule",
+    notation="(f + g)' = f' + g'",
+    numpy=np.add,
+    formula=Formula(rewrite="x + y"),
+)
+subtract_p = Primitive(
+    "subtract",
+    operator.sub,
+    vjp=(
+        lambda g, ans, x, y: unbroadcast_like(g, x),
+        lambda g, ans, x, y: unbroadcast_like(-g, y),
+    ),
+    jvp=(lambda t, ans, x, y: t, lambda t, ans, x, y: -t),
+    rule="difference rule",
+    notation="(f - g)' = f' - g'",
+    numpy=np.subtract,
+    formula=Formula(rewrite="x - y"),
+)
+
+
+# The commonest rules of all, spelled out (rather than through unbroadcast_like): the cotangent of one
+# factor of a product is g times the other factor, summed back to the factor's shape.
+def _product_vjp_x(g: Any, ans: Any, x: Any, y: Any) -> Any:
+    ct = g * y
+    if type(y) is float or ct.shape == x.shape:  # a Python number never broadcasts x
+        return ct
+    return unbroadcast(ct, shape_of(x))
+
+
+def _product_vjp_y(g: Any, ans: Any, x: Any, y: Any) -> Any:
+    ct = g * x
+    if type(x) is float or ct.shape == y.shape:
+        return ct
+    return unbroadcast(ct, shape_of(y))
+
+
+multiply_p = Primitive(
+    "multiply",
+    operator.mul,
+    vjp=(_product_vjp_x, _product_vjp_y),
+    jvp=(lambda t, ans, x, y: t * y, lambda t, ans, x, y: x * t),
+    rule="product rule",
+    notation="(f g)' = f' g + f g'",
+    numpy=np.multiply,
+    formula=Formula(rewrite="x*y"),
+)
+divide_p = Primitive(
+    "divide",
+    operator.truediv,
+    vjp=(
+        lambda g, ans, x, y: unbroadcast_like(g / y, x),
+        lambda g, ans, x, y: unbroadcast_like(-g * ans / y, y),
+    ),
+    jvp=(lambda t, ans, x, y: t / y, lambda t, ans, x, y: -t * ans / y),
+    rule="quotient rule",
+    notation="(f / g)' = (f' g - f g') / g^2",
+    numpy=(np.divide, np.true_divide),
+    formula=Formula(rewrite="x/y"),
+)
+negative_p = unary(
+    "negative",
+    np.negative,
+    lambda g, ans, x: -g,
+    rule="constant multiple rule",
+    notation="(-f)' = -f'",
+    numpy=np.negative,
+    formula=Formula(rewrite="-x"),
+)
+positive_p = unary(
+    "positive",
+    np.positive,
+    lambda g, ans, x: g,
+    rule="identity",
+    notation="(+f)' = f'",
+    numpy=np.positive,
+    formula=Formula(rewrite="x"),
+)
+reciprocal_p = unary(
+    "reciprocal",
+    np.reciprocal,
+    lambda g, ans, x: g * (-(ans * ans)),
+    rule="reciprocal rule",
+    notation="(1/x)' = -1/x^2",
+    numpy=np.reciprocal,
+    formula=Formula(rewrite="1/x"),
+)
+
+# ---------------------------------------------------------------- powers and roots
+
+
+def _log_base(x: Any) -> Any:
+    # d/dy x**y = x**y log x; at x == 0 the limit (for y > 0) is 0, so log is replaced by 0 there.
+    return np.log(np.where(x == 0, 1.0, x))
+
+
+def _power_dx(ans: Any, x: Any, y: Any) -> Any:
+    return y * x ** (y - 1)
+
+
+power_p = binary(
+    "power",
+    operator.pow,
+    _power_dx,
+    lambda ans, x, y: ans * _log_base(x),
+    rule="power rule",
+    notation="(x^n)' = n x^(n-1); (a^x)' = a^x ln a",
+    numpy=np.power,
+    formula=Formula(rewrite="x^y"),
+)
+float_power_p = binary(
+    "float_power",
+    np.float_power,
+    lambda ans, x, y: y * np.float_power(x, y - 1),
+    lambda ans, x, y: ans * _log_base(x),
+    rule="power rule",
+    notation="(x^n)' = n x^(n-1)",
+    numpy=np.float_power,
+    formula=Formula(rewrite="x^y"),
+)
+square_p = unary(
+    "square",
+    np.square,
+    lambda g, ans, x: g * (2.0 * x),
+    rule="power rule",
+    notation="(x^2)' = 2x",
+    numpy=np.square,
+    formula=Formula(rewrite="x^2"),
+)
+sqrt_p = unary(
+    "sqrt",
+    np.sqrt,
+    lambda g, ans, x: g * (0.5 / ans),
+    rule="power rule",
+    notation="sqrt'(x) = 1/(2 sqrt(x))",
+    numpy=np.sqrt,
+    formula=Formula("sqrt", rewrite="x^(1/2)"),
+)
+cbrt_p = unary(
+    "cbrt",
+    np.cbrt,
+    lambda g, ans, x: g * (1.0 / (3.0 * ans * ans)),
+    rule="power rule",
+    notation="cbrt'(x) = 1/(3 x^(2/3))",
+    numpy=np.cbrt,
+)
+
+# ---------------------------------------------------------------- precision
+
+
+def _astype(x: Any, *, dtype: Any) -> Any:
+    return np.asarray(x).astype(dtype)
+
+
+astype_p: Primitive = Primitive(
+    "astype",
+    _astype,
+    vjp=(lambda g, ans, x, *, dtype: astype_p(g, dtype=np.result_type(concrete(x))),),
+    jvp=(lambda t, ans, x, *, dtype: astype_p(t, dtype=dtype),),
+    rule="identity",
+    notation="a change of precision does not change the derivative",
+)
+
+
+def cast(x: Any, dtype: Any) -> Any:
+    """``x`` in ``dtype`` (NumPy's ``dtype=`` option), recorded as a change of precision."""
+    if dtype is None or np.dtype(dtype) == np.result_type(concrete(x)):
+        return x
+    return astype_p(x, dtype=dtype)
