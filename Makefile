@@ -7,7 +7,7 @@ STAMP_ALL := $(VENV)/.all-installed
 STAMP_ORACLE := $(VENV)/.oracle-installed
 STAMP_BENCH := $(VENV)/.bench-installed
 
-.PHONY: demo test lint typecheck unit oracle bench clean
+.PHONY: demo test lint typecheck unit oracle bench tables clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,8 @@ demo: $(STAMP_ALL)
 	$(BIN)/chainrule tour --out chainrule-tour
 
 test: $(STAMP_DEV)
-	$(BIN)/ruff check src tests benchmarks examples
-	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/ruff check src tests benchmarks examples tools
+	$(BIN)/ruff format --check src tests benchmarks examples tools
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -m "not oracle"
 
@@ -45,6 +45,10 @@ bench: $(STAMP_BENCH)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/learning_bench.py
 	$(BIN)/python benchmarks/symbolic_bench.py
+
+# the docs' tables of functions and kinks, regenerated from the rule table's rows
+tables: $(STAMP_DEV)
+	$(BIN)/python tools/doc_tables.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -41,7 +41,7 @@ def compose(program: list[int]) -> Callable[[Any], Any]:
     return f
 
 
-@settings(max_examples=60, deadline=None, derandomize=True)
+@settings(max_examples=60, deadline=None)
 @given(program=programs, x=vectors)
 def test_random_compositions_agree_with_numerical_differentiation(program: list[int], x: np.ndarray) -> None:
     # the automatic side against the numerical side, within the error the numerical side reports
@@ -54,7 +54,7 @@ def test_random_compositions_agree_with_numerical_differentiation(program: list[
     assert abs(automatic - numeric.value) <= 2 * numeric.error + 1e-12 * (1 + abs(numeric.value))
 
 
-@settings(max_examples=40, deadline=None, derandomize=True)
+@settings(max_examples=40, deadline=None)
 @given(program=programs, x=vectors)
 def test_forward_and_reverse_jacobians_agree(program: list[int], x: np.ndarray) -> None:
     f = compose(program)
@@ -63,7 +63,7 @@ def test_forward_and_reverse_jacobians_agree(program: list[int], x: np.ndarray) 
     )
 
 
-@settings(max_examples=40, deadline=None, derandomize=True)
+@settings(max_examples=40, deadline=None)
 @given(x=vectors, a=floats, b=floats)
 def test_gradient_is_linear_in_the_function(x: np.ndarray, a: float, b: float) -> None:
     def f(v: Any) -> Any:
@@ -76,7 +76,7 @@ def test_gradient_is_linear_in_the_function(x: np.ndarray, a: float, b: float) -
     np.testing.assert_allclose(combined, a * cr.grad(f)(x) + b * cr.grad(h)(x), rtol=1e-12, atol=1e-14)
 
 
-@settings(max_examples=30, deadline=None, derandomize=True)
+@settings(max_examples=30, deadline=None)
 @given(x=vectors)
 def test_hessian_is_symmetric_and_matches_hvp(x: np.ndarray) -> None:
     def f(v: Any) -> Any:

@@ -88,6 +88,22 @@ def test_declaring_a_taken_name_names_the_owner() -> None:
         cr.Primitive("again", np.cos, formula=cr.Formula("cos"))
 
 
+def test_making_a_primitive_again_under_its_name_replaces_it() -> None:
+    # what a notebook does when the cell that defines a rule runs twice
+    first = cr.Primitive(
+        "twice_defined", np.sin, jvp=(lambda t, ans, x: t,), formula=cr.Formula("twice_defined")
+    )
+    second = cr.Primitive(
+        "twice_defined", np.sin, jvp=(lambda t, ans, x: 2 * t,), formula=cr.Formula("twice_defined")
+    )
+    try:
+        assert registry.FORMULAS["twice_defined"] is second
+        assert cr.diff("twice_defined(x)", "x") == 2
+    finally:
+        registry.unregister(second)
+    assert first not in registry.primitives()
+
+
 def test_a_primitive_is_fixed_once_made() -> None:
     prim = cr.Primitive("f", np.sin)
     with pytest.raises(AttributeError, match="fixed once made"):

@@ -28,7 +28,7 @@ def test_known_weights(offsets: list[int], order: int, expected: list[float]) ->
     np.testing.assert_allclose(fornberg_weights(offsets, order), expected, atol=1e-14)
 
 
-@settings(max_examples=60, deadline=None, derandomize=True)
+@settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.floats(-3, 3), min_size=2, max_size=7, unique=True).filter(
         lambda xs: min(abs(a - b) for i, a in enumerate(xs) for b in xs[i + 1 :]) > 0.05

@@ -100,7 +100,7 @@ def _variable(expression: Any, wanted: str | None) -> str:
         raise UsageError(
             f"say which variable to differentiate by with --wrt (the variables: {', '.join(names)})"
         )
-    return names[0]
+    return str(names[0])
 
 
 def run_diff(args: argparse.Namespace, out: Output) -> int:

@@ -41,7 +41,7 @@ _FREED_MESSAGE = (
 )
 
 
-def backprop(
+def backprop(  # noqa: C901  (the hot loop, spelled out: a helper call per node costs more than it reads)
     roots: list[Node],
     cotangents: list[Any],
     retain_graph: bool,

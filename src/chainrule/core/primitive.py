@@ -344,21 +344,36 @@ def function_name(func: Any) -> str:
     return ".".join([*public, getattr(func, "__name__", repr(func))])
 
 
-def _claim(key: Any, owner: Any) -> None:
-    previous = OWNERS.get(key)
-    if previous is not None and previous is not owner:
+def _check_free(keys: Sequence[Any], owner: Any) -> None:
+    """Raise unless every key is free, or declared by ``owner`` or an earlier primitive of its name."""
+    for key in keys:
+        previous = OWNERS.get(key)
+        if previous is None or previous is owner or _redefines(owner, previous):
+            continue
         what = function_name(key) if not isinstance(key, str) else f"the formula name {key!r}"
         raise ChainruleValueError(
-            f"{what} is already declared by {previous!r}; unregister that one first "
-            "(chainrule.core.registry.unregister)"
+            f"{what} is already declared by {previous!r}; give your primitive another name, or swap it in "
+            "with chainrule.core.registry.replacing(...) (or unregister the other first)"
         )
-    OWNERS[key] = owner
+
+
+def _redefines(new: Any, old: Any) -> bool:
+    # a primitive made again under the same name (a notebook cell run twice) replaces the earlier one
+    return isinstance(new, Primitive) and isinstance(old, Primitive) and new.name == old.name
 
 
 def register(prim: Primitive) -> None:
-    """Enter the NumPy calls and formula names ``prim`` declares (done when a primitive is made)."""
+    """Enter the NumPy calls and formula names ``prim`` declares (done when a primitive is made).
+
+    All or nothing: a key declared by another primitive raises before anything is entered. A primitive of
+    the same name as the earlier owner replaces it (re-running the code that makes it).
+    """
+    keys = _keys(prim)
+    _check_free(keys, prim)
+    for old in {id(OWNERS[k]): OWNERS[k] for k in keys if k in OWNERS and OWNERS[k] is not prim}.values():
+        _drop(old)
     for key, handler in prim.numpy.items():
-        _claim(key, prim)
+        OWNERS[key] = prim
         call: Callable[..., Any] = prim if handler is None else functools.partial(handler, prim)
         if isinstance(key, tuple):
             UFUNC_METHODS[key] = call
@@ -369,7 +384,7 @@ def register(prim: Primitive) -> None:
     formula = prim.formula
     if formula is not None and formula.name:
         for name in (formula.name, *formula.aliases):
-            _claim(name, prim)
+            OWNERS[name] = prim
             FORMULAS[name] = prim
     _REGISTERED[id(prim)] = prim
 
@@ -391,8 +406,9 @@ def implements(*funcs: Any, plain: bool = False) -> Callable[[Callable[..., Any]
     """
 
     def declare(handler: Callable[..., Any]) -> Callable[..., Any]:
+        _check_free(funcs, handler)
         for f in funcs:
-            _claim(f, handler)
+            OWNERS[f] = handler
             if plain:
                 PLAIN_RESULTS.add(f)
             if isinstance(f, tuple):

@@ -114,7 +114,7 @@ class Tensor(ArrayLike):
 
     # ---------------------------------------------------------------- recording
 
-    def _lift(self, prim: Primitive, args: Any, params: dict[str, Any]) -> Tensor:
+    def _lift(self, prim: Primitive, args: Any, params: dict[str, Any]) -> Tensor:  # noqa: C901  (hot path)
         # The per-operation hot path. When every traced operand is a Tensor of this level holding plain
         # values (always so for the object API, and for a single transform), the one- and two-operand
         # cases are spelled out; anything else (nested transforms) goes through _lift_nested.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -214,4 +214,4 @@ def one_hot(labels: Any, classes: int) -> np.ndarray:
         raise ShapeError(f"one_hot: labels must be a 1-D integer array, got {labels.dtype} {labels.shape}")
     if labels.size and (labels.min() < 0 or labels.max() >= classes):
         raise ChainruleValueError(f"one_hot: labels must be in [0, {classes})")
-    return np.eye(classes)[labels]
+    return cast(np.ndarray, np.eye(classes)[labels])

@@ -8,7 +8,7 @@ half its inputs (variance ``2 / fan_in``). Each function draws from the ``np.ran
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -64,7 +64,7 @@ def glorot_normal(shape: tuple[int, int], rng: np.random.Generator, dtype: Any =
     1.0
     """
     fan_in, fan_out = _fans(shape)
-    return (rng.standard_normal(shape) * np.sqrt(2.0 / (fan_in + fan_out))).astype(dtype)
+    return cast(np.ndarray, (rng.standard_normal(shape) * np.sqrt(2.0 / (fan_in + fan_out))).astype(dtype))
 
 
 def he_uniform(shape: tuple[int, int], rng: np.random.Generator, dtype: Any = np.float64) -> np.ndarray:
@@ -94,7 +94,7 @@ def he_normal(shape: tuple[int, int], rng: np.random.Generator, dtype: Any = np.
     1.0
     """
     fan_in, _ = _fans(shape)
-    return (rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(dtype)
+    return cast(np.ndarray, (rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(dtype))
 
 
 INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 import numpy as np
 
@@ -68,7 +69,7 @@ def fornberg_weights(offsets: object, order: int) -> np.ndarray:
                 lower = table[m - 1, j] if m else 0.0
                 table[m, j] = (points[i] * table[m, j] - m * lower) / c3
         c1 = c2
-    return table[order]
+    return cast(np.ndarray, table[order])
 
 
 @dataclass(frozen=True)

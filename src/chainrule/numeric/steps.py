@@ -9,6 +9,7 @@ quotient then divides by the step actually taken.
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import numpy as np
 
@@ -43,7 +44,7 @@ def scale_of(x: np.ndarray | float) -> np.ndarray | float:
     """
     if isinstance(x, float):
         return max(abs(x), 1.0)
-    return np.maximum(np.abs(x), 1.0)
+    return cast(np.ndarray, np.maximum(np.abs(x), 1.0))
 
 
 def dyadic(h: np.ndarray | float) -> np.ndarray | float:
@@ -57,7 +58,7 @@ def dyadic(h: np.ndarray | float) -> np.ndarray | float:
     if isinstance(h, float):
         return math.ldexp(0.5, math.frexp(h)[1])
     _, exponent = np.frexp(h)
-    return np.ldexp(0.5, exponent)
+    return cast(np.ndarray, np.ldexp(0.5, exponent))
 
 
 def balanced_step(x: np.ndarray | float, order: int, accuracy: int) -> np.ndarray | float:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -29,7 +29,7 @@ def _axpy(a: float, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """``a * x + y`` in one new array."""
     out = np.multiply(x, a)
     out += y
-    return out
+    return cast(np.ndarray, out)
 
 
 def _lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
@@ -37,7 +37,7 @@ def _lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
     out = np.subtract(end, start)
     out *= weight
     out += start
-    return out
+    return cast(np.ndarray, out)
 
 
 def _check_range(owner: str, name: str, value: float, low: float, high: float) -> None:

@@ -32,7 +32,7 @@ import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -175,7 +175,7 @@ class Expr(Traced):
         """The exact value of a number node: an ``int``, ``Fraction`` or ``float``."""
         if self.op is not NUM:
             raise ChainruleTypeError(f"{self} is not a number")
-        return self.data
+        return cast(Value, self.data)
 
     @property
     def free_symbols(self) -> frozenset[Expr]:
@@ -335,7 +335,7 @@ class Expr(Traced):
 # ---------------------------------------------------------------------------------------- hash-consing
 
 
-class _Ref(weakref.ref):
+class _Ref(weakref.ref):  # type: ignore[type-arg]  # (weakref.ref[Expr] is not subclassable at run time)
     """A weak reference that knows its table key (``weakref.KeyedRef`` without a Python-level __init__)."""
 
     __slots__ = ("key",)
@@ -360,7 +360,7 @@ def cons(op: str, args: tuple[Expr, ...], data: Any, key: Any) -> Expr:
     if ref is not None:
         node = ref()
         if node is not None:
-            return node
+            return cast(Expr, node)
     node = object.__new__(Expr)
     node.op = op
     node.args = args
@@ -373,7 +373,7 @@ def cons(op: str, args: tuple[Expr, ...], data: Any, key: Any) -> Expr:
     if existing is not ref:
         other = existing()
         if other is not None:
-            return other
+            return cast(Expr, other)
         _table[key] = ref
     return node
 
@@ -406,9 +406,9 @@ def normalize(value: Any) -> Value:
     """
     kind = type(value)
     if kind is int:
-        return value
+        return cast(int, value)
     if kind is Fraction:
-        return value.numerator if value.denominator == 1 else value
+        return cast(Value, value.numerator if value.denominator == 1 else value)
     if kind is float:
         if value.is_integer() and abs(value) < _EXACT_FLOAT:
             return int(value)
@@ -416,7 +416,7 @@ def normalize(value: Any) -> Value:
             exact = Fraction(value)
             if exact.denominator <= _DYADIC_DENOMINATOR:
                 return exact
-        return value
+        return cast(float, value)
     if isinstance(value, bool | np.bool_):
         return int(value)
     if isinstance(value, int | np.integer):

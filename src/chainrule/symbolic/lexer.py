@@ -23,6 +23,13 @@ _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _SUPERSCRIPTS = {"⁰": 0, "¹": 1, "²": 2, "³": 3, "⁴": 4, "⁵": 5, "⁶": 6, "⁷": 7, "⁸": 8, "⁹": 9}
 _ALIASES = {"·": "*", "×": "*", "⋅": "*", "∗": "*", "÷": "/", "−": "-", "–": "-"}
 _OPERATORS = frozenset("+-*/^(),")
+# one character, one token: (kind, value)
+_SINGLE = {
+    **{c: ("op", c) for c in _OPERATORS},
+    **{c: ("op", alias) for c, alias in _ALIASES.items()},
+    "π": ("name", "pi"),
+    "√": ("sqrt", "√"),
+}
 
 
 class ParseError(ChainruleValueError):
@@ -98,6 +105,13 @@ def _name(text: str, i: int) -> tuple[Token, int]:
     return Token("name", text[start:i], start), i
 
 
+def _number_at(text: str, i: int) -> tuple[Token, int]:
+    match = _NUMBER.match(text, i)
+    if match is None:  # cannot happen: a digit always starts a number
+        raise ParseError("malformed number", text, i)
+    return _number(text, match), match.end()
+
+
 def tokenize(text: str) -> list[Token]:
     """The tokens of ``text``, ending with an ``end`` token.
 
@@ -116,32 +130,21 @@ def tokenize(text: str) -> list[Token]:
         c = text[i]
         if c.isspace():
             i += 1
-        elif c in "0123456789" or (c == "." and text[i + 1 : i + 2].isdigit()):
-            match = _NUMBER.match(text, i)
-            if match is None:  # cannot happen: a digit always starts a number
-                raise ParseError("malformed number", text, i)
-            tokens.append(_number(text, match))
-            i = match.end()
-        elif c == "*" and text[i + 1 : i + 2] == "*":
-            tokens.append(Token("op", "^", i))
-            i += 2
-        elif c in _OPERATORS or c in _ALIASES:
-            tokens.append(Token("op", _ALIASES.get(c, c), i))
-            i += 1
-        elif c == "π":
-            tokens.append(Token("name", "pi", i))
-            i += 1
-        elif c == "√":
-            tokens.append(Token("sqrt", "√", i))
-            i += 1
+            continue
+        if c in "0123456789" or (c == "." and text[i + 1 : i + 2].isdigit()):
+            token, i = _number_at(text, i)
+        elif text.startswith("**", i):
+            token, i = Token("op", "^", i), i + 2
+        elif c in _SINGLE:
+            kind, value = _SINGLE[c]
+            token, i = Token(kind, value, i), i + 1
         elif c in _SUPERSCRIPTS or c == "⁻":
             token, i = _superscript(text, i)
-            tokens.append(token)
         elif c.isalpha() or c == "_":
             token, i = _name(text, i)
-            tokens.append(token)
         else:
             raise ParseError(_refusal(text, i), text, i)
+        tokens.append(token)
     tokens.append(Token("end", None, len(text)))
     return tokens
 

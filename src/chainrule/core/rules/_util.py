@@ -27,9 +27,10 @@ __all__ = [
 def shape_of(x: Any) -> tuple[int, ...]:
     """The shape of an array, a traced value or a Python number."""
     try:
-        return x.shape
+        shape: tuple[int, ...] = x.shape
     except AttributeError:
         return np.shape(x)
+    return shape
 
 
 def concrete(x: Any) -> Any:

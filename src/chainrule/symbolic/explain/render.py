@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from chainrule.symbolic.explain.formula import Deriv, Renderer
 from chainrule.symbolic.explain.steps import Step
@@ -117,7 +117,6 @@ class Explanation:
     unsimplified: Expr
     detail: str = "full"
     notation: str = "leibniz"
-    _cache: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __str__(self) -> str:
         return self.to_text()

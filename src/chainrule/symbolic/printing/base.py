@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from chainrule.symbolic.algebra import power
 from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, POW, SYM, E, Expr, Value, number
@@ -87,7 +87,7 @@ class Printer:
             return self.print_constant("e")
         method = getattr(self, f"print_{op}", None)
         if method is not None:
-            return method(node)
+            return cast(Printed, method(node))
         return self.print_function(node)
 
     def print_number(self, value: Value) -> Printed:
