@@ -21,7 +21,7 @@ import numpy as np
 
 from chainrule.core.primitive import Traced
 from chainrule.errors import ChainruleValueError
-from chainrule.symbolic.cse import Plan, Step, plan
+from chainrule.symbolic.cse import Instruction, Plan, plan
 from chainrule.symbolic.expr import Expr, as_expr
 from chainrule.symbolic.functions import FUNCTIONS, _heaviside
 from chainrule.symbolic.printing.base import ATOM, PREC_ADD, PREC_MUL, PREC_POW
@@ -83,7 +83,7 @@ class _Writer:
         text, prec, depth = self.code[i]
         return (text if prec > above else f"({text})"), depth
 
-    def expression(self, step: Step) -> tuple[str, int, int]:
+    def expression(self, step: Instruction) -> tuple[str, int, int]:
         kind = step.kind
         if kind == "symbol":
             return self.arguments[step.data], ATOM, 0
@@ -102,7 +102,7 @@ class _Writer:
         depth = 1 + max(d for _, d in args)
         return f"{spec.code}({', '.join(t for t, _ in args)})", ATOM, depth
 
-    def add(self, step: Step) -> tuple[str, int, int]:
+    def add(self, step: Instruction) -> tuple[str, int, int]:
         const, coeffs = step.data
         parts: list[str] = []
         depth = 0
@@ -127,7 +127,7 @@ class _Writer:
         self.lines.append(f"{name} = {text}")
         return name
 
-    def mul(self, step: Step) -> tuple[str, int, int]:
+    def mul(self, step: Instruction) -> tuple[str, int, int]:
         coeff = step.data
         top: list[str] = [_coefficient(abs(coeff))] if coeff not in (1, -1) else []
         bottom: list[str] = []
@@ -150,7 +150,7 @@ class _Writer:
             text += "/" + (bottom[0] if len(bottom) == 1 else f"({'*'.join(bottom)})")
         return ("-" + text if coeff < 0 else text), PREC_MUL, depth + 1
 
-    def power(self, step: Step) -> tuple[str, int, int]:
+    def power(self, step: Instruction) -> tuple[str, int, int]:
         base, exponent = step.operands
         value = self.plan.steps[exponent].data if self.plan.steps[exponent].kind == "number" else None
         if value == Fraction(1, 2):
