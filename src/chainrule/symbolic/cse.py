@@ -1,13 +1,13 @@
-"""Evaluation plans: expressions as a list of steps with every common subexpression computed once.
+"""Evaluation plans: expressions as a list of instructions with every common subexpression computed once.
 
 The DAG already shares equal subexpressions. A plan also shares common *sub-products*: canonical products
 are flat (``2 x^3 e^(x^2) sin(x)`` is one node), so two products that have factors in common share no node.
-:func:`plan` pulls the pair of factors that the most products have in common into a step of its own, again
-and again (greedy pairing, as SymPy's ``cse`` does), so ``e^(x^2) sin(x)`` is computed once for all the
-terms it appears in. :func:`lambdify` runs the plan; :func:`count_ops` counts its operations.
+:func:`plan` pulls the pair of factors that the most products have in common into an instruction of its
+own, again and again (greedy pairing, as SymPy's ``cse`` does), so ``e^(x^2) sin(x)`` is computed once for
+all the terms it appears in. :func:`lambdify` runs the plan; :func:`count_ops` counts its operations.
 
-Steps are ordered by a structural digest of the nodes, not by memory addresses, so plans, generated code
-and operation counts are the same in every run.
+Instructions are ordered by a structural digest of the nodes, not by memory addresses, so plans, generated
+code and operation counts are the same in every run.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import itertools
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,15 +23,15 @@ from typing import Any
 from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, POW, SYM, E, Expr
 from chainrule.symbolic.traverse import postorder
 
-__all__ = ["Plan", "Step", "count_ops", "digests", "plan"]
+__all__ = ["Instruction", "Plan", "count_ops", "digests", "plan"]
 
 
 @dataclass
-class Step:
-    """One step of a plan: ``kind`` is symbol, number, constant, add, mul, pow or a function name.
+class Instruction:
+    """One instruction of a plan: ``kind`` is symbol, number, constant, add, mul, pow or a function name.
 
-    ``operands`` index earlier steps; ``data`` is the symbol name, the number, the constant's name, a sum's
-    ``(constant, coefficients)`` or a product's coefficient.
+    ``operands`` index earlier instructions of the plan; ``data`` is the symbol name, the number, the
+    constant's name, a sum's ``(constant, coefficients)`` or a product's coefficient.
     """
 
     kind: str
@@ -40,9 +41,12 @@ class Step:
 
 @dataclass
 class Plan:
-    """Steps in evaluation order and the step that gives each output."""
+    """Instructions (``steps``) in evaluation order and the index of the one that gives each output.
 
-    steps: list[Step]
+    ``uses`` counts, for each instruction, the outputs and the instructions needed for them that use it.
+    """
+
+    steps: list[Instruction]
     outputs: list[int]
     uses: list[int] = field(default_factory=list)
 
@@ -74,42 +78,43 @@ def digests(roots: Sequence[Expr]) -> dict[Expr, bytes]:
     return out
 
 
-def _cost(step: Step) -> int:
+def _cost(step: Instruction) -> int:
     kind = step.kind
     if kind in ("symbol", "number", "constant"):
         return 0
     if kind == "add":
         const, coeffs = step.data
-        n = len(step.operands) + (const != 0) - 1
-        return n + sum(1 for c in coeffs if c not in (1, -1)) + (all(c < 0 for c in coeffs) and const == 0)
+        n = len(step.operands) + int(const != 0) - 1
+        negated = int(all(c < 0 for c in coeffs) and const == 0)
+        return n + sum(1 for c in coeffs if c not in (1, -1)) + negated
     if kind == "mul":
-        return len(step.operands) - 1 + (step.data != 1)
+        return len(step.operands) - 1 + int(step.data != 1)
     return 1
 
 
-def _leaf(node: Expr) -> Step | None:
+def _leaf(node: Expr) -> Instruction | None:
     op = node.op
     if op is SYM:
-        return Step("symbol", [], node.data)
+        return Instruction("symbol", [], node.data)
     if op is NUM:
-        return Step("number", [], node.data)
+        return Instruction("number", [], node.data)
     if op is CONST:
-        return Step("constant", [], node.data)
+        return Instruction("constant", [], node.data)
     if node is E:
-        return Step("constant", [], "e")
+        return Instruction("constant", [], "e")
     return None
 
 
-def _operation(node: Expr, args: list[int]) -> Step:
-    """The step for an operation node; operands of sums and products in step order (deterministic)."""
+def _operation(node: Expr, args: list[int]) -> Instruction:
+    """The instruction for an operation node; operands of sums and products in plan order (deterministic)."""
     op = node.op
     if op is ADD:
         const, coeffs = node.data
         pairs = sorted(zip(args, coeffs, strict=True))
-        return Step(ADD, [a for a, _ in pairs], (const, tuple(c for _, c in pairs)))
+        return Instruction(ADD, [a for a, _ in pairs], (const, tuple(c for _, c in pairs)))
     if op is MUL:
-        return Step(MUL, sorted(args), node.data)
-    return Step(op if op is POW else "call:" + op, args, node.data)
+        return Instruction(MUL, sorted(args), node.data)
+    return Instruction(op if op is POW else "call:" + op, args, node.data)
 
 
 def _ordered(roots: Sequence[Expr]) -> list[Expr]:
@@ -121,7 +126,7 @@ def _ordered(roots: Sequence[Expr]) -> list[Expr]:
 def plan(roots: Sequence[Expr], share_products: bool = True) -> Plan:
     """The evaluation plan of ``roots``; ``share_products`` also computes common sub-products once."""
     index: dict[Expr, int] = {}
-    steps: list[Step] = []
+    steps: list[Instruction] = []
     for node in _ordered(roots):
         leaf = _leaf(node)
         if leaf is None:
@@ -147,64 +152,83 @@ def _count_uses(p: Plan) -> None:
 
 
 def _share_products(p: Plan) -> None:
-    """Greedy pairing: give the most frequent pair of factors among products a step of its own, repeat."""
-    factors: dict[int, set[int]] = {
-        i: set(s.operands) for i, s in enumerate(p.steps) if s.kind == MUL and len(s.operands) >= 2
-    }
+    """Greedy pairing: give the pair of factors most products hold an instruction of its own, and repeat.
+
+    Each round takes the pair held by the most products (ties: the smallest pair of instruction indices),
+    appends the product of the two as a new instruction and puts it in their place in every product that
+    holds both. Pair counts are kept up to date incrementally: ``holders`` maps each pair to the products
+    holding it, a round updates only the products it rewrites, and a heap with lazy deletion finds the next
+    pair.
+
+    Only factors that occur in two products or more are paired: a pair with a factor that occurs once is
+    held by one product at most, so it is never shared. The work is then of the order of the sum of ``s**2``
+    over the products, times a logarithm for the heap, where ``s`` counts the factors of a product that
+    occur in other products too. That is linear in the size of the plan for a product of thousands of
+    factors found nowhere else (the derivative of a deep composition) and for a long sum of products that
+    each share a few factors; pairing every factor with every other would be quadratic in the first case.
+    """
+    products = {i: set(s.operands) for i, s in enumerate(p.steps) if s.kind == MUL and len(s.operands) >= 2}
+    occurrences = Counter(f for fs in products.values() for f in fs)
+    # per product, the factors found in another product too (`shareable`, the only ones a shared pair can
+    # be made of) and the rest (`alone`, never rewritten); what a round puts in the place of a pair is in
+    # two products or more, so it is shareable too
+    shareable: dict[int, set[int]] = {}
+    alone: dict[int, set[int]] = {}
+    for i, fs in products.items():
+        common = {f for f in fs if occurrences[f] >= 2}
+        if len(common) >= 2:
+            shareable[i] = common
+            alone[i] = fs - common
     holders: dict[tuple[int, int], set[int]] = {}
-    for i, fs in factors.items():
+    for i, fs in shareable.items():
         for pair in itertools.combinations(sorted(fs), 2):
             holders.setdefault(pair, set()).add(i)
+    # A heap entry's count is never below its pair's current count (a pair's count only falls once all of
+    # its holders are known), so an entry whose count is out of date is pushed back with the current one,
+    # and the first entry popped with an up-to-date count is the pair held by the most products.
     heap = [(-len(h), pair) for pair, h in holders.items() if len(h) >= 2]
     heapq.heapify(heap)
-    new_steps: list[Step] = []
+    pairs: list[Instruction] = []
     while heap:
         count, pair = heapq.heappop(heap)
-        current = holders.get(pair, ())
-        if len(current) < 2:
+        owners = holders.get(pair)
+        if owners is None or len(owners) < 2:
             continue
-        if -count != len(current):
-            heapq.heappush(heap, (-len(current), pair))
+        if len(owners) != -count:
+            heapq.heappush(heap, (-len(owners), pair))
             continue
-        new = len(p.steps) + len(new_steps)
-        new_steps.append(Step(MUL, list(pair), 1))
-        for i in sorted(current):
-            _replace_pair(factors[i], pair, new, i, holders, heap)
-        holders.pop(pair, None)
-    _splice(p, factors, new_steps)
+        new = len(p.steps) + len(pairs)  # above every index so far, so (f, new) is a sorted pair
+        pairs.append(Instruction(MUL, list(pair), 1))
+        del holders[pair]  # no product holds both of its factors any more
+        a, b = pair
+        partners: set[int] = set()
+        for i in owners:  # in any order: the heap is only updated once the round is done
+            fs = shareable[i]
+            fs.discard(a)
+            fs.discard(b)
+            for f in fs:
+                holders[(f, a) if f < a else (a, f)].discard(i)
+                holders[(f, b) if f < b else (b, f)].discard(i)
+                holders.setdefault((f, new), set()).add(i)
+            partners |= fs
+            fs.add(new)
+        # the new pairs now have all their holders: one heap entry each, with its final count
+        for f in partners:
+            n = len(holders[(f, new)])
+            if n >= 2:
+                heapq.heappush(heap, (-n, (f, new)))
+    if pairs:
+        _splice(p, {i: sorted(alone[i] | fs) for i, fs in shareable.items()}, pairs)
 
 
-def _replace_pair(
-    fs: set[int],
-    pair: tuple[int, int],
-    new: int,
-    owner: int,
-    holders: dict[tuple[int, int], set[int]],
-    heap: list[tuple[int, tuple[int, int]]],
-) -> None:
-    a, b = pair
-    for f in fs:
-        for gone in (a, b):
-            if f != gone:
-                holders.get((min(f, gone), max(f, gone)), set()).discard(owner)
-    fs.discard(a)
-    fs.discard(b)
-    for f in fs:
-        key = (f, new)
-        bucket = holders.setdefault(key, set())
-        bucket.add(owner)
-        if len(bucket) >= 2:
-            heapq.heappush(heap, (-len(bucket), key))
-    fs.add(new)
+def _splice(p: Plan, factors: dict[int, list[int]], pairs: list[Instruction]) -> None:
+    """Give the products their new ``factors``, put each pair before its first user, and renumber.
 
-
-def _splice(p: Plan, factors: dict[int, set[int]], new_steps: list[Step]) -> None:
-    """Put the pair steps before their first user and renumber (pairs only refer to earlier steps)."""
-    if not new_steps:
-        return
+    The pairs are appended at the end of the plan and refer to earlier instructions and earlier pairs.
+    """
     for i, fs in factors.items():
-        p.steps[i].operands = sorted(fs)
-    steps = p.steps + new_steps
+        p.steps[i].operands = fs
+    steps = p.steps + pairs
     order: list[int] = []
     placed: set[int] = set()
     for root in range(len(p.steps)):
@@ -222,7 +246,9 @@ def _splice(p: Plan, factors: dict[int, set[int]], new_steps: list[Step]) -> Non
             placed.add(i)
             order.append(i)
     renumber = {old: new for new, old in enumerate(order)}
-    p.steps = [Step(steps[i].kind, [renumber[j] for j in steps[i].operands], steps[i].data) for i in order]
+    p.steps = [
+        Instruction(steps[i].kind, [renumber[j] for j in steps[i].operands], steps[i].data) for i in order
+    ]
     p.outputs = [renumber[i] for i in p.outputs]
 
 

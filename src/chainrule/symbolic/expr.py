@@ -183,7 +183,7 @@ class Expr(Traced):
         return self._free
 
     def count_ops(self, cse: bool = True) -> int:
-        """The number of operations needed to evaluate this expression (see :func:`~.traverse.count_ops`).
+        """The number of operations needed to evaluate this expression (see :func:`~.cse.count_ops`).
 
         Examples
         --------
@@ -387,12 +387,18 @@ def _free_of(node: Expr) -> frozenset[Expr]:
     if not args:
         return frozenset((node,)) if node.op is SYM else _NO_SYMBOLS
     free: frozenset[Expr] = args[0]._free
+    grown: set[Expr] | None = None  # one set grown in place: a sum of n new symbols costs n, not n^2
     for a in args[1:]:
         other: frozenset[Expr] = a._free
         # most arguments share one set (everything depends on x): no new set unless there is something new
-        if other is not free and not other <= free:
-            free = free | other
-    return free
+        if other is free:
+            continue
+        if grown is None:
+            if other <= free:
+                continue
+            grown = set(free)
+        grown |= other
+    return free if grown is None else frozenset(grown)
 
 
 # ---------------------------------------------------------------------------------------- numbers

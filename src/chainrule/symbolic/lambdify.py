@@ -21,7 +21,7 @@ import numpy as np
 
 from chainrule.core.primitive import Traced
 from chainrule.errors import ChainruleValueError
-from chainrule.symbolic.cse import Plan, Step, plan
+from chainrule.symbolic.cse import Instruction, Plan, plan
 from chainrule.symbolic.differentiate import _variables
 from chainrule.symbolic.expr import Expr, as_expr
 from chainrule.symbolic.parser import parse
@@ -76,7 +76,7 @@ class _Writer:
         text, prec, depth = self.code[i]
         return (text if prec > above else f"({text})"), depth
 
-    def expression(self, step: Step) -> tuple[str, int, int]:
+    def expression(self, step: Instruction) -> tuple[str, int, int]:
         kind = step.kind
         if kind == "symbol":
             return self.arguments[step.data], ATOM, 0
@@ -95,7 +95,7 @@ class _Writer:
         depth = 1 + max(d for _, d in args)
         return f"{name}({', '.join(t for t, _ in args)})", ATOM, depth
 
-    def add(self, step: Step) -> tuple[str, int, int]:
+    def add(self, step: Instruction) -> tuple[str, int, int]:
         const, coeffs = step.data
         parts: list[str] = []
         depth = 0
@@ -120,7 +120,7 @@ class _Writer:
         self.lines.append(f"{name} = {text}")
         return name
 
-    def mul(self, step: Step) -> tuple[str, int, int]:
+    def mul(self, step: Instruction) -> tuple[str, int, int]:
         coeff = step.data
         top: list[str] = [_coefficient(abs(coeff))] if coeff not in (1, -1) else []
         bottom: list[str] = []
@@ -143,7 +143,7 @@ class _Writer:
             text += "/" + (bottom[0] if len(bottom) == 1 else f"({'*'.join(bottom)})")
         return ("-" + text if coeff < 0 else text), PREC_MUL, depth + 1
 
-    def power(self, step: Step) -> tuple[str, int, int]:
+    def power(self, step: Instruction) -> tuple[str, int, int]:
         base, exponent = step.operands
         value = self.plan.steps[exponent].data if self.plan.steps[exponent].kind == "number" else None
         if value == Fraction(1, 2):
