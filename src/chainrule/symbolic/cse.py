@@ -151,6 +151,22 @@ def _count_uses(p: Plan) -> None:
     p.uses = uses
 
 
+def _split_factors(p: Plan) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """Per product, the factors found in another product too (the only ones a shared pair can be made of)
+    and the rest (never rewritten). What a round puts in the place of a pair is in two products or more,
+    so it is shareable too."""
+    products = {i: set(s.operands) for i, s in enumerate(p.steps) if s.kind == MUL and len(s.operands) >= 2}
+    occurrences = Counter(f for fs in products.values() for f in fs)
+    shareable: dict[int, set[int]] = {}
+    alone: dict[int, set[int]] = {}
+    for i, fs in products.items():
+        common = {f for f in fs if occurrences[f] >= 2}
+        if len(common) >= 2:
+            shareable[i] = common
+            alone[i] = fs - common
+    return shareable, alone
+
+
 def _share_products(p: Plan) -> None:
     """Greedy pairing: give the pair of factors most products hold an instruction of its own, and repeat.
 
@@ -167,18 +183,7 @@ def _share_products(p: Plan) -> None:
     factors found nowhere else (the derivative of a deep composition) and for a long sum of products that
     each share a few factors; pairing every factor with every other would be quadratic in the first case.
     """
-    products = {i: set(s.operands) for i, s in enumerate(p.steps) if s.kind == MUL and len(s.operands) >= 2}
-    occurrences = Counter(f for fs in products.values() for f in fs)
-    # per product, the factors found in another product too (`shareable`, the only ones a shared pair can
-    # be made of) and the rest (`alone`, never rewritten); what a round puts in the place of a pair is in
-    # two products or more, so it is shareable too
-    shareable: dict[int, set[int]] = {}
-    alone: dict[int, set[int]] = {}
-    for i, fs in products.items():
-        common = {f for f in fs if occurrences[f] >= 2}
-        if len(common) >= 2:
-            shareable[i] = common
-            alone[i] = fs - common
+    shareable, alone = _split_factors(p)
     holders: dict[tuple[int, int], set[int]] = {}
     for i, fs in shareable.items():
         for pair in itertools.combinations(sorted(fs), 2):
