@@ -44,7 +44,9 @@ SMOOTH: dict[str, tuple[Callable[[Any], Any], list[Callable[[float], float]], li
 }
 
 CASES = [(name, f, d, x) for name, (f, d, xs) in SMOOTH.items() for x in xs for d in [d]]
-TOLERANCE = {1: 1e-12, 2: 1e-8, 3: 1e-5, 4: 1e-4}
+# The bound a converged result reaches (relative to max(|truth|, 1)): Richardson's own error estimates
+# over-estimate, by design, a little more than the true errors do.
+TOLERANCE = {1: 2e-12, 2: 1e-8, 3: 1e-5, 4: 1e-4}
 
 
 def _true_error(result: NumericResult, truth: float) -> float:
@@ -122,7 +124,7 @@ def test_quick_path_matches_the_general_path(monkeypatch: pytest.MonkeyPatch) ->
     functions = [np.exp, np.sin, np.log, np.sqrt, np.arctan, lambda x: x * abs(x)]
     points = [1e-3, 0.1, 1.0, 3.0, 10.0, 1e6]
     fast = [derivative(f, x) for f in functions for x in points]
-    monkeypatch.setattr(strategies, "_quick_applies", lambda problem: False)
+    monkeypatch.setattr(strategies, "_quick_applies", lambda problem, method: False)
     slow = [derivative(f, x) for f in functions for x in points]
     for a, b in zip(fast, slow, strict=True):
         assert (a.value, a.error, a.n_evals, a.method, a.status) == (

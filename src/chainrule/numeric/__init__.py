@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from chainrule.numeric.convergence import Convergence, convergence
 from chainrule.numeric.derivative import derivative
+from chainrule.numeric.evaluation import NumericTimeoutError
 from chainrule.numeric.hessian import hessian
 from chainrule.numeric.multivariate import (
     directional_derivative,
@@ -29,6 +30,7 @@ __all__ = [
     "STATUS_MESSAGES",
     "Convergence",
     "NumericResult",
+    "NumericTimeoutError",
     "RichardsonTable",
     "convergence",
     "derivative",

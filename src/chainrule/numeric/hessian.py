@@ -18,11 +18,13 @@ import numpy as np
 
 from chainrule.errors import ShapeError
 from chainrule.numeric.derivative import check_method, check_step
+from chainrule.numeric.evaluation import Evaluator, Workers, check_parallel
+from chainrule.numeric.outcome import to_result
 from chainrule.numeric.result import NumericResult
 from chainrule.numeric.richardson import Formula, Ladder, LadderOutcome
 from chainrule.numeric.sampling import PairSampler, as_point, check_callable
-from chainrule.numeric.steps import RICHARDSON_STEP, balanced_step, dyadic, scale_of
-from chainrule.numeric.strategies import FULL_RTOL, Problem, fixed_quotient, to_result
+from chainrule.numeric.steps import balanced_step, dyadic, ladder_step, scale_of, snap_step
+from chainrule.numeric.strategies import FULL_RTOL, Problem, fixed_quotient
 
 __all__ = ["HESSIAN_METHODS", "hessian"]
 
@@ -42,6 +44,9 @@ def hessian(
     method: str = "auto",
     step: Any = None,
     executor: Executor | None = None,
+    *,
+    workers: Workers = None,
+    timeout: float | None = None,
 ) -> NumericResult:
     """The Hessian of a scalar ``f`` at ``x``: ``value.shape == x.shape + x.shape``.
 
@@ -58,6 +63,10 @@ def hessian(
         Absolute step per coordinate (broadcast to ``x``); an entry ``(i, j)`` uses the larger.
     executor : concurrent.futures.Executor, optional
         Evaluate the points of each level in parallel.
+    workers : int or callable, optional
+        Processes (``-1``: one per CPU) or a map-like ``workers(func, iterable)``; identical results.
+    timeout : float, optional
+        Seconds this call may take (see :func:`~chainrule.numeric.derivative`).
 
     Returns
     -------
@@ -73,39 +82,60 @@ def hessian(
     """
     check_callable(f, "hessian")
     kind = check_method(method, HESSIAN_METHODS, "hessian")
+    check_parallel(executor, workers, timeout, "hessian")
     point = np.asarray(as_point(x, "hessian"), dtype=float)
     flat = point.ravel()
     rows, cols = np.triu_indices(flat.size)
     pairs = np.stack([rows, cols], axis=1)
-    sampler = PairSampler(f, point, pairs, executor)
-    scales = np.asarray(scale_of(flat))
-    scale = np.maximum(scales[rows], scales[cols])
-    problem = Problem(
-        sampler=sampler,
-        x=np.zeros(len(pairs)),
-        scale=scale,
-        order=2,
-        step=_pair_step(check_step(step, flat, "hessian"), rows, cols),
-    )
-    with np.errstate(all="ignore"):
-        if kind == "central":
-            sampler.base = _base(problem, dyadic(scale * balanced_step(1.0, 2, 2)))
-            value, error, used_step, status, never = fixed_quotient(
-                Ladder(sampler, _CROSS, rtol=0.0), 2, None
-            )
-            status = np.where(never, -2, status)
-            outcome = LadderOutcome(value, error, used_step, status, None)
-        else:
-            sampler.base = _base(problem, dyadic(RICHARDSON_STEP[2] * scale))
-            outcome = Ladder(sampler, _CROSS, rtol=FULL_RTOL[2]).run()
-    if np.shape(outcome.value)[1:]:
-        raise ShapeError(f"hessian: f must return a scalar, got shape {np.shape(outcome.value)[1:]}")
-    result = to_result(problem, outcome, "richardson" if kind != "central" else "central", "")
+    user_step = check_step(step, flat, "hessian")
+    with Evaluator(f, executor, workers, timeout) as evaluator:
+        sampler = PairSampler(f, point, pairs, evaluator)
+        if np.shape(sampler.centre()):
+            raise ShapeError(f"hessian: f must return a scalar, got shape {np.shape(sampler.centre())}")
+        if flat.size == 0:
+            return _symmetric(_empty(sampler), point.shape, rows, cols)
+        scales = np.asarray(scale_of(flat))
+        scale = np.maximum(scales[rows], scales[cols])
+        size = np.maximum(np.abs(flat)[rows], np.abs(flat)[cols])
+        problem = Problem(
+            sampler=sampler,
+            x=np.zeros(len(pairs)),
+            scale=scale,
+            order=2,
+            step=_pair_step(user_step, rows, cols, size),
+            x_size=size,
+        )
+        outcome = _solve(problem, sampler, kind, scale)
+        result = to_result(sampler, 2, outcome, "richardson" if kind != "central" else "central", [])
     return _symmetric(result, point.shape, rows, cols)
 
 
-def _pair_step(step: Any, rows: np.ndarray, cols: np.ndarray) -> Any:
-    return None if step is None else np.maximum(step[rows], step[cols])
+def _solve(problem: Problem, sampler: PairSampler, kind: str, scale: np.ndarray) -> LadderOutcome:
+    with np.errstate(all="ignore"):
+        if kind == "central":
+            sampler.base = _base(problem, dyadic(scale * balanced_step(1.0, 2, 2, sampler.eps)))
+            outcome, never = fixed_quotient(Ladder(sampler, _CROSS, rtol=0.0, x_size=problem.x_size), 2, None)
+            outcome.status = np.where(never, -2, outcome.status)
+            return outcome
+        sampler.base = _base(problem, dyadic(ladder_step(2, sampler.eps) * scale))
+        return Ladder(sampler, _CROSS, rtol=FULL_RTOL[2], x_size=problem.x_size).run()
+
+
+def _empty(sampler: PairSampler) -> NumericResult:
+    return NumericResult(
+        value=np.zeros(0),
+        error=np.zeros(0),
+        n_evals=sampler.n_evals,
+        method="none",
+        step=np.zeros(0),
+        message="x is empty: nothing to differentiate",
+        order=2,
+    )
+
+
+def _pair_step(step: Any, rows: np.ndarray, cols: np.ndarray, size: np.ndarray) -> Any:
+    """An entry's step: the larger of its coordinates', on the grid of the larger coordinate."""
+    return None if step is None else snap_step(np.maximum(step[rows], step[cols]), size)
 
 
 def _base(problem: Problem, default: Any) -> Any:

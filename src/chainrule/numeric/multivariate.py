@@ -17,6 +17,7 @@ import numpy as np
 
 from chainrule.errors import ChainruleValueError, ShapeError
 from chainrule.numeric.derivative import METHODS, check_method, check_step
+from chainrule.numeric.evaluation import Evaluator, Workers, check_parallel
 from chainrule.numeric.result import NumericResult
 from chainrule.numeric.sampling import AxisSampler, as_point, check_callable
 from chainrule.numeric.steps import scale_of
@@ -33,24 +34,49 @@ def _partials(
     order: int,
     method: str,
     step: Any,
-    executor: Executor | None,
+    parallel: tuple[Executor | None, Workers, float | None],
     caller: str,
 ) -> tuple[NumericResult, tuple[int, ...]]:
     """Derivatives of ``order`` along every coordinate: value of shape ``(x.size,) + f(x).shape``."""
     check_callable(f, caller)
     point = np.atleast_1d(np.asarray(as_point(x, caller), dtype=float))
-    shape = np.shape(x)
+    shape = np.shape(as_point(x, caller))
+    kind = check_method(method, METHODS, caller)
+    executor, workers, timeout = parallel
+    check_parallel(executor, workers, timeout, caller)
     flat = point.ravel()
-    sampler = AxisSampler(f, point.reshape(shape), executor)
-    sampler.caller = caller
-    problem = Problem(
-        sampler=sampler,
-        x=flat,
-        scale=scale_of(flat),
+    complex_step = check_step(step, flat, caller, snap=False) if kind == "complex" else None
+    real_step = None if kind == "complex" else check_step(step, flat, caller)
+    with Evaluator(f, executor, workers, timeout) as evaluator:
+        sampler = AxisSampler(f, point.reshape(shape), evaluator)
+        sampler.caller = caller
+        if flat.size == 0:
+            return _empty(sampler, order), shape
+        problem = Problem(
+            sampler=sampler,
+            x=flat,
+            scale=scale_of(flat),
+            order=order,
+            step=real_step,
+            x_size=np.abs(flat),
+            complex_step=complex_step,
+        )
+        return solve(problem, kind), shape
+
+
+def _empty(sampler: AxisSampler, order: int) -> NumericResult:
+    """No coordinates: ``f(x)`` once, for its shape; the value is an empty ``(0,) + f(x).shape``."""
+    tail = np.shape(sampler.centre())
+    empty = np.zeros((0, *tail))
+    return NumericResult(
+        value=empty,
+        error=empty.copy(),
+        n_evals=sampler.n_evals,
+        method="none",
+        step=np.zeros(0),
+        message="x is empty: nothing to differentiate",
         order=order,
-        step=check_step(step, flat, caller),
     )
-    return solve(problem, check_method(method, METHODS, caller)), shape
 
 
 def _reshape(result: NumericResult, x_shape: tuple[int, ...], layout: str) -> NumericResult:
@@ -81,6 +107,8 @@ def jacobian(
     executor: Executor | None = None,
     *,
     layout: str = "numerator",
+    workers: Workers = None,
+    timeout: float | None = None,
 ) -> NumericResult:
     """The Jacobian of ``f`` at ``x``, with an error bound per entry.
 
@@ -117,7 +145,7 @@ def jacobian(
     """
     if layout not in LAYOUTS:
         raise ChainruleValueError(f"jacobian: layout must be one of {LAYOUTS}, got {layout!r}")
-    result, shape = _partials(f, x, 1, method, step, executor, "jacobian")
+    result, shape = _partials(f, x, 1, method, step, (executor, workers, timeout), "jacobian")
     return _reshape(result, shape, layout)
 
 
@@ -127,6 +155,9 @@ def gradient(
     method: str = "auto",
     step: Any = None,
     executor: Executor | None = None,
+    *,
+    workers: Workers = None,
+    timeout: float | None = None,
 ) -> NumericResult:
     """The gradient of a scalar ``f`` at ``x``: ``value.shape == x.shape``.
 
@@ -137,7 +168,7 @@ def gradient(
     >>> r.value.tolist(), r.method, bool(np.all(r.error < 1e-13))
     ([3.0, 12.0], 'complex', True)
     """
-    result, shape = _partials(f, x, 1, method, step, executor, "gradient")
+    result, shape = _partials(f, x, 1, method, step, (executor, workers, timeout), "gradient")
     _require_scalar(result, shape, "gradient")
     return _reshape(result, shape, "denominator")
 
@@ -148,6 +179,9 @@ def hessian_diag(
     method: str = "auto",
     step: Any = None,
     executor: Executor | None = None,
+    *,
+    workers: Workers = None,
+    timeout: float | None = None,
 ) -> NumericResult:
     """The diagonal of the Hessian of a scalar ``f``: ``∂²f/∂x_i²``, shaped like ``x``.
 
@@ -158,7 +192,7 @@ def hessian_diag(
     >>> np.round(r.value, 9).tolist()
     [6.0, 1.0]
     """
-    result, shape = _partials(f, x, 2, method, step, executor, "hessian_diag")
+    result, shape = _partials(f, x, 2, method, step, (executor, workers, timeout), "hessian_diag")
     _require_scalar(result, shape, "hessian_diag")
     return _reshape(result, shape, "denominator")
 
@@ -170,6 +204,9 @@ def directional_derivative(
     method: str = "auto",
     step: Any = None,
     executor: Executor | None = None,
+    *,
+    workers: Workers = None,
+    timeout: float | None = None,
 ) -> NumericResult:
     """``d/dt f(x + t·direction)`` at ``t = 0`` (the direction is not normalised).
 
@@ -189,17 +226,24 @@ def directional_derivative(
     norm = float(np.max(np.abs(vector))) if vector.size else 0.0
     if norm == 0.0:
         raise ChainruleValueError(f"{caller}: direction must not be zero")
-    sampler = AxisSampler(f, point, executor, directions=vector[np.newaxis])
-    sampler.caller = caller
-    scale = np.array([float(np.max(scale_of(point.ravel()))) / norm]) if point.size else np.ones(1)
-    problem = Problem(
-        sampler=sampler,
-        x=np.zeros(1),
-        scale=scale,
-        order=1,
-        step=check_step(step, np.zeros(1), caller),
-    )
-    result = solve(problem, check_method(method, METHODS, caller))
+    kind = check_method(method, METHODS, caller)
+    check_parallel(executor, workers, timeout, caller)
+    complex_step = check_step(step, np.zeros(1), caller, snap=False) if kind == "complex" else None
+    real_step = None if kind == "complex" else check_step(step, np.zeros(1), caller)
+    size = float(np.max(scale_of(point.ravel())))
+    with Evaluator(f, executor, workers, timeout) as evaluator:
+        sampler = AxisSampler(f, point, evaluator, directions=vector[np.newaxis])
+        sampler.caller = caller
+        problem = Problem(
+            sampler=sampler,
+            x=np.zeros(1),
+            scale=np.array([size / norm]),
+            order=1,
+            step=real_step,
+            x_size=np.array([float(np.max(np.abs(point)))]),
+            complex_step=complex_step,
+        )
+        result = solve(problem, kind)
     value, error = np.asarray(result.value)[0], np.asarray(result.error)[0]
     return replace(
         result,

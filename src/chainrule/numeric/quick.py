@@ -1,11 +1,12 @@
 """The common case in a few microseconds: a first derivative of a scalar function at a scalar point.
 
 This is :func:`chainrule.numeric.strategies.auto` specialised to plain floats, with the same formulas in
-the same order, so it returns exactly what the general path would: a complex step cross-checked by
-three levels of Richardson-extrapolated central differences. Whenever anything is unusual — ``f``
-returns something other than a float, a value is not finite, the check has not converged after three
-levels, or the two disagree — it stops and hands over: the evaluations it made are left in the
-sampler's cache and count, and the general path carries on from there.
+the same order, so it returns exactly what the general path would: a complex step at ``h`` and
+``2h``, cross-checked by three levels of Richardson-extrapolated central differences. Whenever anything is
+unusual — ``f`` returns something other than a float, a value is not finite, the check has not converged
+after three levels, the two complex steps or the complex step and the check disagree — it stops and hands
+over: the evaluations it made are left in the sampler's cache and count, and the general path carries on
+from there.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.numeric.complex_step import complex_step_error
+from chainrule.numeric.complex_step import SECOND_OFFSETS, assemble, conditioning, reproducible, second_derivative
 from chainrule.numeric.result import NumericResult
 from chainrule.numeric.richardson import ROUNDING_ULPS, Row, extend_row
-from chainrule.numeric.sampling import Sampler
-from chainrule.numeric.steps import COMPLEX_STEP, EPS, RICHARDSON_STEP, dyadic
+from chainrule.numeric.sampling import EPS64, Sampler
+from chainrule.numeric.steps import COMPLEX_STEP, RICHARDSON_STEP, dyadic
 
 __all__ = ["first_derivative"]
 
@@ -30,43 +31,48 @@ _REAL_TYPES = (float, np.float64)
 _EXPONENTS = (2, 4, 6, 8)
 
 
-def first_derivative(
-    sampler: Sampler, x: float, scale: float, check_rtol: float
-) -> tuple[NumericResult | None, tuple[Any, Any, Any] | None]:
-    """The result when the fast path settles it, else ``(None, complex candidate or None)``."""
-    f = sampler.f
-    complex_step = COMPLEX_STEP * scale
+def _complex_pair(f: Any, x: float, h: float) -> tuple[Any, Any] | None:
+    """``f`` at ``x + ih`` and ``x + 2ih``, as the general path evaluates them."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", np.exceptions.ComplexWarning)
         try:
-            raw = f(np.complex128(x + 1j * complex_step))
+            near, far = f(np.complex128(x + 1j * h)), f(np.complex128(x + 2j * h))
         except Exception:  # not complex-safe; the general path will find out again
-            raw = None
-    sampler.n_evals += 1
-    if type(raw) not in _COMPLEX_TYPES or not math.isfinite(raw.imag) or not math.isfinite(raw.real):
-        sampler.n_evals -= 1  # the general path repeats this evaluation and counts it
-        return None, None
-    candidate = raw.imag / complex_step
-    candidate_error = complex_step_error(candidate, raw.real, scale)
-    settled = (candidate, candidate_error, complex_step)
+            return None
+    for raw in (near, far):
+        if type(raw) not in _COMPLEX_TYPES or not (math.isfinite(raw.imag) and math.isfinite(raw.real)):
+            return None
+    return near, far
+
+
+def first_derivative(
+    sampler: Sampler, x: float, scale: float, check_rtol: float
+) -> tuple[NumericResult | None, tuple[Any, ...] | None]:
+    """The result when the fast path settles it, else ``(None, complex candidate or None)``; the
+    candidate has the form of :func:`chainrule.numeric.strategies._complex_candidate`'s."""
+    h = COMPLEX_STEP * scale
+    pair = _complex_pair(sampler.f, x, h)
+    if pair is None:
+        return None, None  # the general path repeats these evaluations and counts them
+    sampler.n_evals += 2
+    step = assemble(pair[0], pair[1], h, scale, EPS64)
+    settled = (step.value, step.error, h, step.error, True, step)
     check = _check(sampler, x, float(dyadic(RICHARDSON_STEP[1] * scale)), check_rtol)
     if check is None:
         return None, settled
-    value, error = check
-    if abs(candidate - value) <= 2.0 * (candidate_error + error):
-        result = NumericResult(
-            value=candidate,
-            error=candidate_error,
-            n_evals=sampler.n_evals,
-            method="complex",
-            step=complex_step,
-        )
+    value, error, first, base = check
+    if not reproducible(step, first, value, base):
+        return None, settled
+    values = [sampler.values([(o,)])[0] for o in SECOND_OFFSETS]
+    bound = step.error + conditioning(abs(x), second_derivative(values, base), EPS64)
+    if abs(step.value - value) <= 2.0 * (bound + error):
+        result = NumericResult(value=step.value, error=bound, n_evals=sampler.n_evals, method="complex", step=h)
         return result, settled
     return None, settled
 
 
-def _check(sampler: Sampler, x: float, base: float, rtol: float) -> tuple[float, float] | None:
-    """Three levels of the central ladder; ``(value, error)`` if converged, else None."""
+def _check(sampler: Sampler, x: float, base: float, rtol: float) -> tuple[float, float, float, float] | None:
+    """Three levels of the central ladder; ``(value, error, first quotient, its step)`` if converged."""
     f = sampler.f
     sampler.base = base
     rows: list[Row] = []
@@ -85,7 +91,7 @@ def _check(sampler: Sampler, x: float, base: float, rtol: float) -> tuple[float,
         sampler.remember((t,), plus)
         total = 0.0 + -0.5 * minus + 0.5 * plus
         magnitude = 0.0 + abs(-0.5 * minus) + abs(0.5 * plus)
-        d, r = total / step, ROUNDING_ULPS * EPS * magnitude / step
+        d, r = total / step, ROUNDING_ULPS * EPS64 * magnitude / step
         if not math.isfinite(d) or (d == 0.0 and rows and rows[-1][0][0] != 0.0):
             return None
         row = extend_row(rows, d, r, _EXPONENTS, 4)
@@ -96,4 +102,6 @@ def _check(sampler: Sampler, x: float, base: float, rtol: float) -> tuple[float,
         if best is None:
             best = d
     tolerance = max(rtol * abs(best), 2.0 * best_round)
-    return (best, best_error) if best_trunc <= tolerance else None
+    if best_trunc > tolerance:
+        return None
+    return best, best_error, rows[0][0][0], base

@@ -12,12 +12,14 @@ import numpy as np
 
 __all__ = ["STATUS_MESSAGES", "NumericResult", "RichardsonTable"]
 
-#: Status codes of :class:`NumericResult`. Zero means converged; negative means the value is the best
-#: estimate found but the error bound did not reach the tolerance, or no estimate could be made.
+#: Status codes of :class:`NumericResult`. Zero means converged: the true value lies within ``error`` of
+#: ``value``. Negative means the value is the best estimate found but its bound could not be verified or
+#: is too large to call converged (−1), no estimate could be made (−2), or there is no derivative (−3).
 STATUS_MESSAGES = {
     0: "converged",
-    -1: "did not converge: the error estimate stayed above the tolerance",
-    -2: "f is not finite at any usable stencil near x",
+    -1: "did not converge: the error bound is an estimate, not a verified bound, or too large",
+    -2: "f is not finite at any usable stencil near x (or no stencil fits inside the bounds)",
+    -3: "not differentiable at x: the one-sided derivatives differ or are infinite",
 }
 
 
@@ -104,7 +106,8 @@ class NumericResult:
     step : float or numpy.ndarray
         The step of the returned estimate (the imaginary step or contour radius for complex step).
     status : int
-        0 when converged; negative otherwise (see :data:`STATUS_MESSAGES`).
+        0 when converged — then the true value lies within ``error`` of ``value``; negative otherwise
+        (see :data:`STATUS_MESSAGES`). For an array, the lowest status of its points.
     message : str
         What happened, in words; says why another method was used when it was.
     order : int

@@ -34,20 +34,22 @@ from chainrule.numeric.lanes import (
     either,
     expand_lanes,
     finite,
-    fourth_differences,
     lanes_all,
     larger,
+    negate,
     per_lane,
     select,
 )
+from chainrule.numeric.noise import measure_noise
 from chainrule.numeric.result import RichardsonTable
-from chainrule.numeric.sampling import Sampler
-from chainrule.numeric.steps import EPS
+from chainrule.numeric.sampling import EPS64, Sampler
 
 __all__ = ["ROUNDING_ULPS", "Formula", "Ladder", "LadderOutcome", "extend_row", "formula_from_stencil"]
 
 #: Round-off of one evaluation of f, in units of ε·|f|: a few ulps, as for libm functions.
 ROUNDING_ULPS = 2.0
+#: Measured noise of standard deviation σ counts as ±NOISE_SIGMAS·σ per evaluation.
+NOISE_SIGMAS = 4.0
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,12 @@ class Formula:
 
 @dataclass
 class LadderOutcome:
-    """Best estimate per element, with its error bound, step and per-lane status."""
+    """Best estimate per element, with its error bound, step and per-lane status.
+
+    ``floor`` is the part of the error that is round-off at f's precision (zero where f is noisy: noise is
+    not a floor to converge to); ``first`` is the quotient at the first level and ``first_step`` its
+    step; ``rung`` is, per lane, the first step (in units of the base) of the rung that gave the value.
+    """
 
     value: Any
     error: Any
@@ -71,6 +78,10 @@ class LadderOutcome:
     status: Any
     table: Callable[[], RichardsonTable | None] | None
     noise: Any = 0.0
+    floor: Any = 0.0
+    first: Any = math.nan
+    first_step: Any = math.nan
+    rung: Any = 1.0
 
 
 Row = tuple[list[Any], list[Any], list[Any]]
@@ -90,8 +101,11 @@ def extend_row(rows: list[Row], d: Any, r: Any, exponents: tuple[int, ...], max_
         estimate = estimates[j - 1] + (estimates[j - 1] - previous[j - 1]) / c
         roundoffs.append(roundoffs[j - 1] * (1.0 + 1.0 / c) + previous_r[j - 1] / c)
         error = abs(estimate - estimates[j - 1])
-        if j < len(previous):
-            error = larger(error, abs(estimate - previous[j]))
+        # Also the distance to its neighbour in the previous row; the first entry of a column has none
+        # and takes the diagonal one instead: its own difference assumes the steps are already small
+        # enough for the error to fall like a power of the step, which nothing has checked yet.
+        neighbour = previous[j] if j < len(previous) else previous[j - 1]
+        error = larger(error, abs(estimate - neighbour))
         estimates.append(estimate)
         errors.append(error)
     return estimates, errors, roundoffs
@@ -112,8 +126,12 @@ class Ladder:
         max_jumps: int = 2,
         min_rows: int = 3,
         verify: bool = True,
+        x_size: Any = None,
     ) -> None:
         self.sampler = sampler
+        #: Per lane, |x| along the lane: where f rounds its input (float32 code), a point moves by about
+        #: eps·|x|, which changes f by the slope times that.
+        self.x_size = x_size
         self.formula = formula
         self.rtol = rtol
         self.t0 = t0
@@ -122,8 +140,8 @@ class Ladder:
         self.max_jumps = max_jumps
         self.min_rows = min_rows
         self.verify = verify
-        #: Per element, how much noise exceeds round-off (set once f is found noisy).
-        self.noise_factor: Any = None
+        #: Per element, the noise level of f (set once f is found noisy).
+        self.noise_sigma: Any = None
         self.history: list[tuple[float, Any, list[Any], list[Any]]] = []
 
     # -- lane bookkeeping ------------------------------------------------------------------------
@@ -150,10 +168,25 @@ class Ladder:
         for weight, value in zip(formula.weights, values, strict=True):
             total = total + weight * value
             magnitude = magnitude + abs(weight * value)
-        roundoff = ROUNDING_ULPS * EPS * magnitude / scale
-        if self.noise_factor is not None:
-            roundoff = roundoff * self.noise_factor
+        eps = self.sampler.eps
+        roundoff = ROUNDING_ULPS * eps * magnitude / scale
+        if eps > EPS64 and self.x_size is not None:
+            roundoff = roundoff + self._input_rounding(values, offsets, step_b) / scale
+        if self.noise_sigma is not None:
+            roundoff = roundoff + self._noise_bound(step_b)
         return total / scale, roundoff, step_b
+
+    def _input_rounding(self, values: list[Any], offsets: list[tuple[float, ...]], step: Any) -> Any:
+        """``eps·|x|·slope·Σ|w|``: what rounding the points to f's precision can do to the sum."""
+        slope: Any = 0.0
+        for k in range(len(values) - 1):
+            apart = max(abs(a - b) for a, b in zip(offsets[k], offsets[k + 1], strict=True))
+            if apart:
+                slope = larger(slope, abs(values[k + 1] - values[k]) / (apart * step))
+        reach = max(max(abs(o) for o in offset) for offset in offsets)
+        size = self._expand(self.x_size, values[0]) + reach * step
+        weights = sum(abs(w) for w in self.formula.weights)
+        return self.sampler.eps * size * slope * weights
 
     def first_level(self, t: float, active: Any) -> tuple[Any, Any, Any, Any]:
         """Level 0, shrinking the base step of lanes where f is not finite; returns also the lanes
@@ -198,7 +231,8 @@ class Ladder:
         active: Any = True if not lane_shape else np.ones(lane_shape, bool)
         if lanes is not None and lane_shape:
             active = np.logical_and(active, lanes)
-        state = self._climb(_State(active, lane_shape), self.t0)
+        # The loose cross-check of a complex value (verify=False) neither probes f's noise nor verifies.
+        state = self._climb(_State(active, lane_shape), self.t0, settle=self.verify)
         if not self.verify:
             return self._outcome(state)
         start = self.t0
@@ -216,10 +250,13 @@ class Ladder:
                 state.error = select(self._expand(failed, gap), larger(state.error, gap), state.error)
                 state.status = select(failed, -1, state.status)
                 break
-            retry = self._climb(_State(failed, lane_shape), t_check)
+            fresh = _State(failed, lane_shape)
+            fresh.nonzero = state.nonzero
+            retry = self._climb(fresh, t_check)
             mask = self._expand(failed, state.value)
-            for name in ("value", "error", "step", "first"):
+            for name in ("value", "error", "step", "first", "first_step", "round"):
                 setattr(state, name, select(mask, getattr(retry, name), getattr(state, name)))
+            state.rung = select(failed, retry.rung, state.rung)
             state.status = select(failed, retry.status, state.status)
             start = t_check
         return self._outcome(state)
@@ -250,105 +287,125 @@ class Ladder:
                     gap = select(both(near, finite(estimate)), abs(estimate - state.value), 0.0)
                     spread = larger(spread, gap)
             state.error = select(unsettled, larger(state.error, spread), state.error)
-        return LadderOutcome(state.value, state.error, step, state.status, self.table, state.noise)
+        quiet = self._expand(self._lanes_all(state.noise == 0.0), state.value)
+        floor = select(quiet, state.round, 0.0 * state.error)
+        return LadderOutcome(
+            state.value,
+            state.error,
+            step,
+            state.status,
+            self.table,
+            state.noise,
+            floor=floor,
+            first=state.first,
+            first_step=state.first_step,
+            rung=state.rung,
+        )
 
     def _climb(self, state: _State, t: float, *, settle: bool = True) -> _State:
-        """Rungs of halving steps from ``t``, jumping 256-fold down when a rung ends unconverged."""
+        """Rungs of halving steps from ``t``, jumping 256-fold down when a rung ends unconverged. At the
+        end of the first rung (``settle``), f's noise is measured and the bounds redone with it."""
         jumps, first = 0, True
         rows: list[Row] = []
         steps: list[Any] = []
+        rung = t
+        lanes = state.active
+        probe = settle
         while self._any(state.active):
             if first:
                 d, r, step, never = self.first_level(t, state.active)
                 state.fail(never, -2)
-                state.first, first = d, False
+                state.first, state.first_step, first = d, step, False
             else:
                 d, r, step = self.quotient(t, state.active)
-                # A quotient that drops to exactly 0 has hit the resolution of f (float32 code, a
-                # table, rounding): the step is below what f can resolve, so stop here.
-                if rows:
-                    resolved = either(d != 0.0, rows[-1][0][0] == 0.0)
-                    state.fail(but_not(state.active, self._lanes_all(resolved)), -1)
+            # A quotient of exactly 0 where a larger step gave more: f's resolution is reached (float32
+            # code, a table, rounding), and smaller steps can only make it worse. Stop here.
+            flat = self._lanes_all(either(d != 0.0, negate(state.nonzero)))
+            state.fail(but_not(state.active, flat), -1)
+            state.nonzero = either(state.nonzero, d != 0.0)
             state.fail(but_not(state.active, self._lanes_all(finite(d))), -1)
             self._extend(rows, d, r)
             steps.append(step)
             self.history.append((t, step, rows[-1][0], rows[-1][1]))
-            self._update(state, rows, step)
+            self._update(state, rows, step, rung)
+            waiting = but_not(state.active, state.since >= 2)
+            rung_over = not (len(rows) < self.rows_per_rung and self._any(waiting))
+            if probe and (rung_over or not self._any(state.active)):
+                probe = False
+                self._settle_noisy(state, rows, steps, but_not(lanes, state.status == -2))
             if not self._any(state.active):
                 break
-            waiting = but_not(state.active, state.since >= 2)
-            if len(rows) < self.rows_per_rung and self._any(waiting):
+            if not rung_over:
                 t = t / 2.0
                 continue
-            if jumps == 0 and settle:
-                self._settle_noisy(state, rows, steps)
-                if not self._any(state.active):
-                    break
             if jumps < self.max_jumps:
                 jumps, rows, t = jumps + 1, [], t / 256.0
+                rung = t
                 state.since = state.since * 0
             else:
                 state.fail(state.active, -1)
         return state
 
-    def _settle_noisy(self, state: _State, rows: list[Row], steps: list[Any]) -> None:
-        """Lanes still unconverged after the first rung: if f is noisy there, redo the round-off bounds
-        with the noise, settle on the entry that is best *with* it, and try once more from larger
-        steps (noise wants them); smaller steps would only amplify the noise."""
-        sigma, ratio, noisy, flat = self._noise(state.active)
-        # f takes one value at the probe's tiny spacing: coarser than float64 (float32 code, a table).
-        # Smaller steps cannot help; stop unconverged.
-        state.fail(both(state.active, flat), -1)
+    def _settle_noisy(self, state: _State, rows: list[Row], steps: list[Any], lanes: Any) -> None:
+        """f's noise near x (fourth differences of closely spaced evaluations), once per ladder: where f
+        is noisy, redo the round-off bounds of the first rung with the noise, settle on the entry that
+        is best *with* it, and try once more from larger steps (noise wants them); smaller steps would
+        only amplify the noise. Where f is flat at every spacing probed, stop unconverged."""
+        if not self._any(lanes):
+            return
+        first = [o[0] for o in self.formula.offsets]
+        side = int(min(first) >= 0.0) - int(max(first) <= 0.0)
+        prefer = self._lanes_all_max(abs(state.value))
+        reading = measure_noise(self.sampler, len(self.formula.offsets[0]), side, lanes, prefer)
+        flat = both(reading.flat, self._lanes_all(state.value != 0.0))
+        state.fail(both(flat, lanes), -1)
+        noisy = but_not(reading.noisy, flat)
         if not self._any(noisy):
             return
-        scale = select(self._expand(noisy, ratio), larger(ratio, 1.0), 1.0)
+        self.noise_sigma = select(self._expand(noisy, reading.sigma), reading.sigma, 0.0)
         error: Any = math.inf
         trunc: Any = math.inf
         bound: Any = math.inf
-        for row, step in zip(rows, steps, strict=True):
+        for row, step in zip(self._with_noise(rows, steps), steps, strict=True):
             for estimate, row_trunc, roundoff in zip(*row, strict=True):
-                total = row_trunc + roundoff * scale
+                total = row_trunc + roundoff
                 better = both(self._expand(noisy, total), total < error)
                 error, trunc = select(better, total, error), select(better, row_trunc, trunc)
-                bound = select(better, 2.0 * roundoff * scale, bound)
+                bound = select(better, 2.0 * roundoff, bound)
                 state.value = select(better, estimate, state.value)
                 state.step = select(better, step, state.step)
         state.error = select(self._expand(noisy, error), error, state.error)
-        state.noise = select(self._expand(noisy, sigma), sigma, state.noise)
+        state.noise = select(self._expand(noisy, reading.sigma), reading.sigma, state.noise)
+        state.active = either(state.active, noisy)
         # Settled only if what is left is the noise; a kink or singularity stays unconverged.
         state.fail(both(noisy, np.logical_not(self._lanes_all(trunc <= bound))), -1)
         state.finish(both(noisy, state.active))
-        self.noise_factor = scale
         wide = self._climb(_State(noisy, self.sampler.lane_shape), 64.0 * self.t0, settle=False)
         wins = both(self._expand(noisy, wide.error), wide.error < state.error)
         for name in ("value", "error", "step"):
             setattr(state, name, select(wins, getattr(wide, name), getattr(state, name)))
         state.status = select(self._lanes_all(wins), wide.status, state.status)
 
-    def _noise(self, lanes: Any) -> tuple[Any, Any, Any, Any]:
-        """Noise level of f per element, its ratio to round-off, the lanes that look noisy, and the
-        lanes where f is flat at the probe's spacing.
+    def _lanes_all_max(self, values: Any) -> Any:
+        lane_shape = self.sampler.lane_shape
+        extra = np.ndim(values) - len(lane_shape)
+        if extra <= 0:
+            return values
+        return np.max(values, axis=tuple(range(-extra, 0)))
 
-        Fourth differences of 13 points spaced 2⁻²⁴ steps apart (about 2⁻³¹ times the scale of x,
-        where truncation is negligible): noise makes them the same size at spacings δ and δ/2 and of
-        both signs; truncation makes them 16 times smaller (``sin`` at ``x = 10⁶`` with a far too
-        large step is not noisy) and a singularity (``√x`` at 0) gives them one sign.
-        """
-        dim = len(self.formula.offsets[0])
-        first = [o[0] for o in self.formula.offsets]
-        start = -6 + 6 * (min(first) >= 0.0) - 6 * (max(first) <= 0.0)  # one-sided: its side
-        offsets = [(j * 2.0**-24,) + (0.0,) * (dim - 1) for j in range(start, start + 13)]
-        values = self.sampler.values(offsets, None if type(lanes) in BOOLS else lanes)
-        fine, signs = fourth_differences(values)
-        coarse, _ = fourth_differences(values[::2])
-        magnitude = sum(abs(v) for v in values) / len(values)
-        ratio = 3.0 * fine / larger(ROUNDING_ULPS * EPS * magnitude, 1e-300 + 0.0 * magnitude)
-        random = both(both(ratio > 16.0, fine >= coarse / 4.0), signs)
-        noisy = both(lanes, np.logical_not(self._lanes_all(np.logical_not(random))))
-        flat: Any = True
-        for value in values[1:]:
-            flat = both(flat, self._lanes_all(value == values[0]))
-        return fine, ratio, noisy, flat
+    def _noise_bound(self, step: Any) -> Any:
+        """What the measured noise can do to one quotient: ``NOISE_SIGMAS·σ·Σ|w| / hⁿ``."""
+        weights = sum(abs(w) for w in self.formula.weights)
+        return NOISE_SIGMAS * self.noise_sigma * weights / step**self.formula.order
+
+    def _with_noise(self, rows: list[Row], steps: list[Any]) -> list[Row]:
+        """The rows again, their round-off bounds now including the noise."""
+        noisy: list[Row] = []
+        for row, step in zip(rows, steps, strict=True):
+            d, r = row[0][0], row[2][0] + self._noise_bound(step)
+            redone = extend_row(noisy, d, r, self.formula.exponents, self.max_columns)
+            noisy.append((row[0], row[1], redone[2]))
+        return noisy
 
     def table(self) -> RichardsonTable | None:
         """The table of every level climbed so far (built on demand: most callers never look)."""
@@ -366,7 +423,7 @@ class Ladder:
                 errors[k, j] = error
         return RichardsonTable(steps, estimates, errors, self.formula.exponents[: width - 1])
 
-    def _update(self, state: _State, rows: list[Any], step: Any) -> None:
+    def _update(self, state: _State, rows: list[Any], step: Any, rung: float) -> None:
         estimates, errors, roundoffs = rows[-1]
         active = self._expand(state.active, estimates[0])
         if state.value is None:  # first row: the raw quotient, as a last resort
@@ -381,6 +438,10 @@ class Ladder:
             state.trunc = select(better, error, state.trunc)
             state.round = select(better, roundoff, state.round)
             state.step = select(better, step, state.step)
+        if type(improved) in BOOLS:
+            state.rung = rung if improved else state.rung
+        else:
+            state.rung = select(self._lanes_all(improved), rung, state.rung)
         lane_improved = improved
         if type(improved) not in BOOLS:
             lane_improved = np.logical_not(self._lanes_all(np.logical_not(improved)))
@@ -389,8 +450,13 @@ class Ladder:
             tolerance = larger(self.rtol * abs(state.value), 2.0 * state.round)
             converged = self._lanes_all(state.trunc <= tolerance)
             # Stuck a little above the round-off bound: f is rounded worse than a few ulps, and
-            # smaller steps would only make it worse.
-            floor = both(state.since >= 2, self._lanes_all(state.trunc <= 32 * state.round))
+            # smaller steps would only make it worse — as the newest row shows when its round-off
+            # alone exceeds the best entry's whole error.
+            newest = roundoffs[0]
+            for roundoff in roundoffs[1:]:
+                newest = np.minimum(newest, roundoff)
+            stuck = either(state.since >= 2, self._lanes_all(newest >= state.error))
+            floor = both(stuck, self._lanes_all(state.trunc <= 32 * state.round))
             state.finish(both(state.active, either(converged, floor)))
 
 
@@ -405,8 +471,12 @@ class _State:
         self.round: Any = math.inf
         self.step: Any = math.nan
         self.first: Any = math.nan
+        self.first_step: Any = math.nan
+        self.rung: Any = 1.0
         self.noise: Any = 0.0
         self.since: Any = 0 if not lane_shape else np.zeros(lane_shape, int)
+        #: Per element, whether some quotient so far was not exactly 0.
+        self.nonzero: Any = False
         self.status: Any = 0 if not lane_shape else np.zeros(lane_shape, int)
 
     def fail(self, lanes: Any, status: int) -> None:

@@ -18,8 +18,8 @@ __all__ = [
     "EPS",
     "RICHARDSON_STEP",
     "balanced_step",
-    "contour_radius",
     "dyadic",
+    "ladder_step",
     "scale_of",
 ]
 
@@ -61,8 +61,10 @@ def dyadic(h: np.ndarray | float) -> np.ndarray | float:
     return cast(np.ndarray, np.ldexp(0.5, exponent))
 
 
-def balanced_step(x: np.ndarray | float, order: int, accuracy: int) -> np.ndarray | float:
-    """Step of a single difference quotient: ``scale · ε^(1/(order+accuracy))``, rounded to a power of 2.
+def balanced_step(x: np.ndarray | float, order: int, accuracy: int, eps: float = EPS) -> np.ndarray | float:
+    """Step of a single difference quotient: ``scale · eps^(1/(order+accuracy))``, rounded to a power of 2.
+
+    ``eps`` is the machine epsilon of ``f``'s results: float32 code wants larger steps.
 
     Examples
     --------
@@ -70,21 +72,40 @@ def balanced_step(x: np.ndarray | float, order: int, accuracy: int) -> np.ndarra
     3.814697265625e-06
     >>> balanced_step(1.0, 1, 1)  # forward difference: ε^(1/2) ≈ 1.5e-08
     1.4901161193847656e-08
+    >>> balanced_step(1.0, 1, 2, eps=float(np.finfo(np.float32).eps))  # float32 code: ≈ 4.9e-3
+    0.00390625
     """
-    return dyadic(scale_of(x) * EPS ** (1.0 / (order + accuracy)))
+    return dyadic(scale_of(x) * eps ** (1.0 / (order + accuracy)))
 
 
-def contour_radius(x: np.ndarray | float) -> np.ndarray | float:
-    """Radius of the Cauchy contour for higher complex-step derivatives: ``|x|/8`` (``1/8`` at 0).
+def ladder_step(order: int, eps: float = EPS) -> float:
+    """First step of a Richardson ladder relative to the scale of x, for f of machine epsilon ``eps``.
 
-    A singularity of ``f`` at 0 (``log``, ``sqrt``, ``1/x``) then lies 8 radii away, so its aliasing error
-    ``8⁻ᴺ`` is negligible for ``N = 16`` points, while round-off grows only like ``8ⁿ``.
+    For float64 it is :data:`RICHARDSON_STEP`; lower precision moves the balance of truncation (of the
+    extrapolated estimates, about ``h^(order+6)``) against round-off towards larger steps.
 
     Examples
     --------
-    >>> contour_radius(2.0), contour_radius(0.0)
-    (0.25, 0.125)
+    >>> ladder_step(1), ladder_step(1, eps=float(np.finfo(np.float32).eps))
+    (0.0078125, 0.125)
     """
-    if isinstance(x, float):
-        return abs(x) / 8.0 if x != 0.0 else 0.125
-    return np.where(x != 0.0, np.abs(x) / 8.0, 0.125)
+    base = RICHARDSON_STEP.get(order, 0.125) * (eps / EPS) ** (1.0 / (order + 6))
+    return float(dyadic(min(base, 0.5)))
+
+
+def snap_step(step: np.ndarray | float, x: np.ndarray | float) -> np.ndarray | float:
+    """A user's step rounded to a multiple of ``4·spacing(x)`` where that matters (the spacing is more
+    than ``2⁻⁴⁰`` of the step), so that ``x + k·step`` is exact for the small integers ``k`` of a
+    stencil and a quotient divides by the step actually taken.
+
+    Examples
+    --------
+    >>> snap_step(1e-3, 1.0)  # the spacing at 1 is negligible: unchanged
+    0.001
+    >>> snap_step(1e-10, 440.0) == 1e-10, abs(snap_step(1e-10, 440.0) - 1e-10) < 3e-13
+    (False, True)
+    """
+    quantum = 4.0 * np.spacing(np.abs(x))
+    matters = quantum > np.asarray(step) * 2.0**-40
+    snapped = np.where(matters, np.round(np.asarray(step) / quantum) * quantum, step)
+    return float(snapped) if np.ndim(snapped) == 0 else cast(np.ndarray, snapped)

@@ -1,0 +1,112 @@
+"""Is there a derivative at all? One-sided difference quotients on each side of ``x``.
+
+A central difference is symmetric, so at a corner (``|x|`` at 0, ``np.interp`` at a knot) it averages the
+two one-sided slopes and converges — to a number that is not a derivative. The one-sided quotients
+``D₊(h)`` (points ``x, x + h, …``) and ``D₋(h)`` (``x, x − h, …``) tell: where ``f⁽ⁿ⁾`` exists,
+``D₊ − D₋`` shrinks like ``h``; at a corner it stays at the jump of the slopes; at a jump of ``f`` (``sign``
+at 0) or an infinite slope (``√|x|`` at 0) it grows. Three levels ``h, h/2, h/4`` of the ladder that
+produced the value are compared; their points mostly are the ladder's own (cached), so the check costs
+about one evaluation, ``f(x)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from chainrule.numeric.richardson import ROUNDING_ULPS
+from chainrule.numeric.sampling import Sampler
+from chainrule.numeric.stencils import stencil
+
+__all__ = ["CORNER", "INFINITE", "JUMP", "Differentiability", "one_sided"]
+
+#: What :func:`one_sided` finds per lane: 0 (nothing wrong), or one of these.
+CORNER, JUMP, INFINITE = 1, 2, 3
+
+
+@dataclass
+class Differentiability:
+    """Per lane the finding (0, CORNER, JUMP or INFINITE); per element the one-sided estimates."""
+
+    kind: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+
+
+def _quotients(sampler: Sampler, order: int, side: int, t: float, lanes: Any) -> tuple[Any, Any]:
+    shape = stencil("forward", order, 1)
+    offsets = [(side * o * t,) for o in shape.offsets]
+    values = sampler.values(offsets, lanes)
+    step = np.asarray(t * sampler.base, dtype=float)
+    step = step.reshape(step.shape + (1,) * (np.ndim(values[0]) - step.ndim))
+    weights = [side**order * w for w in shape.weights]
+    total = sum(w * v for w, v in zip(weights, values, strict=True))
+    magnitude = sum(abs(w * v) for w, v in zip(weights, values, strict=True))
+    scale = step**order
+    return np.asarray(total / scale), np.asarray(ROUNDING_ULPS * sampler.eps * magnitude / scale)
+
+
+def one_sided(sampler: Sampler, order: int, rung: Any, lanes: Any, noise: Any = 0.0) -> Differentiability:
+    """Compare one-sided quotients at ``rung·(1, 1/2, 1/4)`` base steps for the given lanes.
+
+    ``rung`` is per lane (the first level of the ladder's final rung); ``noise`` the ladder's measured
+    noise level per element, if any.
+    """
+    shape = sampler.lane_shape
+    rungs = np.broadcast_to(np.asarray(rung, dtype=float), shape)
+    wanted = np.broadcast_to(np.asarray(lanes, dtype=bool), shape)
+    kind = np.zeros(shape, int)
+    left: Any = None
+    right: Any = None
+    for value in np.unique(rungs[wanted]):
+        group = wanted & (rungs == value)
+        mask = None if not shape or group.all() else group
+        k, lo, hi = _judge(sampler, order, float(value), mask, noise)
+        kind = np.where(group, k, kind)
+        left = lo if left is None else np.where(_expand(group, lo), lo, left)
+        right = hi if right is None else np.where(_expand(group, hi), hi, right)
+    if left is None:
+        empty = np.full(shape, np.nan)
+        return Differentiability(kind, empty, empty)
+    return Differentiability(kind, np.asarray(left), np.asarray(right))
+
+
+def _judge(sampler: Sampler, order: int, t: float, lanes: Any, noise: Any) -> tuple[Any, Any, Any]:
+    gaps, plus, minus, bounds = [], [], [], []
+    for level in (t, t / 2.0, t / 4.0):
+        up, r_up = _quotients(sampler, order, 1, level, lanes)
+        down, r_down = _quotients(sampler, order, -1, level, lanes)
+        step = np.asarray(level * sampler.base, dtype=float)
+        step = step.reshape(step.shape + (1,) * (up.ndim - step.ndim))
+        shape = stencil("forward", order, 1)
+        spread = 8.0 * noise * sum(abs(w) for w in shape.weights) / step**order
+        gaps.append(np.abs(up - down))
+        plus.append(up)
+        minus.append(down)
+        bounds.append(4.0 * (r_up + r_down) + spread)
+    g0, g1, g2 = gaps
+    with np.errstate(all="ignore"):
+        real = (g2 > bounds[2]) & (g1 > bounds[1])
+        corner = real & (g2 >= 0.7 * g1) & (g1 >= 0.7 * g0)
+        jump = corner & (g2 >= 1.3 * g1) & (g1 >= 1.3 * g0)
+        both_grow = (np.abs(plus[2]) >= 1.25 * np.abs(plus[1])) & (np.abs(plus[1]) >= 1.25 * np.abs(plus[0]))
+        both_grow &= (np.abs(minus[2]) >= 1.25 * np.abs(minus[1])) & (np.abs(minus[1]) >= 1.25 * np.abs(minus[0]))
+        infinite = both_grow & (np.abs(plus[2]) > bounds[2]) & ~corner
+    kind = np.where(jump, JUMP, np.where(corner, CORNER, np.where(infinite, INFINITE, 0)))
+    lane_ndim = len(sampler.lane_shape)
+    reduced = _worst(kind, lane_ndim)
+    # Richardson for a one-sided quotient (error ~ h): the limits of the two slopes.
+    right = 2.0 * plus[2] - plus[1]
+    left = 2.0 * minus[2] - minus[1]
+    return reduced, left, right
+
+
+def _worst(kind: np.ndarray, lane_ndim: int) -> np.ndarray:
+    extra = tuple(range(lane_ndim, kind.ndim))
+    return np.max(kind, axis=extra) if extra else kind
+
+
+def _expand(mask: np.ndarray, like: Any) -> np.ndarray:
+    return mask.reshape(mask.shape + (1,) * (np.ndim(like) - mask.ndim))
