@@ -37,6 +37,7 @@ from chainrule.numeric.steps import COMPLEX_STEP
 
 __all__ = [
     "SECOND_OFFSETS",
+    "Candidate",
     "ComplexStep",
     "agrees",
     "assemble",
@@ -52,6 +53,20 @@ SPREAD_LIMIT = 8.0
 #: The six real points of the cross-check's first three levels, and the weights of f'' on them.
 SECOND_OFFSETS = (-1.0, -0.5, -0.25, 0.25, 0.5, 1.0)
 SECOND_WEIGHTS = tuple(float(w) for w in fornberg_weights(SECOND_OFFSETS, 2))
+
+
+@dataclass
+class Candidate:
+    """A complex-method estimate: per element value, bound and floor, per lane the step (or radius)
+    and whether the method's own checks passed, and its details (a :class:`ComplexStep`, or the
+    contour's result)."""
+
+    value: Any
+    error: Any
+    step: Any
+    floor: Any
+    usable: Any
+    detail: Any
 
 
 @dataclass

@@ -7,7 +7,7 @@ the cost to 17 evaluations), and ``f⁽ⁿ⁾(x) = n!·c_n / rⁿ`` — in the s
 Fornberg (1981). Two errors compete:
 
 - round-off: each sample is good to a few ulps of ``max|f|`` on the circle, which ``n!/rⁿ`` amplifies,
-  so large circles are better — up to eight orders of magnitude for an eighth derivative;
+  so large circles are better — by up to eight orders of magnitude for an eighth derivative;
 - aliasing: the computed ``c_n`` also holds ``c_{n+N}, c_{n+2N} …``, which are small only while ``r`` stays
   well inside ``R``.
 
@@ -15,10 +15,14 @@ The coefficients themselves say which dominates. A circle is *resolved* when the
 (``m ≥ 24``) has decayed to the round-off floor: aliasing is then far below round-off. Unresolved means
 the circle is too large (it reaches a singularity or a branch cut), ``f`` is not analytic there (``abs``,
 ``conj``, comparisons put energy into negative frequencies, which land at the top of the FFT), or ``f``
-is noisy. The search shrinks an unresolved circle 8-fold, grows a resolved one as far as the decay of its
-coefficients suggests, keeps the radius with the smallest error bound and confirms it with a second
-resolved circle: two radii must agree within their bounds. The bound is ``n!/rⁿ`` times twice the
-round-off floor plus the largest tail coefficient.
+is noisy. The search shrinks an unresolved circle 8-fold and grows a resolved one as far as the decay of
+its coefficients suggests, keeping the radius with the smallest error bound. The bound is ``n!/rⁿ`` times
+twice the round-off floor plus the largest tail coefficient.
+
+The chosen circle is then *confirmed* by a second one, half as large and shifted by a quarter radius:
+its derivative at ``x + r/4`` must match what the first circle's Taylor coefficients predict there. That
+also catches a corner centred exactly at ``x`` (``x·|x|`` at 0), where ``|z − x|`` is constant on the first
+circle and the function looks analytic on it, but not on the shifted one.
 """
 
 from __future__ import annotations
@@ -38,12 +42,14 @@ __all__ = ["CONTOUR_POINTS", "ContourResult", "contour"]
 CONTOUR_POINTS = 32
 #: A coefficient counts as significant above this many times the round-off floor.
 TAIL_FACTOR = 16.0
-#: At most this many circles per lane.
+#: At most this many circles per lane in the search (the confirming circle comes on top).
 MAX_CIRCLES = 8
 #: The smallest and largest radius tried, relative to the scale of x.
 MIN_RADIUS, MAX_RADIUS = 2.0**-26, 64.0
 #: Grow a resolved circle until its last significant coefficient is about here.
 TARGET_INDEX = 20
+#: The confirming circle: centre ``x + SHIFT·r``, radius ``SHRINK·r``.
+SHIFT, SHRINK = 0.25, 0.5
 
 
 @dataclass
@@ -52,88 +58,100 @@ class ContourResult:
 
     value: np.ndarray
     error: np.ndarray
-    roundoff: np.ndarray
     radius: np.ndarray
     ok: np.ndarray
 
 
 @dataclass
 class _Circle:
-    value: np.ndarray
-    error: np.ndarray
-    roundoff: np.ndarray
+    coeffs: np.ndarray  # (N,) + element shape: the scaled Taylor coefficients
+    floor: np.ndarray  # per element: round-off floor of one coefficient
+    tail: np.ndarray  # per element: the largest of the last quarter
     resolved: np.ndarray  # per lane
     last: np.ndarray  # per lane: the last significant coefficient
     span: np.ndarray  # per lane: log of (largest coefficient / floor)
     tail_ratio: np.ndarray  # per lane: largest tail coefficient / floor
 
 
-def _circle(sampler: Sampler, order: int, x_size: np.ndarray, radius: np.ndarray, lanes: Any) -> _Circle | None:
+def _reduce(array: np.ndarray, lane_ndim: int, how: Any) -> np.ndarray:
+    extra = tuple(range(lane_ndim, array.ndim))
+    return np.asarray(how(array, axis=extra) if extra else array)
+
+
+def _circle(
+    sampler: Sampler, x_size: np.ndarray, radius: np.ndarray, lanes: Any, shift: float = 0.0, shrink: float = 1.0
+) -> _Circle | None:
+    """The FFT of ``f`` on the circle of centre ``x + shift·radius`` and radius ``shrink·radius``."""
     n = CONTOUR_POINTS
     angles = 2.0 * np.pi * np.arange(n // 2 + 1) / n
-    offsets = [complex(z) for z in np.exp(1j * angles)]
-    offsets[0], offsets[n // 2] = 1.0 + 0.0j, -1.0 + 0.0j  # exactly on the real axis
-    base = radius if radius.ndim else float(radius)
-    values = sampler.complex_values(offsets, base, lanes, finite=False)
+    rim = np.exp(1j * angles)
+    rim[0], rim[n // 2] = 1.0, -1.0  # exactly on the real axis
+    offsets = [complex(shift + shrink * z) for z in rim]
+    values = sampler.complex_values(offsets, radius if radius.ndim else float(radius), lanes, finite=False)
     if values is None:
         return None
     half = np.stack([np.asarray(v, dtype=complex) for v in values])
     full = np.concatenate([half, np.conj(half[-2:0:-1])])  # f(conj z) = conj f(z)
     coeffs = np.fft.fft(full, axis=0).real / n
     extra = coeffs.ndim - 1 - radius.ndim
-    r = radius.reshape(radius.shape + (1,) * extra)
-    size = x_size.reshape(x_size.shape + (1,) * extra)
+    r = shrink * radius.reshape(radius.shape + (1,) * extra)
+    size = x_size.reshape(x_size.shape + (1,) * extra) + shift * r / shrink
     eps = sampler.complex_eps
     index = np.arange(n).reshape((n,) + (1,) * (coeffs.ndim - 1))
-    magnitude = np.max(np.abs(full), axis=0)
     slope = np.max(index * np.abs(coeffs), axis=0) / r
-    floor = ROUNDING_ULPS * eps * magnitude + eps * (size + r) * slope
+    floor = ROUNDING_ULPS * eps * np.max(np.abs(full), axis=0) + eps * (size + r) * slope
     tail = np.max(np.abs(coeffs[3 * n // 4 :]), axis=0)
     finite = np.all(np.isfinite(full), axis=0)
     significant = np.abs(coeffs) > TAIL_FACTOR * floor
     last = np.where(significant.any(axis=0), n - 1 - np.argmax(significant[::-1], axis=0), 0)
-    factor = math.factorial(order) / r**order
-    roundoff = factor * 2.0 * floor
     with np.errstate(all="ignore"):
         span = np.log(np.max(np.abs(coeffs), axis=0) / np.maximum(TAIL_FACTOR * floor, 1e-300))
         ratio = tail / np.maximum(floor, 1e-300)
-    resolved = finite & (tail <= TAIL_FACTOR * floor)
-    lane = _per_lane(radius.ndim)
+    k = radius.ndim
     return _Circle(
-        value=factor * coeffs[order],
-        error=roundoff + factor * tail,
-        roundoff=roundoff,
-        resolved=lane(resolved, np.all),
-        last=lane(last, np.max),
-        span=lane(np.where(finite, span, 0.0), np.min),
-        tail_ratio=lane(np.where(finite, ratio, np.inf), np.max),
+        coeffs=coeffs,
+        floor=floor,
+        tail=tail,
+        resolved=_reduce(finite & (tail <= TAIL_FACTOR * floor), k, np.all),
+        last=_reduce(last, k, np.max),
+        span=_reduce(np.where(finite, span, 0.0), k, np.min),
+        tail_ratio=_reduce(np.where(finite, ratio, np.inf), k, np.max),
     )
 
 
-def _per_lane(lane_ndim: int) -> Any:
-    def reduce(array: np.ndarray, how: Any) -> np.ndarray:
-        extra = tuple(range(lane_ndim, array.ndim))
-        return np.asarray(how(array, axis=extra) if extra else array)
+def _derivative(circle: _Circle, order: int, radius: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``f⁽ⁿ⁾`` at the circle's centre and its bound."""
+    r = radius.reshape(radius.shape + (1,) * (circle.floor.ndim - radius.ndim))
+    factor = math.factorial(order) / r**order
+    return factor * circle.coeffs[order], factor * (2.0 * circle.floor + circle.tail)
 
-    return reduce
+
+def _predicted(circle: _Circle, order: int, radius: np.ndarray, shift: float) -> tuple[np.ndarray, np.ndarray]:
+    """``f⁽ⁿ⁾`` at ``x + shift·r`` from the Taylor coefficients of a circle about ``x``, and its bound
+    (each coefficient's error, ``2·floor + tail``, weighted as the series weights it)."""
+    r = radius.reshape(radius.shape + (1,) * (circle.floor.ndim - radius.ndim))
+    total = np.zeros_like(circle.floor)
+    weight_sum = 0.0
+    for m in range(order, CONTOUR_POINTS):
+        weight = math.factorial(m) / math.factorial(m - order) * shift ** (m - order)
+        total = total + weight * circle.coeffs[m]
+        weight_sum += weight
+    return total / r**order, weight_sum * (2.0 * circle.floor + circle.tail) / r**order
 
 
 class _Search:
     """Per-lane state of the radius search (arrays shaped like the lanes)."""
 
-    def __init__(self, start: np.ndarray, limit: np.ndarray, scale: np.ndarray, shape: tuple[int, ...]):
+    def __init__(self, start: np.ndarray, limit: np.ndarray, smallest: np.ndarray, shape: tuple[int, ...]):
         self.radius = start.copy()
         self.limit = limit
-        self.smallest = scale * MIN_RADIUS
+        self.smallest = smallest
         self.active = np.ones(shape, bool)
         self.failed = np.zeros(shape, bool)
-        self.verifying = np.zeros(shape, bool)
         self.best: _Circle | None = None
-        self.other: _Circle | None = None
         self.best_radius = np.full(shape, np.nan)
         self.best_error = np.full(shape, np.inf)
-        self.has_other = np.zeros(shape, bool)
-        self.bad = np.full(shape, np.inf)  # smallest radius found unresolved above the best
+        self.bad = np.full(shape, np.inf)  # smallest radius found unresolved
         self.first_ratio = np.full(shape, np.nan)
         self.shrinks = np.zeros(shape, int)
 
@@ -144,75 +162,58 @@ def contour(
     """The derivative of ``order`` from Cauchy circles; ``None`` when ``f`` is not complex-safe.
 
     ``x`` and ``scale`` are per lane; ``room`` (per lane, optional) caps the radius so that the circle's
-    real points stay within the bounds; ``radius`` fixes it (the user's step): that circle and one of half
-    the radius must then agree.
+    real points stay within the bounds; ``radius`` fixes it (the user's step): no search, only the
+    confirming circle.
     """
     shape = sampler.lane_shape
     x_size = np.abs(np.broadcast_to(np.asarray(x, dtype=float), shape))
     scale = np.broadcast_to(np.asarray(scale, dtype=float), shape)
     limit = scale * MAX_RADIUS if room is None else np.minimum(scale * MAX_RADIUS, np.asarray(room))
+    smallest = scale * MIN_RADIUS
     if radius is None:
-        start = np.where((x_size > 0) & (x_size < 1.0), x_size / 4.0, scale / 4.0)
+        start = np.where((x_size > 0) & (x_size < 1.0), np.maximum(x_size / 4.0, smallest), scale / 4.0)
     else:
         start = np.broadcast_to(np.asarray(radius, dtype=float), shape).copy()
-        limit = start.copy()
-    search = _Search(np.minimum(start, limit), limit, scale, shape)
-    if radius is not None:
-        search.smallest = start / 4.0
-    for _ in range(MAX_CIRCLES):
+        limit = smallest = start.copy()
+    search = _Search(np.minimum(start, limit), limit, np.minimum(smallest, limit), shape)
+    for _ in range(1 if radius is not None else MAX_CIRCLES):
         if not search.active.any():
             break
         lanes = None if search.active.all() or not shape else search.active
-        circle = _circle(sampler, order, x_size, search.radius, lanes)
+        circle = _circle(sampler, x_size, search.radius, lanes)
         if circle is None:
             return None
-        _advance(search, circle, fixed=radius is not None)
-    return _finish(search, shape)
+        _advance(search, circle, order)
+    return _confirm(sampler, search, order, x_size, shape)
 
 
-def _advance(search: _Search, circle: _Circle, fixed: bool) -> None:
+def _advance(search: _Search, circle: _Circle, order: int) -> None:
     """Record one round of circles and choose each lane's next radius (NaN: the lane is done)."""
     active = search.active
-    checked = active & search.verifying  # this circle was the confirmation of the best one
     resolved = active & circle.resolved
     unresolved = active & ~circle.resolved
-    error = _lane_max(circle.error, search.radius.ndim)
-    better = resolved & ~checked & (error < search.best_error)
-    demoted = better & np.isfinite(search.best_error)
-    plain = resolved & ~better & (~search.has_other | checked)
-    _store_other(search, search.best, demoted)
-    _store_other(search, circle, plain)
-    search.has_other |= demoted | plain
+    _, error = _derivative(circle, order, search.radius)
+    error = _reduce(error, search.radius.ndim, np.max)
+    better = resolved & (error < search.best_error)
     search.best = _choose(better, circle, search.best)
     search.best_error = np.where(better, error, search.best_error)
     search.best_radius = np.where(better, search.radius, search.best_radius)
-    search.bad = np.where(unresolved & ~checked, np.minimum(search.bad, search.radius), search.bad)
-    search.failed |= checked & ~resolved
+    search.bad = np.where(unresolved, np.minimum(search.bad, search.radius), search.bad)
     found = np.isfinite(search.best_error)
-    following = np.full(search.radius.shape, np.nan)
-    if not fixed:
-        following = np.where(better, _grown(search, circle), following)
-        wide = unresolved & found & ~checked & (search.radius > 1.9 * search.best_radius)
-        following = np.where(wide, np.sqrt(search.best_radius * search.radius), following)
-        following = np.where(unresolved & ~found, search.radius / 8.0, following)
-        _futility(search, circle, unresolved & ~found)
-    ended = active & ~checked & ~np.isfinite(following)
-    confirm = ended & found & ~search.has_other
-    following = np.where(confirm, search.best_radius / 2.0, following)
-    search.failed |= ended & ~found
-    search.failed |= np.isfinite(following) & (following < search.smallest)
-    search.verifying = confirm
-    search.active = active & ~checked & np.isfinite(following) & ~search.failed
+    following = np.where(better, _grown(search, circle), np.nan)
+    wide = unresolved & found & (search.radius > 1.9 * search.best_radius)
+    following = np.where(wide, np.sqrt(search.best_radius * search.radius), following)
+    shrinking = unresolved & ~found
+    following = np.where(shrinking, search.radius / 8.0, following)
+    _futility(search, circle, shrinking)
+    search.failed |= shrinking & (following < search.smallest)
+    search.active = active & np.isfinite(following) & ~search.failed
     search.radius = np.where(search.active, following, search.radius)
 
 
-def _lane_max(array: np.ndarray, lane_ndim: int) -> np.ndarray:
-    return _per_lane(lane_ndim)(array, np.max)
-
-
 def _grown(search: _Search, circle: _Circle) -> np.ndarray:
-    """Where a resolved circle may grow to: far while its coefficients die out early, never beyond the
-    limit or a radius found unresolved."""
+    """Where a resolved circle may grow to: far while its coefficients die out early (as if they fell
+    geometrically), never beyond the limit or a radius found unresolved."""
     last = np.maximum(circle.last, 1)
     with np.errstate(all="ignore"):
         factor = np.exp(np.clip(circle.span, 0.0, 700.0) * (1.0 / last - 1.0 / TARGET_INDEX))
@@ -226,25 +227,22 @@ def _grown(search: _Search, circle: _Circle) -> np.ndarray:
 
 def _futility(search: _Search, circle: _Circle, shrinking: np.ndarray) -> None:
     """Lanes whose tail does not fall as the circle shrinks are not analytic (or are noisy): give up
-    after two shrinks without a 8-fold fall."""
-    search.first_ratio = np.where(shrinking & np.isnan(search.first_ratio), circle.tail_ratio, search.first_ratio)
+    after three shrinks without an 8-fold fall."""
+    fresh = shrinking & np.isnan(search.first_ratio)
+    search.first_ratio = np.where(fresh, circle.tail_ratio, search.first_ratio)
     search.shrinks = np.where(shrinking, search.shrinks + 1, search.shrinks)
     hopeless = shrinking & (search.shrinks >= 3) & (circle.tail_ratio > search.first_ratio / 8.0)
     search.failed |= hopeless
 
 
-def _expand(mask: np.ndarray, like: np.ndarray) -> np.ndarray:
-    return mask.reshape(mask.shape + (1,) * (like.ndim - mask.ndim))
-
-
 def _choose(mask: np.ndarray, new: _Circle, old: _Circle | None) -> _Circle:
     if old is None:
         return new
-    pick = _expand(mask, new.value)
+    element = mask.reshape(mask.shape + (1,) * (new.floor.ndim - mask.ndim))
     return _Circle(
-        value=np.where(pick, new.value, old.value),
-        error=np.where(pick, new.error, old.error),
-        roundoff=np.where(pick, new.roundoff, old.roundoff),
+        coeffs=np.where(element[np.newaxis], new.coeffs, old.coeffs),
+        floor=np.where(element, new.floor, old.floor),
+        tail=np.where(element, new.tail, old.tail),
         resolved=np.where(mask, new.resolved, old.resolved),
         last=np.where(mask, new.last, old.last),
         span=np.where(mask, new.span, old.span),
@@ -252,23 +250,23 @@ def _choose(mask: np.ndarray, new: _Circle, old: _Circle | None) -> _Circle:
     )
 
 
-def _store_other(search: _Search, circle: _Circle | None, mask: np.ndarray) -> None:
-    if circle is None or not mask.any():
-        return
-    search.other = _choose(mask, circle, search.other)
-
-
-def _finish(search: _Search, shape: tuple[int, ...]) -> ContourResult | None:
-    best, other = search.best, search.other
-    ok = ~search.failed & np.isfinite(search.best_error) & search.has_other
-    if best is None or other is None:
-        return ContourResult(*_nan_result(shape), radius=search.best_radius, ok=np.zeros(shape, bool))
-    gap = np.abs(best.value - other.value)
-    agree = gap <= 2.0 * (best.error + other.error)
-    ok &= _per_lane(len(shape))(agree, np.all)
-    return ContourResult(best.value, best.error, best.roundoff, search.best_radius, ok)
-
-
-def _nan_result(shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    nan = np.full(shape, np.nan)
-    return nan, nan + np.inf, nan + np.inf
+def _confirm(
+    sampler: Sampler, search: _Search, order: int, x_size: np.ndarray, shape: tuple[int, ...]
+) -> ContourResult | None:
+    """The confirming circle (shifted, smaller) for every lane with a best circle."""
+    best = search.best
+    found = ~search.failed & np.isfinite(search.best_error)
+    if best is None or not found.any():
+        nan = np.full(shape, np.nan)
+        return ContourResult(nan, nan + np.inf, search.best_radius, np.zeros(shape, bool))
+    radius = np.where(found, search.best_radius, 1.0)
+    lanes = None if found.all() or not shape else found
+    check = _circle(sampler, x_size, radius, lanes, SHIFT, SHRINK)
+    if check is None:
+        return None
+    value, error = _derivative(best, order, radius)
+    predicted, predicted_error = _predicted(best, order, radius, SHIFT)
+    shifted, shifted_error = _derivative(check, order, SHRINK * radius)
+    agree = np.abs(predicted - shifted) <= 2.0 * (predicted_error + shifted_error)
+    ok = found & check.resolved & _reduce(agree, len(shape), np.all)
+    return ContourResult(value, error, search.best_radius, ok)

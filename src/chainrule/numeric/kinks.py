@@ -88,7 +88,10 @@ def _judge(sampler: Sampler, order: int, t: float, lanes: Any, noise: Any) -> tu
         bounds.append(4.0 * (r_up + r_down) + spread)
     g0, g1, g2 = gaps
     with np.errstate(all="ignore"):
-        real = (g2 > bounds[2]) & (g1 > bounds[1])
+        # A gap that matters: above the round-off (and noise) bounds, and not a sliver of the slopes
+        # (the rounding of a quantised f makes one-sided quotients differ by about its quantum / h).
+        sliver = 1e-3 * np.maximum(np.abs(plus[2]), np.abs(minus[2]))
+        real = (g2 > bounds[2]) & (g1 > bounds[1]) & (g2 > sliver)
         corner = real & (g2 >= 0.7 * g1) & (g1 >= 0.7 * g0)
         jump = corner & (g2 >= 1.3 * g1) & (g1 >= 1.3 * g0)
         both_grow = (np.abs(plus[2]) >= 1.25 * np.abs(plus[1])) & (np.abs(plus[1]) >= 1.25 * np.abs(plus[0]))

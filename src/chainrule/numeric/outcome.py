@@ -22,7 +22,7 @@ from chainrule.numeric.result import STATUS_MESSAGES, NumericResult
 from chainrule.numeric.richardson import LadderOutcome
 from chainrule.numeric.sampling import Sampler
 
-__all__ = ["STATUS_RTOL", "apply_kinks", "empty_outcome", "merge", "to_result"]
+__all__ = ["STATUS_RTOL", "apply_kinks", "empty_outcome", "merge", "settled", "to_result"]
 
 #: Status 0 needs the error bound within this fraction of |value| (or at f's round-off floor).
 STATUS_RTOL = 1e-2
@@ -117,6 +117,13 @@ def _loose(outcome: LadderOutcome, lane_shape: tuple[int, ...]) -> Any:
         tight = np.isfinite(error) & np.isfinite(value)
         tight &= (error <= STATUS_RTOL * np.abs(value)) | (error <= FLOOR_FACTOR * np.nan_to_num(floor))
     return np.logical_and(np.asarray(outcome.status) == 0, np.logical_not(lanes_all(tight, lane_shape)))
+
+
+def settled(outcome: LadderOutcome, lane_shape: tuple[int, ...]) -> Any:
+    """Lanes that will keep status 0: converged, with a bound tight enough to call it that."""
+    status = np.asarray(outcome.status) == 0
+    keep = np.logical_and(status, np.logical_not(_loose(outcome, lane_shape)))
+    return bool(keep) if not lane_shape else keep
 
 
 def to_result(

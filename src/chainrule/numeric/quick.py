@@ -17,7 +17,14 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.numeric.complex_step import SECOND_OFFSETS, assemble, conditioning, reproducible, second_derivative
+from chainrule.numeric.complex_step import (
+    SECOND_OFFSETS,
+    Candidate,
+    assemble,
+    conditioning,
+    reproducible,
+    second_derivative,
+)
 from chainrule.numeric.result import NumericResult
 from chainrule.numeric.richardson import ROUNDING_ULPS, Row, extend_row
 from chainrule.numeric.sampling import EPS64, Sampler
@@ -47,7 +54,7 @@ def _complex_pair(f: Any, x: float, h: float) -> tuple[Any, Any] | None:
 
 def first_derivative(
     sampler: Sampler, x: float, scale: float, check_rtol: float
-) -> tuple[NumericResult | None, tuple[Any, ...] | None]:
+) -> tuple[NumericResult | None, Candidate | None]:
     """The result when the fast path settles it, else ``(None, complex candidate or None)``; the
     candidate has the form of :func:`chainrule.numeric.strategies._complex_candidate`'s."""
     h = COMPLEX_STEP * scale
@@ -56,7 +63,7 @@ def first_derivative(
         return None, None  # the general path repeats these evaluations and counts them
     sampler.n_evals += 2
     step = assemble(pair[0], pair[1], h, scale, EPS64)
-    settled = (step.value, step.error, h, step.error, True, step)
+    settled = Candidate(step.value, step.error, h, step.error, True, step)
     check = _check(sampler, x, float(dyadic(RICHARDSON_STEP[1] * scale)), check_rtol)
     if check is None:
         return None, settled

@@ -69,7 +69,8 @@ class LadderOutcome:
 
     ``floor`` is the part of the error that is round-off at f's precision (zero where f is noisy: noise is
     not a floor to converge to); ``first`` is the quotient at the first level and ``first_step`` its
-    step; ``rung`` is, per lane, the first step (in units of the base) of the rung that gave the value.
+    step; ``rung`` is, per lane, the step of the value in units of the base (where the check of the
+    one-sided quotients starts).
     """
 
     value: Any
@@ -239,7 +240,7 @@ class Ladder:
         for attempt in range(2):
             # Lanes settled as noisy are not verified: a smaller step would only show more noise.
             quiet = self._lanes_all(state.noise == 0.0)
-            estimated = both(state.status != -2, self._lanes_all(finite(state.value)))
+            estimated = both(state.status == 0, self._lanes_all(finite(state.value)))
             checked = both(estimated, quiet)
             if not self._any(checked):
                 break
@@ -253,11 +254,17 @@ class Ladder:
             fresh = _State(failed, lane_shape)
             fresh.nonzero = state.nonzero
             retry = self._climb(fresh, t_check)
-            mask = self._expand(failed, state.value)
+            # A retry that found nothing (f flat or not finite down there) keeps the estimate it was to
+            # replace, unconverged, its error at least the disagreement.
+            lost = both(failed, either(retry.status == -2, self._lanes_all(retry.error == math.inf)))
+            taken = but_not(failed, lost)
+            mask = self._expand(taken, state.value)
             for name in ("value", "error", "step", "first", "first_step", "round"):
                 setattr(state, name, select(mask, getattr(retry, name), getattr(state, name)))
-            state.rung = select(failed, retry.rung, state.rung)
-            state.status = select(failed, retry.status, state.status)
+            state.status = select(taken, retry.status, state.status)
+            widened = larger(state.error, gap)
+            state.error = select(self._expand(lost, state.value), widened, state.error)
+            state.status = select(lost, -1, state.status)
             start = t_check
         return self._outcome(state)
 
@@ -279,13 +286,7 @@ class Ladder:
         if self._any(unsettled):
             # Not converged: the best entry's own estimate is not to be trusted; bound the error by
             # how far the estimates at neighbouring steps (within a factor 4) stray from it.
-            spread: Any = 0.0
-            best_step = self._expand(state.step, state.value)
-            for _, step, estimates, _ in self.history[1:]:
-                near = np.logical_and(step <= 4.0 * best_step, step >= best_step / 4.0)
-                for estimate in estimates:
-                    gap = select(both(near, finite(estimate)), abs(estimate - state.value), 0.0)
-                    spread = larger(spread, gap)
+            spread = self._spread(state, [(step, estimates) for _, step, estimates, _ in self.history[1:]])
             state.error = select(unsettled, larger(state.error, spread), state.error)
         quiet = self._expand(self._lanes_all(state.noise == 0.0), state.value)
         floor = select(quiet, state.round, 0.0 * state.error)
@@ -299,8 +300,19 @@ class Ladder:
             floor=floor,
             first=state.first,
             first_step=state.first_step,
-            rung=state.rung,
+            rung=per_lane(state.step, self.sampler.lane_shape) / self.sampler.base,
         )
+
+    def _spread(self, state: _State, rows: list[tuple[Any, list[Any]]]) -> Any:
+        """How far the estimates of rows at steps within a factor 4 of the best one stray from it."""
+        spread: Any = 0.0
+        best_step = self._expand(state.step, state.value)
+        for step, estimates in rows:
+            near = np.logical_and(step <= 4.0 * best_step, step >= best_step / 4.0)
+            for estimate in estimates:
+                gap = select(both(near, finite(estimate)), abs(estimate - state.value), 0.0)
+                spread = larger(spread, gap)
+        return spread
 
     def _climb(self, state: _State, t: float, *, settle: bool = True) -> _State:
         """Rungs of halving steps from ``t``, jumping 256-fold down when a rung ends unconverged. At the
@@ -308,7 +320,6 @@ class Ladder:
         jumps, first = 0, True
         rows: list[Row] = []
         steps: list[Any] = []
-        rung = t
         lanes = state.active
         probe = settle
         while self._any(state.active):
@@ -327,7 +338,7 @@ class Ladder:
             self._extend(rows, d, r)
             steps.append(step)
             self.history.append((t, step, rows[-1][0], rows[-1][1]))
-            self._update(state, rows, step, rung)
+            self._update(state, rows, step)
             waiting = but_not(state.active, state.since >= 2)
             rung_over = not (len(rows) < self.rows_per_rung and self._any(waiting))
             if probe and (rung_over or not self._any(state.active)):
@@ -339,9 +350,16 @@ class Ladder:
                 t = t / 2.0
                 continue
             if jumps < self.max_jumps:
-                jumps, rows, t = jumps + 1, [], t / 256.0
-                rung = t
+                jumps, t = jumps + 1, t / 256.0
                 state.since = state.since * 0
+                # The rung ended unconverged, so its best entry's own error estimate is not to be
+                # trusted: widen it to how far the rung's estimates near its step stray from it, and
+                # let the next rung compete with that.
+                spread = self._spread(state, [(step, row[0]) for step, row in zip(steps, rows, strict=True)])
+                widen = self._expand(state.active, state.error)
+                state.error = select(widen, larger(state.error, spread), state.error)
+                state.trunc = select(widen, larger(state.trunc, spread), state.trunc)
+                rows, steps = [], []
             else:
                 state.fail(state.active, -1)
         return state
@@ -423,7 +441,7 @@ class Ladder:
                 errors[k, j] = error
         return RichardsonTable(steps, estimates, errors, self.formula.exponents[: width - 1])
 
-    def _update(self, state: _State, rows: list[Any], step: Any, rung: float) -> None:
+    def _update(self, state: _State, rows: list[Any], step: Any) -> None:
         estimates, errors, roundoffs = rows[-1]
         active = self._expand(state.active, estimates[0])
         if state.value is None:  # first row: the raw quotient, as a last resort
@@ -438,10 +456,6 @@ class Ladder:
             state.trunc = select(better, error, state.trunc)
             state.round = select(better, roundoff, state.round)
             state.step = select(better, step, state.step)
-        if type(improved) in BOOLS:
-            state.rung = rung if improved else state.rung
-        else:
-            state.rung = select(self._lanes_all(improved), rung, state.rung)
         lane_improved = improved
         if type(improved) not in BOOLS:
             lane_improved = np.logical_not(self._lanes_all(np.logical_not(improved)))
@@ -472,7 +486,6 @@ class _State:
         self.step: Any = math.nan
         self.first: Any = math.nan
         self.first_step: Any = math.nan
-        self.rung: Any = 1.0
         self.noise: Any = 0.0
         self.since: Any = 0 if not lane_shape else np.zeros(lane_shape, int)
         #: Per element, whether some quotient so far was not exactly 0.

@@ -28,6 +28,7 @@ import numpy as np
 
 from chainrule.numeric.complex_step import (
     SECOND_OFFSETS,
+    Candidate,
     ComplexStep,
     agrees,
     complex_first,
@@ -38,7 +39,7 @@ from chainrule.numeric.complex_step import (
 from chainrule.numeric.contour import contour
 from chainrule.numeric.kinks import one_sided
 from chainrule.numeric.lanes import both, but_not, either, expand_lanes, lanes_all, larger, negate, per_lane, select
-from chainrule.numeric.outcome import apply_kinks, empty_outcome, merge, to_result
+from chainrule.numeric.outcome import apply_kinks, empty_outcome, merge, settled, to_result
 from chainrule.numeric.quick import first_derivative
 from chainrule.numeric.result import NumericResult
 from chainrule.numeric.richardson import Ladder, LadderOutcome, formula_from_stencil
@@ -284,42 +285,103 @@ def fixed_quotient(ladder: Ladder, accuracy: int, lanes: Any) -> tuple[LadderOut
     return outcome, never
 
 
-def auto(problem: Problem, method: str, candidate: Any = None) -> NumericResult:
+def auto(problem: Problem, method: str, candidate: Candidate | None = None) -> NumericResult:
     """Complex step or Cauchy circles, cross-checked by a real ladder; Richardson wherever the check
     fails. ``candidate`` is a complex step already computed (by the fast path)."""
-    order = problem.order
     sampler = problem.sampler
-    full_rtol = FULL_RTOL.get(order, 1e-6)
     if candidate is None:
         candidate = _complex_candidate(problem)
     if candidate is None:
         return _without_complex(problem, method)
-    value, error, step, floor, usable, why = candidate
     sampler.eps = max(sampler.eps, sampler.complex_eps)  # f's precision, as its complex results show
-    check, used = richardson(problem, CHECK_RTOL.get(order, 1e-3), verify=False)
-    if np.shape(check.value) != np.shape(value):  # f returns another shape for complex input
+    check, used = richardson(problem, CHECK_RTOL.get(problem.order, 1e-3), verify=False)
+    if np.shape(check.value) != np.shape(candidate.value):  # another shape for complex input
         return _without_complex(problem, method)
-    if isinstance(why, ComplexStep):  # order 1: reproducible, and rounding amplified by conditioning
-        usable = both(usable, reproducible(why, check.first, check.value, check.first_step))
-        error = error + conditioning(problem.x_size, _curvature(problem, used), sampler.complex_eps)
-        floor = error
-    accept = both(usable, agrees(sampler, value, error, check.value, check.error))
+    if isinstance(candidate.detail, ComplexStep):  # reproducible; rounding amplified by conditioning
+        step = candidate.detail
+        candidate.usable = both(candidate.usable, reproducible(step, check.first, check.value, check.first_step))
+        candidate.error = candidate.error + conditioning(
+            problem.x_size, _curvature(problem, used), sampler.complex_eps
+        )
+        candidate.floor = candidate.error
+    accept, check, used = _cross_check(problem, candidate, check, used)
+    chosen, taken, notes = _chosen(problem, candidate, accept, check)
+    chosen, words = _check_kinks(problem, chosen, used, negate(taken))
+    return to_result(sampler, problem.order, chosen, _label(taken, used), [*notes, words])
+
+
+def _cross_check(
+    problem: Problem, candidate: Candidate, check: LadderOutcome, used: Any
+) -> tuple[Any, LadderOutcome, Any]:
+    """Lanes where the complex value is accepted; the real estimate (run to full accuracy where the
+    loose one did not vouch for it)."""
+    judge = _vouched if problem.order == 1 else _not_contradicted
+    sampler = problem.sampler
+    accept = both(candidate.usable, judge(sampler, candidate.value, candidate.error, check))
     rejected = negate(accept)
     if _any(rejected):
         # The loose check may itself have been fooled (steps far too large): settle it properly.
-        full, used = richardson(problem, full_rtol, None if problem.scalar else rejected, fresh=False)
+        rtol = FULL_RTOL.get(problem.order, 1e-6)
+        full, used = richardson(problem, rtol, None if problem.scalar else rejected, fresh=False)
         check = merge(check, full, rejected)
         check.table = full.table
-        again = both(both(rejected, usable), agrees(sampler, value, error, full.value, full.error))
+        again = both(both(rejected, candidate.usable), judge(sampler, candidate.value, candidate.error, full))
         accept = either(accept, again)
-        rejected = but_not(rejected, accept)
-    inconclusive = both(accept, check.status != 0) if order == 1 else False
-    error = select(expand_lanes(inconclusive, error), larger(error, check.error), error)
-    chosen = LadderOutcome(value, error, step, select(accept, 0, check.status), None, floor=floor, rung=check.rung)
-    chosen = merge(chosen, check, negate(accept))
-    chosen, words = _check_kinks(problem, chosen, used, negate(accept))
-    notes = _auto_notes(problem, rejected, usable, inconclusive, value, check)
-    return to_result(sampler, order, chosen, _label(accept, used), [*notes, words])
+    return accept, check, used
+
+
+def _chosen(
+    problem: Problem, candidate: Candidate, accept: Any, check: LadderOutcome
+) -> tuple[LadderOutcome, Any, list[str]]:
+    """The complex value where accepted — or where the real differences could not decide (they did
+    not converge) — the real one elsewhere."""
+    value, error = candidate.value, candidate.error
+    lane_shape = problem.sampler.lane_shape
+    undecided = both(negate(accept), candidate.usable)
+    undecided = both(undecided, negate(either(settled(check, lane_shape), _informative(check, lane_shape))))
+    status = select(accept, 0, check.status)
+    if problem.order == 1:
+        # Unverified: the complex value, unconverged, its bound widened to the real estimate.
+        widened = larger(error, abs(value - check.value) + check.error)
+        error = select(expand_lanes(undecided, error), widened, error)
+        status = select(undecided, -1, status)
+        inconclusive = both(accept, negate(settled(check, problem.sampler.lane_shape)))
+        error = select(expand_lanes(inconclusive, error), larger(error, check.error), error)
+    else:
+        # A confirmed circle stands where the real ladder did not converge.
+        inconclusive = False
+        status = select(undecided, 0, status)
+    taken = either(accept, undecided)
+    chosen = LadderOutcome(value, error, candidate.step, status, None, floor=candidate.floor, rung=check.rung)
+    chosen = merge(chosen, check, negate(taken))
+    rejected = negate(taken)
+    notes = _auto_notes(problem, rejected, candidate.usable, inconclusive, value, check)
+    if _any(undecided):
+        notes.append(
+            f"real differences did not converge{_count(problem, undecided)}, so the complex value could "
+            "not be cross-checked" + ("; its bound spans the real estimate" if problem.order == 1 else
+                                      "; it was confirmed by a second, shifted circle")
+        )
+    return chosen, taken, notes
+
+
+def _vouched(sampler: Sampler, value: Any, error: Any, check: LadderOutcome) -> Any:
+    """Lanes where the real estimate agrees with the complex one and says something: it converged, or
+    its error is below half its size (a bound wider than the value agrees with anything)."""
+    informative = either(settled(check, sampler.lane_shape), _informative(check, sampler.lane_shape))
+    together = agrees(sampler, value, error, check.value, check.error)
+    return both(together, informative if type(together) is np.ndarray else bool(informative))
+
+
+def _informative(check: LadderOutcome, lane_shape: tuple[int, ...]) -> Any:
+    """Lanes whose real estimate says something: its error is below half its size."""
+    small = np.asarray(check.error) < 0.5 * np.abs(np.asarray(check.value))
+    return bool(small) if not lane_shape and small.ndim == 0 else lanes_all(small, lane_shape)
+
+
+def _not_contradicted(sampler: Sampler, value: Any, error: Any, check: LadderOutcome) -> Any:
+    """For a confirmed Cauchy circle the real estimate need only not contradict it."""
+    return agrees(sampler, value, error, check.value, check.error)
 
 
 def _curvature(problem: Problem, used: Any) -> Any:
@@ -341,8 +403,8 @@ def _without_complex(problem: Problem, method: str) -> NumericResult:
     return to_result(problem.sampler, problem.order, outcome, _kind_label(used), [note, words])
 
 
-def _complex_candidate(problem: Problem) -> tuple[Any, ...] | None:
-    """``(value, error, step, floor, usable lanes, detail)`` of the complex method, or None."""
+def _complex_candidate(problem: Problem) -> Candidate | None:
+    """The complex method's estimate, or None when ``f`` is not complex-safe."""
     sampler = problem.sampler
     if problem.order == 1:
         step = problem.complex_step
@@ -350,7 +412,7 @@ def _complex_candidate(problem: Problem) -> tuple[Any, ...] | None:
         if first is None:
             return None
         # A reproducible complex step's bound is round-off plus its own truncation: never loose.
-        return first.value, first.error, first.step, first.error, problem.all_lanes(), first
+        return Candidate(first.value, first.error, first.step, first.error, problem.all_lanes(), first)
     room = None if problem.room is None else np.minimum(*problem.room)
     circles = contour(sampler, problem.order, problem.x, problem.scale, room, problem.complex_step)
     if circles is None:
@@ -361,7 +423,7 @@ def _complex_candidate(problem: Problem) -> tuple[Any, ...] | None:
         value, error = float(value), float(error)
     radius = float(circles.radius) if problem.scalar else circles.radius
     # A resolved circle's bound is round-off by construction: never loose.
-    return value, error, radius, error, ok, circles
+    return Candidate(value, error, radius, error, ok, circles)
 
 
 def _label(accept: Any, used: Any) -> str:
