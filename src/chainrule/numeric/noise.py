@@ -108,7 +108,7 @@ def _read_side(sampler: Sampler, dim: int, side: int, probe: tuple[float, int], 
     random = both(above, both(signs, either(widespread, stepped)))
     if order == 4:  # truncation would fall 16-fold at twice the spacing: compare every second point
         coarse, _, _ = differences(values[::2], units[::2], order)
-        random = both(random, level >= coarse / 4.0)
+        random = both(random, either(stepped, level >= coarse / 4.0))
     lane_shape = sampler.lane_shape
     noisy = both(lanes, negate(lanes_all(negate(random), lane_shape)))
     flat: Any = True
@@ -125,12 +125,16 @@ def _read(sampler: Sampler, dim: int, side: int, probe: tuple[float, int], lanes
         return _read_side(sampler, dim, side, probe, lanes)
     left, right = (_read_side(sampler, dim, s, probe, lanes) for s in (-1, 1))
     noisy = both(left.noisy, right.noisy)
+    flat = both(left.flat, right.flat)
+    # One side flat or rough and the other not: undecided at this spacing, so try a wider one.
+    rough = either(either(left.spiky, right.spiky), either(left.noisy, right.noisy))
+    unsure = both(either(rough, either(left.flat, right.flat)), negate(either(noisy, flat)))
     return NoiseReading(
         sigma=larger(left.sigma, right.sigma),
         ratio=larger(left.ratio, right.ratio),
         noisy=noisy,
-        flat=both(left.flat, right.flat),
-        spiky=both(either(left.spiky, right.spiky), negate(noisy)),
+        flat=flat,
+        spiky=unsure,
     )
 
 
