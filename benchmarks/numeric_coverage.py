@@ -221,8 +221,46 @@ def _awkward_cases() -> Iterator[Case]:
         yield Case("large x", f"sin(1/x) at {x:g}", lambda x: np.sin(1 / x), x, mp_f=lambda x: mp.sin(1 / x))
 
 
+def _more_cases() -> Iterator[Case]:
+    # single quotients and Richardson on the peers' functions, orders 1-4
+    for name, (f, g) in ANALYTIC.items():
+        for order in range(1, 5):
+            for method in ("forward", "backward"):
+                yield Case("peers: single quotients", name, f, 0.5, order, method=method, mp_f=g)
+        for accuracy in (2, 4, 6):
+            yield Case("peers: single quotients", name, f, 0.5, 1, method="central", mp_f=g,
+                       kwargs={"accuracy": accuracy})
+    # statistical coverage: many noise draws
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        x = float(rng.uniform(0.2, 3.0))
+        sigma = 10.0 ** rng.uniform(-15, -4)
+        shift = rng.integers(0, 2**31)
+        f = lambda x, s=sigma, k=shift: np.sin(x) + s * _noise(np.asarray(x) + k)  # noqa: E731
+        yield Case("noise: additive, 40 draws", f"sin+{sigma:.0e}", f, x, truth=math.cos(x))
+        level = 10.0 ** rng.uniform(-14, -3)
+        draws = np.random.default_rng(seed + 1000)
+        g = lambda x, s=level, r=draws: np.exp(x) * (1 + s * r.standard_normal())  # noqa: E731
+        yield Case("noise: multiplicative, 40 draws", f"exp*(1+{level:.0e}N)", g, x, truth=math.exp(x))
+        for order in (2, 3):
+            yield Case("noise: additive, 40 draws", f"sin+{sigma:.0e} order {order}", f, x, order,
+                       truth=(-math.sin(x) if order == 2 else -math.cos(x)))
+    # scipy.stats: the derivative of a distribution's cdf is its pdf (test_differentiate.test_accuracy)
+    from scipy import stats
+
+    for name, params in stats._distr_params.distcont[::3]:
+        dist = getattr(stats, name)(*params)
+        try:
+            x = float(dist.median() + 0.1)
+            truth = float(dist.pdf(x))
+        except Exception:
+            continue
+        if math.isfinite(truth) and math.isfinite(x):
+            yield Case("peers: scipy distributions", name, dist.cdf, x, truth=truth)
+
+
 def cases(groups: list[str] | None = None) -> list[Case]:
-    out = [*_peer_cases(), *_awkward_cases()]
+    out = [*_peer_cases(), *_awkward_cases(), *_more_cases()]
     if groups:
         out = [c for c in out if any(g in c.group for g in groups)]
     return out
@@ -256,8 +294,9 @@ def run(case_list: list[Case]) -> list[dict[str, Any]]:
         if truth is None:
             covered = r.status != 0
         else:
-            # the truth itself is good to a few ulps (40 digits, or a float formula)
-            slack = 4 * np.finfo(float).eps * abs(truth)
+            # the truth itself is good to a few ulps (40 digits, or a float formula; SciPy's pdf to 1e-13)
+            rel = 1e-13 if case.group == "peers: scipy distributions" else 4 * np.finfo(float).eps
+            slack = rel * abs(truth)
             covered = bool(np.isfinite(value) and abs(value - truth) <= error + slack)
         rows.append(
             {"case": case, "truth": truth, "value": value, "error": error, "status": r.status, "covered": covered,

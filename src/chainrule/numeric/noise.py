@@ -138,8 +138,12 @@ def _read(sampler: Sampler, dim: int, side: int, probe: tuple[float, int], lanes
     )
 
 
-def measure_noise(sampler: Sampler, dim: int, side: int, lanes: Any, prefer: Any = None) -> NoiseReading:
-    """The noise of ``f`` for the given lanes.
+def measure_noise(
+    sampler: Sampler, dim: int, side: int, lanes: Any, prefer: Any = None, wider: Any = False
+) -> NoiseReading:
+    """The noise of ``f`` for the given lanes; the lanes of ``wider`` are probed at the second spacing
+    too (noise that is smooth at the finest spacing — a simulation on a grid — but rough at the steps a
+    ladder converged with).
 
     ``dim`` is the number of coordinates of an offset (2 for a Hessian's pairs); ``side`` is −1, 0 or 1
     for a backward, central or forward stencil. Where every lane evaluates the same ``f`` near the same
@@ -152,7 +156,9 @@ def measure_noise(sampler: Sampler, dim: int, side: int, lanes: Any, prefer: Any
         choice = int(np.argmax(np.where(lanes, prefer, -np.inf)))
         probe = np.zeros(shape, bool)
         probe.flat[choice] = True
-    reading = _escalate(sampler, dim, side, probe)
+        wider = bool(np.asarray(wider, dtype=bool).ravel()[choice]) if np.ndim(wider) else wider
+        wider = np.logical_and(probe, wider)
+    reading = _escalate(sampler, dim, side, probe, both(probe, wider))
     if probe is lanes:
         return reading
     index = np.unravel_index(int(np.argmax(probe)), shape)
@@ -163,19 +169,21 @@ def measure_noise(sampler: Sampler, dim: int, side: int, lanes: Any, prefer: Any
     return NoiseReading(sigma, ratio, noisy, flat)
 
 
-def _escalate(sampler: Sampler, dim: int, side: int, lanes: Any) -> NoiseReading:
+def _escalate(sampler: Sampler, dim: int, side: int, lanes: Any, wider: Any) -> NoiseReading:
     reading = _read(sampler, dim, side, PROBES[0], lanes)
-    for probe in PROBES[1:]:
+    for number, probe in enumerate(PROBES[1:]):
         again = either(reading.flat, reading.spiky)
+        if number == 0:
+            again = either(again, both(wider, negate(reading.noisy)))
         if not _any(again):
             break
-        wider = _read(sampler, dim, side, probe, again)
+        broad = _read(sampler, dim, side, probe, again)
         element = expand_lanes(again, reading.sigma)
         reading = NoiseReading(
-            sigma=select(element, wider.sigma, reading.sigma),
-            ratio=select(element, wider.ratio, reading.ratio),
-            noisy=either(reading.noisy, wider.noisy),
-            flat=both(reading.flat, wider.flat),
+            sigma=select(element, broad.sigma, reading.sigma),
+            ratio=select(element, broad.ratio, reading.ratio),
+            noisy=either(reading.noisy, broad.noisy),
+            flat=both(reading.flat, broad.flat),
             spiky=False,
         )
     return reading

@@ -50,6 +50,8 @@ __all__ = ["ROUNDING_ULPS", "Formula", "Ladder", "LadderOutcome", "extend_row", 
 ROUNDING_ULPS = 2.0
 #: Measured noise of standard deviation σ counts as ±NOISE_SIGMAS·σ per evaluation.
 NOISE_SIGMAS = 4.0
+#: Noise above this fraction of |f| in an unconverged ladder is f varying on the scale of the steps.
+WILD = 1e-3
 
 
 @dataclass(frozen=True)
@@ -374,10 +376,14 @@ class Ladder:
         first = [o[0] for o in self.formula.offsets]
         side = int(min(first) >= 0.0) - int(max(first) <= 0.0)
         prefer = self._lanes_all_max(abs(state.value))
-        reading = measure_noise(self.sampler, len(self.formula.offsets[0]), side, lanes, prefer)
+        reading = measure_noise(self.sampler, len(self.formula.offsets[0]), side, lanes, prefer, lanes)
         flat = both(reading.flat, self._lanes_all(state.value != 0.0))
         state.fail(both(flat, lanes), -1)
-        noisy = but_not(reading.noisy, flat)
+        # "Noise" of the size of f itself, in a lane that has not converged, is f varying on the scale of
+        # the steps (sin at 10⁶ with steps of 10⁴): smaller steps, not noise bounds, are the answer.
+        relative = reading.ratio * ROUNDING_ULPS * self.sampler.eps / 3.0
+        wild = both(state.active, negate(self._lanes_all(relative <= WILD)))
+        noisy = but_not(but_not(reading.noisy, flat), wild)
         if not self._any(noisy):
             return
         self.noise_sigma = select(self._expand(noisy, reading.sigma), reading.sigma, 0.0)
