@@ -118,7 +118,7 @@ def _solve(problem: Problem, sampler: PairSampler, kind: str, scale: np.ndarray)
             outcome.status = np.where(never, -2, outcome.status)
             return outcome
         sampler.base = _base(problem, dyadic(ladder_step(2, sampler.eps) * scale))
-        return Ladder(sampler, _CROSS, rtol=FULL_RTOL[2], x_size=problem.x_size).run()
+        return Ladder(sampler, _CROSS, rtol=FULL_RTOL[2], x_size=problem.x_size, scale=scale).run()
 
 
 def _empty(sampler: PairSampler) -> NumericResult:

@@ -54,7 +54,7 @@ def empty_outcome(sampler: Sampler) -> LadderOutcome:
             return LadderOutcome(nan, nan + np.inf, math.nan, -2, None, floor=nan)
         return LadderOutcome(math.nan, math.inf, math.nan, -2, None, floor=math.nan)
     lane_shape = sampler.lane_shape
-    nan = np.full(lane_shape + (sampler.tail_shape or ()), np.nan)
+    nan = np.full(sampler.value_shape(), np.nan)
     return LadderOutcome(nan, nan + np.inf, np.full(lane_shape, np.nan), np.full(lane_shape, -2), None, floor=nan)
 
 

@@ -130,11 +130,16 @@ class Ladder:
         min_rows: int = 3,
         verify: bool = True,
         x_size: Any = None,
+        scale: Any = None,
     ) -> None:
         self.sampler = sampler
         #: Per lane, |x| along the lane: where f rounds its input (float32 code), a point moves by about
         #: eps·|x|, which changes f by the slope times that.
         self.x_size = x_size
+        #: Per lane, the scale of x: with |f| near x it gives an absolute tolerance, ``rtol·|f|/scaleⁿ``,
+        #: for a derivative that is 0 (no relative tolerance can be met there).
+        self.scale = scale
+        self.f_size: Any = None
         self.formula = formula
         self.rtol = rtol
         self.t0 = t0
@@ -172,6 +177,8 @@ class Ladder:
             total = total + weight * value
             magnitude = magnitude + abs(weight * value)
         eps = self.sampler.eps
+        if self.f_size is None:
+            self.f_size = magnitude / sum(abs(w) for w in formula.weights)
         roundoff = ROUNDING_ULPS * eps * magnitude / scale
         if eps > EPS64 and self.x_size is not None:
             roundoff = roundoff + self._input_rounding(values, offsets, step_b) / scale
@@ -468,6 +475,9 @@ class Ladder:
         state.since = select(lane_improved, 0, state.since + 1)
         if len(rows) >= self.min_rows:
             tolerance = larger(self.rtol * abs(state.value), 2.0 * state.round)
+            if self.scale is not None and self.f_size is not None:
+                size = self.f_size / self._expand(self.scale, self.f_size) ** self.formula.order
+                tolerance = larger(tolerance, self.rtol * np.nan_to_num(size, posinf=0.0))
             converged = self._lanes_all(state.trunc <= tolerance)
             # Stuck a little above the round-off bound: f is rounded worse than a few ulps, and
             # smaller steps would only make it worse — as the newest row shows when its round-off

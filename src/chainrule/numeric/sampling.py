@@ -132,6 +132,10 @@ class Sampler:
     def centre_point(self) -> Any:
         raise NotImplementedError
 
+    def value_shape(self) -> tuple[int, ...]:
+        """The shape of a derivative: lanes, then f's output (its tail)."""
+        return self.lane_shape + (self.tail_shape or ())
+
     def _spread(self, centre: Any) -> Any:
         """The value at ``x`` itself, as the value of every lane."""
         raise NotImplementedError
@@ -284,6 +288,10 @@ class ElementwiseSampler(Sampler):
 
     def centre_point(self) -> Any:
         return np.float64(self.x) if type(self.x) is float else self.x.copy()
+
+    def value_shape(self) -> tuple[int, ...]:
+        # f is elementwise: for an array x its output has the shape of x, and no further axes.
+        return self.lane_shape if self.lane_shape else (self.tail_shape or ())
 
     def _spread(self, centre: Any) -> Any:
         return centre

@@ -196,7 +196,9 @@ def _ladder(problem: Problem, kind: str, rtol: float, lanes: Any, verify: bool) 
     if not _any(lanes):  # nothing fits: "not finite anywhere usable", for the one-sided passes
         return empty_outcome(problem.sampler)
     formula = _ladder_formula(kind, problem.order, 4)
-    ladder = Ladder(problem.sampler, formula, rtol=rtol, verify=verify, x_size=problem.x_size)
+    ladder = Ladder(
+        problem.sampler, formula, rtol=rtol, verify=verify, x_size=problem.x_size, scale=problem.scale
+    )
     return ladder.run(None if problem.scalar else lanes)
 
 
@@ -209,6 +211,8 @@ def _check_kinks(problem: Problem, outcome: LadderOutcome, used: Any, lanes: Any
     status = np.asarray(outcome.status)
     wanted = np.asarray(problem.all_lanes() if lanes is None else lanes, dtype=bool)
     central = wanted & (np.asarray(used) == 0) & ((status == 0) | (status == -1))
+    # A noisy lane's one-sided quotients differ by its noise: its bound says so already.
+    central &= np.asarray(lanes_all(np.asarray(outcome.noise) == 0.0, problem.sampler.lane_shape))
     if not central.any() or len(getattr(problem.sampler, "pairs", ())):
         return outcome, ""
     # The ladder's own base step: most points of the one-sided quotients are in the cache.
