@@ -24,6 +24,7 @@ Four things can make a complex-step value wrong without complaint, and each is c
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,6 +121,11 @@ def reproducible(candidate: ComplexStep, first: Any, best: Any, first_step: Any)
     converged real estimate) predicts it. Anything larger is not truncation: ``f`` changes from one call
     to the next.
     """
+    if type(candidate.value) is float and type(first) is float and type(best) is float:  # the fast path
+        ratio = 2.0 * candidate.step / first_step
+        gap = abs(first - best)
+        allowed = SPREAD_LIMIT * candidate.roundoff + 4.0 * (gap if gap == gap else math.inf) * ratio**2
+        return bool(candidate.spread <= allowed)
     ratio = 2.0 * expand_lanes(candidate.step, candidate.value) / expand_lanes(first_step, candidate.value)
     gap = np.nan_to_num(np.abs(np.asarray(first - best, dtype=float)), nan=np.inf)
     allowed = SPREAD_LIMIT * candidate.roundoff + 4.0 * gap * np.asarray(ratio, dtype=float) ** 2
@@ -128,6 +134,8 @@ def reproducible(candidate: ComplexStep, first: Any, best: Any, first_step: Any)
 
 def conditioning(x_size: Any, second: Any, eps: float) -> Any:
     """``2·ε·|x|·|f''|``: what rounding an intermediate of the size of ``x`` inside ``f`` does to ``f'``."""
+    if type(x_size) is float and type(second) is float:  # the fast path
+        return 2.0 * eps * x_size * (abs(second) if math.isfinite(second) else 0.0)
     size = np.asarray(x_size, dtype=float)
     curvature = np.asarray(second, dtype=float)
     size = size.reshape(size.shape + (1,) * (curvature.ndim - size.ndim))
@@ -140,6 +148,8 @@ def second_derivative(values: list[Any], step: Any) -> Any:
     total: Any = 0.0
     for weight, value in zip(SECOND_WEIGHTS, values, strict=True):
         total = total + weight * value
+    if type(total) is float and type(step) is float:  # the fast path
+        return total / step**2
     scale = np.asarray(step, dtype=float)
     scale = scale.reshape(scale.shape + (1,) * (np.ndim(total) - scale.ndim))
     return total / scale**2

@@ -123,8 +123,8 @@ def derivative(
     real_step = None if kind == "complex" else check_step(step, point, "derivative")
     with Evaluator(f, executor, workers, timeout) as evaluator:
         sampler = ElementwiseSampler(f, point, evaluator)
-        if np.size(point) == 0:
-            return empty_result(sampler, order, np.shape(point))
+        if type(point) is not float and point.size == 0:
+            return empty_result(sampler, order, point.shape)
         problem = Problem(
             sampler=sampler,
             x=point,
@@ -133,7 +133,7 @@ def derivative(
             step=real_step,
             room=room,
             accuracy=accuracy,
-            x_size=np.abs(point) if isinstance(point, np.ndarray) else abs(point),
+            x_size=abs(point) if type(point) is float else np.abs(point),
             complex_step=complex_step,
         )
         return solve(problem, kind)

@@ -90,6 +90,8 @@ def _run_installed(point: Any) -> Any:
 
 def check_parallel(executor: object, workers: object, timeout: object, caller: str) -> None:
     """Validate ``executor``, ``workers`` and ``timeout`` (clear errors before any evaluation)."""
+    if executor is None and workers is None and timeout is None:
+        return
     if executor is not None and not isinstance(executor, Executor):
         raise ChainruleTypeError(
             f"{caller}: executor must be a concurrent.futures.Executor, got {type(executor).__name__}"

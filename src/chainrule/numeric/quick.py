@@ -49,7 +49,7 @@ def _complex_pair(f: Any, x: float, h: float) -> tuple[Any, Any] | None:
     for raw in (near, far):
         if type(raw) not in _COMPLEX_TYPES or not (math.isfinite(raw.imag) and math.isfinite(raw.real)):
             return None
-    return near, far
+    return complex(near), complex(far)  # as the general path's samplers hand them on
 
 
 def first_derivative(
@@ -67,10 +67,10 @@ def first_derivative(
     check = _check(sampler, x, float(dyadic(RICHARDSON_STEP[1] * scale)), check_rtol)
     if check is None:
         return None, settled
-    value, error, first, base = check
+    value, error, first, base, points = check
     if not reproducible(step, first, value, base):
         return None, settled
-    values = [sampler.values([(o,)])[0] for o in SECOND_OFFSETS]
+    values = [points[o] for o in SECOND_OFFSETS]
     bound = step.error + conditioning(abs(x), second_derivative(values, base), EPS64)
     if abs(step.value - value) <= 2.0 * (bound + error):
         result = NumericResult(value=step.value, error=bound, n_evals=sampler.n_evals, method="complex", step=h)
@@ -78,13 +78,17 @@ def first_derivative(
     return None, settled
 
 
-def _check(sampler: Sampler, x: float, base: float, rtol: float) -> tuple[float, float, float, float] | None:
-    """Three levels of the central ladder; ``(value, error, first quotient, its step)`` if converged."""
+def _check(
+    sampler: Sampler, x: float, base: float, rtol: float
+) -> tuple[float, float, float, float, dict[float, float]] | None:
+    """Three levels of the central ladder; ``(value, error, first quotient, its step, the values by
+    offset)`` if converged."""
     f = sampler.f
     sampler.base = base
     rows: list[Row] = []
     best: Any = None
     best_error = best_trunc = best_round = math.inf
+    points: dict[float, float] = {}
     for t in (1.0, 0.5, 0.25):
         step = t * base
         minus, plus = f(np.float64(x + -t * base)), f(np.float64(x + t * base))
@@ -93,6 +97,7 @@ def _check(sampler: Sampler, x: float, base: float, rtol: float) -> tuple[float,
             sampler.n_evals -= 2
             return None
         minus, plus = float(minus), float(plus)
+        points[-t], points[t] = minus, plus
         sampler.tail_shape = ()
         sampler.remember((-t,), minus)
         sampler.remember((t,), plus)
@@ -111,4 +116,4 @@ def _check(sampler: Sampler, x: float, base: float, rtol: float) -> tuple[float,
     tolerance = max(rtol * abs(best), 2.0 * best_round)
     if best_trunc > tolerance:
         return None
-    return best, best_error, rows[0][0][0], base
+    return best, best_error, rows[0][0][0], base, points
