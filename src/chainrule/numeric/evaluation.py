@@ -20,9 +20,12 @@ import math
 import multiprocessing
 import os
 import time
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
 from typing import Any
+
+import numpy as np
 
 from chainrule.errors import ChainruleError, ChainruleTypeError, ChainruleValueError
 
@@ -58,21 +61,28 @@ class Raised:
 
 class Guarded:
     """``f`` that returns :class:`Raised` instead of raising (picklable when ``f`` is), so that one failing
-    point does not abort a whole ``map`` and the exception reaches the caller from any worker."""
+    point does not abort a whole ``map`` and the exception reaches the caller from any worker. With
+    ``complex_input``, a ``ComplexWarning`` (f discarding an imaginary part) is an error too, in
+    whichever process f runs."""
 
-    __slots__ = ("f",)
+    __slots__ = ("complex_input", "f")
 
-    def __init__(self, f: Callable[[Any], Any]) -> None:
+    def __init__(self, f: Callable[[Any], Any], complex_input: bool = False) -> None:
         self.f = f
+        self.complex_input = complex_input
 
     def __call__(self, point: Any) -> Any:
         try:
-            return self.f(point)
-        except Exception as exc:  # handed back; the caller decides (NaN or re-raise)
+            if not self.complex_input:
+                return self.f(point)
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("error", np.exceptions.ComplexWarning)
+                return self.f(point)
+        except Exception as exc:  # handed back; the caller decides (NaN, not complex-safe, or re-raise)
             return Raised(exc)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Guarded, (self.f,))
+        return (Guarded, (self.f, self.complex_input))
 
 
 # The function a pool of chainrule's own runs, installed in each worker when it starts (with the fork
@@ -81,11 +91,15 @@ _INSTALLED: list[Callable[[Any], Any]] = []
 
 
 def _install(f: Callable[[Any], Any]) -> None:
-    _INSTALLED[:] = [Guarded(f)]
+    _INSTALLED[:] = [Guarded(f), Guarded(f, complex_input=True)]
 
 
 def _run_installed(point: Any) -> Any:
     return _INSTALLED[0](point)
+
+
+def _run_installed_complex(point: Any) -> Any:
+    return _INSTALLED[1](point)
 
 
 def check_parallel(executor: object, workers: object, timeout: object, caller: str) -> None:
@@ -161,33 +175,41 @@ class Evaluator:
             self.own_pool.shutdown(wait=True, cancel_futures=True)
             self.own_pool = None
 
-    def map(self, points: Sequence[Any]) -> list[Any]:
-        """``f`` at each point, in order; a point where ``f`` raised holds a :class:`Raised`."""
+    def map(self, points: Sequence[Any], complex_input: bool = False) -> list[Any]:
+        """``f`` at each point, in order; a point where ``f`` raised holds a :class:`Raised` (in the caller,
+        only for the exceptions that mean "not finite", unless ``complex_input``: then for any)."""
         if not points:
             return []
         if self.mapper is not None:
-            return list(self.mapper(Guarded(self.f), list(points)))
+            return list(self.mapper(Guarded(self.f, complex_input), list(points)))
         if self.executor is None:
+            if complex_input:
+                guarded = Guarded(self.f, complex_input=True)
+                return [guarded(p) for p in points]
             return [_guarded_call(self.f, p) for p in points]
-        return self._submit(points)
+        return self._submit(points, complex_input)
 
-    def _submit(self, points: Sequence[Any]) -> list[Any]:
+    def _submit(self, points: Sequence[Any], complex_input: bool) -> list[Any]:
         assert self.executor is not None
-        own = self.own_pool is not None
-        target: Callable[[Any], Any] = _run_installed if own else Guarded(self.f)
+        if self.own_pool is not None:
+            target: Callable[[Any], Any] = _run_installed_complex if complex_input else _run_installed
+        else:
+            target = Guarded(self.f, complex_input)
         futures: list[Future[Any]] = [self.executor.submit(target, p) for p in points]
         remaining = None if math.isinf(self.deadline) else max(self.deadline - time.monotonic(), 0.0)
-        done, pending = wait(futures, timeout=remaining)
+        _, pending = wait(futures, timeout=remaining)
         if pending:
             self._abandon(futures)
         return [future.result() for future in futures]
 
     def _abandon(self, futures: list[Future[Any]]) -> None:
-        """Cancel what has not started and stop the workers that hang, then raise the timeout."""
-        for future in futures:
-            future.cancel()
+        """Stop the workers that hang (a process pool's) or cancel what has not started (another
+        executor's), then raise the timeout."""
         own = self.own_pool is not None
         stopped = _kill_workers(self.executor)
+        if not stopped:
+            for future in futures:
+                future.cancel()
         if own:
             self.close()
             note = "chainrule's worker processes were stopped"

@@ -15,7 +15,6 @@ or an ``ArithmeticError`` at a real point, the value there is NaN (see
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -245,16 +244,17 @@ class Sampler:
         self.base = base
         try:
             points = [p for o in offsets for p in self._points((o,), lanes)]
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
-                warnings.simplefilter("error", np.exceptions.ComplexWarning)
-                raw = self._call(points)
-            if any(isinstance(v, Raised) for v in raw):
-                return None
-            converted = [_as_output(v, self.caller, True) for v in raw]
-        except Exception:  # any failure on complex input means: not complex-safe
-            return None
+            self.n_evals += len(points)
+            # f's exceptions come back as Raised; the evaluator's own (a timeout, a dead worker) propagate.
+            raw = self.evaluator.map(points, complex_input=True)
         finally:
             self.base = saved
+        if any(isinstance(v, Raised) for v in raw):
+            return None
+        try:
+            converted = [_as_output(v, self.caller, True) for v in raw]
+        except Exception:  # a non-numeric result on complex input means: not complex-safe
+            return None
         outputs = [value for value, _ in converted]
         if not all(np.iscomplexobj(v) for v in outputs):
             return None
