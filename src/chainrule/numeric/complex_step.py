@@ -149,7 +149,7 @@ def second_derivative(values: list[Any], step: Any) -> Any:
     for weight, value in zip(SECOND_WEIGHTS, values, strict=True):
         total = total + weight * value
     if type(total) is float and type(step) is float:  # the fast path
-        return total / step**2
+        return total / step / step
     scale = np.asarray(step, dtype=float)
     scale = scale.reshape(scale.shape + (1,) * (np.ndim(total) - scale.ndim))
     return total / scale**2

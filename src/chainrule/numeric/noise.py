@@ -139,11 +139,17 @@ def _read(sampler: Sampler, dim: int, side: int, probe: tuple[float, int], lanes
 
 
 def measure_noise(
-    sampler: Sampler, dim: int, side: int, lanes: Any, prefer: Any = None, wider: Any = False
+    sampler: Sampler,
+    dim: int,
+    side: int,
+    lanes: Any,
+    prefer: Any = None,
+    wider: Any = False,
+    reach: float = float("inf"),
 ) -> NoiseReading:
     """The noise of ``f`` for the given lanes; the lanes of ``wider`` are probed at the second spacing
     too (noise that is smooth at the finest spacing — a simulation on a grid — but rough at the steps a
-    ladder converged with).
+    ladder converged with). No probe goes further than ``reach`` base steps from x (the bounds).
 
     ``dim`` is the number of coordinates of an offset (2 for a Hessian's pairs); ``side`` is −1, 0 or 1
     for a backward, central or forward stencil. Where every lane evaluates the same ``f`` near the same
@@ -158,7 +164,7 @@ def measure_noise(
         probe.flat[choice] = True
         wider = bool(np.asarray(wider, dtype=bool).ravel()[choice]) if np.ndim(wider) else wider
         wider = np.logical_and(probe, wider)
-    reading = _escalate(sampler, dim, side, probe, both(probe, wider))
+    reading = _escalate(sampler, dim, side, probe, both(probe, wider), reach)
     if probe is lanes:
         return reading
     index = np.unravel_index(int(np.argmax(probe)), shape)
@@ -169,9 +175,11 @@ def measure_noise(
     return NoiseReading(sigma, ratio, noisy, flat)
 
 
-def _escalate(sampler: Sampler, dim: int, side: int, lanes: Any, wider: Any) -> NoiseReading:
+def _escalate(sampler: Sampler, dim: int, side: int, lanes: Any, wider: Any, reach: float) -> NoiseReading:
     reading = _read(sampler, dim, side, PROBES[0], lanes)
     for number, probe in enumerate(PROBES[1:]):
+        if probe[0] * (POINTS - 1 + 0.5) > reach:
+            break
         again = either(reading.flat, reading.spiky)
         if number == 0:
             again = either(again, both(wider, negate(reading.noisy)))

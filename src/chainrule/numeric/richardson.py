@@ -131,6 +131,7 @@ class Ladder:
         verify: bool = True,
         x_size: Any = None,
         scale: Any = None,
+        room: tuple[Any, Any] | None = None,
     ) -> None:
         self.sampler = sampler
         #: Per lane, |x| along the lane: where f rounds its input (float32 code), a point moves by about
@@ -140,6 +141,8 @@ class Ladder:
         #: for a derivative that is 0 (no relative tolerance can be met there).
         self.scale = scale
         self.f_size: Any = None
+        #: Per lane, how far below and above x points may go (the bounds), or None.
+        self.room = room
         self.formula = formula
         self.rtol = rtol
         self.t0 = t0
@@ -383,7 +386,8 @@ class Ladder:
         first = [o[0] for o in self.formula.offsets]
         side = int(min(first) >= 0.0) - int(max(first) <= 0.0)
         prefer = self._lanes_all_max(abs(state.value))
-        reading = measure_noise(self.sampler, len(self.formula.offsets[0]), side, lanes, prefer, lanes)
+        reach = self._allowed(side, lanes)
+        reading = measure_noise(self.sampler, len(self.formula.offsets[0]), side, lanes, prefer, lanes, reach)
         flat = both(reading.flat, self._lanes_all(state.value != 0.0))
         state.fail(both(flat, lanes), -1)
         # "Noise" of the size of f itself, in a lane that has not converged, is f varying on the scale of
@@ -411,11 +415,27 @@ class Ladder:
         # Settled only if what is left is the noise; a kink or singularity stays unconverged.
         state.fail(both(noisy, np.logical_not(self._lanes_all(trunc <= bound))), -1)
         state.finish(both(noisy, state.active))
-        wide = self._climb(_State(noisy, self.sampler.lane_shape), 64.0 * self.t0, settle=False)
-        wins = both(self._expand(noisy, wide.error), wide.error < state.error)
+        widest = max(max(abs(o) for o in offset) for offset in self.formula.offsets) * 64.0 * self.t0
+        roomy = both(noisy, widest <= np.asarray(self._allowed(side, None)))
+        if not self._any(roomy):
+            return
+        wide = self._climb(_State(roomy, self.sampler.lane_shape), 64.0 * self.t0, settle=False)
+        wins = both(self._expand(roomy, wide.error), wide.error < state.error)
         for name in ("value", "error", "step"):
             setattr(state, name, select(wins, getattr(wide, name), getattr(state, name)))
         state.status = select(self._lanes_all(wins), wide.status, state.status)
+
+    def _allowed(self, side: int, lanes: Any) -> Any:
+        """How far (in base steps) points may go on the stencil's side(s) within the bounds: per lane,
+        or for ``lanes`` given, the least over them (inf without bounds)."""
+        if self.room is None:
+            return math.inf
+        below, above = (np.asarray(r, dtype=float) / np.asarray(self.sampler.base, dtype=float) for r in self.room)
+        room = above if side > 0 else below if side < 0 else np.minimum(below, above)
+        if lanes is None:
+            return room
+        chosen = np.asarray(room)[np.asarray(lanes, dtype=bool)] if np.ndim(room) else room
+        return float(np.min(chosen)) if np.size(chosen) else math.inf
 
     def _lanes_all_max(self, values: Any) -> Any:
         lane_shape = self.sampler.lane_shape

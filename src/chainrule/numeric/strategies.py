@@ -197,7 +197,13 @@ def _ladder(problem: Problem, kind: str, rtol: float, lanes: Any, verify: bool) 
         return empty_outcome(problem.sampler)
     formula = _ladder_formula(kind, problem.order, 4)
     ladder = Ladder(
-        problem.sampler, formula, rtol=rtol, verify=verify, x_size=problem.x_size, scale=problem.scale
+        problem.sampler,
+        formula,
+        rtol=rtol,
+        verify=verify,
+        x_size=problem.x_size,
+        scale=problem.scale,
+        room=problem.room,
     )
     return ladder.run(None if problem.scalar else lanes)
 
@@ -215,8 +221,14 @@ def _check_kinks(problem: Problem, outcome: LadderOutcome, used: Any, lanes: Any
     central &= np.asarray(lanes_all(np.asarray(outcome.noise) == 0.0, problem.sampler.lane_shape))
     if not central.any() or len(getattr(problem.sampler, "pairs", ())):
         return outcome, ""
-    # The ladder's own base step: most points of the one-sided quotients are in the cache.
-    report = one_sided(problem.sampler, problem.order, outcome.rung, central, outcome.noise)
+    # The ladder's own base step: most points of the one-sided quotients are in the cache. Within bounds
+    # the one-sided stencils (reaching order·level) start lower so as to stay inside.
+    rung = np.asarray(outcome.rung, dtype=float)
+    if problem.room is not None:
+        below, above = problem.room
+        room = np.minimum(below, above) / np.asarray(problem.sampler.base, dtype=float) / problem.order
+        rung = np.minimum(rung, 2.0 ** np.floor(np.log2(np.maximum(room, 1e-300))))
+    report = one_sided(problem.sampler, problem.order, rung, central, outcome.noise)
     return apply_kinks(outcome, report, central, problem.scalar)
 
 
