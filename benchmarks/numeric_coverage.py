@@ -99,19 +99,29 @@ def _peer_cases() -> Iterator[Case]:
                 if method != "auto" and order > 6:
                     continue
                 yield Case("peers: nd example functions", name, f, 0.5, order, method=method, mp_f=g)
+
+
+def _numdifftools_cos_cases() -> Iterator[Case]:
     # numdifftools test_derivative_of_cos_x: x in [0, 10] and its @example points
     for x in (0.0, 2.2204460492503134e-14, 1.0, 2.2009289063, 3.0, 5.5, 7.6564547238847105, 8.9428143931508):
         for order in range(1, 9):
             yield Case("peers: nd cos on [0, 10]", "cos", np.cos, x, order, mp_f=_mp("cos"))
             if order <= 4:
-                yield Case("peers: nd cos on [0, 10]", "cos", np.cos, x, order, method="forward", mp_f=_mp("cos"))
-                yield Case("peers: nd cos on [0, 10]", "cos", np.cos, x, order, method="backward", mp_f=_mp("cos"))
+                yield Case(
+                    "peers: nd cos on [0, 10]", "cos", np.cos, x, order, method="forward", mp_f=_mp("cos")
+                )
+                yield Case(
+                    "peers: nd cos on [0, 10]", "cos", np.cos, x, order, method="backward", mp_f=_mp("cos")
+                )
     # numdifftools: sinh backward at 0; log at 1e-3, central and forward; exp at 0; sin on [0, 2π]
     yield Case("peers: nd misc", "sinh", np.sinh, 0.0, method="backward", mp_f=_mp("sinh"))
     for method in ("central", "forward", "auto"):
         yield Case("peers: nd misc", "log", np.log, 1e-3, method=method, mp_f=_mp("log"))
     for x in np.linspace(0, 2 * np.pi, 13):
         yield Case("peers: nd misc", "sin", np.sin, float(x), mp_f=_mp("sin"))
+
+
+def _scipy_cases() -> Iterator[Case]:
     # scipy: ndtr on [-0.05, 1.05] and at 0.6 (test_basic, test_vectorization), orders 1 and 6
     from scipy import special
 
@@ -121,19 +131,33 @@ def _peer_cases() -> Iterator[Case]:
             yield Case("peers: scipy ndtr", "ndtr", special.ndtr, float(x), order, mp_f=ndtr_mp)
     # scipy test_special_cases: 2x^n at 1.5 with order max(1, n); x**99 - 1 at 7; (x-1)^3 at 1
     for n in range(6):
-        yield Case("peers: scipy polynomials", f"2x^{n}", lambda x, n=n: 2 * x**n, 1.5, max(1, n),
-                   mp_f=lambda x, n=n: 2 * x**n)
+        yield Case(
+            "peers: scipy polynomials",
+            f"2x^{n}",
+            lambda x, n=n: 2 * x**n,
+            1.5,
+            max(1, n),
+            mp_f=lambda x, n=n: 2 * x**n,
+        )
     yield Case("peers: scipy polynomials", "x^99-1", lambda x: x**99 - 1, 7.0, mp_f=lambda x: x**99 - 1)
     yield Case("peers: scipy polynomials", "(x-1)^3 at 1", lambda x: (x - 1) ** 3, 1.0, truth=0.0)
     # scipy test_preserve_shape: sin(3x), x + sin(10x), sin(20x)(x-1)^2 at 0
     yield Case("peers: scipy misc", "sin(3x)", lambda x: np.sin(3 * x), 0.0, truth=3.0)
     yield Case("peers: scipy misc", "x+sin(10x)", lambda x: x + np.sin(10 * x), 0.0, truth=11.0)
-    yield Case("peers: scipy misc", "sin(20x)(x-1)^2", lambda x: np.sin(20 * x) * (x - 1) ** 2, 0.0, truth=20.0)
+    yield Case(
+        "peers: scipy misc", "sin(20x)(x-1)^2", lambda x: np.sin(20 * x) * (x - 1) ** 2, 0.0, truth=20.0
+    )
     # scipy test_dtype: exp at 0.65 and 0.7, float32 and float64, orders 1-4
     for x in (0.65, 0.7):
         for order in (1, 2, 4):
-            yield Case("peers: scipy dtype", "exp f32", lambda x: np.exp(np.asarray(x, np.float32)), x, order,
-                       truth=math.exp(x))
+            yield Case(
+                "peers: scipy dtype",
+                "exp f32",
+                lambda x: np.exp(np.asarray(x, np.float32)),
+                x,
+                order,
+                truth=math.exp(x),
+            )
 
 
 def _awkward_cases() -> Iterator[Case]:
@@ -150,29 +174,75 @@ def _awkward_cases() -> Iterator[Case]:
             yield Case("noise: multiplicative", f"exp*(1+{sigma:g}N)", f, x, truth=math.exp(x))
     for x in (0.5, 1.0, 2.0):  # scipy's test_flags: exp(x)*U(0, 1) has no derivative
         yield Case("noise: multiplicative", "exp*U(0,1)", lambda x: np.exp(x) * rng.random(), x, truth=None)
+
+
+def _quantised_cases() -> Iterator[Case]:
     # quantised: rounded to k decimals
     for k in (3, 6, 9, 12):
         for x in (0.4, 1.0, 3.0):
-            yield Case("quantised: rounded", f"round(exp,{k})", lambda x, k=k: np.round(np.exp(x), k), x,
-                       truth=math.exp(x))
-            yield Case("quantised: rounded", f"round(sin,{k})", lambda x, k=k: round(math.sin(float(np.real(x))), k)
-                       if np.isrealobj(x) else np.round(np.sin(x), k), x, truth=math.cos(x))
+            yield Case(
+                "quantised: rounded",
+                f"round(exp,{k})",
+                lambda x, k=k: np.round(np.exp(x), k),
+                x,
+                truth=math.exp(x),
+            )
+            yield Case(
+                "quantised: rounded",
+                f"round(sin,{k})",
+                lambda x, k=k: (
+                    round(math.sin(float(np.real(x))), k) if np.isrealobj(x) else np.round(np.sin(x), k)
+                ),
+                x,
+                truth=math.cos(x),
+            )
+
+
+def _precision_cases() -> Iterator[Case]:
     # reduced precision code
     for x in np.linspace(0.05, 6.2, 23):
         x = float(x)
         for method in ("auto", "central", "forward", "backward", "richardson"):
-            yield Case("precision: float32 sin", "sin(f32 x)", lambda x: np.sin(np.asarray(x, np.float32)), x,
-                       method=method, truth=math.cos(x))
-        yield Case("precision: float32 sin", "f32(sin x)", lambda x: np.float32(np.sin(x)), x, truth=math.cos(x))
-        yield Case("precision: float32 sin", "f64(f32 sin)", lambda x: float(np.sin(np.float32(x))), x,
-                   truth=math.cos(x))
+            yield Case(
+                "precision: float32 sin",
+                "sin(f32 x)",
+                lambda x: np.sin(np.asarray(x, np.float32)),
+                x,
+                method=method,
+                truth=math.cos(x),
+            )
+        yield Case(
+            "precision: float32 sin", "f32(sin x)", lambda x: np.float32(np.sin(x)), x, truth=math.cos(x)
+        )
+        yield Case(
+            "precision: float32 sin",
+            "f64(f32 sin)",
+            lambda x: float(np.sin(np.float32(x))),
+            x,
+            truth=math.cos(x),
+        )
     for name, dtype in (("f32", np.float32), ("f16", np.float16)):
         for x in (0.3, 1.0, 2.0):
             for order in (1, 2):
-                yield Case(f"precision: {name}", f"exp({name})", lambda x, d=dtype: np.exp(np.asarray(x, d)), x, order,
-                           truth=math.exp(x))
-                yield Case(f"precision: {name}", f"log({name})", lambda x, d=dtype: np.log(np.asarray(x, d)), x, order,
-                           truth=(1 / x if order == 1 else -1 / x**2))
+                yield Case(
+                    f"precision: {name}",
+                    f"exp({name})",
+                    lambda x, d=dtype: np.exp(np.asarray(x, d)),
+                    x,
+                    order,
+                    truth=math.exp(x),
+                )
+                yield Case(
+                    f"precision: {name}",
+                    f"log({name})",
+                    lambda x, d=dtype: np.log(np.asarray(x, d)),
+                    x,
+                    order,
+                    truth=(1 / x if order == 1 else -1 / x**2),
+                )
+
+
+def _kink_cases() -> Iterator[Case]:
     # kinks and jumps: no derivative at the point
     # name: (f, x, right derivative or None where it does not exist either)
     none = {
@@ -198,8 +268,16 @@ def _awkward_cases() -> Iterator[Case]:
         yield Case("kinks: near", f"relu at -{d:g}", lambda x: np.maximum(x, 0.0), -d, truth=0.0)
         yield Case("kinks: near", f"x|x| at {d:g}", lambda x: x * np.abs(x), d, truth=2 * d)
         yield Case("kinks: near", f"floor at 1+{d:g}", np.floor, 1 + d, truth=0.0)
-        yield Case("kinks: near", f"interp at 1-{d:g}", lambda x: np.interp(x, [0.0, 1.0, 2.0], [0.0, 1.0, 3.0]),
-                   1 - d, truth=1.0)
+        yield Case(
+            "kinks: near",
+            f"interp at 1-{d:g}",
+            lambda x: np.interp(x, [0.0, 1.0, 2.0], [0.0, 1.0, 3.0]),
+            1 - d,
+            truth=1.0,
+        )
+
+
+def _domain_cases() -> Iterator[Case]:
     # domain edges
     for x in (1e-2, 1e-4, 1e-6, 1e-9):
         for order in (1, 2, 3):
@@ -210,8 +288,14 @@ def _awkward_cases() -> Iterator[Case]:
         yield Case("domain edges", f"arcsin at 1-{d:g}", np.arcsin, 1 - d, mp_f=_mp("asin"))
         yield Case("domain edges", f"math.sqrt at {d:g}", lambda x: math.sqrt(x), d, mp_f=_mp("sqrt"))
     for lo, x in ((1.0, 1.0), (0.0, 1e-8)):
-        yield Case("domain edges", f"log with bounds at {x:g}", np.log, x, kwargs={"bounds": (lo, 2.0)},
-                   mp_f=_mp("log"))
+        yield Case(
+            "domain edges",
+            f"log with bounds at {x:g}",
+            np.log,
+            x,
+            kwargs={"bounds": (lo, 2.0)},
+            mp_f=_mp("log"),
+        )
     # large arguments, oscillation
     for x in (1e3, 1e6, 1e10):
         yield Case("large x", f"sin at {x:g}", np.sin, x, mp_f=_mp("sin"))
@@ -228,8 +312,16 @@ def _more_cases() -> Iterator[Case]:
             for method in ("forward", "backward"):
                 yield Case("peers: single quotients", name, f, 0.5, order, method=method, mp_f=g)
         for accuracy in (2, 4, 6):
-            yield Case("peers: single quotients", name, f, 0.5, 1, method="central", mp_f=g,
-                       kwargs={"accuracy": accuracy})
+            yield Case(
+                "peers: single quotients",
+                name,
+                f,
+                0.5,
+                1,
+                method="central",
+                mp_f=g,
+                kwargs={"accuracy": accuracy},
+            )
     # statistical coverage: many noise draws
     for seed in range(40):
         rng = np.random.default_rng(seed)
@@ -243,8 +335,14 @@ def _more_cases() -> Iterator[Case]:
         g = lambda x, s=level, r=draws: np.exp(x) * (1 + s * r.standard_normal())  # noqa: E731
         yield Case("noise: multiplicative, 40 draws", f"exp*(1+{level:.0e}N)", g, x, truth=math.exp(x))
         for order in (2, 3):
-            yield Case("noise: additive, 40 draws", f"sin+{sigma:.0e} order {order}", f, x, order,
-                       truth=(-math.sin(x) if order == 2 else -math.cos(x)))
+            yield Case(
+                "noise: additive, 40 draws",
+                f"sin+{sigma:.0e} order {order}",
+                f,
+                x,
+                order,
+                truth=(-math.sin(x) if order == 2 else -math.cos(x)),
+            )
     # scipy.stats: the derivative of a distribution's cdf is its pdf (test_differentiate.test_accuracy)
     from scipy import stats
 
@@ -260,7 +358,18 @@ def _more_cases() -> Iterator[Case]:
 
 
 def cases(groups: list[str] | None = None) -> list[Case]:
-    out = [*_peer_cases(), *_awkward_cases(), *_more_cases()]
+    makers = (
+        _peer_cases,
+        _numdifftools_cos_cases,
+        _scipy_cases,
+        _awkward_cases,
+        _quantised_cases,
+        _precision_cases,
+        _kink_cases,
+        _domain_cases,
+        _more_cases,
+    )
+    out = [case for make in makers for case in make()]
     if groups:
         out = [c for c in out if any(g in c.group for g in groups)]
     return out
@@ -299,8 +408,18 @@ def run(case_list: list[Case]) -> list[dict[str, Any]]:
             slack = rel * abs(truth)
             covered = bool(np.isfinite(value) and abs(value - truth) <= error + slack)
         rows.append(
-            {"case": case, "truth": truth, "value": value, "error": error, "status": r.status, "covered": covered,
-             "n_evals": r.n_evals, "method": r.method, "message": r.message, "seconds": seconds}
+            {
+                "case": case,
+                "truth": truth,
+                "value": value,
+                "error": error,
+                "status": r.status,
+                "covered": covered,
+                "n_evals": r.n_evals,
+                "method": r.method,
+                "message": r.message,
+                "seconds": seconds,
+            }
         )
     return rows
 
@@ -316,12 +435,23 @@ def _accuracy(rows: list[dict[str, Any]]) -> list[str]:
     out = ["default method on the peers' analytic functions (status 0 results):"]
     for order in range(1, 9):
         chosen = [
-            r for r in rows
-            if "crash" not in r and r["case"].group.startswith("peers: nd") and r["case"].method == "auto"
-            and r["case"].order == order and r["status"] == 0 and r["truth"]
+            r
+            for r in rows
+            if "crash" not in r
+            and r["case"].group.startswith("peers: nd")
+            and r["case"].method == "auto"
+            and r["case"].order == order
+            and r["status"] == 0
+            and r["truth"]
         ]
-        total = sum(1 for r in rows if "crash" not in r and r["case"].group.startswith("peers: nd")
-                    and r["case"].method == "auto" and r["case"].order == order)
+        total = sum(
+            1
+            for r in rows
+            if "crash" not in r
+            and r["case"].group.startswith("peers: nd")
+            and r["case"].method == "auto"
+            and r["case"].order == order
+        )
         if chosen:
             worst = max(chosen, key=_rel)
             evals = np.mean([r["n_evals"] for r in chosen])
@@ -337,7 +467,9 @@ def summarise(rows: list[dict[str, Any]], show: int, unconverged: bool = False) 
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(row["case"].group, []).append(row)
-    head = f"{'group':34s}{'cases':>7s}{'status 0':>10s}{'covered':>9s}{'all cov.':>10s}{'crash':>7s}{'ms':>8s}"
+    head = (
+        f"{'group':34s}{'cases':>7s}{'status 0':>10s}{'covered':>9s}{'all cov.':>10s}{'crash':>7s}{'ms':>8s}"
+    )
     lines.append(head)
     total_ok = total_zero = 0
     failures = []
@@ -359,11 +491,14 @@ def summarise(rows: list[dict[str, Any]], show: int, unconverged: bool = False) 
     lines += _accuracy(rows)
     if unconverged:
         lines.append("unconverged where a derivative exists:")
-        for row in [r for r in rows if "crash" not in r and r["truth"] is not None and r["status"] != 0][:show]:
+        for row in [r for r in rows if "crash" not in r and r["truth"] is not None and r["status"] != 0][
+            :show
+        ]:
             c = row["case"]
             lines.append(
                 f"  {row['status']:2d} {c.group} | {c.name} x={c.x:g} n={c.order} {c.method}: rel. error "
-                f"{_rel(row):.1e}, bound {row['error']:.2g} [{row['method']}, {row['n_evals']}] {row['message'][:80]}"
+                f"{_rel(row):.1e}, bound {row['error']:.2g} [{row['method']}, {row['n_evals']}] "
+                f"{row['message'][:80]}"
             )
     for row in failures[:show]:
         c = row["case"]
@@ -372,7 +507,8 @@ def summarise(rows: list[dict[str, Any]], show: int, unconverged: bool = False) 
             continue
         lines.append(
             f"  FAIL {c.group} | {c.name} x={c.x:g} n={c.order} {c.method}: value {row['value']:.10g} truth "
-            f"{row['truth']} error {row['error']:.2g} [{row['method']}, {row['n_evals']} evals] {row['message'][:90]}"
+            f"{row['truth']} error {row['error']:.2g} [{row['method']}, {row['n_evals']} evals] "
+            f"{row['message'][:90]}"
         )
     return "\n".join(lines)
 

@@ -62,7 +62,13 @@ def test_reduced_precision_code_gets_steps_for_its_precision(dtype: Any, toleran
     [
         (np.abs, 0.0, 1, 0.0, "one-sided derivatives -1 and 1"),
         (lambda x: np.sqrt(np.abs(x)), 0.0, 1, 0.0, "grow without bound"),
-        (lambda x: np.interp(x, [0.0, 1.0, 2.0], [0.0, 1.0, 3.0]), 1.0, 1, 1.5, "one-sided derivatives 1 and 2"),
+        (
+            lambda x: np.interp(x, [0.0, 1.0, 2.0], [0.0, 1.0, 3.0]),
+            1.0,
+            1,
+            1.5,
+            "one-sided derivatives 1 and 2",
+        ),
         (np.sign, 0.0, 1, None, "not differentiable"),
         (lambda x: x * np.abs(x), 0.0, 2, 0.0, "one-sided derivatives -2 and 2"),
     ],
@@ -137,7 +143,11 @@ def _sweep() -> list[tuple[str, Callable[[Any], Any], float, int, str, float]]:
     cases: list[tuple[str, Callable[[Any], Any], float, int, str, float]] = []
     for seed in range(12):
         rng = np.random.default_rng(seed)
-        x, sigma, shift = float(rng.uniform(0.2, 3.0)), 10.0 ** rng.uniform(-15, -4), float(rng.integers(0, 2**31))
+        x, sigma, shift = (
+            float(rng.uniform(0.2, 3.0)),
+            10.0 ** rng.uniform(-15, -4),
+            float(rng.integers(0, 2**31)),
+        )
         noisy = lambda v, s=sigma, k=shift: np.sin(v) + s * _noise(np.asarray(v) + k)  # noqa: E731
         cases.append((f"sin+noise {sigma:.0e}", noisy, x, 1, "auto", math.cos(x)))
         cases.append((f"sin+noise {sigma:.0e} order 2", noisy, x, 2, "auto", -math.sin(x)))
@@ -147,10 +157,26 @@ def _sweep() -> list[tuple[str, Callable[[Any], Any], float, int, str, float]]:
             cases.append((f"round(exp, {digits})", rounded, x, 1, "auto", math.exp(x)))
     for x in np.linspace(0.05, 6.2, 12):
         for method in ("auto", "central", "forward", "backward", "richardson"):
-            cases.append(("sin(float32 x)", lambda v: np.sin(np.asarray(v, np.float32)), float(x), 1, method,
-                          math.cos(x)))
-        cases.append(("float(sin(float32 x))", lambda v: float(np.sin(np.float32(v))), float(x), 1, "auto",
-                      math.cos(x)))
+            cases.append(
+                (
+                    "sin(float32 x)",
+                    lambda v: np.sin(np.asarray(v, np.float32)),
+                    float(x),
+                    1,
+                    method,
+                    math.cos(x),
+                )
+            )
+        cases.append(
+            (
+                "float(sin(float32 x))",
+                lambda v: float(np.sin(np.float32(v))),
+                float(x),
+                1,
+                "auto",
+                math.cos(x),
+            )
+        )
     for d in (1e-1, 1e-3, 1e-6, 1e-9):
         cases.append((f"abs at {d}", np.abs, d, 1, "auto", 1.0))
         cases.append((f"relu at -{d}", lambda v: np.maximum(v, 0.0), -d, 1, "auto", 0.0))

@@ -116,7 +116,8 @@ def test_a_very_narrow_interval(width: float, method: str) -> None:
     result = derivative(f, 1.0, method=method, bounds=(1.0, 1.0 + width))
     assert result.status in (0, -1)
     assert abs(result.value - 1.0) <= result.error
-    assert min(seen) >= 1.0 and max(seen) <= 1.0 + width
+    assert min(seen) >= 1.0
+    assert max(seen) <= 1.0 + width
 
 
 def test_a_function_that_raises_is_treated_like_nan() -> None:

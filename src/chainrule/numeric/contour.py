@@ -79,7 +79,12 @@ def _reduce(array: np.ndarray, lane_ndim: int, how: Any) -> np.ndarray:
 
 
 def _circle(
-    sampler: Sampler, x_size: np.ndarray, radius: np.ndarray, lanes: Any, shift: float = 0.0, shrink: float = 1.0
+    sampler: Sampler,
+    x_size: np.ndarray,
+    radius: np.ndarray,
+    lanes: Any,
+    shift: float = 0.0,
+    shrink: float = 1.0,
 ) -> _Circle | None:
     """The FFT of ``f`` on the circle of centre ``x + shift·radius`` and radius ``shrink·radius``."""
     n = CONTOUR_POINTS
@@ -126,7 +131,9 @@ def _derivative(circle: _Circle, order: int, radius: np.ndarray) -> tuple[np.nda
     return factor * circle.coeffs[order], factor * (2.0 * circle.floor + circle.tail)
 
 
-def _predicted(circle: _Circle, order: int, radius: np.ndarray, shift: float) -> tuple[np.ndarray, np.ndarray]:
+def _predicted(
+    circle: _Circle, order: int, radius: np.ndarray, shift: float
+) -> tuple[np.ndarray, np.ndarray]:
     """``f⁽ⁿ⁾`` at ``x + shift·r`` from the Taylor coefficients of a circle about ``x``, and its bound
     (each coefficient's error, ``2·floor + tail``, weighted as the series weights it)."""
     r = radius.reshape(radius.shape + (1,) * (circle.floor.ndim - radius.ndim))

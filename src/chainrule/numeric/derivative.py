@@ -110,8 +110,9 @@ def derivative(
     >>> r = derivative(np.sin, 0.0, order=2)
     >>> bool(abs(r.value) <= r.error < 1e-12)
     True
-    >>> derivative(np.abs, 0.0).message  # no derivative here
-    'not differentiable here: one-sided derivatives -1 and 1 (a corner); value is their symmetric average, error spans both'
+    >>> r = derivative(np.abs, 0.0)  # no derivative here
+    >>> r.status, r.message.split(" (")[0]
+    (-3, 'not differentiable here: one-sided derivatives -1 and 1')
     """
     check_callable(f, "derivative")
     point = as_point(x, "derivative")
@@ -123,7 +124,7 @@ def derivative(
     real_step = None if kind == "complex" else check_step(step, point, "derivative")
     with Evaluator(f, executor, workers, timeout) as evaluator:
         sampler = ElementwiseSampler(f, point, evaluator)
-        if type(point) is not float and point.size == 0:
+        if isinstance(point, np.ndarray) and point.size == 0:
             return empty_result(sampler, order, point.shape)
         problem = Problem(
             sampler=sampler,
@@ -213,7 +214,8 @@ def _room(x: Any, bounds: tuple[Any, Any] | None) -> tuple[Any, Any] | None:
         lo, hi = (np.broadcast_to(b, np.shape(x)) for b in (lo, hi))
     except ValueError as exc:
         raise ChainruleValueError(
-            f"derivative: bounds of shapes {np.shape(lo)} and {np.shape(hi)} do not fit x of shape {np.shape(x)}"
+            f"derivative: bounds of shapes {np.shape(lo)} and {np.shape(hi)} do not fit x of shape "
+            f"{np.shape(x)}"
         ) from exc
     if np.any(lo >= hi) or np.any(x < lo) or np.any(x > hi):
         raise ChainruleValueError(

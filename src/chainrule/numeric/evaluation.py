@@ -163,7 +163,7 @@ class Evaluator:
         self.workers = int(getattr(executor, "_max_workers", 0) or os.cpu_count() or 1)
         if callable(workers):
             self.mapper = workers
-        elif executor is None and (isinstance(workers, int) and workers != 1 or timeout is not None):
+        elif executor is None and ((isinstance(workers, int) and workers != 1) or timeout is not None):
             # A timeout needs a process chainrule can stop: f runs in a pool of its own.
             count = 1 if workers is None or workers == 1 else workers
             self.workers = count if count > 0 else os.cpu_count() or 1
@@ -204,7 +204,9 @@ class Evaluator:
         assert self.executor is not None
         chunks = _chunks(points, self.workers)
         if self.own_pool is not None:
-            futures: list[Future[Any]] = [self.executor.submit(_run_installed, c, complex_input) for c in chunks]
+            futures: list[Future[Any]] = [
+                self.executor.submit(_run_installed, c, complex_input) for c in chunks
+            ]
         else:
             guarded = Guarded(self.f, complex_input)
             futures = [self.executor.submit(_run_guarded, guarded, c) for c in chunks]

@@ -95,7 +95,9 @@ def _judge(sampler: Sampler, order: int, t: float, lanes: Any, noise: Any) -> tu
         corner = real & (g2 >= 0.7 * g1) & (g1 >= 0.7 * g0)
         jump = corner & (g2 >= 1.3 * g1) & (g1 >= 1.3 * g0)
         both_grow = (np.abs(plus[2]) >= 1.25 * np.abs(plus[1])) & (np.abs(plus[1]) >= 1.25 * np.abs(plus[0]))
-        both_grow &= (np.abs(minus[2]) >= 1.25 * np.abs(minus[1])) & (np.abs(minus[1]) >= 1.25 * np.abs(minus[0]))
+        both_grow &= (np.abs(minus[2]) >= 1.25 * np.abs(minus[1])) & (
+            np.abs(minus[1]) >= 1.25 * np.abs(minus[0])
+        )
         infinite = both_grow & (np.abs(plus[2]) > bounds[2]) & ~corner
     kind = np.where(jump, JUMP, np.where(corner, CORNER, np.where(infinite, INFINITE, 0)))
     lane_ndim = len(sampler.lane_shape)

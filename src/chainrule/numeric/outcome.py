@@ -55,10 +55,14 @@ def empty_outcome(sampler: Sampler) -> LadderOutcome:
         return LadderOutcome(math.nan, math.inf, math.nan, -2, None, floor=math.nan)
     lane_shape = sampler.lane_shape
     nan = np.full(sampler.value_shape(), np.nan)
-    return LadderOutcome(nan, nan + np.inf, np.full(lane_shape, np.nan), np.full(lane_shape, -2), None, floor=nan)
+    return LadderOutcome(
+        nan, nan + np.inf, np.full(lane_shape, np.nan), np.full(lane_shape, -2), None, floor=nan
+    )
 
 
-def apply_kinks(outcome: LadderOutcome, report: Differentiability, lanes: Any, scalar: bool) -> tuple[LadderOutcome, str]:
+def apply_kinks(
+    outcome: LadderOutcome, report: Differentiability, lanes: Any, scalar: bool
+) -> tuple[LadderOutcome, str]:
     """Status −3 where ``f`` has no derivative; the error then spans the one-sided derivatives (a corner)
     or is infinite (a jump or an infinite slope). Returns the outcome and the words for the message."""
     kind = report.kind if not scalar else int(report.kind)
@@ -92,7 +96,9 @@ def _kink_words(report: Differentiability, bad: np.ndarray, scalar: bool) -> str
     if CORNER in kinds:
         words.append("the one-sided derivatives differ (a corner)")
     if JUMP in kinds:
-        words.append("the one-sided difference quotients grow without bound (f jumps or its slope is infinite)")
+        words.append(
+            "the one-sided difference quotients grow without bound (f jumps or its slope is infinite)"
+        )
     if INFINITE in kinds:
         words.append("both one-sided difference quotients grow without bound (the derivative is infinite)")
     return f"not differentiable{where}: " + "; ".join(words)
@@ -138,7 +144,9 @@ def to_result(
     status = np.where(loose, -1, np.asarray(outcome.status))
     messages = _status_words(status)
     if np.any(loose):
-        largest = float(np.nanmax(np.where(expand_lanes(loose, np.asarray(outcome.error)), outcome.error, 0.0)))
+        largest = float(
+            np.nanmax(np.where(expand_lanes(loose, np.asarray(outcome.error)), outcome.error, 0.0))
+        )
         messages.append(
             f"the error bound ({largest:.2g}) is above {STATUS_RTOL:.0%} of the value: an honest bound, "
             "not a converged estimate"

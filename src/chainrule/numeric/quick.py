@@ -73,7 +73,9 @@ def first_derivative(
     values = [points[o] for o in SECOND_OFFSETS]
     bound = step.error + conditioning(abs(x), second_derivative(values, base), EPS64)
     if abs(step.value - value) <= 2.0 * (bound + error):
-        result = NumericResult(value=step.value, error=bound, n_evals=sampler.n_evals, method="complex", step=h)
+        result = NumericResult(
+            value=step.value, error=bound, n_evals=sampler.n_evals, method="complex", step=h
+        )
         return result, settled
     return None, settled
 

@@ -21,8 +21,6 @@ Every lane (element, coordinate or pair of coordinates) keeps its own best entry
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -43,8 +41,9 @@ from chainrule.numeric.lanes import (
 from chainrule.numeric.noise import measure_noise
 from chainrule.numeric.result import RichardsonTable
 from chainrule.numeric.sampling import EPS64, Sampler
+from chainrule.numeric.table import Formula, LadderOutcome, Row, extend_row, formula_from_stencil
 
-__all__ = ["ROUNDING_ULPS", "Formula", "Ladder", "LadderOutcome", "extend_row", "formula_from_stencil"]
+__all__ = ["ROUNDING_ULPS", "Formula", "Ladder", "LadderOutcome", "Row", "extend_row", "formula_from_stencil"]
 
 #: Round-off of one evaluation of f, in units of ε·|f|: a few ulps, as for libm functions.
 ROUNDING_ULPS = 2.0
@@ -52,66 +51,6 @@ ROUNDING_ULPS = 2.0
 NOISE_SIGMAS = 4.0
 #: Noise above this fraction of |f| in an unconverged ladder is f varying on the scale of the steps.
 WILD = 1e-3
-
-
-@dataclass(frozen=True)
-class Formula:
-    """A difference quotient: offsets (tuples: one entry per displaced coordinate), weights, order
-    (the power of the step to divide by) and the powers of the step in its error expansion."""
-
-    offsets: tuple[tuple[float, ...], ...]
-    weights: tuple[float, ...]
-    order: int
-    exponents: tuple[int, ...]
-
-
-@dataclass
-class LadderOutcome:
-    """Best estimate per element, with its error bound, step and per-lane status.
-
-    ``floor`` is the part of the error that is round-off at f's precision (zero where f is noisy: noise is
-    not a floor to converge to); ``first`` is the quotient at the first level and ``first_step`` its
-    step; ``rung`` is, per lane, the step of the value in units of the base (where the check of the
-    one-sided quotients starts).
-    """
-
-    value: Any
-    error: Any
-    step: Any
-    status: Any
-    table: Callable[[], RichardsonTable | None] | None
-    noise: Any = 0.0
-    floor: Any = 0.0
-    first: Any = math.nan
-    first_step: Any = math.nan
-    rung: Any = 1.0
-
-
-Row = tuple[list[Any], list[Any], list[Any]]
-
-
-def extend_row(rows: list[Row], d: Any, r: Any, exponents: tuple[int, ...], max_columns: int) -> Row:
-    """The next row of a Richardson table: estimates, truncation-error estimates, round-off bounds.
-
-    ``rows`` are the previous rows of this rung, ``d`` the new quotient and ``r`` its round-off bound.
-    """
-    k = len(rows)
-    estimates, roundoffs = [d], [r]
-    errors = [abs(d - rows[-1][0][0]) if k else math.inf]
-    for j in range(1, min(k, max_columns) + 1):
-        previous, previous_r = rows[-1][0], rows[-1][2]
-        c = 2.0 ** exponents[j - 1] - 1.0
-        estimate = estimates[j - 1] + (estimates[j - 1] - previous[j - 1]) / c
-        roundoffs.append(roundoffs[j - 1] * (1.0 + 1.0 / c) + previous_r[j - 1] / c)
-        error = abs(estimate - estimates[j - 1])
-        # Also the distance to its neighbour in the previous row; the first entry of a column has none
-        # and takes the diagonal one instead: its own difference assumes the steps are already small
-        # enough for the error to fall like a power of the step, which nothing has checked yet.
-        neighbour = previous[j] if j < len(previous) else previous[j - 1]
-        error = larger(error, abs(estimate - neighbour))
-        estimates.append(estimate)
-        errors.append(error)
-    return estimates, errors, roundoffs
 
 
 class Ladder:
@@ -341,12 +280,7 @@ class Ladder:
                 state.first, state.first_step, first = d, step, False
             else:
                 d, r, step = self.quotient(t, state.active)
-            # A quotient of exactly 0 where a larger step gave more: f's resolution is reached (float32
-            # code, a table, rounding), and smaller steps can only make it worse. Stop here.
-            flat = self._lanes_all(either(d != 0.0, negate(state.nonzero)))
-            state.fail(but_not(state.active, flat), -1)
-            state.nonzero = either(state.nonzero, d != 0.0)
-            state.fail(but_not(state.active, self._lanes_all(finite(d))), -1)
+            self._resolved(state, d)
             self._extend(rows, d, r)
             steps.append(step)
             self.history.append((t, step, rows[-1][0], rows[-1][1]))
@@ -363,18 +297,28 @@ class Ladder:
                 continue
             if jumps < self.max_jumps:
                 jumps, t = jumps + 1, t / 256.0
-                state.since = state.since * 0
-                # The rung ended unconverged, so its best entry's own error estimate is not to be
-                # trusted: widen it to how far the rung's estimates near its step stray from it, and
-                # let the next rung compete with that.
-                spread = self._spread(state, [(step, row[0]) for step, row in zip(steps, rows, strict=True)])
-                widen = self._expand(state.active, state.error)
-                state.error = select(widen, larger(state.error, spread), state.error)
-                state.trunc = select(widen, larger(state.trunc, spread), state.trunc)
+                self._jump(state, rows, steps)
                 rows, steps = [], []
             else:
                 state.fail(state.active, -1)
         return state
+
+    def _resolved(self, state: _State, d: Any) -> None:
+        """Stop lanes whose quotient is not finite, or exactly 0 where a larger step gave more: there f's
+        resolution is reached (float32 code, a table, rounding) and smaller steps can only do worse."""
+        flat = self._lanes_all(either(d != 0.0, negate(state.nonzero)))
+        state.fail(but_not(state.active, flat), -1)
+        state.nonzero = either(state.nonzero, d != 0.0)
+        state.fail(but_not(state.active, self._lanes_all(finite(d))), -1)
+
+    def _jump(self, state: _State, rows: list[Row], steps: list[Any]) -> None:
+        """A rung ended unconverged, so its best entry's own error estimate is not to be trusted: widen it
+        to how far the rung's estimates near its step stray from it, and let the next rung compete."""
+        state.since = state.since * 0
+        spread = self._spread(state, [(step, row[0]) for step, row in zip(steps, rows, strict=True)])
+        widen = self._expand(state.active, state.error)
+        state.error = select(widen, larger(state.error, spread), state.error)
+        state.trunc = select(widen, larger(state.trunc, spread), state.trunc)
 
     def _settle_noisy(self, state: _State, rows: list[Row], steps: list[Any], lanes: Any) -> None:
         """f's noise near x (fourth differences of closely spaced evaluations), once per ladder: where f
@@ -398,6 +342,21 @@ class Ladder:
         if not self._any(noisy):
             return
         self.noise_sigma = select(self._expand(noisy, reading.sigma), reading.sigma, 0.0)
+        self._reselect(state, rows, steps, noisy)
+        state.noise = select(self._expand(noisy, reading.sigma), reading.sigma, state.noise)
+        widest = max(max(abs(o) for o in offset) for offset in self.formula.offsets) * 64.0 * self.t0
+        roomy = both(noisy, widest <= np.asarray(self._allowed(side, None)))
+        if not self._any(roomy):
+            return
+        wide = self._climb(_State(roomy, self.sampler.lane_shape), 64.0 * self.t0, settle=False)
+        wins = both(self._expand(roomy, wide.error), wide.error < state.error)
+        for name in ("value", "error", "step"):
+            setattr(state, name, select(wins, getattr(wide, name), getattr(state, name)))
+        state.status = select(self._lanes_all(wins), wide.status, state.status)
+
+    def _reselect(self, state: _State, rows: list[Row], steps: list[Any], noisy: Any) -> None:
+        """The best entry of the rung again, for the noisy lanes, with the noise in the round-off bounds;
+        settled only if what is left is the noise (a kink or a singularity stays unconverged)."""
         error: Any = math.inf
         trunc: Any = math.inf
         bound: Any = math.inf
@@ -410,27 +369,18 @@ class Ladder:
                 state.value = select(better, estimate, state.value)
                 state.step = select(better, step, state.step)
         state.error = select(self._expand(noisy, error), error, state.error)
-        state.noise = select(self._expand(noisy, reading.sigma), reading.sigma, state.noise)
         state.active = either(state.active, noisy)
-        # Settled only if what is left is the noise; a kink or singularity stays unconverged.
         state.fail(both(noisy, np.logical_not(self._lanes_all(trunc <= bound))), -1)
         state.finish(both(noisy, state.active))
-        widest = max(max(abs(o) for o in offset) for offset in self.formula.offsets) * 64.0 * self.t0
-        roomy = both(noisy, widest <= np.asarray(self._allowed(side, None)))
-        if not self._any(roomy):
-            return
-        wide = self._climb(_State(roomy, self.sampler.lane_shape), 64.0 * self.t0, settle=False)
-        wins = both(self._expand(roomy, wide.error), wide.error < state.error)
-        for name in ("value", "error", "step"):
-            setattr(state, name, select(wins, getattr(wide, name), getattr(state, name)))
-        state.status = select(self._lanes_all(wins), wide.status, state.status)
 
     def _allowed(self, side: int, lanes: Any) -> Any:
         """How far (in base steps) points may go on the stencil's side(s) within the bounds: per lane,
         or for ``lanes`` given, the least over them (inf without bounds)."""
         if self.room is None:
             return math.inf
-        below, above = (np.asarray(r, dtype=float) / np.asarray(self.sampler.base, dtype=float) for r in self.room)
+        below, above = (
+            np.asarray(r, dtype=float) / np.asarray(self.sampler.base, dtype=float) for r in self.room
+        )
         room = above if side > 0 else below if side < 0 else np.minimum(below, above)
         if lanes is None:
             return room
@@ -535,10 +485,3 @@ class _State:
     def finish(self, lanes: Any) -> None:
         self.status = select(lanes, 0, self.status)
         self.active = but_not(self.active, lanes)
-
-
-def formula_from_stencil(
-    offsets: Sequence[float], weights: Sequence[float], order: int, exponents: Sequence[int]
-) -> Formula:
-    """A one-dimensional :class:`Formula` from stencil offsets and weights."""
-    return Formula(tuple((o,) for o in offsets), tuple(weights), order, tuple(exponents))

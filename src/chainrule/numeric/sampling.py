@@ -379,7 +379,9 @@ class PairSampler(Sampler):
     caller = "hessian"
     shares_noise = True
 
-    def __init__(self, f: Callable[..., Any], x: np.ndarray, pairs: np.ndarray, evaluator: Evaluator | None = None):
+    def __init__(
+        self, f: Callable[..., Any], x: np.ndarray, pairs: np.ndarray, evaluator: Evaluator | None = None
+    ):
         super().__init__(f, evaluator)
         self.x = np.asarray(x, dtype=float)
         self.pairs = pairs

@@ -106,6 +106,7 @@ def snap_step(step: np.ndarray | float, x: np.ndarray | float) -> np.ndarray | f
     (False, True)
     """
     quantum = 4.0 * np.spacing(np.abs(x))
-    matters = quantum > np.asarray(step) * 2.0**-40
-    snapped = np.where(matters, np.round(np.asarray(step) / quantum) * quantum, step)
-    return float(snapped) if np.ndim(snapped) == 0 else cast(np.ndarray, snapped)
+    with np.errstate(over="ignore"):  # a huge step over spacing(0): it does not matter there anyway
+        matters = quantum > np.asarray(step) * 2.0**-40
+        snapped = np.where(matters, np.round(np.asarray(step) / quantum) * quantum, step)
+    return float(snapped) if np.ndim(snapped) == 0 else snapped
