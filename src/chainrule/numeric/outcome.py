@@ -3,7 +3,8 @@
 ``status == 0`` is a promise: the true derivative lies within ``error`` of ``value``. A lane keeps status 0
 only if the method that produced it passed all of its checks, its error bound is finite, and the bound is
 small enough to call converged — at most :data:`STATUS_RTOL` of the value, or within a few times the
-round-off floor of f's precision (for a derivative that is 0, where no relative bound can hold). Noise is
+round-off floor of f's precision (for a derivative that is 0, where no relative bound can hold) while that
+floor is below :data:`STATUS_RTOL` of ``|f|/scaleⁿ``. Noise is
 not a floor: a noisy ``f`` converges only relatively. A bound larger than that is still an honest estimate,
 reported with status −1.
 """
@@ -118,10 +119,13 @@ def _status_words(status: np.ndarray) -> list[str]:
 def _loose(outcome: LadderOutcome, lane_shape: tuple[int, ...]) -> Any:
     """Lanes with status 0 whose bound is infinite, NaN or too large to call converged."""
     value, error = np.asarray(outcome.value), np.asarray(outcome.error)
-    floor = np.asarray(outcome.floor)
+    floor = np.nan_to_num(np.asarray(outcome.floor))
     with np.errstate(all="ignore"):
         tight = np.isfinite(error) & np.isfinite(value)
-        tight &= (error <= STATUS_RTOL * np.abs(value)) | (error <= FLOOR_FACTOR * np.nan_to_num(floor))
+        # At the floor: a derivative that is 0 to within round-off — a round-off that is itself small
+        # beside |f|/scaleⁿ (an eighth difference quotient of pure round-off is not a zero derivative).
+        at_floor = (error <= FLOOR_FACTOR * floor) & (floor <= STATUS_RTOL * np.asarray(outcome.size))
+        tight &= (error <= STATUS_RTOL * np.abs(value)) | at_floor
     return np.logical_and(np.asarray(outcome.status) == 0, np.logical_not(lanes_all(tight, lane_shape)))
 
 

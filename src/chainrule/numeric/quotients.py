@@ -56,7 +56,7 @@ def _single_quotient(
 ) -> tuple[LadderOutcome, Any]:
     fixed = stencil(kind, problem.order, accuracy)
     formula = formula_from_stencil(fixed.offsets, fixed.weights, fixed.order, fixed.exponents(1))
-    ladder = Ladder(problem.sampler, formula, rtol=0.0, x_size=problem.x_size)
+    ladder = Ladder(problem.sampler, formula, rtol=0.0, x_size=problem.x_size, scale=problem.scale)
     return fixed_quotient(ladder, fixed.accuracy, lanes)
 
 
@@ -84,5 +84,7 @@ def fixed_quotient(ladder: Ladder, accuracy: int, lanes: Any) -> tuple[LadderOut
     outside = both(far > noise, either(ratio < expected / 2.0, ratio > expected * 2.0))
     error = select(outside, 2.0 * larger(near, abs(d1 - d4)) + r1, error)
     status = select(lanes_all(outside, lane_shape), -1, 0 if not lane_shape else np.zeros(lane_shape, int))
-    outcome = LadderOutcome(d1, error, per_lane(step, lane_shape), status, None, floor=r1, rung=4.0)
+    outcome = LadderOutcome(
+        d1, error, per_lane(step, lane_shape), status, None, floor=r1, rung=4.0, size=ladder.size()
+    )
     return outcome, never

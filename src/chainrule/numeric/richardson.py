@@ -121,7 +121,10 @@ class Ladder:
         eps = self.sampler.eps
         if self.f_size is None:
             self.f_size = magnitude / sum(abs(w) for w in formula.weights)
-        roundoff = ROUNDING_ULPS * eps * magnitude / scale
+        # A few ulps per value, and one more per point beyond two: summing many weighted values that
+        # cancel (an eighth difference) rounds at every addition, and the weights are rounded too.
+        ulps = ROUNDING_ULPS + max(len(formula.weights) - 2, 0)
+        roundoff = ulps * eps * magnitude / scale
         if eps > EPS64 and self.x_size is not None:
             roundoff = roundoff + self._input_rounding(values, offsets, step_b) / scale
         if self.noise_sigma is not None:
@@ -252,7 +255,14 @@ class Ladder:
             first=state.first,
             first_step=state.first_step,
             rung=per_lane(state.step, self.sampler.lane_shape) / self.sampler.base,
+            size=self.size(),
         )
+
+    def size(self) -> Any:
+        """``|f|/scaleⁿ`` near x per element (inf where the scale or |f| is not known)."""
+        if self.scale is None or self.f_size is None:
+            return math.inf
+        return self.f_size / self._expand(self.scale, self.f_size) ** self.formula.order
 
     def _spread(self, state: _State, rows: list[tuple[Any, list[Any]]]) -> Any:
         """How far the estimates of rows at steps within a factor 4 of the best one stray from it."""
@@ -446,8 +456,7 @@ class Ladder:
         if len(rows) >= self.min_rows:
             tolerance = larger(self.rtol * abs(state.value), 2.0 * state.round)
             if self.scale is not None and self.f_size is not None:
-                size = self.f_size / self._expand(self.scale, self.f_size) ** self.formula.order
-                tolerance = larger(tolerance, self.rtol * np.nan_to_num(size, posinf=0.0))
+                tolerance = larger(tolerance, self.rtol * np.nan_to_num(self.size(), posinf=0.0))
             converged = self._lanes_all(state.trunc <= tolerance)
             # Stuck a little above the round-off bound: f is rounded worse than a few ulps, and
             # smaller steps would only make it worse — as the newest row shows when its round-off

@@ -31,7 +31,7 @@ class LadderOutcome:
 
     ``floor`` is the part of the error that is round-off at f's precision (zero where f is noisy: noise is
     not a floor to converge to); ``first`` is the quotient at the first level and ``first_step`` its
-    step; ``rung`` is, per lane, the step of the value in units of the base (where the check of the
+    step; ``size`` is ``|f|/scaleⁿ`` near x, per element; ``rung`` is, per lane, the step of the value in units of the base (where the check of the
     one-sided quotients starts).
     """
 
@@ -45,6 +45,8 @@ class LadderOutcome:
     first: Any = math.nan
     first_step: Any = math.nan
     rung: Any = 1.0
+    #: Per element, |f| near x over scaleⁿ: the size a round-off floor is judged against (inf: unknown).
+    size: Any = math.inf
 
 
 Row = tuple[list[Any], list[Any], list[Any]]
