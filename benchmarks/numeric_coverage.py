@@ -306,11 +306,22 @@ def _domain_cases() -> Iterator[Case]:
 
 
 def _more_cases() -> Iterator[Case]:
-    # single quotients and Richardson on the peers' functions, orders 1-4
+    # every method on the peers' functions, orders 1-8
+    methods = [("complex", {}), ("richardson", {}), ("central", {}), ("central", {"accuracy": 4})]
+    methods += [("forward", {}), ("forward", {"accuracy": 2}), ("backward", {})]
     for name, (f, g) in ANALYTIC.items():
-        for order in range(1, 5):
-            for method in ("forward", "backward"):
-                yield Case("peers: single quotients", name, f, 0.5, order, method=method, mp_f=g)
+        for order in range(1, 9):
+            for method, kwargs in methods:
+                yield Case(
+                    "peers: every method, orders 1-8",
+                    name,
+                    f,
+                    0.5,
+                    order,
+                    method=method,
+                    mp_f=g,
+                    kwargs=kwargs,
+                )
         for accuracy in (2, 4, 6):
             yield Case(
                 "peers: single quotients",
@@ -373,6 +384,137 @@ def cases(groups: list[str] | None = None) -> list[Case]:
     if groups:
         out = [c for c in out if any(g in c.group for g in groups)]
     return out
+
+
+@dataclass
+class MultiCase:
+    group: str
+    name: str
+    f: Callable[[Any], Any]
+    x: np.ndarray
+    kind: str  # gradient, jacobian, hessian, hessian_diag
+    truth: np.ndarray
+    method: str = "auto"
+
+
+def _rosen(x: Any) -> Any:
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
+def multi_cases() -> list[MultiCase]:
+    """SciPy's Jacobian examples (test_differentiate.py TestJacobian f1-f5, rosen) at seeded points,
+    numdifftools' Hessian tests (cos(x - y) at 0, xyz + exp(x)·y at (3, 5, 7)) and gradients."""
+    from scipy import optimize
+
+    out: list[MultiCase] = []
+    rng = np.random.default_rng(458912319542)
+    examples = {
+        "f1": (
+            lambda z: np.array([z[0] ** 2 * z[1], 5 * z[0] + np.sin(z[1])]),
+            lambda z: np.array([[2 * z[0] * z[1], z[0] ** 2], [5.0, np.cos(z[1])]]),
+            2,
+        ),
+        "f2": (
+            lambda z: np.array([z[0] * np.cos(z[1]), z[0] * np.sin(z[1])]),
+            lambda z: np.array([[np.cos(z[1]), -z[0] * np.sin(z[1])], [np.sin(z[1]), z[0] * np.cos(z[1])]]),
+            2,
+        ),
+        "f4": (
+            lambda z: np.array([z[0], 5 * z[2], 4 * z[1] ** 2 - 2 * z[2], z[2] * np.sin(z[0])]),
+            lambda z: np.array(
+                [[1, 0, 0], [0, 0, 5], [0, 8 * z[1], -2], [z[2] * np.cos(z[0]), 0, np.sin(z[0])]], dtype=float
+            ),
+            3,
+        ),
+        "f5": (
+            lambda z: np.array([5 * z[1], 4 * z[0] ** 2 - 2 * np.sin(z[1] * z[2]), z[1] * z[2]]),
+            lambda z: np.array(
+                [
+                    [0, 5, 0],
+                    [8 * z[0], -2 * z[2] * np.cos(z[1] * z[2]), -2 * z[1] * np.cos(z[1] * z[2])],
+                    [0, z[2], z[1]],
+                ]
+            ),
+            3,
+        ),
+    }
+    for name, (f, df, m) in examples.items():
+        for _ in range(4):
+            x = rng.random(m)
+            for method in ("auto", "richardson", "central", "forward"):
+                out.append(MultiCase("multivariate: scipy jacobians", name, f, x, "jacobian", df(x), method))
+    for _ in range(4):
+        x = rng.random(5)
+        for method in ("auto", "richardson", "central"):
+            out.append(
+                MultiCase(
+                    "multivariate: rosen",
+                    "rosen gradient",
+                    _rosen,
+                    x,
+                    "gradient",
+                    optimize.rosen_der(x),
+                    method,
+                )
+            )
+            if method != "richardson":
+                out.append(
+                    MultiCase(
+                        "multivariate: rosen",
+                        "rosen hessian",
+                        _rosen,
+                        x,
+                        "hessian",
+                        optimize.rosen_hess(x),
+                        "auto" if method == "auto" else "central",
+                    )
+                )
+        out.append(
+            MultiCase(
+                "multivariate: rosen",
+                "rosen hessian_diag",
+                _rosen,
+                x,
+                "hessian_diag",
+                np.diag(optimize.rosen_hess(x)),
+            )
+        )
+    xyz = np.array([3.0, 5.0, 7.0])
+    out.append(
+        MultiCase(
+            "multivariate: nd hessians",
+            "xyz+exp(x)y",
+            lambda v: v[0] * v[1] * v[2] + np.exp(v[0]) * v[1],
+            xyz,
+            "hessian",
+            np.array([[np.exp(3) * 5, np.exp(3) + 7, 5], [np.exp(3) + 7, 0, 3], [5, 3, 0]]),
+        )
+    )
+    out.append(
+        MultiCase(
+            "multivariate: nd hessians",
+            "cos(x-y)",
+            lambda v: np.cos(v[0] - v[1]),
+            np.zeros(2),
+            "hessian",
+            np.array([[-1.0, 1.0], [1.0, -1.0]]),
+        )
+    )
+    return out
+
+
+def run_multi(case_list: list[MultiCase]) -> list[dict[str, Any]]:
+    from chainrule import numeric
+
+    rows = []
+    for case in case_list:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            r = getattr(numeric, case.kind)(case.f, case.x, method=case.method)
+        gap = np.abs(np.asarray(r.value) - case.truth)
+        covered = bool(np.all(gap <= np.asarray(r.error) + 4e-16 * np.abs(case.truth)))
+        rows.append({"case": case, "status": r.status, "covered": covered, "n_evals": r.n_evals})
+    return rows
 
 
 def truth_of(case: Case) -> float | None:
@@ -524,6 +666,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     rows = run(cases(args.group))
     print(summarise(rows, args.show, args.unconverged))
+    if not args.group or any("multivariate" in g for g in args.group):
+        multi = run_multi(multi_cases())
+        zero = [r for r in multi if r["status"] == 0]
+        good = [r for r in zero if r["covered"]]
+        print(f"multivariate (every entry bounded): {len(good)}/{len(zero)} of status 0 ({len(multi)} cases)")
+        for r in [r for r in zero if not r["covered"]][: args.show]:
+            c = r["case"]
+            print(f"  FAIL {c.group} | {c.name} {c.kind} {c.method} at {np.round(c.x, 3)}")
     return 0
 
 
