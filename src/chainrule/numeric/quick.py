@@ -2,9 +2,9 @@
 
 This is :func:`chainrule.numeric.strategies.auto` specialised to plain floats, with the same formulas in
 the same order, so it returns exactly what the general path would: a complex step at ``h`` and
-``2h``, cross-checked by three levels of Richardson-extrapolated central differences. Whenever anything is
+``2h``, cross-checked by up to four levels of Richardson-extrapolated central differences. Whenever anything is
 unusual — ``f`` returns something other than a float, a value is not finite, the check has not converged
-after three levels, the two complex steps or the complex step and the check disagree — it stops and hands
+after four levels, the two complex steps or the complex step and the check disagree — it stops and hands
 over: the evaluations it made are left in the sampler's cache and count, and the general path carries on
 from there.
 """
@@ -64,7 +64,8 @@ def first_derivative(
     sampler.n_evals += 2
     step = assemble(pair[0], pair[1], h, scale, EPS64)
     settled = Candidate(step.value, step.error, h, step.error, True, step)
-    check = _check(sampler, x, float(dyadic(RICHARDSON_STEP[1] * scale)), check_rtol)
+    sampler.base = float(dyadic(RICHARDSON_STEP[1] * scale))
+    check = _check(sampler, x, sampler.base, check_rtol, scale)
     if check is None:
         return None, settled
     value, error, first, base, points = check
@@ -81,41 +82,56 @@ def first_derivative(
 
 
 def _check(
-    sampler: Sampler, x: float, base: float, rtol: float
+    sampler: Sampler, x: float, base: float, rtol: float, scale: float
 ) -> tuple[float, float, float, float, dict[float, float]] | None:
-    """Three levels of the central ladder; ``(value, error, first quotient, its step, the values by
-    offset)`` if converged."""
-    f = sampler.f
-    sampler.base = base
+    """Up to four levels of the central ladder, stopping as the general ladder does; ``(value, error,
+    first quotient, its step, the values by offset)`` if it converged."""
     rows: list[Row] = []
     best: Any = None
     best_error = best_trunc = best_round = math.inf
     points: dict[float, float] = {}
-    for t in (1.0, 0.5, 0.25):
-        step = t * base
-        minus, plus = f(np.float64(x + -t * base)), f(np.float64(x + t * base))
-        sampler.n_evals += 2
-        if type(minus) not in _REAL_TYPES or type(plus) not in _REAL_TYPES:
-            sampler.n_evals -= 2
+    since, size = 0, math.nan
+    for t in (1.0, 0.5, 0.25, 0.125):
+        level = _level(sampler, x, base, t, points)
+        if level is None:
             return None
-        minus, plus = float(minus), float(plus)
-        points[-t], points[t] = minus, plus
-        sampler.tail_shape = ()
-        sampler.remember((-t,), minus)
-        sampler.remember((t,), plus)
-        total = 0.0 + -0.5 * minus + 0.5 * plus
-        magnitude = 0.0 + abs(-0.5 * minus) + abs(0.5 * plus)
-        d, r = total / step, ROUNDING_ULPS * EPS64 * magnitude / step
-        if not math.isfinite(d) or (d == 0.0 and rows and rows[-1][0][0] != 0.0):
+        d, r, magnitude = level
+        if not math.isfinite(d) or (d == 0.0 and any(row[0][0] != 0.0 for row in rows)):
             return None
+        if not rows:
+            size = magnitude / scale
         row = extend_row(rows, d, r, _EXPONENTS, 4)
         rows.append(row)
+        improved = False
         for estimate, error, roundoff in zip(*row, strict=True):
             if error + roundoff < best_error:
                 best, best_error, best_trunc, best_round = estimate, error + roundoff, error, roundoff
+                improved = True
+        since = 0 if improved else since + 1
         if best is None:
             best = d
-    tolerance = max(rtol * abs(best), 2.0 * best_round)
-    if best_trunc > tolerance:
+        if len(rows) < 3:
+            continue
+        tolerance = max(rtol * abs(best), 2.0 * best_round, rtol * size)
+        stuck = since >= 2 or min(row[2]) >= best_error
+        if best_trunc <= tolerance or (stuck and best_trunc <= 32 * best_round):
+            return best, best_error, rows[0][0][0], base, points
+    return None
+
+
+def _level(sampler: Sampler, x: float, base: float, t: float, points: dict[float, float]) -> Any:
+    """The central quotient at ``t·base``: ``(D, round-off bound, Σ|w f|)``, or None (not floats)."""
+    f = sampler.f
+    minus, plus = f(np.float64(x + -t * base)), f(np.float64(x + t * base))
+    if type(minus) not in _REAL_TYPES or type(plus) not in _REAL_TYPES:
         return None
-    return best, best_error, rows[0][0][0], base, points
+    sampler.n_evals += 2
+    minus, plus = float(minus), float(plus)
+    points[-t], points[t] = minus, plus
+    sampler.tail_shape = ()
+    sampler.remember((-t,), minus)
+    sampler.remember((t,), plus)
+    step = t * base
+    total = 0.0 + -0.5 * minus + 0.5 * plus
+    magnitude = 0.0 + abs(-0.5 * minus) + abs(0.5 * plus)
+    return total / step, ROUNDING_ULPS * EPS64 * magnitude / step, magnitude
