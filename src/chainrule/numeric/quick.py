@@ -1,8 +1,8 @@
 """The common case in a few microseconds: a first derivative of a scalar function at a scalar point.
 
 This is :func:`chainrule.numeric.strategies.auto` specialised to plain floats, with the same formulas in
-the same order, so it returns exactly what the general path would: a complex step at ``h`` and
-``2h``, cross-checked by up to four levels of Richardson-extrapolated central differences. Whenever anything is
+the same order, so it returns exactly what the general path would: a complex step at ``h`` and ``2h``,
+cross-checked by up to four levels of Richardson-extrapolated central differences. Whenever anything is
 unusual — ``f`` returns something other than a float, a value is not finite, the check has not converged
 after four levels, the two complex steps or the complex step and the check disagree — it stops and hands
 over: the evaluations it made are left in the sampler's cache and count, and the general path carries on

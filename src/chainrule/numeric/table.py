@@ -31,8 +31,8 @@ class LadderOutcome:
 
     ``floor`` is the part of the error that is round-off at f's precision (zero where f is noisy: noise is
     not a floor to converge to); ``first`` is the quotient at the first level and ``first_step`` its
-    step; ``size`` is ``|f|/scaleⁿ`` near x, per element; ``rung`` is, per lane, the step of the value in units of the base (where the check of the
-    one-sided quotients starts).
+    step; ``size`` is ``|f|/scaleⁿ`` near x, per element; ``rung`` is, per lane, the step of the value in
+    units of the base (where the check of the one-sided quotients starts).
     """
 
     value: Any
