@@ -119,8 +119,9 @@ class Ladder:
             total = total + weight * value
             magnitude = magnitude + abs(weight * value)
         eps = self.sampler.eps
-        if self.f_size is None:
-            self.f_size = magnitude / sum(abs(w) for w in formula.weights)
+        # |f| near x, from the first level where it is finite (a first step may reach a singularity).
+        size = magnitude / sum(abs(w) for w in formula.weights)
+        self.f_size = size if self.f_size is None else select(finite(self.f_size), self.f_size, size)
         # A few ulps per value, and one more per point beyond two: summing many weighted values that
         # cancel (an eighth difference) rounds at every addition, and the weights are rounded too.
         ulps = ROUNDING_ULPS + max(len(formula.weights) - 2, 0)
