@@ -584,7 +584,7 @@ def _accuracy(rows: list[dict[str, Any]]) -> list[str]:
             and r["case"].method == "auto"
             and r["case"].order == order
             and r["status"] == 0
-            and r["truth"]
+            and r["truth"] is not None
         ]
         total = sum(
             1
