@@ -50,8 +50,9 @@ def test_random_compositions_agree_with_numerical_differentiation(program: list[
     direction = np.linspace(-1.0, 1.0, x.size) if x.size > 1 else np.ones(1)
     numeric = cr.numeric.directional_derivative(loss, x, direction)
     automatic = cr.grad(loss)(x) @ direction
-    # (a numerical result that did not converge reports an infinite error, which bounds anything)
-    assert abs(automatic - numeric.value) <= 2 * numeric.error + 1e-12 * (1 + abs(numeric.value))
+    # status 0 is numeric's promise that the error bounds the truth; otherwise its error is an estimate
+    if numeric.status == 0:
+        assert abs(automatic - numeric.value) <= 2 * numeric.error + 1e-12 * (1 + abs(numeric.value))
 
 
 @settings(max_examples=40, deadline=None)

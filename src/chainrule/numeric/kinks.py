@@ -93,7 +93,10 @@ def _judge(sampler: Sampler, order: int, t: float, lanes: Any, noise: Any) -> tu
         sliver = 1e-3 * np.maximum(np.abs(plus[2]), np.abs(minus[2]))
         real = (g2 > bounds[2]) & (g1 > bounds[1]) & (g2 > sliver)
         corner = real & (g2 >= 0.7 * g1) & (g1 >= 0.7 * g0)
-        jump = corner & (g2 >= 1.3 * g1) & (g1 >= 1.3 * g0)
+        # A jump or an infinite slope grows the gap by the same power of 2 at every halving (2 for a
+        # jump, √2 for √|x|); steps that do not resolve f (a fast oscillation) grow it at random.
+        steady = np.abs(np.log((g2 * g0) / (g1 * g1))) < np.log(1.3)
+        jump = corner & (g2 >= 1.3 * g1) & (g1 >= 1.3 * g0) & steady
         both_grow = (np.abs(plus[2]) >= 1.25 * np.abs(plus[1])) & (np.abs(plus[1]) >= 1.25 * np.abs(plus[0]))
         both_grow &= (np.abs(minus[2]) >= 1.25 * np.abs(minus[1])) & (
             np.abs(minus[1]) >= 1.25 * np.abs(minus[0])
