@@ -26,7 +26,7 @@ def test_grad_three_ways_agree(capsys):
     assert status == 0
     assert "0.193422808741" in out
     assert "0.155767336923" in out
-    spread = float(out.split("at most ")[1].split()[0])
+    spread = float(out.split("at most ")[1].split()[0].rstrip(","))
     assert spread < 1e-8
 
 
