@@ -3,14 +3,10 @@ where they apply, the numerical error bound is shown, the version is known, held
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from tests.cli.conftest import Result
+from tests.cli.helpers import in_process
 
 import chainrule
-
-Cli = Callable[..., Result]
 
 
 def verdict(out: str) -> str:
@@ -20,8 +16,10 @@ def verdict(out: str) -> str:
 
 
 @pytest.mark.parametrize("command", ["grad", "diff"])
-def test_a_nan_is_disagreement_and_the_domain_is_named(cli: Cli, command: str) -> None:
-    status, out, err = cli(command, "log(x)", "--at", "x=-1")
+def test_a_nan_is_disagreement_and_the_domain_is_named(
+    capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    status, out, err = in_process(capsys, command, "log(x)", "--at", "x=-1")
     assert status == 0, err
     line = verdict(out)
     assert line.startswith("disagreement")
@@ -31,21 +29,21 @@ def test_a_nan_is_disagreement_and_the_domain_is_named(cli: Cli, command: str) -
     assert "outside the domain of log" in out
 
 
-def test_the_domain_of_a_power_is_named(cli: Cli) -> None:
-    status, out, _ = cli("grad", "x^0.5 + y", "--at", "x=-1,y=2")
+def test_the_domain_of_a_power_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = in_process(capsys, "grad", "x^0.5 + y", "--at", "x=-1,y=2")
     assert status == 0
     assert verdict(out).startswith("disagreement")
     assert "a negative number to a non-integer power" in out
 
 
-def test_a_nan_deep_inside_is_traced_to_its_source(cli: Cli) -> None:
-    status, out, _ = cli("diff", "exp(sin(log(x - 3)))", "--at", "x=1")
+def test_a_nan_deep_inside_is_traced_to_its_source(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = in_process(capsys, "diff", "exp(sin(log(x - 3)))", "--at", "x=1")
     assert status == 0
     assert "log(x - 3) is not defined at x - 3 = -2" in out
 
 
-def test_a_singularity_is_not_agreement(cli: Cli) -> None:
-    status, out, err = cli("diff", "sqrt(x)", "--at", "x=0")
+def test_a_singularity_is_not_agreement(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = in_process(capsys, "diff", "sqrt(x)", "--at", "x=0")
     assert status == 0
     assert verdict(out).startswith("disagreement")
     assert "cannot be judged" in out
@@ -53,8 +51,8 @@ def test_a_singularity_is_not_agreement(cli: Cli) -> None:
     assert err == ""
 
 
-def test_all_three_infinite_is_said_plainly(cli: Cli) -> None:
-    status, out, err = cli("diff", "x/0", "--at", "x=1")
+def test_all_three_infinite_is_said_plainly(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = in_process(capsys, "diff", "x/0", "--at", "x=1")
     assert status == 0
     assert "cannot be judged" in out
     assert err == ""
@@ -71,9 +69,9 @@ def test_all_three_infinite_is_said_plainly(cli: Cli) -> None:
     ],
 )
 def test_a_kink_note_names_the_function_at_its_kink(
-    cli: Cli, command: str, expression: str, at: str, function: str
+    capsys: pytest.CaptureFixture[str], command: str, expression: str, at: str, function: str
 ) -> None:
-    status, out, _ = cli(command, expression, "--at", at)
+    status, out, _ = in_process(capsys, command, expression, "--at", at)
     assert status == 0
     notes = [line for line in out.splitlines() if line.startswith("note:")]
     assert len(notes) == 1, out
@@ -91,14 +89,16 @@ def test_a_kink_note_names_the_function_at_its_kink(
         ("grad", "max(x, y)", "x=1,y=2"),
     ],
 )
-def test_no_kink_note_away_from_kinks(cli: Cli, command: str, expression: str, at: str) -> None:
-    status, out, _ = cli(command, expression, "--at", at)
+def test_no_kink_note_away_from_kinks(
+    capsys: pytest.CaptureFixture[str], command: str, expression: str, at: str
+) -> None:
+    status, out, _ = in_process(capsys, command, expression, "--at", at)
     assert status == 0
     assert "kink" not in out
 
 
-def test_grad_shows_the_numerical_error_bound(cli: Cli) -> None:
-    status, out, _ = cli("grad", "sin(w1)*w2*(1-w2)", "--at", "w1=0.4,w2=0.3")
+def test_grad_shows_the_numerical_error_bound(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = in_process(capsys, "grad", "sin(w1)*w2*(1-w2)", "--at", "w1=0.4,w2=0.3")
     assert status == 0
     header = next(line for line in out.splitlines() if "numerical" in line)
     assert "± error" in header
@@ -108,23 +108,23 @@ def test_grad_shows_the_numerical_error_bound(cli: Cli) -> None:
     assert "within the numerical error bound" in verdict(out)
 
 
-def test_a_jacobian_shows_its_error_bounds_too(cli: Cli) -> None:
-    status, out, _ = cli("grad", "[x*y, x+2*y]", "--at", "x=3,y=5")
+def test_a_jacobian_shows_its_error_bounds_too(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = in_process(capsys, "grad", "[x*y, x+2*y]", "--at", "x=3,y=5")
     assert status == 0
     rows = [line for line in out.splitlines() if line.startswith("∂f")]
     assert len(rows) == 4
     assert all(float(row.split()[-1]) < 1e-10 for row in rows)
 
 
-def test_version(cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     from chainrule.cli import main
 
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"chainrule {chainrule.__version__}"
 
 
-def test_train_reports_held_out_accuracy(cli: Cli) -> None:
-    status, out, _ = cli("train", "--steps", "150", "--no-plots")
+def test_train_reports_held_out_accuracy(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = in_process(capsys, "train", "--steps", "150", "--no-plots")
     assert status == 0
     training = next(line for line in out.splitlines() if line.startswith("training accuracy"))
     held_out = next(line for line in out.splitlines() if line.startswith("held-out accuracy"))

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tests.cli.conftest import command, environment, run_command
+from tests.cli.helpers import command, environment, run_command
 
 
 def test_version_in_a_subprocess() -> None:

@@ -19,7 +19,7 @@ from chainrule.cli.output import Output
 from chainrule.cli.parsing import UsageError
 from chainrule.errors import ChainruleValueError
 
-__all__ = ["TrainingRun", "run_train", "train_moons"]
+__all__ = ["TrainingRun", "moons", "run_train", "train_moons"]
 
 _DEFAULT_LR = {"adam": 0.05, "sgd": 0.5, "momentum": 0.1, "rmsprop": 0.01}
 _POINTS = 200  # for training, and as many again held out
@@ -57,15 +57,32 @@ class TrainingRun:
         )
 
 
-def train_moons(steps: int, optimizer: str, lr: float | None, seed: int, out: Output) -> TrainingRun:
-    """Train an MLP(2, [16, 16, 1]) on 200 moons with full-batch steps; 200 more are held out."""
+def moons(seed: int) -> tuple[np.ndarray, ...]:
+    """200 two-moons points to train on and 200 held out: ``X, X_held_out, y, y_held_out``."""
+    from chainrule import nn
+
+    X_all, y_all = nn.make_moons(2 * _POINTS, noise=0.1, seed=seed)
+    return tuple(nn.train_test_split(X_all, y_all, test_fraction=0.5, seed=seed))
+
+
+def train_moons(
+    steps: int,
+    optimizer: str,
+    lr: float | None,
+    seed: int,
+    out: Output,
+    data: tuple[np.ndarray, ...] | None = None,
+) -> TrainingRun:
+    """Train an MLP(2, [16, 16, 1]) on 200 moons with full-batch steps; 200 more are held out.
+
+    ``data`` is :func:`moons` ``(seed)``, made here when not given.
+    """
     import chainrule as cr
     from chainrule import nn
 
     if steps < 1:
         raise UsageError(f"--steps must be at least 1, got {steps}")
-    X_all, y_all = nn.make_moons(2 * _POINTS, noise=0.1, seed=seed)
-    X, X_held_out, y, y_held_out = nn.train_test_split(X_all, y_all, test_fraction=0.5, seed=seed)
+    X, X_held_out, y, y_held_out = moons(seed) if data is None else data
     model = nn.MLP(2, [16, 16, 1], activation="tanh", seed=seed)
     opt = _optimizer(optimizer, _DEFAULT_LR[optimizer] if lr is None else lr)
 
@@ -98,8 +115,11 @@ def train_moons(steps: int, optimizer: str, lr: float | None, seed: int, out: Ou
 def run_train(args: argparse.Namespace, out: Output) -> int:
     """Train, report the loss and both accuracies, and draw the loss curve and decision boundary."""
     folder = None if args.no_plots else output_folder(args.out, "-o/--out")
+    # set up (which imports numpy.random) before saying that training starts: a Ctrl-C that lands inside
+    # the initialisation of NumPy's random extension modules is lost there, not in chainrule
+    data = moons(args.seed)
     out.heading(f"an MLP(2, [16, 16, 1]) learns the moons with {args.optimizer}")
-    run = train_moons(args.steps, args.optimizer, args.lr, args.seed, out)
+    run = train_moons(args.steps, args.optimizer, args.lr, args.seed, out, data)
     out.line(f"loss {run.losses[0]:.4f} → {run.losses[-1]:.4f} in {len(run.losses)} steps")
     if run.diverged is not None:
         lr = _DEFAULT_LR[args.optimizer] if args.lr is None else args.lr

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,16 +14,11 @@ from chainrule.cli import main
 Result = tuple[int, str, str]
 
 
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
-    """``cli(*argv)`` runs ``chainrule --plain *argv`` in this process: (status, stdout, stderr)."""
-
-    def run(*argv: str) -> Result:
-        status = main(["--plain", *argv])
-        captured = capsys.readouterr()
-        return status, captured.out, captured.err
-
-    return run
+def in_process(capsys: pytest.CaptureFixture[str], *argv: str) -> Result:
+    """Run ``chainrule --plain *argv`` in this process: (status, stdout, stderr)."""
+    status = main(["--plain", *argv])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
 
 
 def command(*argv: str) -> list[str]:
