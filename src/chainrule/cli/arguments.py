@@ -35,7 +35,17 @@ def positive_integer(text: str) -> int:
 
 
 def positive_finite(text: str) -> float:
-    """An argparse type: a float above 0 and below infinity (``inf``, ``nan`` and ``1e999`` are refused)."""
+    """An argparse type: a float above 0 and below infinity (``inf``, ``nan`` and ``1e999`` are refused).
+
+    Examples
+    --------
+    >>> positive_finite("1e-3")
+    0.001
+    >>> positive_finite("inf")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: must be a positive finite number, got 'inf'
+    """
     try:
         value = float(text)
     except ValueError:
@@ -57,6 +67,14 @@ def parse_arguments(parser: argparse.ArgumentParser, argv: Sequence[str] | None)
 
     An unknown option after a command is reported with that command's usage (``chainrule diff x --bogus``
     shows ``usage: chainrule diff ...``), not the top-level one.
+
+    Examples
+    --------
+    >>> from chainrule.cli import build_parser
+    >>> parse_arguments(build_parser(), ["diff", "x^2", "--order", "2"]).order
+    2
+    >>> parse_arguments(build_parser(), ["diff", "x^2", "--bogus"])  # the usage went to stderr
+    2
     """
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:

@@ -28,6 +28,17 @@ def output_file(text: str, option: str, suffixes: tuple[str, ...], *also: Path) 
     """``text`` as the path of a file to write, in an existing, writable directory, with one of ``suffixes``.
 
     ``also`` are further files the command will write beside it (``plot-secants.png``): each is checked too.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> output_file(f"{folder}/p.png", "-o", (".png",)).name
+    'p.png'
+    >>> output_file(f"{folder}/missing/p.png", "-o", (".png",))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    chainrule.cli.parsing.UsageError: -o .../missing/p.png: no directory .../missing (chainrule does not ...
     """
     target = Path(text)
     if target.suffix.lower() not in suffixes:

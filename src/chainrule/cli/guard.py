@@ -38,7 +38,16 @@ def _reason(exc: BaseException) -> str:
 
 
 class Session:
-    """One run of the command; ``name`` (``"chainrule diff"``) prefixes its messages once it is known."""
+    """One run of the command; ``name`` (``"chainrule diff"``) prefixes its messages once it is known.
+
+    Examples
+    --------
+    >>> from chainrule.errors import ChainruleValueError
+    >>> def mistake() -> int:
+    ...     raise ChainruleValueError("--at: no value for x")
+    >>> Session().run(lambda: 0), Session().run(mistake)  # the second also wrote one line to stderr
+    (0, 2)
+    """
 
     def __init__(self) -> None:
         self.name = "chainrule"
