@@ -142,7 +142,7 @@ def test_every_function_differentiates_as_its_primitive(name: str) -> None:
         for operand, var in enumerate(names):
             try:
                 core = _core_derivative(prim, args, operand)
-            except UnsupportedOperationError:  # an operand without a derivative: the symbolic side refuses too
+            except UnsupportedOperationError:  # no derivative in this operand: the symbolic side refuses too
                 with pytest.raises(UnsupportedOperationError):
                     sym.diff(expr, var)
                 continue

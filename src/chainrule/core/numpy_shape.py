@@ -112,24 +112,32 @@ def _append(arr: Any, values: Any, axis: Any = None) -> Any:
     return np.concatenate([arr, values], axis=axis)
 
 
-@implements(np.split, np.array_split)
-def _split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Any]:
+@implements(np.array_split)
+def _array_split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Any]:
+    """Pieces along ``axis``: at the given indices, or that many of lengths differing by at most one."""
     pieces = np.array_split(np.arange(shape_of(ary)[axis]), indices_or_sections)
-    if isinstance(indices_or_sections, int | np.integer) and len({len(p) for p in pieces}) > 1:
-        raise ChainruleValueError(
-            f"np.split: an axis of length {shape_of(ary)[axis]} does not divide into "
-            f"{indices_or_sections} equal parts (use np.array_split)"
-        )
     lead = (slice(None),) * (axis % np.ndim(concrete(ary)))
     bounds = np.cumsum([0] + [len(p) for p in pieces])
     return [ary[(*lead, slice(int(lo), int(hi)))] for lo, hi in itertools.pairwise(bounds)]
 
 
+@implements(np.split)
+def _split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Any]:
+    """As np.array_split, but a number of sections must divide the axis into equal parts."""
+    length = shape_of(ary)[axis]
+    if isinstance(indices_or_sections, int | np.integer) and length % int(indices_or_sections):
+        raise ChainruleValueError(
+            f"np.split: an axis of length {length} does not divide into {indices_or_sections} equal parts "
+            "(np.array_split allows unequal ones)"
+        )
+    pieces: list[Any] = _array_split(ary, indices_or_sections, axis)
+    return pieces
+
+
 def _split_along(name: str, ary: Any, indices_or_sections: Any, axis: int, least: int) -> list[Any]:
     if len(shape_of(ary)) < least:
         raise ChainruleValueError(f"{name} only works on arrays of {least} or more dimensions")
-    pieces: list[Any] = _split(ary, indices_or_sections, axis)
-    return pieces
+    return _split(ary, indices_or_sections, axis)  # type: ignore[no-any-return]
 
 
 @implements(np.hsplit)
@@ -230,7 +238,7 @@ def _select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
     result = default
     for condition, choice in reversed(list(zip(condlist, choicelist, strict=True))):
         result = where_p(np.asarray(concrete(condition), dtype=bool), choice, result)
-    shape = np.broadcast_shapes(*(shape_of(c) for c in (*condlist, *choicelist)))
+    shape = np.broadcast_shapes(*(shape_of(c) for c in (*condlist, *choicelist, default)))
     return result if shape_of(result) == shape else np.broadcast_to(result, shape)
 
 

@@ -111,10 +111,11 @@ def digamma(x: Any) -> Any:
     negative = x < 0
     y = np.where(negative, 1.0 - x, x)
     total = np.zeros_like(y)
-    for _ in range(_shift(y, 10.0)):
-        small = y < 10.0
-        total -= np.where(small, 1.0 / np.where(small, y, 1.0), 0.0)
-        y = np.where(small, y + 1.0, y)
+    with np.errstate(divide="ignore"):  # at the poles; their values are set below
+        for _ in range(_shift(y, 10.0)):
+            small = y < 10.0
+            total -= np.where(small, 1.0 / np.where(small, y, 1.0), 0.0)
+            y = np.where(small, y + 1.0, y)
     inverse_square = 1.0 / (y * y)
     series = sum(b / (2 * (k + 1)) * inverse_square ** (k + 1) for k, b in enumerate(_BERNOULLI))
     value = total + np.log(y) - 0.5 / y - series
@@ -122,7 +123,7 @@ def digamma(x: Any) -> Any:
         reflected = value - np.pi / np.tan(np.pi * x)
         out = np.where(negative, reflected, value)
     poles = (x <= 0) & (x == np.floor(x))
-    return np.where(poles, np.where(x == 0, -np.copysign(np.inf, x) * -1.0, np.nan), out)[()]
+    return np.where(poles, np.where(x == 0, -np.copysign(np.inf, x), np.nan), out)[()]
 
 
 def polygamma(n: Any, x: Any) -> Any:

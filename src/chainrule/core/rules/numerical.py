@@ -89,7 +89,11 @@ def _interp_vjp_xp(g: Any, ans: Any, x: Any, xp: Any, fp: Any) -> Any:
 
 
 def _as_operand(a: Any) -> Any:
-    return a if isinstance(a, Traced) else np.asarray(a, dtype=np.result_type(a, 1.0))
+    """A traced value as it is, anything else as an array of floats."""
+    if isinstance(a, Traced):
+        return a
+    a = np.asarray(a)
+    return a if a.dtype.kind in "fc" else a.astype(np.float64)
 
 
 def _periodic(x: Any, xp: Any, fp: Any, period: Any) -> tuple[Any, Any, Any]:
