@@ -57,6 +57,8 @@ CASES: dict[str, tuple[Callable[[Any], Any], Any, type[Exception], str]] = {
     "select lengths": (lambda x: np.select([x > 0], [x, x]), V, cr.ChainruleValueError, "same length"),
     "einsum sublist": (lambda x: np.einsum(x, ["i"]), V, cr.ChainruleValueError, "sublist"),
     "meshgrid indexing": (lambda x: np.meshgrid(x, x, indexing="xz"), V, cr.ChainruleValueError, "indexing"),
+    "cov of complex": (lambda x: np.cov(x * 1j), V, cr.UnsupportedOperationError, "complex"),
+    "nan_to_num of complex": (lambda x: np.nan_to_num(x * 1j), V, cr.UnsupportedOperationError, "complex"),
     "accumulate a scalar": (lambda x: np.maximum.accumulate(x[0]), V, cr.ChainruleValueError, "scalar"),
 }  # fmt: skip
 
@@ -84,3 +86,13 @@ def test_the_nan_functions_warn_and_give_nan_as_numpy() -> None:
             np.testing.assert_array_equal(value, f(x))
         np.testing.assert_array_equal(back(np.ones(2))[0][0], [0.0, 0.0])  # the empty slice: no gradient
     np.testing.assert_array_equal(cr.grad(lambda v: np.sum(np.nansum(v, axis=1)))(x), [[0, 0], [1, 1]])
+
+
+def test_a_nan_value_has_a_nan_derivative_not_a_number() -> None:
+    x = np.array([1.0, 3.0, np.nan, 2.0])
+    for mode in ("rev", "fwd"):
+        assert np.all(np.isnan(cr.jacobian(np.median, mode=mode)(x)))
+        running = cr.jacobian(np.maximum.accumulate, mode=mode)(x)
+        np.testing.assert_array_equal(running[:2], np.eye(4)[:2])  # the outputs before the NaN
+        np.testing.assert_array_equal(np.isnan(running[2:]), np.eye(4, dtype=bool)[2:])  # the NaN outputs
+    np.testing.assert_array_equal(cr.grad(np.nanmedian)(x), [0.0, 0.0, 0.0, 1.0])

@@ -204,3 +204,28 @@ def test_log_ndtr_far_in_the_tail_to_second_order() -> None:
     for x in (-20.5, -33.3, -39.0, 8.0):
         want = mpmath.diff(lambda t: mpmath.log(mpmath.ncdf(t)), x, 2)
         assert cr.grad(cr.grad(special.log_ndtr))(x) == pytest.approx(float(want), rel=1e-9)
+
+
+NEW_FORMULAS = [
+    "erf(x)", "erfc(x)", "erfinv(x)", "erfcinv(x)", "gamma(x)", "lgamma(x)", "digamma(x)",
+    "polygamma(2, x)", "sinc(x)",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", NEW_FORMULAS)
+def test_the_new_formula_functions_print_and_read_back(text: str) -> None:
+    e = sym.parse(text)
+    assert sym.parse(str(e)) is e
+    assert sym.parse(sym.to_python(e).replace("**", "^")) is e
+    assert "\\left(x\\right)" in sym.to_latex(e)
+    values = {"x": 0.35}
+    assert sym.lambdify(e, "x")(0.35) == pytest.approx(e.evaluate(values))
+    sympy = pytest.importorskip("sympy")
+    converted = sym.to_sympy(e).subs(sympy.Symbol("x", real=True), 0.35)
+    if text == "erfcinv(x)":  # SymPy has no numerical erfcinv; erfcinv(x) = erfinv(1 - x)
+        converted = converted.rewrite(sympy.erfinv)
+    assert float(converted.evalf()) == pytest.approx(e.evaluate(values))
+
+
+def test_polygamma_prints_its_order() -> None:
+    assert sym.to_latex(sym.parse("polygamma(2, x)")) == r"\psi^{(2)}\left(x\right)"

@@ -19,6 +19,7 @@ from chainrule.core.rules import piecewise as pw
 from chainrule.core.rules import reductions as red
 from chainrule.core.rules._util import axis_argument, concrete, refuse
 from chainrule.core.rules.arithmetic import cast
+from chainrule.errors import UnsupportedOperationError
 
 _NO_VALUE: Any = np._NoValue
 
@@ -192,7 +193,9 @@ def _nan_to_num(x: Any, copy: bool = True, nan: Any = 0.0, posinf: Any = None, n
     """``x`` with NaN and infinities replaced by numbers: derivative 1 where ``x`` is finite, else the
     replacement's (0 for a constant)."""
     value = np.asarray(concrete(x))
-    if value.dtype.kind not in "fc":
+    if value.dtype.kind == "c":  # NumPy replaces the real and imaginary parts separately
+        raise UnsupportedOperationError("np.nan_to_num: complex inputs are not supported on traced values")
+    if value.dtype.kind != "f":
         return x
     largest = np.finfo(value.dtype).max
     replacements = (

@@ -16,7 +16,7 @@ from chainrule.core.rules import reductions as red
 from chainrule.core.rules import reshaping as rs
 from chainrule.core.rules._util import axis_argument, concrete, normalize_axes, refuse, shape_of
 from chainrule.core.rules.arithmetic import cast
-from chainrule.errors import ChainruleTypeError, ChainruleValueError, ShapeError
+from chainrule.errors import ChainruleTypeError, ChainruleValueError, ShapeError, UnsupportedOperationError
 
 
 def _count(a: Any, axis: Any) -> int:
@@ -175,6 +175,8 @@ def _cov(
 ) -> Any:
     if ddof is not None and ddof != int(ddof):
         raise ChainruleValueError("np.cov: ddof must be an integer")
+    if any(np.iscomplexobj(concrete(a)) for a in (m, y, aweights) if a is not None):
+        raise UnsupportedOperationError("np.cov: complex inputs are not supported on traced values")
     x = cast(_observations(m, rowvar, "np.cov"), dtype)
     if y is not None:
         x = np.concatenate([x, cast(_observations(y, rowvar, "np.cov"), dtype)], axis=0)

@@ -121,6 +121,8 @@ def _quantile_weights(
     size = rows.shape[1]
     counts = np.sum(~np.isnan(rows), axis=-1) if nan else np.full(rows.shape[0], size)
     weights = _even_among_ties(ordered, position_weights(counts, q, method, size))
+    if not nan:  # a NaN makes the quantile NaN: its derivative is NaN too, not a number
+        weights[np.any(np.isnan(rows), axis=-1)] = np.nan
     out = np.empty_like(weights)
     np.put_along_axis(out, order, weights, axis=-1)
     return np.moveaxis(out.reshape(moved.shape), last, axes).astype(values.dtype)
@@ -248,7 +250,20 @@ def _running_max_structure(x: Any, ans: Any, axis: int) -> tuple[Any, Any, Any, 
     return hit, start, next_start, count
 
 
+def _nan_where_nan(g: Any, ans: Any) -> Any:
+    """``g`` with NaN where the running maximum is NaN (from a NaN entry on) and ``g`` is not 0: a NaN
+    output has no number as its derivative."""
+    missing = np.isnan(concrete(ans))
+    if not np.any(missing):
+        return g
+    return np.where(missing & (concrete(g) != 0), np.nan, g)
+
+
 def _cummax_jvp(t: Any, ans: Any, x: Any, *, axis: int) -> Any:
+    return _nan_where_nan(_cummax_tangent(t, ans, x, axis), ans)
+
+
+def _cummax_tangent(t: Any, ans: Any, x: Any, axis: int) -> Any:
     hit, start, _, count = _running_max_structure(x, ans, axis)
     tm, last = np.moveaxis(t, axis, -1), hit.ndim - 1
     if not np.any(count > 1):  # no ties: each output copies the entry that started its run
@@ -261,7 +276,7 @@ def _cummax_jvp(t: Any, ans: Any, x: Any, *, axis: int) -> Any:
 
 def _cummax_vjp(g: Any, ans: Any, x: Any, *, axis: int) -> Any:
     hit, start, next_start, count = _running_max_structure(x, ans, axis)
-    gm, last = np.moveaxis(g, axis, -1), hit.ndim - 1
+    gm, last = np.moveaxis(_nan_where_nan(g, ans), axis, -1), hit.ndim - 1
     if not np.any(count > 1):  # no ties: each run's cotangent goes to the entry that started it
         index = (*np.indices(start.shape, sparse=True)[:-1], start)
         summed = scatter_add_p(gm, shape=shape_of(gm), index=index, basic=False)

@@ -123,7 +123,7 @@ polygamma_p: Primitive = Primitive(
     jvp=(no_derivative("the order n of polygamma(n, x)"), lambda t, ans, n, x: t * polygamma_p(n + 1, x)),
     rule="polygamma rule",
     notation="d/dx psi^(n)(x) = psi^(n+1)(x)",
-    formula=Formula("polygamma", latex=r"\psi^{({x})}\left({y}\right)"),
+    formula=Formula("polygamma", latex=r"\psi^{{({x})}}\left({y}\right)"),
 )
 digamma_p = unary(
     "digamma",
