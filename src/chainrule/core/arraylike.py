@@ -14,7 +14,11 @@ from typing import Any
 import numpy as np
 
 from chainrule.core import numpy_linalg as _numpy_linalg  # noqa: F401  (registers the composites)
+from chainrule.core import numpy_nanfunctions as _numpy_nanfunctions  # noqa: F401
+from chainrule.core import numpy_numerical as _numpy_numerical  # noqa: F401
 from chainrule.core import numpy_statistics as _numpy_statistics  # noqa: F401
+from chainrule.core import numpy_ufuncs as _numpy_ufuncs  # noqa: F401  (after every row: ufunc methods)
+from chainrule.core.deferred import resolve
 from chainrule.core.numpy_shape import getitem
 from chainrule.core.primitive import Traced, bind
 from chainrule.core.registry import COMPARISONS, FUNCTIONS, UFUNC_METHODS, UFUNCS, function_name
@@ -47,6 +51,8 @@ def _ufunc_call(ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]
                 f"np.{ufunc.__name__}: the option {key}= is not supported on traced values"
             )
     prim = UFUNCS.get(ufunc)
+    if prim is None and ufunc not in FUNCTIONS and resolve(ufunc):  # a row named it (SciPy's ufuncs)
+        prim = UFUNCS.get(ufunc)
     if prim is not None:
         return bind(prim, inputs, _NO_PARAMS)
     handler = FUNCTIONS.get(ufunc)  # a ufunc whose primitive takes its operands in another form
@@ -143,6 +149,24 @@ class ArrayLike(Traced):
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.power_p, (other, self), _NO_PARAMS)
         return self._lift(ew.power_p, (other, self), _NO_PARAMS)
+
+    def __mod__(self, other: Any) -> Any:
+        return _np.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> Any:
+        return _np.remainder(other, self)
+
+    def __floordiv__(self, other: Any) -> Any:
+        return _np.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Any) -> Any:
+        return _np.floor_divide(other, self)
+
+    def __divmod__(self, other: Any) -> Any:
+        return _np.divmod(self, other)
+
+    def __rdivmod__(self, other: Any) -> Any:
+        return _np.divmod(other, self)
 
     def __matmul__(self, other: Any) -> Any:
         if isinstance(other, Traced) and other._level > self._level:

@@ -9,9 +9,12 @@ from chainrule.core.rules import (
     indexing,
     linalg,
     norms,
+    numerical,
+    order_statistics,
     piecewise,
     reductions,
     reshaping,
+    scipy_special,
     special,
 )
 
@@ -21,8 +24,11 @@ __all__ = [
     "indexing",
     "linalg",
     "norms",
+    "numerical",
+    "order_statistics",
     "piecewise",
     "reductions",
     "reshaping",
+    "scipy_special",
     "special",
 ]

@@ -112,6 +112,28 @@ reciprocal_p = unary(
     formula=Formula(rewrite="1/x"),
 )
 
+# degrees and radians: multiplication by a constant
+DEGREE = float(np.pi / 180.0)
+RADIAN = float(180.0 / np.pi)
+deg2rad_p = unary(
+    "deg2rad",
+    np.deg2rad,
+    lambda g, ans, x: g * DEGREE,
+    rule="constant multiple rule",
+    notation="deg2rad'(x) = pi/180",
+    numpy=(np.deg2rad, np.radians),
+    formula=Formula("deg2rad", aliases=("radians",), rewrite="pi*x/180"),
+)
+rad2deg_p = unary(
+    "rad2deg",
+    np.rad2deg,
+    lambda g, ans, x: g * RADIAN,
+    rule="constant multiple rule",
+    notation="rad2deg'(x) = 180/pi",
+    numpy=(np.rad2deg, np.degrees),
+    formula=Formula("rad2deg", aliases=("degrees",), rewrite="180*x/pi"),
+)
+
 # ---------------------------------------------------------------- powers and roots
 
 
