@@ -40,6 +40,7 @@ FAMILIES = [
 _COMPOSITE_FAMILY = {
     "chainrule.core.numpy_statistics": "reductions and statistics",
     "chainrule.core.numpy_shape": "shape and indexing",
+    "chainrule.core.numpy_creation": "shape and indexing",
     "chainrule.core.numpy_linalg": "linear algebra and norms",
 }
 

@@ -17,7 +17,7 @@ import pytest
 import chainrule as cr
 from chainrule.core import rules
 from chainrule.core.primitive import Primitive
-from chainrule.core.rules import indexing, piecewise, reshaping
+from chainrule.core.rules import assignment, indexing, piecewise, reshaping
 from chainrule.testing import check_grads
 
 SHAPES = [(), (3,), (2, 3)]
@@ -279,6 +279,16 @@ OTHER: dict[str, list[tuple[Callable[..., Any], list[Callable[[np.random.Generat
     "det": [(np.linalg.det, [lambda r: r.standard_normal((2, 3, 3))]),
             (np.linalg.det, [lambda r: np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 0.0, 1.0]])])],
     "clip": [(lambda x: np.clip(x, -0.5, 0.5) * x, [lambda r: np.array([-1.0, 0.2, 0.7, -0.3])])],
+    "index_update": [
+        (lambda x, v: assignment.index_update_p(x, v, index=(slice(None), 1), basic=True) ** 2,
+         [lambda r: r.standard_normal((2, 3)), lambda r: r.standard_normal(2)]),
+        # a repeated advanced index: the last write is the one kept
+        (lambda x, v: assignment.index_update_p(x, v, index=np.array([0, 2, 0]), basic=False) * x,
+         [lambda r: r.standard_normal(4), lambda r: r.standard_normal(3)]),
+    ],
+    # finite differences cannot see a stopped derivative, so only of a locally constant value here; what
+    # stop_gradient stops is tested in tests/core/test_idioms.py
+    "stop_gradient": [(lambda x: cr.stop_gradient(np.floor(x) + 1.0) * x, [lambda r: r.uniform(0.1, 0.9, 3)])],
 }  # fmt: skip
 
 NON_DIFFERENTIABLE: set[str] = set()

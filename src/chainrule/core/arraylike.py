@@ -14,14 +14,18 @@ from typing import Any
 import numpy as np
 
 from chainrule.core import numpy_linalg as _numpy_linalg  # noqa: F401  (registers the composites)
+from chainrule.core import numpy_creation as _numpy_creation  # noqa: F401
 from chainrule.core import numpy_statistics as _numpy_statistics  # noqa: F401
-from chainrule.core.numpy_shape import getitem
+from chainrule.core.assignment import note_view, setitem
+from chainrule.core.conversion import conversion_error, storing_into_plain_array
+from chainrule.core.numpy_shape import getitem, index_of
 from chainrule.core.primitive import Traced, bind
 from chainrule.core.registry import COMPARISONS, FUNCTIONS, UFUNC_METHODS, UFUNCS, function_name
 from chainrule.core.rules import arithmetic as ew
 from chainrule.core.rules import linalg as la
 from chainrule.core.rules import piecewise as pw
 from chainrule.core.rules._util import concrete
+from chainrule.core.rules.indexing import is_basic_index
 from chainrule.errors import GraphError, UnsupportedOperationError
 
 _NO_PARAMS: dict[str, Any] = {}
@@ -29,6 +33,35 @@ _NO_PARAMS: dict[str, Any] = {}
 # NumPy through this untyped name.
 _np: Any = np
 _IGNORED_UFUNC_OPTIONS = {"casting": "same_kind", "order": "K", "subok": True, "signature": None}
+
+# NumPy functions whose result is a view of their first argument in NumPy (when NumPy can avoid a copy)
+_VIEW_FUNCTIONS = frozenset(
+    {np.reshape, np.transpose, np.ravel, np.squeeze, np.expand_dims, np.swapaxes, np.moveaxis, np.diagonal}
+)
+
+# Operand types that are plain values for the operators: they never wrap arrays of their own.
+_PLAIN_TYPES = frozenset({float, int, complex, bool, np.ndarray, np.float64, np.float32, np.complex128})
+_DEFERS: dict[type, bool] = {}
+
+
+def _defers(value: Any) -> bool:
+    return _defers_type(type(value))
+
+
+def _defers_type(cls: type) -> bool:
+    """True for a foreign type that wraps arrays and can hold a traced value (xarray, pandas, dask ...).
+
+    NEP 13: such a type implements ``__array_ufunc__`` (or sets it to None); chainrule's operators and
+    protocols return NotImplemented for it, so the wrapper handles the operation and keeps the traced value
+    inside, rather than chainrule wrapping the wrapper and the derivative being lost.
+    """
+    known = _DEFERS.get(cls)
+    if known is None:
+        known = _DEFERS[cls] = (
+            hasattr(cls, "__array_ufunc__")
+            and not issubclass(cls, np.ndarray | np.generic | Traced)
+        )
+    return known
 
 
 def _ufunc_call(ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -69,9 +102,18 @@ class ArrayLike(Traced):
     def _value(self) -> Any:
         raise NotImplementedError
 
+    def _become(self, new: Any) -> bool:
+        raise NotImplementedError
+
+    def _poison(self) -> None:
+        raise NotImplementedError
+
     # ---------------------------------------------------------------- NumPy protocols
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        for x in inputs:
+            if type(x) not in _PLAIN_TYPES and _defers(x):
+                return NotImplemented
         if method == "__call__":
             return _ufunc_call(ufunc, inputs, kwargs)
         handler = UFUNC_METHODS.get((ufunc, method))
@@ -82,74 +124,104 @@ class ArrayLike(Traced):
         return handler(*inputs, **kwargs)
 
     def __array_function__(self, func: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        for cls in types:
+            if _defers_type(cls):
+                return NotImplemented
         handler = FUNCTIONS.get(func)
         if handler is None:
             raise UnsupportedOperationError(
                 f"{function_name(func)} has no derivative rule in chainrule; define one with "
                 "cr.Primitive (see 'Custom rules' in the docs) or compute it from supported functions"
             )
-        return handler(*args, **kwargs)
+        out = handler(*args, **kwargs)
+        if func in _VIEW_FUNCTIONS and args and args[0] is self:
+            note_view(self, out)
+        return out
 
     # ---------------------------------------------------------------- arithmetic
     # The operand with the higher level records the operation (see primitive.bind); written out here
     # because operators are the commonest calls of all.
 
     def __add__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.add_p, (self, other), _NO_PARAMS)
         return self._lift(ew.add_p, (self, other), _NO_PARAMS)
 
     def __radd__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.add_p, (other, self), _NO_PARAMS)
         return self._lift(ew.add_p, (other, self), _NO_PARAMS)
 
     def __sub__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.subtract_p, (self, other), _NO_PARAMS)
         return self._lift(ew.subtract_p, (self, other), _NO_PARAMS)
 
     def __rsub__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.subtract_p, (other, self), _NO_PARAMS)
         return self._lift(ew.subtract_p, (other, self), _NO_PARAMS)
 
     def __mul__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.multiply_p, (self, other), _NO_PARAMS)
         return self._lift(ew.multiply_p, (self, other), _NO_PARAMS)
 
     def __rmul__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.multiply_p, (other, self), _NO_PARAMS)
         return self._lift(ew.multiply_p, (other, self), _NO_PARAMS)
 
     def __truediv__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.divide_p, (self, other), _NO_PARAMS)
         return self._lift(ew.divide_p, (self, other), _NO_PARAMS)
 
     def __rtruediv__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.divide_p, (other, self), _NO_PARAMS)
         return self._lift(ew.divide_p, (other, self), _NO_PARAMS)
 
     def __pow__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.power_p, (self, other), _NO_PARAMS)
         return self._lift(ew.power_p, (self, other), _NO_PARAMS)
 
     def __rpow__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.power_p, (other, self), _NO_PARAMS)
         return self._lift(ew.power_p, (other, self), _NO_PARAMS)
 
     def __matmul__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(la.matmul_p, (self, other), _NO_PARAMS)
         return self._lift(la.matmul_p, (self, other), _NO_PARAMS)
 
     def __rmatmul__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(la.matmul_p, (other, self), _NO_PARAMS)
         return self._lift(la.matmul_p, (other, self), _NO_PARAMS)
@@ -190,6 +262,8 @@ class ArrayLike(Traced):
     # Converting to a Python number drops the derivative. Inside a transform (level > 0) that would be a
     # silently wrong answer, so it is refused; an object-API Tensor converts, like PyTorch's .item().
     def _number(self, what: str) -> Any:
+        if (self._level or getattr(self, "requires_grad", False)) and storing_into_plain_array():
+            raise conversion_error()  # y[i] = t into a plain array: NumPy asks for a number
         if self._level:
             raise GraphError(
                 f"{what} of a value being differentiated would silently drop its derivative; keep it an "
@@ -209,13 +283,15 @@ class ArrayLike(Traced):
     # ---------------------------------------------------------------- indexing and iteration
 
     def __getitem__(self, index: Any) -> Any:
-        return getitem(self, index)
+        index = index_of(index)
+        out = getitem(self, index)
+        if is_basic_index(index):  # a basic index gives a view in NumPy (unless the result is a number)
+            note_view(self, out, index)
+        return out
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        raise GraphError(
-            "chainrule arrays cannot be assigned in place (x[...] = v): a recorded graph may depend on "
-            "the old values. Build a new array instead, e.g. with np.where or np.concatenate"
-        )
+        """``x[index] = value``, recorded as a functional update (see :mod:`chainrule.core.assignment`)."""
+        setitem(self, index, value)
 
     def __len__(self) -> int:
         shape = self.shape
@@ -289,6 +365,9 @@ class ArrayLike(Traced):
 
     def reshape(self, *shape: Any) -> Any:
         return _np.reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    def copy(self) -> Any:
+        return _np.copy(self)
 
     def ravel(self) -> Any:
         return _np.ravel(self)

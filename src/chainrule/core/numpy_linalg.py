@@ -183,7 +183,7 @@ def _on_values(func: Any) -> Any:
 
 
 for _func in (
-    np.shape, np.ndim, np.size, np.zeros_like, np.ones_like, np.empty_like, np.full_like,
+    np.shape, np.ndim, np.size,
     np.argmax, np.argmin, np.argsort, np.argwhere, np.nonzero, np.flatnonzero, np.count_nonzero,
     np.isclose, np.allclose, np.array_equal, np.result_type, np.iscomplexobj, np.isrealobj,
     np.round, np.around, np.any, np.all, np.searchsorted, np.unique, np.histogram,

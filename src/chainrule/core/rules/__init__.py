@@ -5,6 +5,7 @@ Importing this package makes every row, and so registers what each declares (:mo
 
 from chainrule.core.rules import (
     arithmetic,
+    assignment,
     elementary,
     indexing,
     linalg,
@@ -13,10 +14,12 @@ from chainrule.core.rules import (
     reductions,
     reshaping,
     special,
+    stopping,
 )
 
 __all__ = [
     "arithmetic",
+    "assignment",
     "elementary",
     "indexing",
     "linalg",
@@ -25,4 +28,5 @@ __all__ = [
     "reductions",
     "reshaping",
     "special",
+    "stopping",
 ]
