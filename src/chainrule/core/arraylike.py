@@ -24,7 +24,7 @@ from chainrule.core.registry import COMPARISONS, FUNCTIONS, UFUNC_METHODS, UFUNC
 from chainrule.core.rules import arithmetic as ew
 from chainrule.core.rules import linalg as la
 from chainrule.core.rules import piecewise as pw
-from chainrule.core.rules._util import concrete
+from chainrule.core.rules._util import concrete, shape_of
 from chainrule.core.rules.indexing import is_basic_index
 from chainrule.errors import GraphError, UnsupportedOperationError
 
@@ -39,9 +39,20 @@ _VIEW_FUNCTIONS = frozenset(
     {np.reshape, np.transpose, np.ravel, np.squeeze, np.expand_dims, np.swapaxes, np.moveaxis, np.diagonal}
 )
 
-# Operand types that are plain values for the operators: they never wrap arrays of their own.
-_PLAIN_TYPES = frozenset({float, int, complex, bool, np.ndarray, np.float64, np.float32, np.complex128})
+# Operand types the operators take as plain numbers at once (the hot path checks only this).
+_PLAIN_TYPES = frozenset({float, int, complex, bool, np.float64, np.float32, np.complex128})
 _DEFERS: dict[type, bool] = {}
+
+
+def _foreign(other: Any) -> bool:
+    """True when an operator should return NotImplemented for ``other``: a wrapper type that handles
+    traced values itself (see :func:`_defers`), or an object array, which NumPy's reflected operator
+    applies entry by entry."""
+    if isinstance(other, Traced):
+        return False
+    if type(other) is np.ndarray:
+        return other.dtype.kind == "O"
+    return _defers(other)
 
 
 def _defers(value: Any) -> bool:
@@ -93,6 +104,23 @@ def _ufunc_call(ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]
     )
 
 
+def _as_objects(x: Any) -> Any:
+    """A traced array as an object array of its (0-d, traced) entries; anything else unchanged."""
+    if not isinstance(x, Traced):
+        return x
+    shape = shape_of(x)
+    out = np.empty(shape, dtype=object)
+    for index in np.ndindex(shape):
+        out[index] = x[index] if shape else x
+    return out
+
+
+def _on_objects(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """A ufunc with an object array among its operands (pandas' object Series of traced values): NumPy's
+    object loops apply the Python operators entry by entry, so each traced entry records as usual."""
+    return getattr(ufunc, method)(*[_as_objects(x) for x in inputs], **kwargs)
+
+
 class ArrayLike(Traced):
     """Operators and NumPy protocols for :class:`Tensor` and :class:`Dual`."""
 
@@ -112,7 +140,10 @@ class ArrayLike(Traced):
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         for x in inputs:
-            if type(x) not in _PLAIN_TYPES and _defers(x):
+            if type(x) is np.ndarray:
+                if x.dtype.kind == "O":
+                    return _on_objects(ufunc, method, inputs, kwargs)
+            elif type(x) not in _PLAIN_TYPES and _defers(x):
                 return NotImplemented
         if method == "__call__":
             return _ufunc_call(ufunc, inputs, kwargs)
@@ -143,84 +174,84 @@ class ArrayLike(Traced):
     # because operators are the commonest calls of all.
 
     def __add__(self, other: Any) -> Any:
-        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
             return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.add_p, (self, other), _NO_PARAMS)
         return self._lift(ew.add_p, (self, other), _NO_PARAMS)
 
     def __radd__(self, other: Any) -> Any:
-        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
             return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.add_p, (other, self), _NO_PARAMS)
         return self._lift(ew.add_p, (other, self), _NO_PARAMS)
 
     def __sub__(self, other: Any) -> Any:
-        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
             return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.subtract_p, (self, other), _NO_PARAMS)
         return self._lift(ew.subtract_p, (self, other), _NO_PARAMS)
 
     def __rsub__(self, other: Any) -> Any:
-        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
             return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.subtract_p, (other, self), _NO_PARAMS)
         return self._lift(ew.subtract_p, (other, self), _NO_PARAMS)
 
     def __mul__(self, other: Any) -> Any:
-        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
             return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.multiply_p, (self, other), _NO_PARAMS)
         return self._lift(ew.multiply_p, (self, other), _NO_PARAMS)
 
     def __rmul__(self, other: Any) -> Any:
-        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
             return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.multiply_p, (other, self), _NO_PARAMS)
         return self._lift(ew.multiply_p, (other, self), _NO_PARAMS)
 
     def __truediv__(self, other: Any) -> Any:
-        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
             return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.divide_p, (self, other), _NO_PARAMS)
         return self._lift(ew.divide_p, (self, other), _NO_PARAMS)
 
     def __rtruediv__(self, other: Any) -> Any:
-        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
             return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.divide_p, (other, self), _NO_PARAMS)
         return self._lift(ew.divide_p, (other, self), _NO_PARAMS)
 
     def __pow__(self, other: Any) -> Any:
-        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
             return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.power_p, (self, other), _NO_PARAMS)
         return self._lift(ew.power_p, (self, other), _NO_PARAMS)
 
     def __rpow__(self, other: Any) -> Any:
-        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
             return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.power_p, (other, self), _NO_PARAMS)
         return self._lift(ew.power_p, (other, self), _NO_PARAMS)
 
     def __matmul__(self, other: Any) -> Any:
-        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
             return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(la.matmul_p, (self, other), _NO_PARAMS)
         return self._lift(la.matmul_p, (self, other), _NO_PARAMS)
 
     def __rmatmul__(self, other: Any) -> Any:
-        if type(other) not in _PLAIN_TYPES and not isinstance(other, Traced) and _defers(other):
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
             return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(la.matmul_p, (other, self), _NO_PARAMS)
@@ -327,6 +358,16 @@ class ArrayLike(Traced):
     @property
     def mT(self) -> Any:
         return _np.swapaxes(self, -1, -2)
+
+    @property
+    def real(self) -> Any:
+        return _np.real(self)
+
+    @property
+    def imag(self) -> Any:
+        if self.dtype.kind != "c":  # the imaginary part of a real array is a constant 0
+            return _np.zeros_like(self)
+        return _np.imag(self)
 
     def item(self) -> Any:
         return np.asarray(self._number(".item()")).item()
