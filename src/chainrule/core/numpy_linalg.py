@@ -186,6 +186,7 @@ for _func in (
     np.shape, np.ndim, np.size,
     np.argmax, np.argmin, np.argsort, np.argwhere, np.nonzero, np.flatnonzero, np.count_nonzero,
     np.isclose, np.allclose, np.array_equal, np.result_type, np.iscomplexobj, np.isrealobj,
+    np.iscomplex, np.isreal,
     np.round, np.around, np.any, np.all, np.searchsorted, np.unique, np.histogram,
     np.may_share_memory, np.shares_memory, np.can_cast, np.min_scalar_type,
 ):  # fmt: skip

@@ -144,6 +144,9 @@ def _value_and_grad(
         _finish(g, orig, s)
         for g, orig, s in zip(_gradients(inputs, leaf_grads), inputs.flat, inputs.python_scalars, strict=True)
     ]
+    if has_aux:  # the aux values as values, not as Tensors of a trace that has ended
+        aux_leaves, aux_tree = flatten(aux)
+        aux = unflatten(aux_tree, [_unwrap(current(leaf), level) for leaf in aux_leaves])
     return _unwrap(out, level), inputs.rebuild(grads, isinstance(argnums, int)), aux
 
 
