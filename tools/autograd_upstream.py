@@ -27,7 +27,7 @@ DEFAULT = ROOT / "scratch" / "autograd_tests" / "original"
 _IMPORT = re.compile(r"^(\s*)(from|import)(\s+)autograd(?=[\s.])", re.MULTILINE)
 
 # A pytest plugin, written next to the copies, that records each test's outcome as JSON.
-_PLUGIN = '''
+_PLUGIN = """
 import json, os
 _OUT = {}
 def pytest_runtest_logreport(report):
@@ -38,7 +38,7 @@ def pytest_runtest_logreport(report):
 def pytest_sessionfinish(session):
     with open(os.environ["OUTCOMES"], "w") as f:
         json.dump(_OUT, f)
-'''
+"""
 
 
 def rewrite(text: str) -> str:
@@ -64,8 +64,24 @@ def run(folder: Path, src: Path | None) -> dict[str, str]:
     (folder / "_outcomes_plugin.py").write_text(_PLUGIN)
     with tempfile.NamedTemporaryFile(suffix=".json") as outcomes:
         env = {"OUTCOMES": outcomes.name, "PYTHONPATH": f"{folder}{':' + str(src) if src else ''}"}
-        command = [sys.executable, "-m", "pytest", str(folder), "-q", "-p", "no:cacheprovider",
-                   "-p", "_outcomes_plugin", "-o", "addopts=", "--continue-on-collection-errors", "--rootdir", str(folder), "-W", "ignore"]
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(folder),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "_outcomes_plugin",
+            "-o",
+            "addopts=",
+            "--continue-on-collection-errors",
+            "--rootdir",
+            str(folder),
+            "-W",
+            "ignore",
+        ]
         subprocess.run(command, env={**_base_env(), **env}, capture_output=True, check=False, cwd=folder)
         text = Path(outcomes.name).read_text()
     result: dict[str, str] = json.loads(text) if text else {}
@@ -79,7 +95,9 @@ def _base_env() -> dict[str, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--folder", type=Path, default=DEFAULT, help="autograd's test files (unmodified)")
     parser.add_argument("--json", type=Path, help="also write the outcomes here")
     args = parser.parse_args()

@@ -288,7 +288,8 @@ OTHER: dict[str, list[tuple[Callable[..., Any], list[Callable[[np.random.Generat
     ],
     # finite differences cannot see a stopped derivative, so only of a locally constant value here; what
     # stop_gradient stops is tested in tests/core/test_idioms.py
-    "stop_gradient": [(lambda x: cr.stop_gradient(np.floor(x) + 1.0) * x, [lambda r: r.uniform(0.1, 0.9, 3)])],
+    "stop_gradient": [(lambda x: cr.stop_gradient(np.floor(x) + 1.0) * x,
+                       [lambda r: r.uniform(0.1, 0.9, 3)])],
 }  # fmt: skip
 
 NON_DIFFERENTIABLE: set[str] = set()

@@ -14,9 +14,9 @@ from chainrule.core.rules._util import concrete
 
 __all__ = ["dict", "isinstance", "list", "tuple", "type"]
 
-list = _builtins.list
-tuple = _builtins.tuple
-dict = _builtins.dict
+list: Any = _builtins.list
+tuple: Any = _builtins.tuple
+dict: Any = _builtins.dict
 
 
 def type(x: Any) -> Any:

@@ -68,7 +68,7 @@ def _real_zero(tangent: Any) -> Any:
 def make_vjp(fun: Callable[[Any], Any], x: Any) -> tuple[Callable[[Any], Any], Any]:
     """``(vjp, fun(x))``: ``vjp(g)`` is the cotangent of ``x`` for the output cotangent ``g``."""
     out, vjp_fn = _vjp(fun, x)
-    leaves, treedef = flatten(x)
+    leaves, _ = flatten(x)
     floats = [type(leaf) is float for leaf in leaves]
 
     def vjp(g: Any) -> Any:

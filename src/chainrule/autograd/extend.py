@@ -175,7 +175,9 @@ def primitive(f_raw: Callable[..., Any]) -> AutogradPrimitive:
 def defvjp(fun: Any, *vjpmakers: Any, argnums: Any = None) -> None:
     """Give ``fun`` one VJP maker per argument (``None``: that argument's VJP is zero)."""
     prim = _as_primitive(fun)
-    for argnum, maker in zip(argnums if argnums is not None else range(len(vjpmakers)), vjpmakers, strict=True):
+    for argnum, maker in zip(
+        argnums if argnums is not None else range(len(vjpmakers)), vjpmakers, strict=True
+    ):
         prim.vjps[argnum] = _zero_vjp(argnum) if maker is None else maker
     prim._changed()
 
@@ -207,7 +209,8 @@ def defjvp(fun: Any, *jvpfuns: Any, argnums: Any = None) -> None:
     """Give ``fun`` one JVP per argument, ``jvp(g, ans, *args, **kwargs)``; ``"same"`` for a function
     linear in that argument (its JVP is the function itself), ``None`` for a zero JVP."""
     prim = _as_primitive(fun)
-    for argnum, jvpfun in zip(argnums if argnums is not None else range(len(jvpfuns)), jvpfuns, strict=True):
+    numbers = argnums if argnums is not None else range(len(jvpfuns))
+    for argnum, jvpfun in zip(numbers, jvpfuns, strict=True):
         prim.jvps[argnum] = _jvp_rule(prim, argnum, jvpfun)
     prim._changed()
 
@@ -243,5 +246,3 @@ def notrace_primitive(f_raw: Callable[..., Any]) -> Callable[..., Any]:
 
 def register_notrace(trace_type: Any, primitive_fun: Any) -> None:
     """Accepted for compatibility; chainrule's traces need no registration."""
-
-

@@ -49,7 +49,8 @@ def check_vjp(f: Callable[[Any], Any], x: Any) -> None:
     exact = x_vs.inner_prod(x_v, vjp_y)
     numeric = y_vs.inner_prod(y_v, jvp(x_v))
     assert scalar_close(numeric, exact), (
-        f"Derivative (VJP) check of {get_name(f)} failed with arg {x}:\nanalytic: {exact}\nnumeric:  {numeric}"
+        f"Derivative (VJP) check of {get_name(f)} failed with arg {x}:\n"
+        f"analytic: {exact}\nnumeric:  {numeric}"
     )
 
 

@@ -1,4 +1,4 @@
-"""HIPS autograd's small helpers (``subvals``, ``subval``, ``func``) and its deprecated ``quick_grad_check``."""
+"""HIPS autograd's helpers (``subvals``, ``subval``, ``func``) and the deprecated ``quick_grad_check``."""
 
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ def func(f: Any) -> Any:
     return f
 
 
-def quick_grad_check(fun: Any, arg0: Any, extra_args: Any = (), kwargs: Any = None, verbose: bool = True, **_: Any) -> None:
+def quick_grad_check(
+    fun: Any, arg0: Any, extra_args: Any = (), kwargs: Any = None, verbose: bool = True, **_: Any
+) -> None:
     """Deprecated: ``check_grads(fun)(arg0, *extra_args)``."""
     from chainrule.autograd.test_util import check_grads
 

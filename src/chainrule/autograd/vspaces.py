@@ -105,7 +105,8 @@ class ArrayVSpace(VSpace):
             yield vector
 
     def randn(self) -> Any:
-        return np.array(np.random.randn(*self.shape)).astype(self.dtype)
+        # NumPy's global generator, as autograd's: its tests seed it with np.random.seed
+        return np.array(np.random.randn(*self.shape)).astype(self.dtype)  # noqa: NPY002
 
     def inner_prod(self, x: Any, y: Any) -> Any:
         return np.dot(np.ravel(x), np.ravel(y))
@@ -131,8 +132,8 @@ class ComplexArrayVSpace(ArrayVSpace):
                 yield vector
 
     def randn(self) -> Any:
-        real = np.array(np.random.randn(*self.shape)).astype(self.dtype)
-        imag = np.array(np.random.randn(*self.shape)).astype(self.dtype)
+        real = np.array(np.random.randn(*self.shape)).astype(self.dtype)  # noqa: NPY002  (as above)
+        imag = np.array(np.random.randn(*self.shape)).astype(self.dtype)  # noqa: NPY002
         return real + 1.0j * imag
 
     def inner_prod(self, x: Any, y: Any) -> Any:

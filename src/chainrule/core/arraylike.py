@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core import numpy_linalg as _numpy_linalg  # noqa: F401  (registers the composites)
 from chainrule.core import numpy_creation as _numpy_creation  # noqa: F401
+from chainrule.core import numpy_linalg as _numpy_linalg  # noqa: F401  (registers the composites)
 from chainrule.core import numpy_statistics as _numpy_statistics  # noqa: F401
 from chainrule.core.assignment import note_view, setitem
 from chainrule.core.conversion import conversion_error, storing_into_plain_array
@@ -51,7 +51,7 @@ def _foreign(other: Any) -> bool:
     if isinstance(other, Traced):
         return False
     if type(other) is np.ndarray:
-        return other.dtype.kind == "O"
+        return bool(other.dtype.kind == "O")
     return _defers(other)
 
 
@@ -68,9 +68,8 @@ def _defers_type(cls: type) -> bool:
     """
     known = _DEFERS.get(cls)
     if known is None:
-        known = _DEFERS[cls] = (
-            hasattr(cls, "__array_ufunc__")
-            and not issubclass(cls, np.ndarray | np.generic | Traced)
+        known = _DEFERS[cls] = hasattr(cls, "__array_ufunc__") and not issubclass(
+            cls, np.ndarray | np.generic | Traced
         )
     return known
 
@@ -109,9 +108,10 @@ def _as_objects(x: Any) -> Any:
     if not isinstance(x, Traced):
         return x
     shape = shape_of(x)
+    array: Any = x
     out = np.empty(shape, dtype=object)
     for index in np.ndindex(shape):
-        out[index] = x[index] if shape else x
+        out[index] = array[index] if shape else array
     return out
 
 

@@ -7,8 +7,8 @@ value in a graph keeps its place there (for the operations that used it) and for
 result (see ``Tensor._become``); a :class:`~chainrule.core.dual.Dual` carries no graph and takes the new
 primal and tangent.
 
-Slices of traced arrays are copies, where NumPy's basic slices (and ``.T``, ``reshape`` ...) are views. The two
-differ only when an array is assigned into while a view of it is still in use, or a view is assigned into:
+Slices of traced arrays are copies, where NumPy's basic slices (and ``.T``, ``reshape`` ...) are views. The
+two differ only when an array is assigned into while a view of it is still in use, or a view is assigned into:
 
 - taking a view notes it on its base (a weak reference, and the index it took);
 - assigning into the base *poisons* the live views that overlap the assigned entries: any later use of one

@@ -1,10 +1,10 @@
 """The error for a traced value turned into a plain NumPy array, saying what to write instead.
 
-NumPy's protocols cannot intercept ``np.array([t, u])``, ``X.dot(t)`` on a plain ``X``, a list of traced values
-given to a NumPy function, or ``y[i] = t`` into a plain array: NumPy converts the traced value itself (through
-``__array__`` or ``__float__``), which would silently drop its derivative. The conversion is refused, and the
-message names the idiom found at the user's line (the instruction being run and its source text) and the
-code that keeps the derivative.
+NumPy's protocols cannot intercept ``np.array([t, u])``, ``X.dot(t)`` on a plain ``X``, a list of traced
+values given to a NumPy function, or ``y[i] = t`` into a plain array: NumPy converts the traced value itself
+(through ``__array__`` or ``__float__``), which would silently drop its derivative. The conversion is
+refused, and the message names the idiom found at the user's line (the instruction being run and its source
+text) and the code that keeps the derivative.
 """
 
 from __future__ import annotations
@@ -73,7 +73,9 @@ def _source(frame: FrameType) -> str:
     line, end_line, col, end_col = positions[index]
     if line is None or end_line is None or col is None or end_col is None:
         return ""
-    lines = [linecache.getline(frame.f_code.co_filename, n, frame.f_globals) for n in range(line, end_line + 1)]
+    lines = [
+        linecache.getline(frame.f_code.co_filename, n, frame.f_globals) for n in range(line, end_line + 1)
+    ]
     if not any(lines):
         return ""
     if len(lines) == 1:

@@ -15,6 +15,8 @@ from chainrule.core.primitive import Traced
 from chainrule.core.registry import implements
 from chainrule.core.rules._util import concrete
 
+_np: Any = np  # NumPy's stubs do not know the options these take on arbitrary values
+
 __all__: list[str] = []
 
 
@@ -26,12 +28,12 @@ def _like(a: Any, value: Any) -> Any:
 
 @implements(np.zeros_like)
 def _zeros_like(a: Any, dtype: Any = None, order: str = "K", subok: bool = True, shape: Any = None) -> Any:
-    return _like(a, np.zeros_like(concrete(a), dtype=dtype, order=order, shape=shape))
+    return _like(a, _np.zeros_like(concrete(a), dtype=dtype, order=order, shape=shape))
 
 
 @implements(np.ones_like)
 def _ones_like(a: Any, dtype: Any = None, order: str = "K", subok: bool = True, shape: Any = None) -> Any:
-    return _like(a, np.ones_like(concrete(a), dtype=dtype, order=order, shape=shape))
+    return _like(a, _np.ones_like(concrete(a), dtype=dtype, order=order, shape=shape))
 
 
 @implements(np.empty_like)
@@ -39,7 +41,7 @@ def _empty_like(
     prototype: Any, dtype: Any = None, order: str = "K", subok: bool = True, shape: Any = None
 ) -> Any:
     # NumPy leaves the values unspecified; zeros are one choice of them
-    return _like(prototype, np.zeros_like(concrete(prototype), dtype=dtype, order=order, shape=shape))
+    return _like(prototype, _np.zeros_like(concrete(prototype), dtype=dtype, order=order, shape=shape))
 
 
 @implements(np.full_like)
@@ -49,4 +51,4 @@ def _full_like(
     if isinstance(fill_value, Traced):  # a traced fill value: its derivative reaches every entry
         zeros = _zeros_like(a, dtype=dtype, order=order, shape=shape)
         return zeros + fill_value
-    return _like(a, np.full_like(concrete(a), fill_value, dtype=dtype, order=order, shape=shape))
+    return _like(a, _np.full_like(concrete(a), fill_value, dtype=dtype, order=order, shape=shape))

@@ -16,7 +16,7 @@ from chainrule.core.assignment import current
 from chainrule.core.primitive import Traced
 from chainrule.errors import ChainruleTypeError
 
-__all__ = ["checked_output", "checked_leaves"]
+__all__ = ["checked_leaves", "checked_output"]
 
 _NUMBERS = (bool, int, float, complex, np.number, np.bool_)
 

@@ -116,6 +116,7 @@ class Tensor(ArrayLike):
     _args: Any
     _params: Any
     _grad: Any
+    _links: Any
 
     def __init__(self, data: Any, requires_grad: bool = False) -> None:
         if isinstance(data, Traced):
@@ -452,6 +453,10 @@ class _Reassigned(Tensor):
     def data(self) -> Any:
         return self._target().data
 
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._target().data = value
+
     @property
     def is_leaf(self) -> bool:
         return self._target().is_leaf
@@ -508,6 +513,10 @@ class _StaleTensor(Tensor):
 
     @property
     def data(self) -> Any:
+        raise stale_error()
+
+    @data.setter
+    def data(self, value: Any) -> None:
         raise stale_error()
 
     def detach(self) -> Tensor:
@@ -571,7 +580,8 @@ def _lift_nested(level: int, prim: Primitive, args: Any, params: dict[str, Any])
     for i, a in enumerate(args):
         if isinstance(a, Traced):
             if type(a) in STANDING_IN:  # assigned into, or a stale view: see chainrule.core.assignment
-                return prim(*[current(b) for b in args], **params)
+                redone: Tensor = prim(*[current(b) for b in args], **params)
+                return redone
             if a._level == level and isinstance(a, Tensor):
                 data = vals[i] = a._data
                 if isinstance(data, Traced):

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core.backprop import backprop
 from chainrule.core.assignment import current
+from chainrule.core.backprop import backprop
 from chainrule.core.dual import Dual
 from chainrule.core.outputs import checked_leaves, checked_output
 from chainrule.core.primitive import Traced, new_level

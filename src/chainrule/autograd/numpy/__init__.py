@@ -1,4 +1,4 @@
-"""``import chainrule.autograd.numpy as np``: plain NumPy, with ``array``/``asarray`` that accept traced values.
+"""``import chainrule.autograd.numpy as np``: NumPy, with ``array``/``asarray`` that accept traced values.
 
 chainrule traces NumPy itself through its protocols, so this is NumPy's own namespace; only what NumPy's
 protocols cannot see is replaced: ``array``/``asarray`` of (nested) lists containing traced values (built
@@ -11,22 +11,33 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as _np
-from numpy import *  # noqa: F403  (the whole NumPy namespace, as autograd.numpy offers it)
+
+# the whole NumPy namespace, as autograd.numpy offers it; NumPy's functions taking lists of traced values
+globals().update({name: value for name, value in vars(_np).items() if not name.startswith("_")})
 
 # the submodules by their full names: a `from` import would find NumPy's modules of those names above
-import chainrule.autograd.numpy.fft as fft
-import chainrule.autograd.numpy.linalg as linalg
-import chainrule.autograd.numpy.random as random
-from chainrule.autograd.numpy.construction import array, asarray, c_, integer_type, make_diagonal, msort, r_, where
-from chainrule.autograd.numpy.wrapping import wrap_namespace
+import chainrule.autograd.numpy.fft as fft  # noqa: E402
+import chainrule.autograd.numpy.linalg as linalg  # noqa: E402
+import chainrule.autograd.numpy.random as random  # noqa: E402
+from chainrule.autograd.numpy.construction import (  # noqa: E402
+    array,
+    asarray,
+    c_,
+    integer_type,
+    make_diagonal,
+    msort,
+    r_,
+    where,
+)
+from chainrule.autograd.numpy.wrapping import wrap_namespace  # noqa: E402
 
 __version__ = _np.__version__
 
 wrap_namespace(vars(_np), globals(), keep={"array", "asarray", "where"})
-_signed = (_np.int8, _np.int16, _np.int32, _np.int64)
-int8, int16, int32, int64 = (integer_type(t) for t in _signed)
+# np.int64(x) of a traced x is the integer of its values, as in autograd
+int8, int16, int32, int64 = (integer_type(t) for t in (_np.int8, _np.int16, _np.int32, _np.int64))
 
-__all__ = [name for name in dir(_np) if not name.startswith("_")] + [  # noqa: PLE0605
+__all__ = [name for name in dir(_np) if not name.startswith("_")] + [
     "array",
     "asarray",
     "c_",

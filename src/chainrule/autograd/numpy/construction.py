@@ -41,10 +41,8 @@ def array(obj: Any, dtype: Any = None, *, copy: Any = True, ndmin: int = 0, **kw
     """``np.array`` that also takes traced values and (nested) lists of them; the result is traced."""
     if not _has_traced(obj):
         return _np.array(obj, dtype=dtype, copy=copy, ndmin=ndmin, **kwargs)
-    if isinstance(obj, Traced):
-        out = _numpy.copy(obj) if copy else obj  # a copy: assigning into it leaves obj alone, as in NumPy
-    else:
-        out = _from_nested(obj)
+    # np.array(t) is a copy, so that assigning into it leaves t alone, as in NumPy
+    out = (_numpy.copy(obj) if copy else obj) if isinstance(obj, Traced) else _from_nested(obj)
     return _finish(out, dtype, ndmin)
 
 

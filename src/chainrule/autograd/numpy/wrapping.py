@@ -20,9 +20,7 @@ __all__ = ["accepting_lists", "wrap_namespace"]
 
 
 def _traced_list(value: Any) -> bool:
-    return isinstance(value, list | tuple) and any(
-        isinstance(v, Traced) or _traced_list(v) for v in value
-    )
+    return isinstance(value, list | tuple) and any(isinstance(v, Traced) or _traced_list(v) for v in value)
 
 
 def accepting_lists(func: Callable[..., Any]) -> Callable[..., Any]:

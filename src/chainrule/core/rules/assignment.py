@@ -26,7 +26,8 @@ def _index_update(x: Any, v: Any, *, index: Any, basic: bool) -> Any:
 
 def _selected_shape(shape: tuple[int, ...], index: Any) -> tuple[int, ...]:
     """The shape of ``x[index]`` for an ``x`` of ``shape``."""
-    return np.broadcast_to(np.empty((), dtype=bool), shape)[index].shape
+    selected: tuple[int, ...] = np.broadcast_to(np.empty((), dtype=bool), shape)[index].shape
+    return selected
 
 
 def _last_writes(shape: tuple[int, ...], index: Any) -> Any:

@@ -25,7 +25,5 @@ stop_gradient_p = unary(
     zero_rule,
     rule="constant rule",
     notation="stop_gradient'(x) = 0: its value is treated as a constant",
-    formula=Formula(
-        "stop_gradient", latex=r"\operatorname{sg}", sympy="", meaning="x"
-    ),
+    formula=Formula("stop_gradient", latex=r"\operatorname{sg}", sympy="", meaning="x"),
 )
