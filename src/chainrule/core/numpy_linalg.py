@@ -154,7 +154,8 @@ def _clip(
 
 @implements(np.copy)
 def _copy(a: Any, order: str = "K", subok: bool = False) -> Any:
-    return a
+    # a new array, not ``a`` itself: assigning into the copy leaves ``a`` alone (chainrule.core.assignment)
+    return ar.positive_p(a)
 
 
 @implements(np.real)

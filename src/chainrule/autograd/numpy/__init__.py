@@ -50,4 +50,10 @@ __all__ = [name for name in dir(_np) if not name.startswith("_")] + [
     "where",
 ]
 
+
+def __getattr__(name: str) -> Any:
+    # what NumPy loads on first use (np.testing, np.polynomial ...) comes from NumPy itself
+    return getattr(_np, name)
+
+
 _: Any = (fft, linalg, random, array, asarray, c_, make_diagonal, msort, r_, where)
