@@ -39,8 +39,9 @@ _VIEW_FUNCTIONS = frozenset(
     {np.reshape, np.transpose, np.ravel, np.squeeze, np.expand_dims, np.swapaxes, np.moveaxis, np.diagonal}
 )
 
-# Operand types the operators take as plain numbers at once (the hot path checks only this).
-_PLAIN_TYPES = frozenset({float, int, complex, bool, np.float64, np.float32, np.complex128})
+# Operand types the operators need not ask whether to defer (the hot path checks only this): plain numbers,
+# and the traced classes themselves, which tensor.py and dual.py enter (a set lookup costs less than a call).
+_PLAIN_TYPES: set[type] = {float, int, complex, bool, np.float64, np.float32, np.complex128}
 _DEFERS: dict[type, bool] = {}
 
 

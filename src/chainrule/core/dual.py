@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chainrule.core.arraylike import ArrayLike
+from chainrule.core.arraylike import _PLAIN_TYPES, ArrayLike
 from chainrule.core.assignment import STANDING_IN, stale_error
 from chainrule.core.conversion import conversion_error
 from chainrule.core.grad_mode import OPEN, recording_off
@@ -142,3 +142,4 @@ class _StaleDual(Dual):
 
 
 STANDING_IN.add(_StaleDual)
+_PLAIN_TYPES.add(Dual)  # a Dual operand never defers (see arraylike)

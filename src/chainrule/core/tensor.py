@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core.arraylike import _NO_PARAMS, ArrayLike
+from chainrule.core.arraylike import _NO_PARAMS, _PLAIN_TYPES, ArrayLike
 from chainrule.core.assignment import ASSIGNED, STANDING_IN, current, links_of, stale_error
 from chainrule.core.backprop import FREED, backprop
 from chainrule.core.conversion import conversion_error
@@ -536,6 +536,7 @@ class _StaleTensor(Tensor):
 
 
 STANDING_IN.update((_Reassigned, _StaleTensor))
+_PLAIN_TYPES.add(Tensor)  # a Tensor operand never defers (see arraylike)
 
 
 def _current_in(x: Any) -> Any:
