@@ -18,7 +18,7 @@ import pytest
 import chainrule as cr
 from chainrule.core import rules
 from chainrule.core.primitive import Primitive
-from chainrule.core.rules import indexing, piecewise, reshaping, scipy_special
+from chainrule.core.rules import assignment, indexing, piecewise, reshaping, scipy_special
 from chainrule.testing import check_grads
 
 SHAPES = [(), (3,), (2, 3)]
@@ -350,6 +350,17 @@ OTHER: dict[str, list[tuple[Callable[..., Any], list[Callable[[np.random.Generat
         (lambda x: scipy_special.polygamma_p(1.0, x), [lambda r: r.uniform(0.5, 3, 3)]),
         (lambda x: scipy_special.polygamma_p(np.array([0.0, 2.0, 3.0]), x), [lambda r: r.uniform(0.5, 3, 3)]),
     ],
+    "index_update": [
+        (lambda x, v: assignment.index_update_p(x, v, index=(slice(None), 1), basic=True) ** 2,
+         [lambda r: r.standard_normal((2, 3)), lambda r: r.standard_normal(2)]),
+        # a repeated advanced index: the last write is the one kept
+        (lambda x, v: assignment.index_update_p(x, v, index=np.array([0, 2, 0]), basic=False) * x,
+         [lambda r: r.standard_normal(4), lambda r: r.standard_normal(3)]),
+    ],
+    # finite differences cannot see a stopped derivative, so only of a locally constant value here; what
+    # stop_gradient stops is tested in tests/core/test_idioms.py
+    "stop_gradient": [(lambda x: cr.stop_gradient(np.floor(x) + 1.0) * x,
+                       [lambda r: r.uniform(0.1, 0.9, 3)])],
 }  # fmt: skip
 
 NON_DIFFERENTIABLE: set[str] = set()

@@ -5,6 +5,7 @@ Importing this package makes every row, and so registers what each declares (:mo
 
 from chainrule.core.rules import (
     arithmetic,
+    assignment,
     elementary,
     indexing,
     linalg,
@@ -16,10 +17,12 @@ from chainrule.core.rules import (
     reshaping,
     scipy_special,
     special,
+    stopping,
 )
 
 __all__ = [
     "arithmetic",
+    "assignment",
     "elementary",
     "indexing",
     "linalg",
@@ -31,4 +34,5 @@ __all__ = [
     "reshaping",
     "scipy_special",
     "special",
+    "stopping",
 ]

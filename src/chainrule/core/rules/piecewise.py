@@ -46,7 +46,12 @@ def _tie_slope(x: Any, y: Any) -> Any:
 step_p = Primitive(
     "step",
     _step,
-    vjp=(zero_rule, zero_rule, lambda g, ans, x, y, tie: unbroadcast_like(g * _tie_slope(x, y), tie)),
+    # the zero cotangent of y has y's shape (zero_rule would give x's, which may broadcast against y)
+    vjp=(
+        zero_rule,
+        lambda g, ans, x, y, tie: zero_rule(g, ans, y),
+        lambda g, ans, x, y, tie: unbroadcast_like(g * _tie_slope(x, y), tie),
+    ),
     jvp=(zero_rule, zero_rule, lambda t, ans, x, y, tie: t * _tie_slope(x, y)),
     rule="constant rule",
     notation="step'(x) = 0 away from x = y",
