@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from chainrule.cli.output import Output
+from chainrule.core.layouts import LAYOUTS
 from chainrule.errors import ChainruleError
 
 __all__ = ["main"]
@@ -31,7 +32,7 @@ def _add_grad(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     p.add_argument("expression", help='e.g. "sin(w1)*w2*(1-w2)" or a vector "[x*y, x+y]"')
     p.add_argument("--at", required=True, help="the point, e.g. w1=0.4,w2=0.3")
     p.add_argument("--hessian", action="store_true", help="also print the Hessian")
-    p.add_argument("--layout", choices=("numerator", "denominator"), default="numerator")
+    p.add_argument("--layout", choices=LAYOUTS, default="mixed", help="the Jacobian's layout (default mixed)")
 
 
 def _add_diff(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,6 +43,10 @@ def _add_diff(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     p.add_argument("--order", type=int, default=1, help="the order of the derivative")
     p.add_argument("--steps", action="store_true", help="explain the rules step by step")
     p.add_argument("--latex", action="store_true", help="print the derivative in LaTeX")
+    p.add_argument("--shapes", help="vectors and matrices: --shapes x=n,A=n,n (matrix calculus)")
+    p.add_argument(
+        "--layout", choices=LAYOUTS, default="mixed", help="with --shapes: the layout (default mixed)"
+    )
 
 
 def _add_pictures(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

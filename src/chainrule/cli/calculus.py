@@ -77,7 +77,7 @@ def run_grad(args: argparse.Namespace, out: Output) -> int:
         )
     out.table(["", "formula", "automatic", "symbolic", "numerical"], table)
     if vector:
-        matrix = automatic if args.layout == "numerator" else automatic.T
+        matrix = automatic.T if args.layout == "denominator" else automatic  # numerator is mixed for vectors
         out.line(f"J ({args.layout} layout, shape {matrix.shape}) =\n{_number(matrix)}")
     spread = max(float(np.max(np.abs(automatic - exact))), float(np.max(np.abs(numerical - exact))))
     out.line(_agreement(spread))
@@ -107,6 +107,10 @@ def run_diff(args: argparse.Namespace, out: Output) -> int:
     """The derivative's formula, optionally its steps and LaTeX, and its value three ways at a point."""
     from chainrule import symbolic
 
+    if args.shapes is not None:
+        from chainrule.cli.matrix import run_matrix_diff
+
+        return run_matrix_diff(args, out)
     if args.order < 1:
         raise UsageError(f"--order must be at least 1, got {args.order}")
     if args.steps and args.order != 1:

@@ -29,7 +29,7 @@ def explain(
     layout: str = "mixed",
 ) -> Any:
     """The derivative of ``expr`` by ``var``, worked out rule by rule (of a matrix expression, or text with
-    ``shapes=``, by differentials: see :mod:`chainrule.symbolic.matrix.explain`).
+    ``shapes=``, by differentials: see :mod:`chainrule.symbolic.matrix.explanation`).
 
     Parameters
     ----------

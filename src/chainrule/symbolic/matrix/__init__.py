@@ -25,10 +25,10 @@ from typing import Any
 
 from chainrule.symbolic.matrix import algebra, elementwise, functions, nodes, parser, printing, simplify
 from chainrule.symbolic.matrix.algebra import eye, ones, zeros
-from chainrule.symbolic.matrix.api import diff, gradient, hessian, jacobian, matrix, scalar, vector
+from chainrule.symbolic.matrix.api import diff, gradient, hessian, jacobian, matrix, scalar, vec_form, vector
 from chainrule.symbolic.matrix.codegen import lambdify
-from chainrule.symbolic.matrix.derivative import vec_form
 from chainrule.symbolic.matrix.evaluate import evaluate
+from chainrule.symbolic.matrix.explanation import MatrixExplanation, MatrixStep, explain
 from chainrule.symbolic.matrix.functions import (
     commutation,
     det,
@@ -53,13 +53,6 @@ inv = inverse
 tr = trace
 
 
-def explain(expr: Any, var: Any = None, *, shapes: Any = None, layout: str = "mixed") -> Any:
-    """The derivative by differentials, step by step (see :mod:`chainrule.symbolic.matrix.explain`)."""
-    from chainrule.symbolic.matrix.explain import explain as explain_
-
-    return explain_(expr, var, shapes=shapes, layout=layout)
-
-
 nodes.connect(
     nodes.Operations(
         add=algebra.add,
@@ -75,7 +68,7 @@ nodes.connect(
         parse=parser.parse,
         evaluate=evaluate,
         diff=lambda e, var, layout="mixed": diff(e, var, layout=layout),
-        explain=explain,
+        explain=lambda e, var, layout="mixed": explain(e, var, layout=layout),
         simplify=simplify.simplify,
     )
 )
@@ -106,6 +99,8 @@ sys.modules[__name__].__class__ = _CallableModule
 
 __all__ = [
     "MatExpr",
+    "MatrixExplanation",
+    "MatrixStep",
     "commutation",
     "det",
     "diag",

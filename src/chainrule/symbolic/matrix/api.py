@@ -25,6 +25,7 @@ from typing import Any
 
 from chainrule.core.layouts import check_layout
 from chainrule.errors import ChainruleTypeError, ChainruleValueError, ShapeError
+from chainrule.symbolic.matrix import derivative as forms
 from chainrule.symbolic.matrix.algebra import as_mat, variable
 from chainrule.symbolic.matrix.derivative import derivative
 from chainrule.symbolic.matrix.nodes import MatExpr
@@ -39,6 +40,7 @@ __all__ = [
     "matrix",
     "resolve",
     "scalar",
+    "vec_form",
     "vector",
 ]
 
@@ -171,6 +173,22 @@ def jacobian(
     variables, several = _variables(vars, e, shapes)
     out = [derivative(e, v, layout) for v in variables]
     return out if several else out[0]
+
+
+def vec_form(
+    expr: Any, var: Any = None, *, shapes: Mapping[str, Any] | None = None, layout: str = "mixed"
+) -> MatExpr | None:
+    """``∂vec(F)/∂vec(X)`` in Kronecker form (rows: the entries of ``vec(F)``, columns stacked), transposed
+    in the denominator layout; None where the derivative has no such form here.
+
+    Examples
+    --------
+    >>> from chainrule import symbolic as sym
+    >>> sym.matrix.vec_form("A X B", "X", shapes={"A": "m,n", "X": "n,k", "B": "k,l"})
+    kron(B', A)
+    """
+    e = as_matrix_expression(expr, shapes)
+    return forms.vec_form(e, resolve(var, e, shapes), layout)
 
 
 def hessian(

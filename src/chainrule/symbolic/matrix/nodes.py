@@ -176,7 +176,7 @@ class MatExpr:
         return _ops.diff(self, var, layout=layout)
 
     def explain(self, var: Any, layout: str = "mixed") -> Any:
-        """The derivative by differentials, step by step (see :func:`chainrule.symbolic.matrix.explain`)."""
+        """The derivative by differentials, step by step (see :mod:`chainrule.symbolic.matrix.explanation`)."""
         return _ops.explain(self, var, layout=layout)
 
     def simplify(self) -> MatExpr:

@@ -10,7 +10,7 @@ superscripts (``X⁻¹``, ``‖x‖²``).
 Every variable needs a shape in ``shapes`` (``()`` for a scalar): an unknown name is an error, never a
 silent scalar. The functions: ``tr``/``trace det logdet inv diag sum norm`` (``‖x‖``; Frobenius for a
 matrix) ``norm1 norm2 normF`` (``‖X‖_F``) ``softmax logsumexp vec kron transpose``, the constant arrays
-``eye(n) ones(n, k) zeros(n, k)``, ``commutation(n, k)``, ``einsum("ik,kj->ij", A, B)``, and every
+``eye(n) ones(n, k) zeros(n, k)`` (``log det(X)`` is ``logdet(X)``), ``commutation(n, k)``, ``einsum("ik,kj->ij", A, B)``, and every
 elementwise function of the rule table (``exp log sin tanh sigmoid relu abs sqrt`` ...).
 
 Examples
@@ -300,6 +300,11 @@ class _Parser:
     def name(self) -> MatExpr:
         t = self.token
         name = t.value
+        after = self.tokens[self.i + 1]
+        if name == "log" and after.kind == "name" and after.value == "det" and "log" not in self.variables:
+            self.i += 1  # "log det(X)", as the books write it, is logdet(X)
+            self.tokens[self.i] = Token("name", "logdet", t.position)
+            return self.name()
         called = self.tokens[self.i + 1].kind == "op" and self.tokens[self.i + 1].value == "("
         known = self.variables.get(name)
         if known is not None:

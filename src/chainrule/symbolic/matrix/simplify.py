@@ -87,11 +87,14 @@ def _factor(node: MatExpr) -> MatExpr:
     if best is None:
         return node
     _, side, factor = best
+    grouped_chains = [chain for _, _, chain in split if chain[side] is factor]
+    scalar_only = all(len(chain) == 1 for chain in grouped_chains)  # (s + t) F, not (s I + t I) F
     inner, rest = [], []
     for c, scalars, chain in split:
         if chain[side] is factor:
             remaining = chain[:-1] if side == -1 else chain[1:]
-            inner.append((c, mul_all([*scalars, _product(remaining, factor, side)])))
+            rest_of = number(1) if scalar_only else _product(remaining, factor, side)
+            inner.append((c, mul_all([*scalars, rest_of])))
         else:
             rest.append((c, mul_all([*scalars, matmul_all(chain)])))
     grouped = _factor_again(linear(inner))
