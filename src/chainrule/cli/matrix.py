@@ -79,7 +79,7 @@ def run_matrix_diff(args: argparse.Namespace, out: Output) -> int:
     f = "f" if not expression.shape else "F"
     out.line(f"{what}{f}/∂{var.name}{'' if args.order == 1 else '²'} = {result}    ({_describe(result)})")
     if args.order == 1 and result.ndim > 2:
-        kron = mx.vec_form(expression, var, args.layout)
+        kron = mx.vec_form(expression, var, layout=args.layout)
         if kron is not None:
             out.line(f"vec form: ∂vec(F)/∂vec({var.name}) = {kron}")
     if args.steps:

@@ -116,9 +116,11 @@ def test_the_explanation_names_the_rules_of_the_lecture() -> None:
     for part in ("linearity of the differential", "product rule", "trace cyclicity", "tr(B A dX)", "(B A)'"):
         assert part in text
     rules = [s.rule for s in mx.explain("log det(X) + det(X)", "X", shapes={"X": "n,n"}).steps]
-    assert "Jacobi's formula" in rules and "log-determinant rule" in rules
+    assert "Jacobi's formula" in rules
+    assert "log-determinant rule" in rules
     steps = mx.explain("tanh(A x)", "x", shapes={"A": "n,n", "x": "n"}).steps
-    assert steps[0].rule.startswith("elementwise chain rule") and "1 - tanh" in steps[0].statement
+    assert steps[0].rule.startswith("elementwise chain rule")
+    assert "1 - tanh" in steps[0].statement
     inverse = mx.explain("a' X^-1 b", "X", shapes={"a": "n", "X": "n,n", "b": "n"}).steps
     assert any(s.rule == "inverse rule" for s in inverse)
 

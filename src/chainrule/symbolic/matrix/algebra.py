@@ -249,7 +249,7 @@ def mul_all(factors: Iterable[Any]) -> MatExpr:
     """The elementwise product (scalars scale) of ``factors`` in canonical form."""
     coeff: Value = 1
     flat: list[MatExpr] = []
-    stack = [as_mat(f) for f in factors]
+    stack = [as_mat(f) for f in factors][::-1]  # popped in order: errors name the left first
     while stack:
         f = stack.pop()
         if f.op == "mul":

@@ -71,6 +71,8 @@ def engine_derivative(expr: MatExpr, var: Any, arrays: Mapping[str, Any], layout
 def _mirrored(result: Any, out_ndim: int, layout: str) -> Any:
     """The derivative by the upper triangle, as a symmetric matrix of derivatives in the variable's axes."""
     axes = (0, 1) if layout == "denominator" else (out_ndim, out_ndim + 1)
+    if layout == "numerator":  # the variable's axes are reversed there: its upper triangle is below
+        axes = axes[::-1]
     moved = np.moveaxis(result, axes, (-2, -1))
     upper = np.triu(moved)
     full = upper + np.swapaxes(np.triu(moved, 1), -1, -2)

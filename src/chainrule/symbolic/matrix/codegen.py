@@ -384,7 +384,9 @@ def lambdify(exprs: Any, variables: Sequence[str | MatExpr] | str | None = None)
     else:
         wanted = variables.replace(",", " ").split() if isinstance(variables, str) else list(variables)
         # a name the expressions do not use is an argument they ignore (a scalar placeholder)
-        chosen = [w if isinstance(w, MatExpr) else _argument(w, found) for w in wanted]
+        # the variables a derivative came from give their dimensions, though it may not use them
+        context = {v.name: v for r in roots for v in r._context if v.op == "var"} | found
+        chosen = [w if isinstance(w, MatExpr) else _argument(w, context) for w in wanted]
     missing = sorted(set(found) - {v.name for v in chosen})
     if missing:
         raise ChainruleValueError(f"lambdify: no argument given for {', '.join(missing)}")

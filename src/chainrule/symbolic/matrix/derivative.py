@@ -35,7 +35,7 @@ from chainrule.symbolic.matrix.closed import closed_form
 from chainrule.symbolic.matrix.closed import vec_form as _vec_form
 from chainrule.symbolic.matrix.differential import differential
 from chainrule.symbolic.matrix.index import Factor, Labels, Term, index_terms, tensor
-from chainrule.symbolic.matrix.nodes import MatExpr
+from chainrule.symbolic.matrix.nodes import MatExpr, remember
 from chainrule.symbolic.matrix.rebuild import substitute
 from chainrule.symbolic.matrix.simplify import simplify
 
@@ -77,6 +77,10 @@ def _orient(result: MatExpr, out_ndim: int, in_ndim: int, layout: str) -> MatExp
 def derivative(expr: MatExpr, var: MatExpr, layout: str = "mixed") -> MatExpr:
     """``d expr / d var`` in ``layout``: a closed form where one exists, else (and for 3- and 4-index
     results always) a sum of einsums; an exact zero of the right shape if ``expr`` does not depend on it."""
+    return remember(_derivative(expr, var, layout), {var, *expr.variables, *expr._context})
+
+
+def _derivative(expr: MatExpr, var: MatExpr, layout: str = "mixed") -> MatExpr:
     check_layout(layout, "derivative")
     if var.op != "var":
         raise ChainruleValueError(f"differentiate by a variable, not by {var}")
@@ -119,4 +123,4 @@ def vec_form(expr: MatExpr, var: MatExpr, layout: str = "mixed") -> MatExpr | No
     if found is None:
         return None
     found = simplify(found)
-    return transpose(found) if layout == "denominator" else found
+    return remember(transpose(found) if layout == "denominator" else found, {var, *expr.variables})

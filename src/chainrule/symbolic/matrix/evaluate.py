@@ -29,7 +29,7 @@ from chainrule.core.functions import logsumexp, softmax
 from chainrule.core.primitive import Traced
 from chainrule.core.registry import FORMULAS
 from chainrule.core.rules._util import concrete
-from chainrule.errors import ChainruleValueError
+from chainrule.errors import ChainruleValueError, ShapeError
 from chainrule.symbolic.matrix.algebra import math_shape
 from chainrule.symbolic.matrix.dims import bind_shape, dim_value
 from chainrule.symbolic.matrix.nodes import MatExpr, postorder
@@ -65,6 +65,14 @@ def _bindings(expr: MatExpr, arrays: Mapping[str, Any]) -> tuple[dict[str, int],
                     f"{v.name} was declared symmetric but the array given for it is not"
                 )
         values[key] = value
+    for v in sorted(expr._context - expr.free_symbols, key=lambda v: v.name):
+        if v.name in arrays:  # the dimensions of the variables the expression was derived from
+            trial = dict(bindings)
+            try:
+                bind_shape(v.name, v.shape, tuple(np.shape(arrays[v.name])), trial)
+            except ShapeError:
+                continue  # not an array for that variable
+            bindings = trial
     return bindings, values
 
 

@@ -472,7 +472,8 @@ def _text_step(step: MatrixStep, printer: Any, e: MatrixExplanation) -> list[str
 
 def _markdown_step(step: MatrixStep, printer: Any, e: MatrixExplanation) -> list[str]:
     indent = "  " * step.depth
-    lhs = printer(step.lhs) if step.lhs is not None else _name(e)
+    f = "f" if not e.expr.shape else ("y" if e.expr.ndim == 1 else "Y")
+    lhs = printer(step.lhs) if step.lhs is not None else f"\\frac{{\\partial {f}}}{{\\partial {e.var.name}}}"
     chain = " = ".join([lhs, *(printer(p) for p in step.chain)])
     lines = [
         f"{indent}{step.number}. **{step.rule}** — `{step.statement}`"

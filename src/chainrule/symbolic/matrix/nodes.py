@@ -46,7 +46,7 @@ from typing import Any
 from chainrule.errors import ChainruleTypeError
 from chainrule.symbolic.matrix.dims import Shape, describe
 
-__all__ = ["LEAVES", "MatExpr", "Operations", "connect", "cons", "postorder"]
+__all__ = ["LEAVES", "MatExpr", "Operations", "connect", "cons", "postorder", "remember"]
 
 VAR = "var"
 DVAR = "dvar"
@@ -78,7 +78,7 @@ class MatExpr:
     5.0
     """
 
-    __slots__ = ("__weakref__", "_free", "_text", "args", "data", "op", "row", "shape")
+    __slots__ = ("__weakref__", "_context", "_free", "_text", "args", "data", "op", "row", "shape")
     op: str
     args: tuple[MatExpr, ...]
     data: Any
@@ -86,6 +86,9 @@ class MatExpr:
     row: bool
     _free: frozenset[MatExpr]
     _text: str | None
+    # the variables of the expressions this one is a derivative of: evaluate() binds dimensions from their
+    # arrays too (d(X a)/dX = einsum(..., a, eye(m)) has no X to take m from); not part of the structure
+    _context: frozenset[MatExpr]
 
     def __init__(self) -> None:
         raise ChainruleTypeError(
@@ -176,7 +179,7 @@ class MatExpr:
         return _ops.diff(self, var, layout=layout)
 
     def explain(self, var: Any, layout: str = "mixed") -> Any:
-        """The derivative by differentials, step by step (see :mod:`chainrule.symbolic.matrix.explanation`)."""
+        """The derivative by differentials, step by step (:mod:`chainrule.symbolic.matrix.explanation`)."""
         return _ops.explain(self, var, layout=layout)
 
     def simplify(self) -> MatExpr:
@@ -250,6 +253,7 @@ def cons(op: str, args: tuple[MatExpr, ...], data: Any, shape: Shape, row: bool 
     node.shape = shape
     node.row = row
     node._text = None
+    node._context = _EMPTY
     if op in (VAR, DVAR):
         node._free = frozenset((node,))
     elif not args:
@@ -257,6 +261,12 @@ def cons(op: str, args: tuple[MatExpr, ...], data: Any, shape: Shape, row: bool 
     else:
         node._free = frozenset().union(*(a._free for a in args))
     return _table.setdefault(key, node)
+
+
+def remember(result: MatExpr, variables: Iterable[MatExpr]) -> MatExpr:
+    """``result``, knowing that it was derived from an expression of ``variables`` (for its dimensions)."""
+    result._context = result._context | frozenset(variables)
+    return result
 
 
 def postorder(

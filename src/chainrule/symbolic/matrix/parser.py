@@ -10,8 +10,9 @@ superscripts (``X⁻¹``, ``‖x‖²``).
 Every variable needs a shape in ``shapes`` (``()`` for a scalar): an unknown name is an error, never a
 silent scalar. The functions: ``tr``/``trace det logdet inv diag sum norm`` (``‖x‖``; Frobenius for a
 matrix) ``norm1 norm2 normF`` (``‖X‖_F``) ``softmax logsumexp vec kron transpose``, the constant arrays
-``eye(n) ones(n, k) zeros(n, k)`` (``log det(X)`` is ``logdet(X)``), ``commutation(n, k)``, ``einsum("ik,kj->ij", A, B)``, and every
-elementwise function of the rule table (``exp log sin tanh sigmoid relu abs sqrt`` ...).
+``eye(n) ones(n, k) zeros(n, k)``, ``commutation(n, k)``, ``einsum("ik,kj->ij", A, B)``, and every
+elementwise function of the rule table (``exp log sin tanh sigmoid relu abs sqrt`` ...). ``log det(X)``, as
+books write it, is ``logdet(X)``.
 
 Examples
 --------
@@ -340,18 +341,18 @@ class _Parser:
         t = self.token
         self.i += 2
         self.deeper(t.position)
+        make: Callable[..., MatExpr]
         if name in _DIMENSIONED:
-            result = self.build(t.position, _constant_array, name, self.arguments(self.dimension))
+            make, args = _constant_array, [name, self.arguments(self.dimension)]
         elif name == "einsum":
             spec = self.expect("string", None, 'quoted subscripts, einsum("ij,jk->ik", A, B)').value
             self.expect("op", ",", "',' after the subscripts")
-            result = self.build(t.position, fn.einsum, spec, *self.arguments(self.sum))
+            make, args = fn.einsum, [spec, *self.arguments(self.sum)]
         else:
-            args = self.arguments(self.sum)
-            result = self.build(t.position, _function, name, args)
+            make, args = _function, [name, self.arguments(self.sum)]
         self.depth -= 1
         self.close(t.position)
-        return result
+        return self.build(t.position, make, *args)
 
     def dimension_of(self, t: Token) -> Dim:
         try:

@@ -30,6 +30,7 @@ from chainrule.symbolic.matrix.algebra import (
     matrix_power,
     mul_all,
     number,
+    power,
 )
 from chainrule.symbolic.matrix.elementwise import apply_function
 from chainrule.symbolic.matrix.nodes import MatExpr
@@ -97,10 +98,19 @@ def _factor(node: MatExpr) -> MatExpr:
             inner.append((c, mul_all([*scalars, rest_of])))
         else:
             rest.append((c, mul_all([*scalars, matmul_all(chain)])))
+    common = _common_scalars([scalars for c, scalars, chain in split if chain[side] is factor])
+    if common:  # s A x + s A' x = s (A + A') x
+        inner = [(c, mul_all([term, *(power(s, number(-1)) for s in common)])) for c, term in inner]
     grouped = _factor_again(linear(inner))
-    combined = matmul_all([grouped, factor] if side == -1 else [factor, grouped])
+    combined = mul_all([*common, matmul_all([grouped, factor] if side == -1 else [factor, grouped])])
     result = linear([(1, combined), *rest])
     return result if count_ops(result) < count_ops(node) else node
+
+
+def _common_scalars(groups: list[list[MatExpr]]) -> list[MatExpr]:
+    """The scalar factors (not numbers) every term has."""
+    first = [s for s in groups[0] if s.op != "num"]
+    return [s for s in first if all(any(t is s for t in g) for g in groups[1:])]
 
 
 def _factor_again(node: MatExpr) -> MatExpr:
