@@ -39,12 +39,12 @@ from chainrule.symbolic.matrix.algebra import (
     number,
     ones,
     power,
-    size_of,
     transpose,
     zeros,
 )
 from chainrule.symbolic.matrix.dims import Dim, as_dim, dim_product
 from chainrule.symbolic.matrix.elementwise import apply_function
+from chainrule.symbolic.matrix.leaves import size_of
 from chainrule.symbolic.matrix.nodes import MatExpr, cons
 
 __all__ = [
