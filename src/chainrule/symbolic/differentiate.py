@@ -184,12 +184,22 @@ def as_expression(expr: Any) -> Expr:
     return as_expr(expr)
 
 
+def _is_matrix(value: Any) -> bool:
+    kind = type(value)
+    if kind is list or kind is tuple:
+        return any(type(v).__name__ == "MatExpr" for v in value)
+    return kind.__name__ == "MatExpr"
+
+
 def matrix_calculus(shapes: Any, *values: Any) -> Any:
     """The functions of :mod:`chainrule.symbolic.matrix` when ``shapes=`` is given or a value is (or holds)
     a matrix expression, else None: the one hook from scalar to matrix calculus."""
-    flat = [w for v in values for w in (v if isinstance(v, list | tuple) else [v])]
-    if shapes is None and not any(type(v).__name__ == "MatExpr" for v in flat):
-        return None
+    if shapes is None:
+        for v in values:
+            if _is_matrix(v):
+                break
+        else:
+            return None
     from chainrule.symbolic.matrix import api
 
     return api

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from chainrule.errors import ChainruleValueError
+from chainrule.errors import ChainruleValueError, UnsupportedOperationError
 from chainrule.symbolic.matrix import functions as fn
 from chainrule.symbolic.matrix.algebra import (
     differential_of,
@@ -114,6 +114,11 @@ class _Converter:
             return self.terms(e.args[0], (out[0], out[0]))
         if op == "einsum":
             return self.einsum(e, out)
+        if op in ("vec", "kron"):
+            raise UnsupportedOperationError(
+                f"derivatives through {op}() are not supported ({e}); differentiate the expression inside "
+                f"and take its vec form (sym.matrix.vec_form)"
+            )
         raise ChainruleValueError(f"no index form for {e} ({op}) in a differential")
 
     def product(self, e: MatExpr, out: tuple[int, ...]) -> list[Term]:
