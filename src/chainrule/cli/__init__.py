@@ -25,6 +25,7 @@ from chainrule import __version__
 from chainrule.cli.arguments import natural, parse_arguments, positive_finite, positive_integer
 from chainrule.cli.guard import Session
 from chainrule.cli.output import Output
+from chainrule.core.layouts import LAYOUTS
 
 __all__ = ["main"]
 
@@ -34,7 +35,7 @@ def _add_grad(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     p.add_argument("expression", help='e.g. "sin(w1)*w2*(1-w2)" or a vector "[x*y, x+y]"')
     p.add_argument("--at", required=True, help="the point, e.g. w1=0.4,w2=0.3")
     p.add_argument("--hessian", action="store_true", help="also print the Hessian")
-    p.add_argument("--layout", choices=("numerator", "denominator"), default="numerator")
+    p.add_argument("--layout", choices=LAYOUTS, default="mixed", help="the Jacobian's layout (default mixed)")
 
 
 def _add_diff(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,6 +46,10 @@ def _add_diff(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     p.add_argument("--order", type=int, default=1, help="the order of the derivative")
     p.add_argument("--steps", action="store_true", help="explain the rules step by step")
     p.add_argument("--latex", action="store_true", help="print the derivative in LaTeX")
+    p.add_argument("--shapes", help="vectors and matrices: --shapes x=n,A=n,n (matrix calculus)")
+    p.add_argument(
+        "--layout", choices=LAYOUTS, default="mixed", help="with --shapes: the layout (default mixed)"
+    )
 
 
 def _add_pictures(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -88,7 +88,7 @@ def run_grad(args: argparse.Namespace, out: Output) -> int:
         table.append([label, str(formulas[i][j]), *cells, f"{error[i, j]:.1e}"])
     out.table(["", "formula", "automatic", "symbolic", "numerical", "± error"], table)
     if vector:
-        matrix = automatic if args.layout == "numerator" else automatic.T
+        matrix = automatic.T if args.layout == "denominator" else automatic  # numerator is mixed for vectors
         out.line(f"J ({args.layout} layout, shape {matrix.shape}) =\n{_number(matrix)}")
     derivatives = [d for row in formulas for d in row]
     _report(out, (automatic, exact, numerical, error), expressions, derivatives, point)
@@ -118,6 +118,10 @@ def run_diff(args: argparse.Namespace, out: Output) -> int:
     """The derivative's formula, optionally its steps and LaTeX, and its value three ways at a point."""
     from chainrule import symbolic
 
+    if args.shapes is not None:
+        from chainrule.cli.matrix import run_matrix_diff
+
+        return run_matrix_diff(args, out)
     if args.order < 1:
         raise UsageError(f"--order must be at least 1, got {args.order}")
     if args.steps and args.order != 1:

@@ -120,7 +120,7 @@ def _gradient_and_jacobian(report: Report) -> None:
     partials = cr.grad(lambda w1, w2: np.sin(w1) * w2 * (1 - w2), argnums=(0, 1))(0.4, 0.3)
     report.text(f"∇[sin(w1)·w2·(1 − w2)] at (0.4, 0.3) = ({partials[0]:.6f}, {partials[1]:.6f})")
     polar = cr.jacobian(lambda p: np.stack([p[0] * np.cos(p[1]), p[0] * np.sin(p[1])]))(np.array([2.0, 0.5]))
-    report.text(f"Jacobian of (r cos t, r sin t) at r = 2, t = 0.5 (numerator layout):\n{np.round(polar, 6)}")
+    report.text(f"Jacobian of (r cos t, r sin t) at r = 2, t = 0.5 (mixed layout):\n{np.round(polar, 6)}")
     report.figure(viz.jacobian_heatmap(polar, ["x", "y"], ["r", "t"]), "jacobian.png", "The polar Jacobian")
     report.figure(
         viz.gradient_field(lambda p: p[0] ** 2 + 3 * p[1] ** 2),
