@@ -42,7 +42,7 @@ def main() -> None:
     print(f"   dL/dw1 = cos(w1) w2 (1 - w2)  = {dw1:.6f}")
     print(f"   dL/dw2 = sin(w1) (1 - 2 w2)   = {dw2:.6f}")
 
-    heading("6. The Jacobian of Ax is A (numerator layout: shape of output + shape of input)")
+    heading("6. The Jacobian of Ax is A (mixed layout: shape of output + shape of input)")
     A = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
     print(cr.jacobian(lambda x: A @ x)(np.array([0.5, -1.0])))
 

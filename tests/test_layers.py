@@ -21,10 +21,11 @@ ALLOWED: dict[str, set[str]] = {
     "symbolic": {"core", "errors"},
     "optim": {"core", "errors", "tree"},
     "nn": {"core", "errors", "optim", "tree"},
+    "autograd": {"core", "errors", "tree"},
     "tree": {"core", "errors"},
     "testing": {"core", "errors", "tree"},
     "viz": {"core", "errors", "numeric", "symbolic", "tree"},
-    "cli": {"", "core", "errors", "nn", "numeric", "optim", "symbolic", "tree", "viz"},
+    "cli": {"", "autograd", "core", "errors", "nn", "numeric", "optim", "symbolic", "tree", "viz"},
 }
 
 

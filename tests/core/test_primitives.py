@@ -7,6 +7,7 @@ fails until it has one.
 
 from __future__ import annotations
 
+import importlib
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +18,7 @@ import pytest
 import chainrule as cr
 from chainrule.core import rules
 from chainrule.core.primitive import Primitive
-from chainrule.core.rules import indexing, piecewise, reshaping
+from chainrule.core.rules import assignment, indexing, piecewise, reshaping, scipy_special
 from chainrule.testing import check_grads
 
 SHAPES = [(), (3,), (2, 3)]
@@ -37,6 +38,18 @@ def uniform(lo: float, hi: float) -> Callable[[np.random.Generator, tuple[int, .
 
 def away_from_zero(rng: np.random.Generator, s: tuple[int, ...]) -> Any:
     return rng.uniform(0.3, 1.5, size=s) * rng.choice([-1.0, 1.0], size=s)
+
+
+def special(name: str) -> Callable[..., Any]:
+    """``scipy.special.<name>``, looked up when called: only the tests that use SciPy skip without it."""
+
+    def call(*args: Any) -> Any:
+        module = pytest.importorskip("scipy.special") if importlib.util.find_spec("scipy") else None
+        if module is None:
+            pytest.skip("SciPy is not installed")
+        return getattr(module, name)(*args)
+
+    return call
 
 
 # name: (function, domain of the input)
@@ -76,6 +89,25 @@ UNARY: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "relu": (cr.relu, away_from_zero),
     "sigmoid": (cr.sigmoid, uniform(-3, 3)),
     "softplus": (cr.softplus, uniform(-3, 3)),
+    "fabs": (np.fabs, away_from_zero),
+    "deg2rad": (np.radians, uniform(-200, 200)),
+    "rad2deg": (np.rad2deg, uniform(-2, 2)),
+    "sinc": (np.sinc, uniform(-3, 3)),
+    "erf": (special("erf"), uniform(-2, 2)),
+    "erfc": (special("erfc"), uniform(-2, 2)),
+    "erfinv": (special("erfinv"), uniform(-0.9, 0.9)),
+    "erfcinv": (special("erfcinv"), uniform(0.1, 1.9)),
+    "ndtr": (special("ndtr"), uniform(-3, 3)),
+    "ndtri": (special("ndtri"), uniform(0.1, 0.9)),
+    "log_ndtr": (special("log_ndtr"), uniform(-5, 3)),
+    "gamma": (special("gamma"), uniform(0.5, 3)),
+    "gammaln": (special("gammaln"), uniform(0.5, 3)),
+    "loggamma": (special("loggamma"), uniform(0.5, 3)),
+    "digamma": (special("psi"), uniform(0.5, 3)),
+    "logit": (special("logit"), uniform(0.1, 0.9)),
+    "entr": (special("entr"), uniform(0.1, 2)),
+    "iv": (np.i0, uniform(-3, 3)),
+    "ive": (special("i1e"), uniform(0.3, 3)),
 }
 
 BINARY: dict[str, tuple[Callable[[Any, Any], Any], Any, Any]] = {
@@ -96,6 +128,17 @@ BINARY: dict[str, tuple[Callable[[Any, Any], Any], Any, Any]] = {
               uniform(-2, 2), uniform(-2, 2)),
     # the operand that is not the step's: its value at the jump (differentiable only there)
     "heaviside": (lambda x, h: np.heaviside(np.round(x), h) * x, uniform(-2, 2), uniform(-2, 2)),
+    # x / y stays in (2.1, 2.9): no jump within the finite differences' reach, and d/dy = -2
+    "remainder": (lambda x, y: x % y, uniform(2.2, 2.8), uniform(0.97, 1.03)),
+    "fmod": (np.fmod, uniform(-2.8, -2.2), uniform(0.97, 1.03)),
+    "floor_divide": (lambda x, y: (x // y) * x * y, uniform(2.2, 2.8), uniform(0.97, 1.03)),
+    "copysign": (np.copysign, away_from_zero, away_from_zero),
+    "logaddexp2": (np.logaddexp2, uniform(-2, 2), uniform(-2, 2)),
+    "beta": (special("beta"), uniform(0.5, 3), uniform(0.5, 3)),
+    "betaln": (special("betaln"), uniform(0.5, 3), uniform(0.5, 3)),
+    "xlogy": (special("xlogy"), uniform(-2, 2), uniform(0.5, 2)),
+    "xlog1py": (special("xlog1py"), uniform(-2, 2), uniform(-0.5, 1)),
+    "rel_entr": (special("rel_entr"), uniform(0.5, 2), uniform(0.5, 2)),
 }  # fmt: skip
 
 
@@ -279,6 +322,45 @@ OTHER: dict[str, list[tuple[Callable[..., Any], list[Callable[[np.random.Generat
     "det": [(np.linalg.det, [lambda r: r.standard_normal((2, 3, 3))]),
             (np.linalg.det, [lambda r: np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 0.0, 1.0]])])],
     "clip": [(lambda x: np.clip(x, -0.5, 0.5) * x, [lambda r: np.array([-1.0, 0.2, 0.7, -0.3])])],
+    "quantile": [
+        (np.median, [lambda r: r.standard_normal((2, 3))]),
+        (lambda x: np.median(x, axis=0, keepdims=True), [lambda r: r.standard_normal((4, 3))]),
+        (lambda x: np.quantile(x, [0.2, 0.9], axis=(0, 2)), [lambda r: r.standard_normal((3, 2, 3))]),
+        (lambda x: np.percentile(x, 30, axis=1, method="hazen"), [lambda r: r.standard_normal((2, 5))]),
+        (lambda x: np.nanmedian(np.where(np.eye(3, 4) > 0, np.nan, x), axis=1),
+         [lambda r: r.standard_normal((3, 4))]),
+    ],
+    "cummax": [
+        (lambda x: np.maximum.accumulate(x, axis=1), [lambda r: r.standard_normal((2, 5))]),
+        (lambda x: np.minimum.accumulate(x), [lambda r: r.standard_normal((4, 2))]),
+    ],
+    "interp": [
+        (lambda x, fp: np.interp(x, np.array([0.0, 1.0, 2.5, 3.0]), fp),
+         [lambda r: r.uniform(0.1, 2.9, 5), lambda r: r.standard_normal(4)]),
+        (lambda xp: np.interp(np.array([0.4, 1.7, 3.5]), xp, np.array([1.0, -1.0, 2.0])),
+         [lambda r: np.array([0.0, 1.0, 3.0])]),
+    ],
+    "convolve": [
+        (np.convolve, [lambda r: r.standard_normal(5), lambda r: r.standard_normal(3)]),
+        (lambda a, v: np.correlate(a, v, "same"),
+         [lambda r: r.standard_normal(3), lambda r: r.standard_normal(4)]),
+    ],
+    "zeta": [(lambda q: special("zeta")(3.0, q), [lambda r: r.uniform(0.5, 2, 3)])],
+    "polygamma": [
+        (lambda x: scipy_special.polygamma_p(1.0, x), [lambda r: r.uniform(0.5, 3, 3)]),
+        (lambda x: scipy_special.polygamma_p(np.array([0.0, 2.0, 3.0]), x), [lambda r: r.uniform(0.5, 3, 3)]),
+    ],
+    "index_update": [
+        (lambda x, v: assignment.index_update_p(x, v, index=(slice(None), 1), basic=True) ** 2,
+         [lambda r: r.standard_normal((2, 3)), lambda r: r.standard_normal(2)]),
+        # a repeated advanced index: the last write is the one kept
+        (lambda x, v: assignment.index_update_p(x, v, index=np.array([0, 2, 0]), basic=False) * x,
+         [lambda r: r.standard_normal(4), lambda r: r.standard_normal(3)]),
+    ],
+    # finite differences cannot see a stopped derivative, so only of a locally constant value here; what
+    # stop_gradient stops is tested in tests/core/test_idioms.py
+    "stop_gradient": [(lambda x: cr.stop_gradient(np.floor(x) + 1.0) * x,
+                       [lambda r: r.uniform(0.1, 0.9, 3)])],
 }  # fmt: skip
 
 NON_DIFFERENTIABLE: set[str] = set()

@@ -7,7 +7,7 @@ import pytest
 
 from chainrule import symbolic as sym
 from chainrule.core.rules import arithmetic as ew
-from chainrule.errors import ChainruleValueError
+from chainrule.errors import ChainruleValueError, UnsupportedOperationError
 from chainrule.symbolic.functions import function_names, primitive
 
 
@@ -136,10 +136,18 @@ def test_every_function_differentiates_as_its_primitive(name: str) -> None:
     names = ["a", "b"][: prim.arity]
     for _ in range(5):
         args = list(rng.uniform(0.2, 0.9, size=prim.arity) + (1.2 if name == "acosh" else 0.0))
+        if name == "polygamma":  # its first operand is a whole-number order
+            args[0] = float(rng.integers(0, 4))
         expr = sym.parse(f"{name}({', '.join(names)})")
         for operand, var in enumerate(names):
+            try:
+                core = _core_derivative(prim, args, operand)
+            except UnsupportedOperationError:  # no derivative in this operand: the symbolic side refuses too
+                with pytest.raises(UnsupportedOperationError):
+                    sym.diff(expr, var)
+                continue
             symbolic = sym.diff(expr, var).evaluate(dict(zip(names, args, strict=True)))
-            assert symbolic == pytest.approx(_core_derivative(prim, args, operand), rel=1e-12)
+            assert symbolic == pytest.approx(core, rel=1e-12)
 
 
 def test_powers_use_their_primitives_rules() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.cli import verdict
 from chainrule.cli.output import Output
 from chainrule.cli.parsing import UsageError, parse_expressions, parse_point, variables_of
 
@@ -17,10 +18,18 @@ def _number(value: Any) -> str:
     return np.array2string(np.asarray(value, dtype=float), precision=10, separator=", ")
 
 
-def _agreement(spread: float) -> str:
-    if not np.isfinite(spread):
-        return "agreement: cannot be judged, a value is not finite here (a singularity?)"
-    return f"agreement: the three differ by at most {spread:.1e}"
+def _report(
+    out: Output, values: tuple[Any, Any, Any, Any], functions: list[Any], formulas: list[Any], point: Any
+) -> None:
+    """The verdict on the automatic, symbolic and numerical values (and the numerical error bound), then
+    the notes that explain a disagreement: a point outside the domain, a function at its kink."""
+    out.line(verdict.agreement(*values))
+    if any(np.isnan(np.asarray(v, dtype=float)).any() for v in values[:3]):
+        note = verdict.domain_note(functions, point) or verdict.domain_note(formulas, point)
+        if note:
+            out.line(note)
+    for note in verdict.kink_notes(functions, point):
+        out.line(note)
 
 
 def _vector_function(expressions: list[Any], names: list[str], vector: bool) -> Any:
@@ -37,7 +46,8 @@ def _vector_function(expressions: list[Any], names: list[str], vector: bool) -> 
 
 
 def _three_jacobians(expressions: list[Any], names: list[str], point: dict[str, float], vector: bool) -> Any:
-    """The symbolic rows of formulas, and the automatic, symbolic and numerical matrices at the point."""
+    """The symbolic rows of formulas, the automatic, symbolic and numerical matrices at the point, and the
+    numerical error bounds."""
     import chainrule as cr
     from chainrule import symbolic
 
@@ -48,11 +58,13 @@ def _three_jacobians(expressions: list[Any], names: list[str], point: dict[str, 
     exact = np.array([[d.evaluate(values) if d.free_symbols else float(d) for d in row] for row in rows])
     if vector:
         automatic = np.asarray(cr.jacobian(f)(x))
-        numerical = np.asarray(cr.numeric.jacobian(f, x).value)
+        result = cr.numeric.jacobian(f, x)
     else:
         automatic = np.asarray(cr.grad(f)(x))[None, :]
-        numerical = np.asarray(cr.numeric.gradient(f, x).value)[None, :]
-    return rows, automatic, exact, numerical
+        result = cr.numeric.gradient(f, x)
+    numerical = np.asarray(result.value).reshape(automatic.shape)
+    error = np.broadcast_to(np.asarray(result.error, dtype=float), automatic.shape)
+    return rows, automatic, exact, numerical, error
 
 
 def run_grad(args: argparse.Namespace, out: Output) -> int:
@@ -66,21 +78,20 @@ def run_grad(args: argparse.Namespace, out: Output) -> int:
     if args.hessian and vector:
         raise UsageError("--hessian needs a scalar expression, not a vector")
     point = parse_point(args.at, names)
-    formulas, automatic, exact, numerical = _three_jacobians(expressions, names, point, vector)
+    formulas, automatic, exact, numerical, error = _three_jacobians(expressions, names, point, vector)
     at = ", ".join(f"{n}={point[n]:g}" for n in names)
     out.heading(f"{'Jacobian' if vector else 'gradient'} of {args.expression} at {at}")
     table = []
     for (i, j), value in np.ndenumerate(automatic):
         label = f"∂f{i + 1}/∂{names[j]}" if vector else f"∂f/∂{names[j]}"
-        table.append(
-            [label, str(formulas[i][j]), f"{value:.12g}", f"{exact[i, j]:.12g}", f"{numerical[i, j]:.12g}"]
-        )
-    out.table(["", "formula", "automatic", "symbolic", "numerical"], table)
+        cells = [f"{v:.12g}" for v in (value, exact[i, j], numerical[i, j])]
+        table.append([label, str(formulas[i][j]), *cells, f"{error[i, j]:.1e}"])
+    out.table(["", "formula", "automatic", "symbolic", "numerical", "± error"], table)
     if vector:
-        matrix = automatic if args.layout == "numerator" else automatic.T
+        matrix = automatic.T if args.layout == "denominator" else automatic  # numerator is mixed for vectors
         out.line(f"J ({args.layout} layout, shape {matrix.shape}) =\n{_number(matrix)}")
-    spread = max(float(np.max(np.abs(automatic - exact))), float(np.max(np.abs(numerical - exact))))
-    out.line(_agreement(spread))
+    derivatives = [d for row in formulas for d in row]
+    _report(out, (automatic, exact, numerical, error), expressions, derivatives, point)
     if args.hessian:
         f = _vector_function(expressions, names, vector)
         hessian = cr.hessian(f)(np.array([point[n] for n in names]))
@@ -107,6 +118,10 @@ def run_diff(args: argparse.Namespace, out: Output) -> int:
     """The derivative's formula, optionally its steps and LaTeX, and its value three ways at a point."""
     from chainrule import symbolic
 
+    if args.shapes is not None:
+        from chainrule.cli.matrix import run_matrix_diff
+
+        return run_matrix_diff(args, out)
     if args.order < 1:
         raise UsageError(f"--order must be at least 1, got {args.order}")
     if args.steps and args.order != 1:
@@ -162,13 +177,6 @@ def _three_ways(
         ],
         title=f"at {', '.join(f'{n}={v:g}' for n, v in point.items())}",
     )
-    spread = max(abs(automatic - exact), abs(float(numeric.value) - exact))
-    out.line(_agreement(spread))
-    kink = numeric.status == -3  # numeric: not differentiable here (one-sided derivatives differ)
-    if (
-        kink or abs(float(numeric.value) - automatic) > max(1e-6, 100 * float(numeric.error))
-    ) and automatic == exact:
-        out.line(
-            "note: at a kink (abs, relu, max …) a difference quotient averages the one-sided slopes, "
-            "while the symbolic and automatic results give chainrule's documented subgradient"
-        )
+    values = (automatic, exact, float(numeric.value), float(numeric.error))
+    lower = symbolic.diff(expression, var, order - 1) if order > 1 else expression
+    _report(out, values, [expression] if order == 1 else [expression, lower], [derivative], point)

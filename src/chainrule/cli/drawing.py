@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.cli.files import output_file, wrote
 from chainrule.cli.output import Output
 from chainrule.cli.parsing import UsageError, parse_expressions, parse_point, variables_of
 
@@ -24,20 +25,24 @@ def run_plot(args: argparse.Namespace, out: Output) -> int:
 
     expression = parse_expressions(args.expression)[0][0]
     names = variables_of([expression])
-    target = Path(args.output)
-    if target.suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise UsageError(f"-o {args.output}: use a name ending in .png, .svg or .pdf")
+    if len(names) not in (1, 2):
+        raise UsageError(f"plot draws functions of one or two variables; {expression} has {len(names)}")
+    extra = [tag for tag, wanted in (("secants", args.secants), ("error", args.error)) if wanted]
+    also = [_with_suffix(Path(args.output), tag) for tag in extra]
+    target = output_file(args.output, "-o", _PICTURES, *also)
+    existed = {path: path.exists() for path in (target, *also)}
     if len(names) == 2:  # a surface: contours and gradient arrows
         compiled = symbolic.lambdify(expression, names)
         figure = viz.gradient_field(lambda p: compiled(p[0], p[1]), title=f"f = {expression}")
         written = [viz.save(figure, target)]
-    elif len(names) == 1:
-        written = _plot_one_variable(args, expression, names[0], target)
     else:
-        raise UsageError(f"plot draws functions of one or two variables; {expression} has {len(names)}")
+        written = _plot_one_variable(args, expression, names[0], target)
     for path in written:
-        out.line(f"wrote {path}")
+        out.line(wrote(path, existed.get(path, False)))
     return 0
+
+
+_PICTURES = (".png", ".svg", ".pdf")
 
 
 def _plot_one_variable(args: argparse.Namespace, expression: Any, name: str, target: Path) -> list[Path]:
@@ -74,16 +79,15 @@ def run_graph(args: argparse.Namespace, out: Output) -> int:
     """Draw the forward and backward pass of an expression at a point."""
     from chainrule import viz
 
-    target = Path(args.output)
-    fmt = target.suffix.lower().lstrip(".")
-    if fmt not in ("svg", "png", "dot"):
-        raise UsageError(f"-o {args.output}: use a name ending in .svg, .png or .dot")
     output, inputs = build_graph(args.expression, args.at)
+    target = output_file(args.output, "-o", (".svg", ".png", ".dot"))
+    existed = target.exists()
+    fmt = target.suffix.lower().lstrip(".")
     viz.draw_graph(output, fmt, names={**inputs, "out": output}, backward=True, path=target)
     out.line(f"forward: {args.expression} = {float(output.item()):.6g}")
     out.table(
         ["input", "value", "gradient ∂out/∂input"],
         [[n, f"{float(t.item()):.6g}", f"{float(np.asarray(t.grad)):.6g}"] for n, t in inputs.items()],
     )
-    out.line(f"wrote {target}")
+    out.line(wrote(target, existed))
     return 0

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
-from chainrule.errors import ChainruleValueError
+from chainrule.errors import ChainruleError, ChainruleValueError
 
 __all__ = ["UsageError", "parse_expressions", "parse_point", "variables_of"]
 
@@ -30,19 +32,34 @@ def parse_expressions(text: str) -> tuple[list[Any], bool]:
 
     A parse error inside a vector is reported at its position in the whole text.
     """
-    from chainrule.symbolic import ParseError, parse
+    from chainrule.symbolic import ParseError
 
     stripped = text.strip()
     if not (stripped.startswith("[") and stripped.endswith("]")):
-        return [parse(text)], False
+        return [_parse(text)], False
     offset = text.index("[") + 1
     expressions = []
     for part, start in _split_top_level(stripped[1:-1]):
         try:
-            expressions.append(parse(part))
+            expressions.append(_parse(part))
         except ParseError as exc:
             raise ParseError(exc.reason, text, offset + start + exc.position) from None
     return expressions, True
+
+
+def _parse(text: str) -> Any:
+    """``symbolic.parse``, with Python's own refusals of the text (a 5,000-digit number) made usage errors."""
+    from chainrule.symbolic import parse
+
+    try:
+        return parse(text)
+    except ChainruleError:
+        raise
+    except (ValueError, OverflowError) as exc:  # int('9' * 5000) exceeds Python's digit limit
+        reason = str(exc).split(";")[0]
+        raise UsageError(
+            f"{text[:40]!r}{'...' if len(text) > 40 else ''}: a number too large to read ({reason})"
+        ) from None
 
 
 def variables_of(expressions: list[Any]) -> list[str]:
@@ -50,33 +67,88 @@ def variables_of(expressions: list[Any]) -> list[str]:
     return sorted({s.name for e in expressions for s in e.free_symbols})
 
 
+# A run of letters, digits and dots that starts with a digit, with the sign of an exponent (1e-3) kept in it.
+_NUMBER_LIKE = re.compile(r"(?<![\w.])\d[\w.]*(?:(?<=[eE])[+-][\w.]*)?", re.ASCII)
+_DECIMAL = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+
+
+def _check_decimal(value: str, written: str, option: str) -> None:
+    """Refuse what Python would read as another number, or not at all, but the parser reads as a product:
+    ``0x10`` (0 × x10), ``1e`` (1 × e), ``1_000``, ``2j``, ``1.5.3``. ``2pi`` (2 × pi) is a product on
+    purpose and stays one."""
+    for token in _NUMBER_LIKE.findall(value):
+        number = _DECIMAL.match(token)  # a token starts with a digit, so at least that matches
+        lead = number.group() if number else ""
+        rest = token[len(lead) :]
+        python_number = rest[:1] in ("e", "E", "j", "J") or (
+            lead == "0" and rest[:1] in ("x", "X", "o", "O", "b", "B")
+        )
+        if rest and (python_number or not rest[0].isalpha()):
+            raise UsageError(
+                f"{option} {written}: {token!r} is not a decimal number; write numbers like 16, 1.5 or 2e-3, "
+                "with * between a number and a name (2*e)"
+            )
+
+
+def _number(value: str, written: str, option: str) -> float:
+    _check_decimal(value, written, option)
+    expression = _parse(value)
+    if expression.free_symbols:
+        raise UsageError(f"{option} {written}: the value must be a number")
+    try:
+        number = float(expression.evaluate())
+    except OverflowError:
+        number = math.inf
+    if math.isnan(number):
+        raise UsageError(f"{option} {written}: the value is not a number (NaN)")
+    if math.isinf(number):
+        raise UsageError(
+            f"{option} {written}: the value is too large for a float64 (the largest is about 1.8e308)"
+        )
+    return number
+
+
 def parse_point(text: str | None, variables: list[str], option: str = "--at") -> dict[str, float]:
     """``"w1=0.4,w2=0.3"`` → ``{"w1": 0.4, "w2": 0.3}``; a bare ``"1"`` names the only variable.
 
-    Values may be expressions of numbers (``pi/4``). Every variable needs a value; names that are not
-    variables of the expression are refused.
-    """
-    from chainrule.symbolic import parse
+    Values may be expressions of numbers (``pi/4``). Every variable needs exactly one value; names that are
+    not variables of the expression are refused, and so is anything that would be read as a different
+    number than it says (``1,5``, ``0x10``, ``1e``, a value beyond float64).
 
+    Examples
+    --------
+    >>> parse_point("x=pi/4, y=2e-3", ["x", "y"])
+    {'x': 0.7853981633974483, 'y': 0.002}
+    >>> parse_point("x=1,5", ["x"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    chainrule.cli.parsing.UsageError: --at: x is given twice (x=1 and 5); one value each, ...
+    """
     point: dict[str, float] = {}
-    for item in (text or "").split(","):
-        if not item.strip():
+    given: dict[str, str] = {}
+    for item, _ in _split_top_level(text or ""):
+        written = item.strip()
+        if not written:
             continue
         name, equals, value = item.partition("=")
         if not equals:
+            if written in variables:
+                raise UsageError(f"{option} {written}: give {written} a value, e.g. {option} {written}=1")
             if len(variables) != 1:
-                raise UsageError(f"{option} {item.strip()!r}: say which variable, e.g. {option} x=1")
+                raise UsageError(f"{option} {written!r}: say which variable, e.g. {option} x=1")
             name, value = variables[0], item
         name = name.strip()
         if name not in variables:
             known = ", ".join(variables) or "none"
             raise UsageError(f"{option}: unknown variable {name!r} (the expression's variables: {known})")
+        if name in given:
+            raise UsageError(
+                f"{option}: {name} is given twice ({given[name]} and {written}); one value each, with a "
+                "decimal point (1.5)"
+            )
         if not value.strip():
-            raise UsageError(f"{option} {item.strip()}: no value after '='")
-        number = parse(value)
-        if number.free_symbols:
-            raise UsageError(f"{option} {name}={value.strip()}: the value must be a number")
-        point[name] = float(number.evaluate())
+            raise UsageError(f"{option} {written}: no value after '='")
+        point[name], given[name] = _number(value, written, option), written
     missing = [v for v in variables if v not in point]
     if missing:
         raise UsageError(f"{option}: no value for {', '.join(missing)}, e.g. {option} {missing[0]}=1")

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.cli.files import output_folder
 from chainrule.cli.output import Output
 
 __all__ = ["Report", "run_tour"]
@@ -25,7 +26,7 @@ class Report:
         self.folder = folder
         self.out = out
         self.parts: list[str] = []
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(exist_ok=True)  # its parent is checked to exist before the tour starts
 
     def section(self, title: str) -> None:
         self.out.heading(title)
@@ -119,7 +120,7 @@ def _gradient_and_jacobian(report: Report) -> None:
     partials = cr.grad(lambda w1, w2: np.sin(w1) * w2 * (1 - w2), argnums=(0, 1))(0.4, 0.3)
     report.text(f"∇[sin(w1)·w2·(1 − w2)] at (0.4, 0.3) = ({partials[0]:.6f}, {partials[1]:.6f})")
     polar = cr.jacobian(lambda p: np.stack([p[0] * np.cos(p[1]), p[0] * np.sin(p[1])]))(np.array([2.0, 0.5]))
-    report.text(f"Jacobian of (r cos t, r sin t) at r = 2, t = 0.5 (numerator layout):\n{np.round(polar, 6)}")
+    report.text(f"Jacobian of (r cos t, r sin t) at r = 2, t = 0.5 (mixed layout):\n{np.round(polar, 6)}")
     report.figure(viz.jacobian_heatmap(polar, ["x", "y"], ["r", "t"]), "jacobian.png", "The polar Jacobian")
     report.figure(
         viz.gradient_field(lambda p: p[0] ** 2 + 3 * p[1] ** 2),
@@ -156,7 +157,7 @@ def _numerical(report: Report) -> None:
 
 def _learning(report: Report) -> None:
     import chainrule as cr
-    from chainrule import nn, viz
+    from chainrule import viz
     from chainrule.cli.train import save_training_plots, train_moons
 
     report.section("7. Learning: gradient descent")
@@ -171,19 +172,19 @@ def _learning(report: Report) -> None:
     report.figure(
         viz.descent_path(rosen, result.path, label="nesterov"), "descent.png", "Down the banana valley"
     )
-    model, losses = train_moons(200, "adam", None, 0, report.out)
-    X, y = nn.make_moons(200, noise=0.1, seed=0)
+    run = train_moons(200, "adam", None, 0, report.out)
+    training, held_out = run.accuracies()
     report.text(
-        f"an MLP(2, [16, 16, 1]) on the moons: loss {losses[0]:.3f} → {losses[-1]:.4f}, "
-        f"accuracy {nn.accuracy(model(X), y):.0%}"
+        f"an MLP(2, [16, 16, 1]) on the moons: loss {run.losses[0]:.3f} → {run.losses[-1]:.4f}, "
+        f"accuracy {training:.0%} on its 200 points, {held_out:.0%} on 200 it never saw"
     )
-    for path in save_training_plots(model, losses, X, y, report.folder):
+    for path, _ in save_training_plots(run, report.folder):
         report.parts.append(f'<figure><img src="{path.name}" alt="{path.stem}"></figure>')
 
 
 def run_tour(args: argparse.Namespace, out: Output) -> int:
     """Run every section and write the HTML report."""
-    report = Report(Path(args.out), out)
+    report = Report(output_folder(args.out, "--out"), out)
     for section in (_slope_by_limit, _rules, _graph, _gradient_and_jacobian, _kink, _numerical, _learning):
         section(report)
     out.line(f"\nthe report with all pictures: {report.write()}")

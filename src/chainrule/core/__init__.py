@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chainrule.core.dual import Dual
 from chainrule.core.functions import log_softmax, logsumexp, relu, sigmoid, softmax, softplus
+from chainrule.core.grad_mode import no_grad, stop_gradient
 from chainrule.core.jacobians import hessian, hvp, jacobian
 from chainrule.core.primitive import Formula, Primitive, VarargRules
 from chainrule.core.tensor import Tensor
@@ -22,10 +23,12 @@ __all__ = [
     "jvp",
     "log_softmax",
     "logsumexp",
+    "no_grad",
     "relu",
     "sigmoid",
     "softmax",
     "softplus",
+    "stop_gradient",
     "value_and_grad",
     "vjp",
 ]

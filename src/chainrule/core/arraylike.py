@@ -13,15 +13,23 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core import numpy_creation as _numpy_creation  # noqa: F401
 from chainrule.core import numpy_linalg as _numpy_linalg  # noqa: F401  (registers the composites)
+from chainrule.core import numpy_nanfunctions as _numpy_nanfunctions  # noqa: F401
+from chainrule.core import numpy_numerical as _numpy_numerical  # noqa: F401
 from chainrule.core import numpy_statistics as _numpy_statistics  # noqa: F401
-from chainrule.core.numpy_shape import getitem
+from chainrule.core import numpy_ufuncs as _numpy_ufuncs  # noqa: F401  (after every row: ufunc methods)
+from chainrule.core.assignment import note_view, setitem
+from chainrule.core.conversion import conversion_error, storing_into_plain_array
+from chainrule.core.deferred import resolve
+from chainrule.core.numpy_shape import getitem, index_of
 from chainrule.core.primitive import Traced, bind
 from chainrule.core.registry import COMPARISONS, FUNCTIONS, UFUNC_METHODS, UFUNCS, function_name
 from chainrule.core.rules import arithmetic as ew
 from chainrule.core.rules import linalg as la
 from chainrule.core.rules import piecewise as pw
-from chainrule.core.rules._util import concrete
+from chainrule.core.rules._util import concrete, shape_of
+from chainrule.core.rules.indexing import is_basic_index
 from chainrule.errors import GraphError, UnsupportedOperationError
 
 _NO_PARAMS: dict[str, Any] = {}
@@ -29,6 +37,46 @@ _NO_PARAMS: dict[str, Any] = {}
 # NumPy through this untyped name.
 _np: Any = np
 _IGNORED_UFUNC_OPTIONS = {"casting": "same_kind", "order": "K", "subok": True, "signature": None}
+
+# NumPy functions whose result is a view of their first argument in NumPy (when NumPy can avoid a copy)
+_VIEW_FUNCTIONS = frozenset(
+    {np.reshape, np.transpose, np.ravel, np.squeeze, np.expand_dims, np.swapaxes, np.moveaxis, np.diagonal}
+)
+
+# Operand types the operators need not ask whether to defer (the hot path checks only this): plain numbers,
+# and the traced classes themselves, which tensor.py and dual.py enter (a set lookup costs less than a call).
+_PLAIN_TYPES: set[type] = {float, int, complex, bool, np.float64, np.float32, np.complex128}
+_DEFERS: dict[type, bool] = {}
+
+
+def _foreign(other: Any) -> bool:
+    """True when an operator should return NotImplemented for ``other``: a wrapper type that handles
+    traced values itself (see :func:`_defers`), or an object array, which NumPy's reflected operator
+    applies entry by entry."""
+    if isinstance(other, Traced):
+        return False
+    if type(other) is np.ndarray:
+        return bool(other.dtype.kind == "O")
+    return _defers(other)
+
+
+def _defers(value: Any) -> bool:
+    return _defers_type(type(value))
+
+
+def _defers_type(cls: type) -> bool:
+    """True for a foreign type that wraps arrays and can hold a traced value (xarray, pandas, dask ...).
+
+    NEP 13: such a type implements ``__array_ufunc__`` (or sets it to None); chainrule's operators and
+    protocols return NotImplemented for it, so the wrapper handles the operation and keeps the traced value
+    inside, rather than chainrule wrapping the wrapper and the derivative being lost.
+    """
+    known = _DEFERS.get(cls)
+    if known is None:
+        known = _DEFERS[cls] = hasattr(cls, "__array_ufunc__") and not issubclass(
+            cls, np.ndarray | np.generic | Traced
+        )
+    return known
 
 
 def _ufunc_call(ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -47,6 +95,8 @@ def _ufunc_call(ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]
                 f"np.{ufunc.__name__}: the option {key}= is not supported on traced values"
             )
     prim = UFUNCS.get(ufunc)
+    if prim is None and ufunc not in FUNCTIONS and resolve(ufunc):  # a row named it (SciPy's ufuncs)
+        prim = UFUNCS.get(ufunc)
     if prim is not None:
         return bind(prim, inputs, _NO_PARAMS)
     handler = FUNCTIONS.get(ufunc)  # a ufunc whose primitive takes its operands in another form
@@ -60,6 +110,24 @@ def _ufunc_call(ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]
     )
 
 
+def _as_objects(x: Any) -> Any:
+    """A traced array as an object array of its (0-d, traced) entries; anything else unchanged."""
+    if not isinstance(x, Traced):
+        return x
+    shape = shape_of(x)
+    array: Any = x
+    out = np.empty(shape, dtype=object)
+    for index in np.ndindex(shape):
+        out[index] = array[index] if shape else array
+    return out
+
+
+def _on_objects(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """A ufunc with an object array among its operands (pandas' object Series of traced values): NumPy's
+    object loops apply the Python operators entry by entry, so each traced entry records as usual."""
+    return getattr(ufunc, method)(*[_as_objects(x) for x in inputs], **kwargs)
+
+
 class ArrayLike(Traced):
     """Operators and NumPy protocols for :class:`Tensor` and :class:`Dual`."""
 
@@ -69,9 +137,21 @@ class ArrayLike(Traced):
     def _value(self) -> Any:
         raise NotImplementedError
 
+    def _become(self, new: Any) -> bool:
+        raise NotImplementedError
+
+    def _poison(self) -> None:
+        raise NotImplementedError
+
     # ---------------------------------------------------------------- NumPy protocols
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        for x in inputs:
+            if type(x) is np.ndarray:
+                if x.dtype.kind == "O":
+                    return _on_objects(ufunc, method, inputs, kwargs)
+            elif type(x) not in _PLAIN_TYPES and _defers(x):
+                return NotImplemented
         if method == "__call__":
             return _ufunc_call(ufunc, inputs, kwargs)
         handler = UFUNC_METHODS.get((ufunc, method))
@@ -82,74 +162,122 @@ class ArrayLike(Traced):
         return handler(*inputs, **kwargs)
 
     def __array_function__(self, func: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        for cls in types:
+            if _defers_type(cls):
+                return NotImplemented
         handler = FUNCTIONS.get(func)
         if handler is None:
             raise UnsupportedOperationError(
                 f"{function_name(func)} has no derivative rule in chainrule; define one with "
                 "cr.Primitive (see 'Custom rules' in the docs) or compute it from supported functions"
             )
-        return handler(*args, **kwargs)
+        out = handler(*args, **kwargs)
+        if func in _VIEW_FUNCTIONS and args and args[0] is self:
+            note_view(self, out)
+        return out
 
     # ---------------------------------------------------------------- arithmetic
     # The operand with the higher level records the operation (see primitive.bind); written out here
     # because operators are the commonest calls of all.
 
     def __add__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.add_p, (self, other), _NO_PARAMS)
         return self._lift(ew.add_p, (self, other), _NO_PARAMS)
 
     def __radd__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.add_p, (other, self), _NO_PARAMS)
         return self._lift(ew.add_p, (other, self), _NO_PARAMS)
 
     def __sub__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.subtract_p, (self, other), _NO_PARAMS)
         return self._lift(ew.subtract_p, (self, other), _NO_PARAMS)
 
     def __rsub__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.subtract_p, (other, self), _NO_PARAMS)
         return self._lift(ew.subtract_p, (other, self), _NO_PARAMS)
 
     def __mul__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.multiply_p, (self, other), _NO_PARAMS)
         return self._lift(ew.multiply_p, (self, other), _NO_PARAMS)
 
     def __rmul__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.multiply_p, (other, self), _NO_PARAMS)
         return self._lift(ew.multiply_p, (other, self), _NO_PARAMS)
 
     def __truediv__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.divide_p, (self, other), _NO_PARAMS)
         return self._lift(ew.divide_p, (self, other), _NO_PARAMS)
 
     def __rtruediv__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.divide_p, (other, self), _NO_PARAMS)
         return self._lift(ew.divide_p, (other, self), _NO_PARAMS)
 
     def __pow__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.power_p, (self, other), _NO_PARAMS)
         return self._lift(ew.power_p, (self, other), _NO_PARAMS)
 
     def __rpow__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(ew.power_p, (other, self), _NO_PARAMS)
         return self._lift(ew.power_p, (other, self), _NO_PARAMS)
 
+    def __mod__(self, other: Any) -> Any:
+        return _np.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> Any:
+        return _np.remainder(other, self)
+
+    def __floordiv__(self, other: Any) -> Any:
+        return _np.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Any) -> Any:
+        return _np.floor_divide(other, self)
+
+    def __divmod__(self, other: Any) -> Any:
+        return _np.divmod(self, other)
+
+    def __rdivmod__(self, other: Any) -> Any:
+        return _np.divmod(other, self)
+
     def __matmul__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(la.matmul_p, (self, other), _NO_PARAMS)
         return self._lift(la.matmul_p, (self, other), _NO_PARAMS)
 
     def __rmatmul__(self, other: Any) -> Any:
+        if type(other) not in _PLAIN_TYPES and _foreign(other):
+            return NotImplemented
         if isinstance(other, Traced) and other._level > self._level:
             return other._lift(la.matmul_p, (other, self), _NO_PARAMS)
         return self._lift(la.matmul_p, (other, self), _NO_PARAMS)
@@ -190,6 +318,8 @@ class ArrayLike(Traced):
     # Converting to a Python number drops the derivative. Inside a transform (level > 0) that would be a
     # silently wrong answer, so it is refused; an object-API Tensor converts, like PyTorch's .item().
     def _number(self, what: str) -> Any:
+        if (self._level or getattr(self, "requires_grad", False)) and storing_into_plain_array():
+            raise conversion_error()  # y[i] = t into a plain array: NumPy asks for a number
         if self._level:
             raise GraphError(
                 f"{what} of a value being differentiated would silently drop its derivative; keep it an "
@@ -209,13 +339,15 @@ class ArrayLike(Traced):
     # ---------------------------------------------------------------- indexing and iteration
 
     def __getitem__(self, index: Any) -> Any:
-        return getitem(self, index)
+        index = index_of(index)
+        out = getitem(self, index)
+        if is_basic_index(index):  # a basic index gives a view in NumPy (unless the result is a number)
+            note_view(self, out, index)
+        return out
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        raise GraphError(
-            "chainrule arrays cannot be assigned in place (x[...] = v): a recorded graph may depend on "
-            "the old values. Build a new array instead, e.g. with np.where or np.concatenate"
-        )
+        """``x[index] = value``, recorded as a functional update (see :mod:`chainrule.core.assignment`)."""
+        setitem(self, index, value)
 
     def __len__(self) -> int:
         shape = self.shape
@@ -251,6 +383,16 @@ class ArrayLike(Traced):
     @property
     def mT(self) -> Any:
         return _np.swapaxes(self, -1, -2)
+
+    @property
+    def real(self) -> Any:
+        return _np.real(self)
+
+    @property
+    def imag(self) -> Any:
+        if self.dtype.kind != "c":  # the imaginary part of a real array is a constant 0
+            return _np.zeros_like(self)
+        return _np.imag(self)
 
     def item(self) -> Any:
         return np.asarray(self._number(".item()")).item()
@@ -289,6 +431,9 @@ class ArrayLike(Traced):
 
     def reshape(self, *shape: Any) -> Any:
         return _np.reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    def copy(self) -> Any:
+        return _np.copy(self)
 
     def ravel(self) -> Any:
         return _np.ravel(self)

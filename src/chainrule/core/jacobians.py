@@ -1,8 +1,9 @@
 """Jacobians and Hessians built from vjp and jvp.
 
 Reverse mode costs one backward pass per output entry, forward mode one forward pass per input entry, so
-``mode="auto"`` picks reverse when there are fewer outputs than inputs. Layouts: numerator (the default)
-gives ``J.shape == f(x).shape + x.shape``; denominator gives ``x.shape + f(x).shape``.
+``mode="auto"`` picks reverse when there are fewer outputs than inputs. The blocks are computed in the
+mixed layout (``f(x).shape + x.shape``) and laid out at the end by :func:`_layout` (the three layouts are
+defined once, in :mod:`chainrule.core.layouts`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.layouts import check_layout, layout_axes
 from chainrule.core.pytree import flatten, unflatten
 from chainrule.core.rules._util import shape_of
 from chainrule.core.transforms import (
@@ -31,7 +33,6 @@ from chainrule.errors import ChainruleValueError
 __all__ = ["hessian", "hvp", "jacobian"]
 
 _MODES = ("auto", "fwd", "rev")
-_LAYOUTS = ("numerator", "denominator")
 
 
 def _one_hot(shapes: list[tuple[int, ...]], dtypes: list[Any], which: int, k: int) -> list[Any]:
@@ -75,7 +76,7 @@ def jacobian(
     f: Callable[..., Any],
     argnums: Argnums = 0,
     mode: str = "auto",
-    layout: str = "numerator",
+    layout: str = "mixed",
 ) -> Callable[..., Any]:
     """All first derivatives of ``f``: ``J[i..., j...] = d f(x)[i...] / d x[j...]``.
 
@@ -85,7 +86,10 @@ def jacobian(
         ``"rev"`` (one backward pass per output entry), ``"fwd"`` (one forward pass per input entry) or
         ``"auto"`` (whichever needs fewer passes).
     layout:
-        ``"numerator"``: ``J.shape == f(x).shape + x.shape``; ``"denominator"``: ``x.shape + f(x).shape``.
+        ``"mixed"`` (the default): ``J.shape == f(x).shape + x.shape``, so a gradient has the shape of its
+        variable and a Jacobian's rows are the outputs; ``"numerator"``: ``f(x).shape +
+        reversed(x.shape)``; ``"denominator"``: the full transpose of numerator, ``x.shape +
+        reversed(f(x).shape)``. For vectors numerator is mixed; they differ for matrices.
 
     Examples
     --------
@@ -97,12 +101,14 @@ def jacobian(
            [5., 6.]])
     >>> cr.jacobian(lambda x: A @ x, layout="denominator")(np.zeros(2)).shape
     (2, 3)
+    >>> X = np.ones((2, 3))
+    >>> [cr.jacobian(np.sum, layout=layout)(X).shape for layout in ("mixed", "numerator", "denominator")]
+    [(2, 3), (3, 2), (2, 3)]
     """
     _check_callable(f, "jacobian")
     if mode not in _MODES:
         raise ChainruleValueError(f"jacobian: mode must be one of {_MODES}, got {mode!r}")
-    if layout not in _LAYOUTS:
-        raise ChainruleValueError(f"jacobian: layout must be one of {_LAYOUTS}, got {layout!r}")
+    check_layout(layout, "jacobian")
 
     @functools.wraps(f)
     def jacobian_f(*args: Any) -> Any:
@@ -144,23 +150,28 @@ def _assemble(
     per_out = []
     for o, v in enumerate(out_vals):
         no = len(shape_of(v))
-        row = []
-        for i, si in enumerate(in_shapes):
-            block = blocks[o][i]
-            if layout == "denominator":
-                ni = len(si)
-                block = np.transpose(block, tuple(range(no, no + ni)) + tuple(range(no)))
-            row.append(block)
+        row = [_layout(blocks[o][i], no, layout) for i in range(len(in_shapes))]
         it = iter(row)
         per_arg = [unflatten(treedef, [next(it) for _ in leaves]) for leaves, treedef in trees]
         per_out.append(per_arg[0] if single else tuple(per_arg))
     return unflatten(out_tree, per_out)
 
 
-def hessian(f: Callable[..., Any], argnums: Argnums = 0, mode: str = "fwd") -> Callable[..., Any]:
+def _layout(block: Any, out_ndim: int, layout: str) -> Any:
+    """A finished block, computed in the mixed layout (output axes, then input axes), laid out as asked."""
+    if layout == "mixed":
+        return block
+    return np.transpose(block, layout_axes(out_ndim, np.ndim(block) - out_ndim, layout))
+
+
+def hessian(
+    f: Callable[..., Any], argnums: Argnums = 0, mode: str = "fwd", layout: str = "mixed"
+) -> Callable[..., Any]:
     """The matrix of second derivatives of a scalar function.
 
-    For an array argument ``x`` the Hessian has shape ``x.shape + x.shape``.
+    The Hessian is the Jacobian of the gradient, ``jacobian(grad(f), layout=layout)``: for an array argument
+    ``x`` its shape is ``x.shape + x.shape`` in the mixed layout (the default) and ``x.shape +
+    reversed(x.shape)`` in the other two (where, the Hessian being symmetric, they give the same array).
 
     Parameters
     ----------
@@ -181,7 +192,7 @@ def hessian(f: Callable[..., Any], argnums: Argnums = 0, mode: str = "fwd") -> C
     _check_callable(f, "hessian")
     if mode not in ("fwd", "rev"):
         raise ChainruleValueError(f"hessian: mode must be 'fwd' or 'rev', got {mode!r}")
-    return jacobian(grad(f, argnums), argnums, mode=mode)
+    return jacobian(grad(f, argnums), argnums, mode=mode, layout=check_layout(layout, "hessian"))
 
 
 def hvp(f: Callable[..., Any]) -> Callable[[Any, Any], Any]:

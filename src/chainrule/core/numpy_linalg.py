@@ -154,7 +154,8 @@ def _clip(
 
 @implements(np.copy)
 def _copy(a: Any, order: str = "K", subok: bool = False) -> Any:
-    return a
+    # a new array, not ``a`` itself: assigning into the copy leaves ``a`` alone (chainrule.core.assignment)
+    return ar.positive_p(a)
 
 
 @implements(np.real)
@@ -183,9 +184,10 @@ def _on_values(func: Any) -> Any:
 
 
 for _func in (
-    np.shape, np.ndim, np.size, np.zeros_like, np.ones_like, np.empty_like, np.full_like,
+    np.shape, np.ndim, np.size,
     np.argmax, np.argmin, np.argsort, np.argwhere, np.nonzero, np.flatnonzero, np.count_nonzero,
     np.isclose, np.allclose, np.array_equal, np.result_type, np.iscomplexobj, np.isrealobj,
+    np.iscomplex, np.isreal,
     np.round, np.around, np.any, np.all, np.searchsorted, np.unique, np.histogram,
     np.may_share_memory, np.shares_memory, np.can_cast, np.min_scalar_type,
 ):  # fmt: skip

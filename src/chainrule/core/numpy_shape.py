@@ -18,6 +18,7 @@ from chainrule.core.rules import reshaping as rs
 from chainrule.core.rules._util import concrete, refuse, shape_of
 from chainrule.core.rules.arithmetic import cast
 from chainrule.core.rules.indexing import diagonal_p, getitem_p, is_basic_index, take_along_axis_p
+from chainrule.core.rules.piecewise import where_p
 from chainrule.errors import ChainruleValueError, UnsupportedOperationError
 
 reshape = rs.reshape
@@ -70,6 +71,18 @@ def _atleast_2d(*arys: Any) -> Any:
     return out[0] if len(out) == 1 else tuple(out)
 
 
+@implements(np.atleast_3d)
+def _atleast_3d(*arys: Any) -> Any:
+    def lift(a: Any) -> Any:
+        shape = shape_of(a)
+        if len(shape) >= 3:
+            return a
+        return reshape(a, {0: (1, 1, 1), 1: (1, -1, 1), 2: (*shape, 1)}[len(shape)])
+
+    out = [lift(a) for a in arys]
+    return out[0] if len(out) == 1 else tuple(out)
+
+
 @implements(np.vstack)
 def _vstack(tup: Any, *, dtype: Any = None, casting: str = "same_kind") -> Any:
     return np.concatenate([_atleast_2d(a) for a in tup], axis=0)
@@ -81,17 +94,152 @@ def _hstack(tup: Any, *, dtype: Any = None, casting: str = "same_kind") -> Any:
     return np.concatenate(arrays, axis=0 if np.ndim(concrete(arrays[0])) == 1 else 1)
 
 
-@implements(np.split, np.array_split)
-def _split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Any]:
+@implements(np.dstack)
+def _dstack(tup: Any) -> Any:
+    return np.concatenate([_atleast_3d(a) for a in tup], axis=2)
+
+
+@implements(np.column_stack)
+def _column_stack(tup: Any) -> Any:
+    columns = [reshape(a, (-1, 1)) if len(shape_of(a)) < 2 else a for a in tup]
+    return np.concatenate(columns, axis=1)
+
+
+@implements(np.append)
+def _append(arr: Any, values: Any, axis: Any = None) -> Any:
+    if axis is None:
+        return np.concatenate([reshape(arr, (-1,)), reshape(values, (-1,))], axis=0)
+    return np.concatenate([arr, values], axis=axis)
+
+
+@implements(np.array_split)
+def _array_split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Any]:
+    """Pieces along ``axis``: at the given indices, or that many of lengths differing by at most one."""
     pieces = np.array_split(np.arange(shape_of(ary)[axis]), indices_or_sections)
-    if isinstance(indices_or_sections, int | np.integer) and len({len(p) for p in pieces}) > 1:
-        raise ChainruleValueError(
-            f"np.split: an axis of length {shape_of(ary)[axis]} does not divide into "
-            f"{indices_or_sections} equal parts (use np.array_split)"
-        )
     lead = (slice(None),) * (axis % np.ndim(concrete(ary)))
     bounds = np.cumsum([0] + [len(p) for p in pieces])
     return [ary[(*lead, slice(int(lo), int(hi)))] for lo, hi in itertools.pairwise(bounds)]
+
+
+@implements(np.split)
+def _split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Any]:
+    """As np.array_split, but a number of sections must divide the axis into equal parts."""
+    length = shape_of(ary)[axis]
+    if isinstance(indices_or_sections, int | np.integer) and length % int(indices_or_sections):
+        raise ChainruleValueError(
+            f"np.split: an axis of length {length} does not divide into {indices_or_sections} equal parts "
+            "(np.array_split allows unequal ones)"
+        )
+    pieces: list[Any] = _array_split(ary, indices_or_sections, axis)
+    return pieces
+
+
+def _split_along(name: str, ary: Any, indices_or_sections: Any, axis: int, least: int) -> list[Any]:
+    if len(shape_of(ary)) < least:
+        raise ChainruleValueError(f"{name} only works on arrays of {least} or more dimensions")
+    return _split(ary, indices_or_sections, axis)  # type: ignore[no-any-return]
+
+
+@implements(np.hsplit)
+def _hsplit(ary: Any, indices_or_sections: Any) -> list[Any]:
+    axis = 1 if len(shape_of(ary)) > 1 else 0
+    return _split_along("np.hsplit", ary, indices_or_sections, axis, 1)
+
+
+@implements(np.vsplit)
+def _vsplit(ary: Any, indices_or_sections: Any) -> list[Any]:
+    return _split_along("np.vsplit", ary, indices_or_sections, 0, 2)
+
+
+@implements(np.dsplit)
+def _dsplit(ary: Any, indices_or_sections: Any) -> list[Any]:
+    return _split_along("np.dsplit", ary, indices_or_sections, 2, 3)
+
+
+# ---------------------------------------------------------------- rotations and grids
+
+
+def _axis_of(axis: Any, nd: int, name: str) -> int:
+    if not -nd <= int(axis) < nd:
+        raise ChainruleValueError(f"{name}: axis {axis} is out of bounds for an array of dimension {nd}")
+    return int(axis) % nd
+
+
+@implements(np.rollaxis)
+def _rollaxis(a: Any, axis: int, start: int = 0) -> Any:
+    nd = len(shape_of(a))
+    axis = _axis_of(axis, nd, "np.rollaxis")
+    if not -nd <= start <= nd:
+        raise ChainruleValueError(f"np.rollaxis: start {start} is out of bounds for dimension {nd}")
+    start = start + nd if start < 0 else start
+    start = start - 1 if axis < start else start
+    if axis == start:
+        return a
+    axes = [i for i in range(nd) if i != axis]
+    axes.insert(start, axis)
+    return rs.transpose_p(a, axes=tuple(axes))
+
+
+@implements(np.flipud)
+def _flipud(m: Any) -> Any:
+    if len(shape_of(m)) < 1:
+        raise ChainruleValueError("np.flipud: the input must be at least 1-d")
+    return rs.flip_p(m, axis=0)
+
+
+@implements(np.fliplr)
+def _fliplr(m: Any) -> Any:
+    if len(shape_of(m)) < 2:
+        raise ChainruleValueError("np.fliplr: the input must be at least 2-d")
+    return rs.flip_p(m, axis=1)
+
+
+@implements(np.rot90)
+def _rot90(m: Any, k: int = 1, axes: Any = (0, 1)) -> Any:
+    """Rotation by 90 degrees k times in the plane of ``axes``: flips and a transpose."""
+    nd = len(shape_of(m))
+    first, second = (_axis_of(a, nd, "np.rot90") for a in axes)
+    if len(axes) != 2 or first == second:
+        raise ChainruleValueError("np.rot90: axes must be two different axes")
+    k %= 4
+    if k == 0:
+        return m
+    if k == 2:
+        return rs.flip_p(rs.flip_p(m, axis=first), axis=second)
+    order = list(range(nd))
+    order[first], order[second] = order[second], order[first]
+    if k == 1:
+        return rs.transpose_p(rs.flip_p(m, axis=second), axes=tuple(order))
+    return rs.flip_p(rs.transpose_p(m, axes=tuple(order)), axis=second)
+
+
+@implements(np.meshgrid)
+def _meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = "xy") -> Any:
+    if indexing not in ("xy", "ij"):
+        raise ChainruleValueError("np.meshgrid: indexing must be 'xy' or 'ij'")
+    nd = len(xi)
+    lengths = [int(np.prod(shape_of(x), dtype=int)) for x in xi]
+    grids = []
+    for i, x in enumerate(xi):
+        position = (1 - i if i < 2 else i) if indexing == "xy" and nd > 1 else i
+        grids.append(reshape(x, tuple(-1 if j == position else 1 for j in range(nd))))
+    if not sparse:
+        full = [lengths[1], lengths[0], *lengths[2:]] if indexing == "xy" and nd > 1 else lengths
+        grids = [np.broadcast_to(g, tuple(full)) for g in grids]
+    return tuple(grids)
+
+
+@implements(np.select)
+def _select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
+    if len(condlist) != len(choicelist):
+        raise ChainruleValueError("np.select: list of cases must be same length as list of conditions")
+    if not condlist:
+        raise ChainruleValueError("np.select: select with an empty condition list is not possible")
+    result = default
+    for condition, choice in reversed(list(zip(condlist, choicelist, strict=True))):
+        result = where_p(np.asarray(concrete(condition), dtype=bool), choice, result)
+    shape = np.broadcast_shapes(*(shape_of(c) for c in (*condlist, *choicelist, default)))
+    return result if shape_of(result) == shape else np.broadcast_to(result, shape)
 
 
 # ---------------------------------------------------------------- indexing

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -337,11 +338,22 @@ def function_name(func: Any) -> str:
         ufunc, method = func
         return f"{function_name(ufunc)}.{method}"
     if isinstance(func, np.ufunc):
-        return f"np.{func.__name__}"
+        return _ufunc_name(func)
     module = getattr(func, "__module__", None) or "numpy"
     public = [part for part in module.split(".") if not part.startswith("_")]
     public[0] = "np" if public[0] == "numpy" else public[0]
     return ".".join([*public, getattr(func, "__name__", repr(func))])
+
+
+def _ufunc_name(ufunc: np.ufunc) -> str:
+    """``np.sin``, or ``scipy.special.jv`` for SciPy's: errors name a function as its user wrote it."""
+    name = ufunc.__name__
+    if getattr(np, name, None) is ufunc:
+        return f"np.{name}"
+    for module in ("scipy.special", "scipy.special._ufuncs"):
+        if getattr(sys.modules.get(module), name, None) is ufunc:
+            return f"scipy.special.{name}"
+    return f"the ufunc {name}"
 
 
 def _check_free(keys: Sequence[Any], owner: Any) -> None:

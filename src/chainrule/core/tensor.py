@@ -13,13 +13,16 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core.arraylike import _NO_PARAMS, ArrayLike
+from chainrule.core.arraylike import _NO_PARAMS, _PLAIN_TYPES, ArrayLike
+from chainrule.core.assignment import ASSIGNED, STANDING_IN, current, links_of, stale_error
 from chainrule.core.backprop import FREED, backprop
+from chainrule.core.conversion import conversion_error
+from chainrule.core.grad_mode import OPEN, recording_off
 from chainrule.core.primitive import Primitive, Traced, apply, missing_rule, operation_error
 from chainrule.core.registry import UFUNCS as _UFUNCS
 from chainrule.errors import ChainruleTypeError, GraphError, ShapeError
 
-__all__ = ["Tensor", "as_float_array"]
+__all__ = ["Tensor", "as_float_array", "current"]
 
 # Creation order is a topological order (an operation is created after its operands), so the backward pass
 # orders nodes by this number instead of a recursive depth-first search. It counts down, so that the latest
@@ -91,7 +94,21 @@ class Tensor(ArrayLike):
     # _params the primitive's keyword parameters. The last three are set only on recorded Tensors. Separate
     # slots rather than one tuple: fewer objects for the garbage collector to track, which matters for graphs
     # of many scalars.
-    __slots__ = ("_args", "_data", "_grad", "_level", "_params", "_parents", "_prim", "_seq", "requires_grad")
+    # _links (set only when needed) holds what assignment needs to know: views taken of this Tensor, its
+    # base if it is a view, and the result it forwards to once assigned into (chainrule.core.assignment).
+    __slots__ = (
+        "__weakref__",
+        "_args",
+        "_data",
+        "_grad",
+        "_level",
+        "_links",
+        "_params",
+        "_parents",
+        "_prim",
+        "_seq",
+        "requires_grad",
+    )
 
     _data: Any
     _prim: Any
@@ -99,6 +116,7 @@ class Tensor(ArrayLike):
     _args: Any
     _params: Any
     _grad: Any
+    _links: Any
 
     def __init__(self, data: Any, requires_grad: bool = False) -> None:
         if isinstance(data, Traced):
@@ -169,7 +187,7 @@ class Tensor(ArrayLike):
         t._level = level
         t._grad = None
         t._seq = next(_sequence)
-        if parents is not None:
+        if parents is not None and not (OPEN[0] and recording_off(level)):
             if prim.vjp is None:
                 raise missing_rule(prim, "reverse")
             t.requires_grad = True
@@ -200,7 +218,7 @@ class Tensor(ArrayLike):
         t._level = level
         t._grad = None
         t._seq = next(_sequence)
-        if self.requires_grad:
+        if self.requires_grad and not (OPEN[0] and recording_off(level)):
             if prim.vjp is None:
                 raise missing_rule(prim, "reverse")
             t.requires_grad = True
@@ -216,13 +234,24 @@ class Tensor(ArrayLike):
     def _value(self) -> Any:
         return self._data
 
+    def _constant(self, value: Any) -> Tensor:
+        """A constant at this Tensor's trace level (``np.zeros_like`` ...)."""
+        return _new_tensor(value, self._level)
+
     # ---------------------------------------------------------------- public API
 
     @property
     def data(self) -> Any:
-        """The values, read-only: a recorded graph may depend on them. Assign a new array to change them."""
-        if isinstance(self._data, Traced):
-            return self._data
+        """The values, read-only: a recorded graph may depend on them. Assign a new array to change them.
+
+        Refused inside a transform (``cr.grad`` ...), where the plain values would silently drop the
+        derivative, as ``float()`` is; ``.detach()`` says that dropping it is meant.
+        """
+        if self._level:
+            raise GraphError(
+                ".data (or .numpy()) of a value being differentiated would silently drop its derivative; "
+                "keep using the value itself in NumPy calls, or write .detach() if a constant is meant"
+            )
         view = np.asarray(self._data).view()
         view.flags.writeable = False
         return view
@@ -322,6 +351,8 @@ class Tensor(ArrayLike):
                     f"backward(): gradient has shape {gradient.shape} but the output has shape {shape}"
                 )
         if create_graph:
+            if ASSIGNED[0]:
+                _refuse_assigned_in_graph(self)
             gradient = _new_tensor(gradient, self._level)
         leaves = backprop([self], [gradient], retain_graph or create_graph, create_graph, _new_tensor)
         for leaf, g in leaves:
@@ -332,12 +363,44 @@ class Tensor(ArrayLike):
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
         if self.requires_grad or self._level:
+            raise conversion_error()
+        data = np.asarray(self._data)
+        return data if dtype is None else data.astype(dtype)
+
+    # ---------------------------------------------------------------- assignment (chainrule.core.assignment)
+
+    def _become(self, new: Any) -> bool:
+        """Stand for ``new``, the result of assigning into this Tensor; True when this forwards to it."""
+        if not isinstance(new, Tensor):
             raise GraphError(
-                "a Tensor that records derivatives was converted to a plain NumPy array (np.asarray, "
-                "np.array, ...), which would silently drop its derivative; use .detach().numpy() when "
-                "that is intended"
+                "x[...] = v: v is traced by a transform that x is outside of; start from an array of that "
+                "transform, e.g. x = np.zeros_like(v), and assign into it"
             )
-        return self._data if dtype is None else self._data.astype(dtype)
+        if self._prim is None and not self.requires_grad:
+            # a constant is in no graph, so it takes the result's place outright
+            for name in ("_data", "_level", "requires_grad", "_grad", "_prim", "_seq"):
+                object.__setattr__(self, name, getattr(new, name))
+            if new._prim is not None:
+                self._parents, self._args, self._params = new._parents, new._args, new._params
+            return False
+        if self._prim is None and self._level == 0:  # a leaf of the object API
+            if new._prim is not None:
+                raise GraphError(
+                    "a leaf Tensor that requires grad cannot be assigned into: its .grad would no longer be "
+                    "the derivative by its values. Change its values under cr.no_grad() (or assign "
+                    "t.data = ...), or assign into a copy: y = np.copy(t)"
+                )
+            self._data = new._data
+            return False
+        # in a graph: keep this node for the operations that used it, forward everything else to `new`
+        links = links_of(self, create=True)
+        assert links is not None
+        links.target = new
+        object.__setattr__(self, "__class__", _Reassigned)
+        return True
+
+    def _poison(self) -> None:
+        object.__setattr__(self, "__class__", _StaleTensor)
 
     def _repr_html_(self) -> str:
         """Notebook display: the operation, the values and, after ``backward()``, the gradient."""
@@ -364,6 +427,145 @@ class Tensor(ArrayLike):
         return f"Tensor({body}{extra})"
 
 
+class _Reassigned(Tensor):
+    """A Tensor in a graph that was assigned into. As a node it keeps the old values, for the operations
+    that used them; as a value it stands for the assignment's result (``_links.target``)."""
+
+    __slots__ = ()
+
+    def _target(self) -> Tensor:
+        target: Tensor = self._links.target
+        return target
+
+    def _lift(self, prim: Primitive, args: Any, params: dict[str, Any]) -> Any:
+        return prim(*[current(a) for a in args], **params)
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        return getattr(ufunc, method)(*[current(a) for a in inputs], **kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        return func(*[_current_in(a) for a in args], **{k: _current_in(v) for k, v in kwargs.items()})
+
+    def _value(self) -> Any:
+        return self._target()._data
+
+    @property
+    def data(self) -> Any:
+        return self._target().data
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._target().data = value
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._target().is_leaf
+
+    @property
+    def op(self) -> str:
+        return self._target().op
+
+    @property
+    def parents(self) -> tuple[Tensor, ...]:
+        return self._target().parents
+
+    def detach(self) -> Tensor:
+        return self._target().detach()
+
+    def backward(self, gradient: Any = None, retain_graph: bool = False, create_graph: bool = False) -> None:
+        self._target().backward(gradient, retain_graph, create_graph)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        return self._target().__array__(dtype, copy)
+
+    def _resolve(self) -> Tensor:
+        return self._target()
+
+    def __repr__(self) -> str:
+        return repr(self._target())
+
+    def _repr_html_(self) -> str:
+        return self._target()._repr_html_()
+
+
+class _StaleTensor(Tensor):
+    """A view (slice) of an array that was assigned into afterwards: every use raises (see assignment)."""
+
+    __slots__ = ()
+
+    def _lift(self, prim: Primitive, args: Any, params: dict[str, Any]) -> Any:
+        raise stale_error()
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        raise stale_error()
+
+    def __array_function__(self, func: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        raise stale_error()
+
+    def _value(self) -> Any:
+        raise stale_error()
+
+    def __getitem__(self, index: Any) -> Any:
+        raise stale_error()
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        raise stale_error()
+
+    @property
+    def data(self) -> Any:
+        raise stale_error()
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        raise stale_error()
+
+    def detach(self) -> Tensor:
+        raise stale_error()
+
+    def backward(self, gradient: Any = None, retain_graph: bool = False, create_graph: bool = False) -> None:
+        raise stale_error()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        raise stale_error()
+
+    def _resolve(self) -> Tensor:
+        raise stale_error()
+
+    def __repr__(self) -> str:
+        return "Tensor(<a stale slice: its array was assigned into after it was taken>)"
+
+
+STANDING_IN.update((_Reassigned, _StaleTensor))
+_PLAIN_TYPES.add(Tensor)  # a Tensor operand never defers (see arraylike)
+
+
+def _current_in(x: Any) -> Any:
+    if isinstance(x, list | tuple):
+        return type(x)(current(a) for a in x)
+    return current(x)
+
+
+def _refuse_assigned_in_graph(root: Tensor) -> None:
+    """A recorded backward pass applies rules to the nodes themselves, and a node assigned into stands for
+    its new values: refuse rather than differentiate the wrong values."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if type(node) in STANDING_IN:
+            raise GraphError(
+                "backward(create_graph=True) through an array that was assigned into after it was used is "
+                "not supported; take higher derivatives with cr.grad / cr.hessian, which record the "
+                "assignment by its values"
+            )
+        parents = node._parents if node._prim is not None else None
+        if parents is not None and parents is not FREED:
+            stack.extend(p for p in parents if p is not None)
+
+
 def _plain(x: Any) -> Any:
     while isinstance(x, Traced):
         x = x._value()  # type: ignore[attr-defined]
@@ -378,6 +580,9 @@ def _lift_nested(level: int, prim: Primitive, args: Any, params: dict[str, Any])
     lower = False
     for i, a in enumerate(args):
         if isinstance(a, Traced):
+            if type(a) in STANDING_IN:  # assigned into, or a stale view: see chainrule.core.assignment
+                redone: Tensor = prim(*[current(b) for b in args], **params)
+                return redone
             if a._level == level and isinstance(a, Tensor):
                 data = vals[i] = a._data
                 if isinstance(data, Traced):
@@ -390,7 +595,7 @@ def _lift_nested(level: int, prim: Primitive, args: Any, params: dict[str, Any])
                 lower = True
     out = apply(prim, vals, params, lower)
     t = _new_tensor(out, level)
-    if parents is not None:
+    if parents is not None and not (OPEN[0] and recording_off(level)):
         if prim.vjp is None:
             raise missing_rule(prim, "reverse")
         t.requires_grad = True

@@ -14,8 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.assignment import current
 from chainrule.core.backprop import backprop
 from chainrule.core.dual import Dual
+from chainrule.core.outputs import checked_leaves, checked_output
 from chainrule.core.primitive import Traced, new_level
 from chainrule.core.pytree import TreeDef, flatten, unflatten
 from chainrule.core.rules._util import concrete, shape_of
@@ -43,7 +45,7 @@ def _argnum_tuple(argnums: Argnums, n_args: int, name: str) -> tuple[int, ...]:
 
 
 def _float_leaf(leaf: Any) -> Any:
-    return leaf if isinstance(leaf, Traced) else as_float_array(leaf, "an argument to differentiate")
+    return current(leaf) if isinstance(leaf, Traced) else as_float_array(leaf, "an argument to differentiate")
 
 
 def _dtype(x: Any) -> Any:
@@ -128,6 +130,7 @@ def _value_and_grad(
         if not isinstance(out, tuple) or len(out) != 2:
             raise ChainruleValueError("grad(has_aux=True): f must return a pair (output, aux)")
         out, aux = out
+    out = checked_output(out, "grad")
     shape = shape_of(out)
     if math.prod(shape) != 1:
         raise ShapeError(
@@ -141,6 +144,9 @@ def _value_and_grad(
         _finish(g, orig, s)
         for g, orig, s in zip(_gradients(inputs, leaf_grads), inputs.flat, inputs.python_scalars, strict=True)
     ]
+    if has_aux:  # the aux values as values, not as Tensors of a trace that has ended
+        aux_leaves, aux_tree = flatten(aux)
+        aux = unflatten(aux_tree, [_unwrap(current(leaf), level) for leaf in aux_leaves])
     return _unwrap(out, level), inputs.rebuild(grads, isinstance(argnums, int)), aux
 
 
@@ -218,6 +224,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[..., Any]]:
     inputs = _reverse_inputs(primals, nums, level)
     out = f(*inputs.args)
     out_leaves, out_tree = flatten(out)
+    out_leaves = checked_leaves(out_leaves, "vjp")
     values = [_unwrap(leaf, level) for leaf in out_leaves]
 
     def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
@@ -284,6 +291,7 @@ def jvp(
 
     inputs = _Inputs(tuple(primals), tuple(range(len(primals))), wrap)
     out_leaves, out_tree = flatten(f(*inputs.args))
+    out_leaves = checked_leaves(out_leaves, "jvp")
     values, tangents_out = [], []
     for leaf in out_leaves:
         if isinstance(leaf, Dual) and leaf._level == level:

@@ -103,7 +103,8 @@ def huber_loss(prediction: Any, target: Any, delta: float = 1.0, reduction: str 
 def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = "mean") -> Any:
     """Binary cross-entropy from logits: ``-t log σ(z) - (1 - t) log(1 - σ(z)) = softplus(z) - t z``.
 
-    ``target`` holds probabilities of the class 1 (usually 0 or 1). It is computed as
+    ``target`` holds probabilities of the class 1 (usually 0 or 1; a value outside [0, 1], or NaN, is
+    refused: the formula would give a loss without a minimum). It is computed as
     ``(1 - t) softplus(z) + t softplus(-z)``, which never takes the log of a sigmoid rounded to 0 or 1 and
     never subtracts two large numbers, so any logit gives an accurate finite loss (PyTorch's
     ``binary_cross_entropy_with_logits``).
@@ -120,6 +121,12 @@ def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = 
     array([-0.25,  0.25])
     """
     _same_shape("binary_cross_entropy_with_logits", logits, target)
+    # comparisons work on arrays, Tensors and traced values alike, and give plain booleans
+    if not np.all((target >= 0) & (target <= 1)):
+        raise ChainruleValueError(
+            "binary_cross_entropy_with_logits: target must hold probabilities in [0, 1] (labels 0 and 1), "
+            "got values outside it or NaN; for labels -1 and +1 use (target + 1) / 2 or hinge_loss"
+        )
     losses = (1.0 - target) * softplus(logits) + target * softplus(-logits)
     return _reduce("binary_cross_entropy_with_logits", losses, reduction)
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from chainrule.core import Tensor
-from chainrule.errors import ChainruleTypeError, ChainruleValueError, ShapeError
+from chainrule.errors import ChainruleTypeError, ChainruleValueError
+from chainrule.optim.checkpoint import check_arrays, read_arrays, write_arrays
 
 __all__ = ["Module", "Sequential", "subtree"]
 
@@ -126,8 +128,14 @@ class Module:
             yield from child.named_parameters(prefix + name + ".")
 
     def parameters(self) -> list[Tensor]:
-        """The parameter Tensors, for an optimizer's object form: ``Adam(model.parameters())``."""
-        return [p for _, p in self.named_parameters()]
+        """The parameter Tensors, for an optimizer's object form: ``Adam(model.parameters())``.
+
+        A Tensor shared by two layers (tied weights) is listed once, so an optimizer steps it once.
+        """
+        unique: dict[int, Tensor] = {}
+        for _, p in self.named_parameters():
+            unique.setdefault(id(p), p)
+        return list(unique.values())
 
     def zero_grad(self) -> None:
         """Forget every parameter's accumulated gradient."""
@@ -148,44 +156,58 @@ class Module:
     def load_state_dict(self, state: Params) -> None:
         """Set the parameter Tensors from ``{dotted name: array}`` (as :meth:`state_dict` gives it).
 
-        The keys must match exactly and each array must have its parameter's shape; values are cast to
-        the parameter's dtype.
-        """
-        own = dict(self.named_parameters())
-        missing, unexpected = sorted(set(own) - set(state)), sorted(set(state) - set(own))
-        if missing or unexpected:
-            raise ChainruleValueError(
-                f"{type(self).__name__}.load_state_dict: missing keys {missing}, unexpected keys {unexpected}"
-            )
-        for name, p in own.items():
-            value = np.asarray(state[name])
-            if value.shape != p.shape:
-                raise ShapeError(
-                    f"{type(self).__name__}.load_state_dict: {name!r} has shape {value.shape}, "
-                    f"the parameter {p.shape}"
-                )
-            p.data = value.astype(p.dtype, copy=False)
+        Every entry is checked before any parameter changes, so a refused load leaves the model as it was:
+        the keys must match exactly, each array must have its parameter's shape and hold real numbers (no
+        strings, booleans or complex numbers), finite and within the parameter's dtype (1e300 does not fit
+        a float32). Values are then cast to each parameter's dtype.
 
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Write :meth:`state_dict` to a ``.npz`` file (NumPy's format; no pickling)."""
-        np.savez(path, allow_pickle=False, **self.state_dict())
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from chainrule.nn import Linear
+        >>> layer = Linear(2, 1, seed=0)
+        >>> layer.load_state_dict({"weight": np.array([[1.0], [2.0]]), "bias": np.array([np.nan])})
+        Traceback (most recent call last):
+        ...
+        chainrule.errors.ChainruleValueError: Linear.load_state_dict: 'bias' holds 1 NaN or infinite value(s)
+        >>> layer.bias.data  # unchanged, and so is the weight
+        array([0.])
+        """
+        self._assign(f"{type(self).__name__}.load_state_dict", state)
+
+    def _assign(self, owner: str, state: Params) -> None:
+        own = dict(self.named_parameters())
+        expected = {name: (p.shape, p.dtype) for name, p in own.items()}
+        values = check_arrays(owner, expected, state)
+        for name, p in own.items():  # nothing below can fail: every value is checked and converted
+            p.data = values[name]
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write :meth:`state_dict` to an ``.npz`` file (NumPy's format; no pickling); returns its path.
+
+        ``".npz"`` is appended to a name without it, as :func:`numpy.savez` does, and :meth:`load` resolves
+        the name the same way. The file is replaced atomically: an interrupted or failed save (Ctrl-C, a
+        full disk) leaves the previous file as it was. A directory as ``path`` is refused.
+        """
+        return write_arrays(path, self.state_dict(), f"{type(self).__name__}.save")
 
     def load(self, path: str | os.PathLike[str]) -> None:
-        """Read parameters written by :meth:`save`.
+        """Read parameters written by :meth:`save`, checked whole as :meth:`load_state_dict` checks them.
 
         Examples
         --------
         >>> import os, tempfile
         >>> from chainrule.nn import MLP
-        >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
-        >>> MLP(2, [3, 1], seed=1).save(path)
+        >>> path = os.path.join(tempfile.mkdtemp(), "model")
+        >>> MLP(2, [3, 1], seed=1).save(path).name
+        'model.npz'
         >>> model = MLP(2, [3, 1], seed=2)
         >>> model.load(path)
         >>> bool(np.all(model.state_dict()["0.weight"] == MLP(2, [3, 1], seed=1).state_dict()["0.weight"]))
         True
         """
-        with np.load(path, allow_pickle=False) as data:
-            self.load_state_dict({name: data[name] for name in data.files})
+        owner = f"{type(self).__name__}.load"
+        self._assign(owner, read_arrays(path, owner))
 
     # ---------------------------------------------------------------- display
 

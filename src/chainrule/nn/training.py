@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from chainrule.core import Tensor, value_and_grad
-from chainrule.errors import ChainruleTypeError, ShapeError
+from chainrule.errors import ChainruleTypeError, ChainruleValueError, ShapeError
 from chainrule.nn.data import batches
 from chainrule.nn.init import rng_from
 from chainrule.nn.module import Module
-from chainrule.optim.base import Optimizer
+from chainrule.optim.base import NonFiniteStepWarning, Optimizer
 
 __all__ = ["accuracy", "fit"]
 
@@ -63,7 +64,14 @@ def fit(
 
     The loop is functional: ``params = model.state_dict()``, gradients by :func:`chainrule.value_and_grad`
     of ``loss(model.apply(params, X_batch), y_batch) + penalty(params)``, ``optimizer.update``; the trained
-    values are loaded back into the model at the end.
+    values are loaded back into the model at the end, and also when the run stops early (an error, Ctrl-C):
+    the model then holds the weights of the last completed update.
+
+    The weights never become NaN or infinite: an update whose gradient or result is not finite (a NaN in
+    the data, a learning rate too large) is skipped by the optimizer with a warning, or raises with
+    ``on_nonfinite="raise"`` (see :class:`chainrule.optim.Optimizer`); after the run a
+    :class:`~chainrule.optim.NonFiniteStepWarning` says how many updates were skipped. Such a batch's loss is
+    still counted in the history, which shows it as NaN.
 
     Parameters
     ----------
@@ -101,18 +109,42 @@ def fit(
         value = loss(model.apply(params, X_batch), y_batch)
         return value if penalty is None else value + penalty(params)
 
-    loss_and_grad = value_and_grad(objective)
     params = model.state_dict()
+    for name, value in params.items():
+        if not np.all(np.isfinite(value)):
+            raise ChainruleValueError(f"fit: the model's parameter {name!r} holds NaN or infinite values")
+    loss_and_grad = value_and_grad(objective)
     state = optimizer.init(params)
     rng = rng_from(seed)
-    history = []
-    for _ in range(epochs):
-        total, count = 0.0, 0
-        for X_batch, y_batch in batches(X, y, batch_size or len(X), rng):
-            value, grads = loss_and_grad(params, X_batch, y_batch)
-            params, state = optimizer.update(grads, state, params)
-            total += float(value) * len(X_batch)
-            count += len(X_batch)
-        history.append(total / count)
-    model.load_state_dict(params)
+    history: list[float] = []
+    # the optimizer warns at each skipped update; fit says it once, at the end, with the first reason
+    with warnings.catch_warnings(record=True) as caught:
+        try:
+            for _ in range(epochs):
+                total, count = 0.0, 0
+                for X_batch, y_batch in batches(X, y, batch_size or len(X), rng):
+                    value, grads = loss_and_grad(params, X_batch, y_batch)
+                    params, state = optimizer.update(grads, state, params)
+                    total += float(value) * len(X_batch)
+                    count += len(X_batch)
+                history.append(total / count)
+        finally:  # the optimizer keeps params finite, so they always load
+            model.load_state_dict(params)
+    _report_warnings(caught, state.skipped, state.skipped + state.count)
     return history
+
+
+def _report_warnings(caught: list[warnings.WarningMessage], skipped: int, updates: int) -> None:
+    reasons = [w.message.reason for w in caught if isinstance(w.message, NonFiniteStepWarning)]
+    for w in caught:  # any other warning is shown as it would have been
+        if not isinstance(w.message, NonFiniteStepWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if skipped:
+        first = f"; the first: {reasons[0]}" if reasons else ""
+        warnings.warn(
+            f"fit: {skipped} of {updates} updates were skipped because a gradient or an update was not "
+            f"finite (NaN in the data? a learning rate too large?); the model holds the last finite "
+            f"weights{first}",
+            NonFiniteStepWarning,
+            stacklevel=3,
+        )

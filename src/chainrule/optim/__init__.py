@@ -20,7 +20,7 @@ array([1., 1.])
 
 from __future__ import annotations
 
-from chainrule.optim.base import LearningRate, Optimizer, OptState, Schedule
+from chainrule.optim.base import LearningRate, NonFiniteStepWarning, Optimizer, OptState, Schedule
 from chainrule.optim.line_search import armijo_step
 from chainrule.optim.minimize import METHODS, MinimizeResult, minimize
 from chainrule.optim.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
@@ -36,6 +36,7 @@ __all__ = [
     "ExponentialDecay",
     "LearningRate",
     "MinimizeResult",
+    "NonFiniteStepWarning",
     "OptState",
     "Optimizer",
     "RMSprop",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,7 +12,7 @@ import numpy as np
 
 from chainrule.core import value_and_grad
 from chainrule.errors import ChainruleTypeError, ChainruleValueError, ShapeError
-from chainrule.optim.base import Optimizer
+from chainrule.optim.base import NonFiniteStepWarning, Optimizer
 from chainrule.optim.line_search import armijo_step
 from chainrule.optim.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
 from chainrule.tree import flatten, unflatten
@@ -48,7 +49,7 @@ class MinimizeResult:
     steps:
         How many updates were made.
     converged:
-        Whether the gradient norm fell to ``tol``.
+        Whether the gradient norm fell to ``tol`` (never when the run stopped early).
     grad_norm:
         The gradient's Euclidean norm at ``x`` (over all leaves).
     message:
@@ -147,6 +148,9 @@ def minimize(
     -------
     MinimizeResult
         The solution ``x``, the loss history ``losses`` and the iterates ``path``, with ``converged`` etc.
+        A run whose loss or gradient becomes NaN or infinite stops there and returns the last iterate
+        where both were finite, with ``converged=False`` and a message that says so; so does a run whose
+        next update would not be finite.
 
     Examples
     --------
@@ -176,7 +180,7 @@ def minimize(
     return result
 
 
-# (x, loss, gradient) -> the next iterate, or None when no step can be made
+# (x, loss, gradient) -> the next iterate, or a sentence saying why no step can be made
 Stepper = Callable[[Any, float, Any], Any]
 
 
@@ -194,8 +198,13 @@ def _stepper(
 
         def update(x: Any, loss: float, g: Any) -> Any:
             nonlocal state
-            x, state = optimizer.update(g, state, x)
-            return x
+            with warnings.catch_warnings():  # minimize's message says it, once
+                warnings.simplefilter("ignore", NonFiniteStepWarning)
+                x_new, new_state = optimizer.update(g, state, x)
+            if new_state.skipped > state.skipped:
+                return "the next update would not be finite (the step size may be too large)"
+            state = new_state
+            return x_new
 
         return update
     if line_search != "armijo":
@@ -209,9 +218,14 @@ def _stepper(
 
     def search(x: Any, loss: float, g: Any) -> Any:
         t, x_new, _ = armijo_step(f, x, loss, g, lr=first_trial)
-        return None if t == 0.0 else x_new
+        return "the line search found no step that decreases the loss" if t == 0.0 else x_new
 
     return search
+
+
+def _evaluate(loss_and_grad: Callable[[Any], Any], x: Any) -> tuple[float, Any, float]:
+    value, g = loss_and_grad(x)
+    return _scalar_loss(value), g, _norm(g)
 
 
 def _descend(
@@ -222,29 +236,36 @@ def _descend(
     tol: float,
     callback: Callable[[int, Any, float], Any] | None,
 ) -> MinimizeResult:
-    value, g = loss_and_grad(x)
-    loss, grad_norm = _scalar_loss(value), _norm(g)
+    loss, g, grad_norm = _evaluate(loss_and_grad, x)
     losses, path = [loss], [x]
-    message = f"reached steps={steps}"
+    stop = None  # why the run stopped early, if it did
+    if not (math.isfinite(loss) and math.isfinite(grad_norm)):
+        stop = f"the loss is not finite at x0 (loss {loss}, gradient norm {grad_norm}): no step made"
     k = 0
-    while grad_norm > tol and k < steps:
-        if not math.isfinite(loss) or not math.isfinite(grad_norm):
-            message = f"the loss or its gradient is not finite at step {k} (the step size may be too large)"
-            break
+    while stop is None and grad_norm > tol and k < steps:
         x_new = stepper(x, loss, g)
-        if x_new is None:
-            message = "the line search found no step that decreases the loss"
+        if isinstance(x_new, str):
+            stop = f"{x_new}; stopped at step {k}"
             break
-        x, k = x_new, k + 1
-        value, g = loss_and_grad(x)
-        loss, grad_norm = _scalar_loss(value), _norm(g)
+        new_loss, new_g, new_norm = _evaluate(loss_and_grad, x_new)
+        if not (math.isfinite(new_loss) and math.isfinite(new_norm)):
+            # the iterate is not kept: x stays the last one with a finite loss and gradient
+            stop = (
+                f"the loss is not finite at step {k + 1} (loss {new_loss}, gradient norm {new_norm}); "
+                f"stopped and kept step {k}, the last with a finite loss and gradient (the step size may "
+                "be too large)"
+            )
+            break
+        x, k, loss, g, grad_norm = x_new, k + 1, new_loss, new_g, new_norm
         losses.append(loss)
         path.append(x)
         if callback is not None and callback(k, x, loss) is True:
-            message = f"callback stopped the run at step {k}"
-            break
-    if grad_norm <= tol:
+            stop = f"callback stopped the run at step {k}"
+    converged = stop is None and grad_norm <= tol
+    if converged:
         message = f"gradient norm {grad_norm:.3g} <= tol={tol:g}"
+    else:
+        message = stop or f"reached steps={steps}"
     single_array = flatten(x)[1].kind is None
     return MinimizeResult(
         x=x,
@@ -252,7 +273,7 @@ def _descend(
         losses=np.array(losses),
         path=np.stack([np.asarray(p) for p in path]) if single_array else path,
         steps=k,
-        converged=grad_norm <= tol,
+        converged=converged,
         grad_norm=grad_norm,
         message=message,
     )

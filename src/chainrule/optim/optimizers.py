@@ -79,6 +79,8 @@ class SGD(Optimizer):
     array([ 0.46, -0.92])
     """
 
+    _slot_names = ("momentum_buffer",)
+
     def __init__(
         self,
         params: Iterable[Tensor] | None = None,
@@ -86,6 +88,8 @@ class SGD(Optimizer):
         momentum: float = 0.0,
         nesterov: bool = False,
         weight_decay: float = 0.0,
+        *,
+        on_nonfinite: str = "skip",
     ) -> None:
         _check_range("SGD", "momentum", momentum, 0.0, 1.0)
         _check_range("SGD", "weight_decay", weight_decay, 0.0, math.inf)
@@ -94,7 +98,7 @@ class SGD(Optimizer):
         self.momentum = momentum
         self.nesterov = nesterov
         self.weight_decay = weight_decay
-        super().__init__(params, lr)
+        super().__init__(params, lr, on_nonfinite)
 
     def _hyperparameters(self) -> dict[str, Any]:
         return {"momentum": self.momentum, "nesterov": self.nesterov, "weight_decay": self.weight_decay}
@@ -131,6 +135,8 @@ class Adagrad(Optimizer):
     array([ 0.5, 99.5])
     """
 
+    _slot_names = ("sum",)
+
     def __init__(
         self,
         params: Iterable[Tensor] | None = None,
@@ -139,6 +145,8 @@ class Adagrad(Optimizer):
         weight_decay: float = 0.0,
         initial_accumulator_value: float = 0.0,
         eps: float = 1e-10,
+        *,
+        on_nonfinite: str = "skip",
     ) -> None:
         _check_range("Adagrad", "lr_decay", lr_decay, 0.0, math.inf)
         _check_range("Adagrad", "weight_decay", weight_decay, 0.0, math.inf)
@@ -148,7 +156,7 @@ class Adagrad(Optimizer):
         self.weight_decay = weight_decay
         self.initial_accumulator_value = initial_accumulator_value
         self.eps = eps
-        super().__init__(params, lr)
+        super().__init__(params, lr, on_nonfinite)
 
     def _hyperparameters(self) -> dict[str, Any]:
         return {"lr_decay": self.lr_decay, "weight_decay": self.weight_decay, "eps": self.eps}
@@ -188,6 +196,8 @@ class RMSprop(Optimizer):
     array([   2.99, -299.99])
     """
 
+    _slot_names = ("square_avg", "grad_avg", "momentum_buffer")
+
     def __init__(
         self,
         params: Iterable[Tensor] | None = None,
@@ -197,6 +207,8 @@ class RMSprop(Optimizer):
         weight_decay: float = 0.0,
         momentum: float = 0.0,
         centered: bool = False,
+        *,
+        on_nonfinite: str = "skip",
     ) -> None:
         _check_range("RMSprop", "alpha", alpha, 0.0, 1.0)
         _check_range("RMSprop", "eps", eps, 0.0, math.inf)
@@ -207,7 +219,7 @@ class RMSprop(Optimizer):
         self.weight_decay = weight_decay
         self.momentum = momentum
         self.centered = centered
-        super().__init__(params, lr)
+        super().__init__(params, lr, on_nonfinite)
 
     def _hyperparameters(self) -> dict[str, Any]:
         return {
@@ -264,6 +276,7 @@ class Adam(Optimizer):
     """
 
     _decoupled = False
+    _slot_names = ("exp_avg", "exp_avg_sq")
 
     def __init__(
         self,
@@ -272,6 +285,8 @@ class Adam(Optimizer):
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 0.0,
+        *,
+        on_nonfinite: str = "skip",
     ) -> None:
         owner = type(self).__name__
         if not isinstance(betas, tuple | list) or len(betas) != 2:
@@ -283,7 +298,7 @@ class Adam(Optimizer):
         self.betas = (float(betas[0]), float(betas[1]))
         self.eps = eps
         self.weight_decay = weight_decay
-        super().__init__(params, lr)
+        super().__init__(params, lr, on_nonfinite)
 
     def _hyperparameters(self) -> dict[str, Any]:
         return {"betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay}
@@ -336,5 +351,7 @@ class AdamW(Adam):
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 1e-2,
+        *,
+        on_nonfinite: str = "skip",
     ) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay)
+        super().__init__(params, lr, betas, eps, weight_decay, on_nonfinite=on_nonfinite)

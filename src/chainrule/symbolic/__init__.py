@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from chainrule.symbolic import algebra, elementary, expr, forms, functions
+from chainrule.symbolic import algebra, elementary, expr, forms, functions, matrix
 from chainrule.symbolic.bridge import from_sympy, to_sympy
 from chainrule.symbolic.cse import count_ops
 from chainrule.symbolic.differentiate import diff, gradient, hessian, jacobian
@@ -44,6 +44,10 @@ from chainrule.symbolic.traverse import substitute
 
 pi = PI
 e = E
+# matrix calculus: sym.vector("x", "n"), sym.matrix("A", ("m", "n")) (the package, callable), sym.scalar("s")
+vector = matrix.vector
+scalar = matrix.scalar
+tr, det, logdet, inv = matrix.trace, matrix.det, matrix.logdet, matrix.inverse
 
 
 def _subs(node: Expr, mapping: Mapping[Any, Any]) -> Expr:
@@ -106,8 +110,10 @@ __all__ = [
     "hessian",
     "jacobian",
     "lambdify",
+    "matrix",
     "parse",
     "pi",
+    "scalar",
     "simplify",
     "symbols",
     "to_latex",
@@ -115,4 +121,5 @@ __all__ = [
     "to_sympy",
     "to_text",
     "trace",
+    "vector",
 ]

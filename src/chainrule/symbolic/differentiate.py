@@ -36,6 +36,7 @@ __all__ = [
     "gradient",
     "hessian",
     "jacobian",
+    "matrix_calculus",
     "power_primitive",
     "primitive_of",
     "rule_result",
@@ -183,8 +184,35 @@ def as_expression(expr: Any) -> Expr:
     return as_expr(expr)
 
 
-def diff(expr: Expr | str, var: str | Expr | None = None, n: int = 1) -> Expr:
+def _is_matrix(value: Any) -> bool:
+    kind = type(value)
+    if kind is list or kind is tuple:
+        return any(type(v).__name__ == "MatExpr" for v in value)
+    return kind.__name__ == "MatExpr"
+
+
+def matrix_calculus(shapes: Any, *values: Any) -> Any:
+    """The functions of :mod:`chainrule.symbolic.matrix` when ``shapes=`` is given or a value is (or holds)
+    a matrix expression, else None: the one hook from scalar to matrix calculus."""
+    if shapes is None:
+        for v in values:
+            if _is_matrix(v):
+                break
+        else:
+            return None
+    from chainrule.symbolic.matrix import api
+
+    return api
+
+
+def diff(
+    expr: Expr | str, var: str | Expr | None = None, n: int = 1, *, shapes: Any = None, layout: str = "mixed"
+) -> Any:
     """The exact ``n``-th derivative of ``expr`` (an :class:`Expr` or text) by ``var``, simplified.
+
+    With ``shapes=`` (``{"x": "n", "A": ("n", "n")}``), or for a matrix expression, the variables are
+    vectors and matrices and the derivative is laid out in ``layout`` ("mixed", "numerator",
+    "denominator"); see :mod:`chainrule.symbolic.matrix`.
 
     Examples
     --------
@@ -197,7 +225,12 @@ def diff(expr: Expr | str, var: str | Expr | None = None, n: int = 1) -> Expr:
     -cos(x)
     >>> sym.diff("abs(x)"), sym.diff("relu(x)"), sym.diff("max(x, y)", "x")
     (sign(x), heaviside(x, 0), heaviside(x - y, 1/2))
+    >>> sym.diff("x' A x", "x", shapes={"x": "n", "A": ("n", "n")})
+    (A + A') x
     """
+    matrix = matrix_calculus(shapes, expr, var)
+    if matrix is not None:
+        return matrix.diff(expr, var, shapes=shapes, layout=layout, n=n)
     e = as_expression(expr)
     v = as_variable(var, e)
     if not isinstance(n, int) or n < 0:
@@ -213,8 +246,9 @@ def _variables(vars: Any) -> list[Expr]:
     return [as_variable(v, ONE) for v in vars]
 
 
-def gradient(expr: Expr | str, vars: Any) -> list[Expr]:
-    """The partial derivatives of a scalar expression, one per variable.
+def gradient(expr: Expr | str, vars: Any, *, shapes: Any = None, layout: str = "mixed") -> Any:
+    """The partial derivatives of a scalar expression, one per variable (of matrix expressions, with
+    ``shapes=``: see :mod:`chainrule.symbolic.matrix`).
 
     Examples
     --------
@@ -222,14 +256,19 @@ def gradient(expr: Expr | str, vars: Any) -> list[Expr]:
     >>> sym.gradient("x^2 y + y", "x y")
     [2*x*y, x^2 + 1]
     """
+    matrix = matrix_calculus(shapes, expr, vars)
+    if matrix is not None:
+        return matrix.gradient(expr, vars, shapes=shapes, layout=layout)
     e = as_expression(expr)
     return [diff(e, v) for v in _variables(vars)]
 
 
-def jacobian(exprs: Sequence[Expr | str], vars: Any, layout: str = "numerator") -> list[list[Expr]]:
-    """The matrix of first derivatives: row ``i`` is the gradient of ``exprs[i]`` (numerator layout).
+def jacobian(exprs: Any, vars: Any, layout: str = "mixed", *, shapes: Any = None) -> Any:
+    """The matrix of first derivatives: row ``i`` is the gradient of ``exprs[i]`` (mixed layout, which for
+    scalars is numerator layout too).
 
-    ``layout="denominator"`` gives the transpose, one row per variable (DESIGN.md's layouts).
+    ``layout="denominator"`` gives the transpose, one row per variable (DESIGN.md's layouts). A matrix
+    expression, or text with ``shapes=``, is differentiated by :mod:`chainrule.symbolic.matrix`.
 
     Examples
     --------
@@ -237,8 +276,11 @@ def jacobian(exprs: Sequence[Expr | str], vars: Any, layout: str = "numerator") 
     >>> sym.jacobian(["x*y", "x + y"], "x y")
     [[y, x], [1, 1]]
     """
-    if layout not in ("numerator", "denominator"):
-        raise ChainruleValueError(f"layout must be 'numerator' or 'denominator', got {layout!r}")
+    matrix = matrix_calculus(shapes, exprs, vars)
+    if matrix is not None:
+        return matrix.jacobian(exprs, vars, shapes=shapes, layout=layout)
+    if layout not in ("mixed", "numerator", "denominator"):
+        raise ChainruleValueError(f"layout must be 'mixed', 'numerator' or 'denominator', got {layout!r}")
     variables = _variables(vars)
     rows = []
     for e in (as_expression(x) for x in exprs):
@@ -249,8 +291,9 @@ def jacobian(exprs: Sequence[Expr | str], vars: Any, layout: str = "numerator") 
     return rows
 
 
-def hessian(expr: Expr | str, vars: Any) -> list[list[Expr]]:
-    """The matrix of second derivatives of a scalar expression.
+def hessian(expr: Expr | str, vars: Any, *, shapes: Any = None, layout: str = "mixed") -> Any:
+    """The matrix of second derivatives of a scalar expression (of a matrix expression, with ``shapes=``:
+    the derivative of its gradient, see :mod:`chainrule.symbolic.matrix`).
 
     Examples
     --------
@@ -258,5 +301,8 @@ def hessian(expr: Expr | str, vars: Any) -> list[list[Expr]]:
     >>> sym.hessian("x^2 y", "x y")
     [[2*y, 2*x], [2*x, 0]]
     """
+    matrix = matrix_calculus(shapes, expr, vars)
+    if matrix is not None:
+        return matrix.hessian(expr, vars, shapes=shapes, layout=layout)
     variables = _variables(vars)
     return jacobian(gradient(expr, variables), variables)

@@ -22,7 +22,7 @@ import numpy as np
 from chainrule.core.primitive import Traced
 from chainrule.errors import ChainruleValueError
 from chainrule.symbolic.cse import Instruction, Plan, plan
-from chainrule.symbolic.differentiate import _variables
+from chainrule.symbolic.differentiate import _variables, matrix_calculus
 from chainrule.symbolic.expr import Expr, as_expr
 from chainrule.symbolic.parser import parse
 from chainrule.symbolic.printing.base import ATOM, PREC_ADD, PREC_MUL, PREC_POW
@@ -230,6 +230,10 @@ def lambdify(exprs: Any, variables: Sequence[str | Expr] | str | None = None) ->
     >>> cr.grad(f)(1.0) == cr.grad(cr.grad(lambda x: np.sin(x) ** 2 * np.exp(x)))(1.0)
     True
     """
+    if matrix_calculus(None, exprs) is not None:
+        from chainrule.symbolic.matrix import lambdify as lambdify_matrix
+
+        return lambdify_matrix(exprs, variables)  # type: ignore[arg-type]
     flat, shape = _structure(exprs)
     if variables is None:
         free = set().union(*(e.free_symbols for e in flat))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from chainrule.core.layouts import check_layout
 from chainrule.errors import ChainruleValueError
 from chainrule.viz._deps import new_figure
 
@@ -183,8 +184,12 @@ def jacobian_heatmap(
     output_labels: Sequence[str] | None = None,
     input_labels: Sequence[str] | None = None,
     title: str = "Jacobian ∂fᵢ/∂xⱼ",
+    layout: str = "mixed",
 ) -> Figure:
-    """A Jacobian matrix as a heat map (numerator layout: row ``i`` is the gradient of output ``i``).
+    """A Jacobian matrix as a heat map, labelled by its layout.
+
+    In the mixed layout (the default, ``cr.jacobian``'s) and in numerator layout row ``i`` is the gradient of
+    output ``i``; in denominator layout (``cr.jacobian(f, layout="denominator")``) the rows are the inputs.
 
     Parameters
     ----------
@@ -193,6 +198,8 @@ def jacobian_heatmap(
     output_labels, input_labels : sequence of str, optional
         Names of the rows (outputs) and columns (inputs).
     title : str
+    layout : {"mixed", "numerator", "denominator"}
+        The layout ``J`` is in (see :mod:`chainrule.core.layouts`); it names the axes and the title.
 
     Returns
     -------
@@ -204,7 +211,10 @@ def jacobian_heatmap(
     >>> fig = jacobian_heatmap([[1.0, -2.0], [0.5, 0.0]])
     >>> fig.axes[0].get_xlabel()
     'input j'
+    >>> jacobian_heatmap([[1.0, -2.0], [0.5, 0.0]], layout="denominator").axes[0].get_ylabel()
+    'input j'
     """
+    check_layout(layout, "jacobian_heatmap")
     matrix = np.atleast_2d(np.asarray(J, dtype=float))
     if matrix.ndim != 2:
         raise ChainruleValueError(f"jacobian_heatmap: J must be a matrix, got shape {matrix.shape}")
@@ -217,7 +227,11 @@ def jacobian_heatmap(
     if rows * cols <= 144:
         for (i, j), value in np.ndenumerate(matrix):
             ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize="small")
-    ax.set_xticks(range(cols), list(input_labels) if input_labels else [str(j) for j in range(cols)])
-    ax.set_yticks(range(rows), list(output_labels) if output_labels else [str(i) for i in range(rows)])
-    ax.set(xlabel="input j", ylabel="output i", title=title)
+    row_labels, col_labels = (
+        (input_labels, output_labels) if layout == "denominator" else (output_labels, input_labels)
+    )
+    ax.set_xticks(range(cols), list(col_labels) if col_labels else [str(j) for j in range(cols)])
+    ax.set_yticks(range(rows), list(row_labels) if row_labels else [str(i) for i in range(rows)])
+    across, down = ("output i", "input j") if layout == "denominator" else ("input j", "output i")
+    ax.set(xlabel=across, ylabel=down, title=f"{title}\n({layout} layout)")
     return fig

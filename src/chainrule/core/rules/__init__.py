@@ -5,24 +5,34 @@ Importing this package makes every row, and so registers what each declares (:mo
 
 from chainrule.core.rules import (
     arithmetic,
+    assignment,
     elementary,
     indexing,
     linalg,
     norms,
+    numerical,
+    order_statistics,
     piecewise,
     reductions,
     reshaping,
+    scipy_special,
     special,
+    stopping,
 )
 
 __all__ = [
     "arithmetic",
+    "assignment",
     "elementary",
     "indexing",
     "linalg",
     "norms",
+    "numerical",
+    "order_statistics",
     "piecewise",
     "reductions",
     "reshaping",
+    "scipy_special",
     "special",
+    "stopping",
 ]

@@ -7,12 +7,13 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.primitive import Traced
-from chainrule.errors import ChainruleValueError, UnsupportedOperationError
+from chainrule.errors import ChainruleTypeError, ChainruleValueError, UnsupportedOperationError
 
 __all__ = [
     "axis_argument",
     "concrete",
     "expand_reduced",
+    "has_value",
     "keep_reduced",
     "normalize_axes",
     "refuse",
@@ -38,6 +39,19 @@ def concrete(x: Any) -> Any:
     while isinstance(x, Traced):
         x = x._value()  # type: ignore[attr-defined]
     return x
+
+
+def has_value(x: Any) -> bool:
+    """False for a traced value with no number behind it: a symbolic expression.
+
+    A rule that must look at its operand's numbers (to treat a removable singularity, as sinc's at 0) gives
+    a symbolic operand its closed form instead, written with formula functions.
+    """
+    try:
+        concrete(x)
+    except ChainruleTypeError:
+        return False
+    return True
 
 
 def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:

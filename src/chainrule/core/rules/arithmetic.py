@@ -13,6 +13,7 @@ import numpy as np
 from chainrule.core.primitive import Formula, Primitive
 from chainrule.core.rules._util import concrete, shape_of, unbroadcast, unbroadcast_like
 from chainrule.core.rules.elementwise import binary, unary
+from chainrule.errors import ChainruleTypeError
 
 # The arithmetic primitives run through Python's operators: on arrays that is the same ufunc call, and on
 # NumPy scalars (graphs of 0-d values, micrograd style) it takes NumPy's scalar fast path, over ten times
@@ -112,6 +113,28 @@ reciprocal_p = unary(
     formula=Formula(rewrite="1/x"),
 )
 
+# degrees and radians: multiplication by a constant
+DEGREE = float(np.pi / 180.0)
+RADIAN = float(180.0 / np.pi)
+deg2rad_p = unary(
+    "deg2rad",
+    np.deg2rad,
+    lambda g, ans, x: g * DEGREE,
+    rule="constant multiple rule",
+    notation="deg2rad'(x) = pi/180",
+    numpy=(np.deg2rad, np.radians),
+    formula=Formula("deg2rad", aliases=("radians",), rewrite="pi*x/180"),
+)
+rad2deg_p = unary(
+    "rad2deg",
+    np.rad2deg,
+    lambda g, ans, x: g * RADIAN,
+    rule="constant multiple rule",
+    notation="rad2deg'(x) = 180/pi",
+    numpy=(np.rad2deg, np.degrees),
+    formula=Formula("rad2deg", aliases=("degrees",), rewrite="180*x/pi"),
+)
+
 # ---------------------------------------------------------------- powers and roots
 
 
@@ -120,8 +143,20 @@ def _log_base(x: Any) -> Any:
     return np.log(np.where(x == 0, 1.0, x))
 
 
+def _safe_base(x: Any, y: Any) -> Any:
+    # y x^(y-1) is 0 * inf at x = 0 for y = 0, where d/dx x^0 = d/dx 1 = 0: the base is taken as 1 where
+    # y == 0, which keeps every higher derivative 0 there too (no path multiplies 0 by inf)
+    try:
+        exponent = concrete(y)
+    except ChainruleTypeError:  # a symbolic exponent, which has no value; formulas simplify x^0 to 1
+        return x
+    if isinstance(exponent, int | float | np.ndarray | np.generic) and np.any(exponent == 0):
+        return np.where(exponent == 0, 1.0, x)
+    return x
+
+
 def _power_dx(ans: Any, x: Any, y: Any) -> Any:
-    return y * x ** (y - 1)
+    return y * _safe_base(x, y) ** (y - 1)
 
 
 power_p = binary(
@@ -137,7 +172,7 @@ power_p = binary(
 float_power_p = binary(
     "float_power",
     np.float_power,
-    lambda ans, x, y: y * np.float_power(x, y - 1),
+    lambda ans, x, y: y * np.float_power(_safe_base(x, y), y - 1),
     lambda ans, x, y: ans * _log_base(x),
     rule="power rule",
     notation="(x^n)' = n x^(n-1)",

@@ -4,9 +4,13 @@ inverses.
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 
-from chainrule.core.primitive import Formula
+from chainrule.core.primitive import Formula, Primitive
+from chainrule.core.rules._util import has_value
 from chainrule.core.rules.elementwise import binary, unary
 
 LN2 = float(np.log(2.0))
@@ -86,6 +90,17 @@ logaddexp_p = binary(
     notation="d/dx log(e^x + e^y) = e^x / (e^x + e^y)",
     numpy=np.logaddexp,
     formula=Formula(rewrite="log(exp(x) + exp(y))"),
+)
+
+logaddexp2_p = binary(
+    "logaddexp2",
+    np.logaddexp2,
+    lambda ans, x, y: np.exp2(x - ans),
+    lambda ans, x, y: np.exp2(y - ans),
+    rule="chain rule",
+    notation="d/dx log2(2^x + 2^y) = 2^x / (2^x + 2^y)",
+    numpy=np.logaddexp2,
+    formula=Formula(rewrite="log(2^x + 2^y)/log(2)"),
 )
 
 # ---------------------------------------------------------------- trigonometric
@@ -210,4 +225,58 @@ arctanh_p = unary(
     notation="atanh'(x) = 1/(1-x^2)",
     numpy=np.arctanh,
     formula=Formula("atanh", latex=r"\operatorname{artanh}", aliases=("arctanh", "artanh"), values={0: 0}),
+)
+
+# ---------------------------------------------------------------- sinc
+
+
+def _sinc_series(u: Any, k: int) -> Any:
+    """d^k/du^k sin(u)/u by its Maclaurin series, sum over m of (-1)^m u^(2m-k) / ((2m+1) (2m-k)!)."""
+    m = (k + 1) // 2
+    power = 2 * m - k
+    term = u**power / math.factorial(power)  # u^(2m-k) / (2m-k)!
+    total = np.zeros_like(u)
+    for _ in range(30):  # |u| < 1.5 here: the 30th term is below 1e-40 of the first
+        total += (-1) ** m * term / (2 * m + 1)
+        term = term * (u * u) / ((power + 1) * (power + 2))
+        m, power = m + 1, power + 2
+    return total
+
+
+def _sinc_leibniz(u: Any, k: int) -> Any:
+    """d^k/du^k sin(u)/u by the Leibniz rule on sin(u) times 1/u (accurate away from u = 0)."""
+    sines = (np.sin(u), np.cos(u), -np.sin(u), -np.cos(u))  # sin(u + j pi/2)
+    return sum(
+        math.comb(k, j) * sines[j % 4] * (-1) ** (k - j) * math.factorial(k - j) / u ** (k - j + 1)
+        for j in range(k + 1)
+    )
+
+
+def _sinc(x: Any, *, order: int = 0) -> Any:
+    """NumPy's sinc(x) = sin(pi x)/(pi x) (order 0), or its derivative of that order, exact at 0 too."""
+    if order == 0:
+        return np.sinc(x)
+    x = np.asarray(x)
+    u = np.pi * x.astype(np.result_type(x, 1.0))
+    near = np.abs(u) < 1.5
+    far = np.where(near, 1.0, u)
+    out = np.where(near, _sinc_series(np.where(near, u, 0.0), order), _sinc_leibniz(far, order))
+    return (np.pi**order * out).astype(u.dtype)[()]
+
+
+def _sinc_slope(x: Any, order: int) -> Any:
+    if has_value(x):
+        return sinc_p(x, order=order + 1)
+    return (np.cos(np.pi * x) - sinc_p(x)) / x  # a formula: the closed form, as SymPy writes it
+
+
+sinc_p: Primitive = Primitive(
+    "sinc",
+    _sinc,
+    vjp=(lambda g, ans, x, *, order=0: g * _sinc_slope(x, order),),
+    jvp=(lambda t, ans, x, *, order=0: t * _sinc_slope(x, order),),
+    rule="quotient rule",
+    notation="sinc'(x) = (cos(pi x) - sinc(x)) / x, and sinc'(0) = 0",
+    numpy=np.sinc,
+    formula=Formula("sinc", sympy="", meaning="sin(pi*x)/(pi*x)", values={0: 1}),
 )

@@ -6,6 +6,7 @@ declares the ``np.linalg`` function it is, with a handler that checks the operan
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -125,11 +126,27 @@ def _numpy_einsum(
     refuse("np.einsum", out=out)
     subscripts, arrays = operands[0], operands[1:]
     if not isinstance(subscripts, str):
-        raise UnsupportedOperationError(
-            "np.einsum: only the subscripts-string form is supported on traced values"
-        )
+        subscripts, arrays = _sublist_subscripts(operands)
     spec = normalize_einsum(subscripts, [len(shape_of(a)) for a in arrays])
     return prim(*arrays, spec=spec)
+
+
+def _sublist_subscripts(operands: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+    """``np.einsum(a, [0, 1], b, [1, 2], [0, 2])`` (the sublist form) as ``('ab,bc->ac', (a, b))``."""
+
+    def letters(sublist: Any) -> str:
+        try:
+            return "".join("..." if s is Ellipsis else LETTERS[operator.index(s)] for s in sublist)
+        except (TypeError, IndexError) as exc:
+            raise ChainruleValueError(
+                f"np.einsum: a sublist holds axis labels 0..51 or Ellipsis, got {sublist!r}"
+            ) from exc
+
+    arrays, inputs = operands[0:-1:2], operands[1::2]
+    spec = ",".join(letters(s) for s in inputs[: len(arrays)])
+    if len(operands) % 2:  # a last sublist names the output
+        spec += "->" + letters(operands[-1])
+    return spec, tuple(arrays)
 
 
 einsum_p = Primitive(

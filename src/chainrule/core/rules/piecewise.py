@@ -13,7 +13,13 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.primitive import Formula, Primitive
-from chainrule.core.rules._util import concrete, safe_divide, unbroadcast_like, zero_rule
+from chainrule.core.rules._util import (
+    concrete,
+    safe_divide,
+    shape_of,
+    unbroadcast_like,
+    zero_rule,
+)
 from chainrule.core.rules.elementwise import binary, piecewise_constant, unary
 
 # ---------------------------------------------------------------- step functions
@@ -40,7 +46,12 @@ def _tie_slope(x: Any, y: Any) -> Any:
 step_p = Primitive(
     "step",
     _step,
-    vjp=(zero_rule, zero_rule, lambda g, ans, x, y, tie: unbroadcast_like(g * _tie_slope(x, y), tie)),
+    # the zero cotangent of y has y's shape (zero_rule would give x's, which may broadcast against y)
+    vjp=(
+        zero_rule,
+        lambda g, ans, x, y, tie: zero_rule(g, ans, y),
+        lambda g, ans, x, y, tie: unbroadcast_like(g * _tie_slope(x, y), tie),
+    ),
     jvp=(zero_rule, zero_rule, lambda t, ans, x, y, tie: t * _tie_slope(x, y)),
     rule="constant rule",
     notation="step'(x) = 0 away from x = y",
@@ -80,6 +91,17 @@ absolute_p = unary(
     numpy=np.absolute,
     formula=Formula("abs", latex=r"\left|{x}\right|", sympy="Abs", exact=abs),
 )
+fabs_p = unary(
+    "fabs",
+    np.fabs,
+    lambda g, ans, x: g * np.sign(x),
+    rule="absolute value rule",
+    notation="fabs'(x) = sign(x)",
+    kink="|x| has a corner at x = 0, where every slope in [-1, 1] is a subderivative; "
+    "chainrule takes fabs'(0) = 0",
+    numpy=np.fabs,
+    formula=Formula("fabs", rewrite="abs(x)"),
+)
 sign_p = piecewise_constant(
     "sign",
     np.sign,
@@ -104,6 +126,82 @@ trunc_p = piecewise_constant(
     np.trunc,
     kink="trunc jumps at each nonzero integer; its derivative is taken as 0 there",
     numpy=np.trunc,
+)
+
+
+# ---------------------------------------------------------------- remainders and quotients
+
+
+def _zero_partial(i: int) -> Any:
+    """The reverse rule of an operand a function does not vary with (between its jumps)."""
+    return lambda g, ans, *args: np.zeros(shape_of(args[i]), dtype=np.result_type(concrete(g)))
+
+
+floor_divide_p = Primitive(
+    "floor_divide",
+    np.floor_divide,
+    vjp=(_zero_partial(0), _zero_partial(1)),
+    jvp=(lambda t, ans, x, y: t * 0.0, lambda t, ans, x, y: t * 0.0),
+    rule="constant rule",
+    notation="floor(x / y)' = 0 away from its jumps",
+    kink="x // y jumps where x / y is a whole number; its derivative is taken as 0 everywhere, the jumps "
+    "included",
+    numpy=np.floor_divide,
+)
+
+
+def _quotient(x: Any, y: Any, ans: Any) -> Any:
+    """The whole number n of y's that x - n y took away (np.remainder's and np.fmod's): a constant.
+
+    Read from the values, as (x - ans) / y rounded: x - floor(x / y) y would be off by one y where x / y
+    rounds up to a whole number (1 % 0.1 is 0.0999..., so n is 9, not floor(1 / 0.1) = 10).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.rint((concrete(x) - concrete(ans)) / concrete(y))
+
+
+_REMAINDER_JUMPS = (
+    "{f} jumps by |y| where x / y crosses a whole number ({where}); away from the jumps its partial "
+    "derivatives are 1 in x and -n in y, n the whole number of y's taken away, and chainrule takes those of "
+    "the piece the point is on (the jumps' own derivative taken as 0)"
+)
+remainder_p = binary(
+    "remainder",
+    np.remainder,
+    lambda ans, x, y: 1.0,
+    lambda ans, x, y: -_quotient(x, y, ans),
+    rule="remainder rule",
+    notation="d (x mod y) = dx - floor(x / y) dy",
+    kink=_REMAINDER_JUMPS.format(f="x mod y (the sign of y)", where="x mod y = 0 there"),
+    numpy=np.remainder,
+)
+fmod_p = binary(
+    "fmod",
+    np.fmod,
+    lambda ans, x, y: 1.0,
+    lambda ans, x, y: -_quotient(x, y, ans),
+    rule="remainder rule",
+    notation="d fmod(x, y) = dx - trunc(x / y) dy",
+    kink=_REMAINDER_JUMPS.format(f="fmod(x, y) (the sign of x)", where="fmod(x, y) = 0 there"),
+    numpy=np.fmod,
+)
+
+
+def _copysign_slope(x: Any, y: Any) -> Any:
+    return np.sign(x) * np.copysign(1.0, y)
+
+
+copysign_p = Primitive(
+    "copysign",
+    np.copysign,
+    vjp=(lambda g, ans, x, y: unbroadcast_like(g * _copysign_slope(x, y), x), _zero_partial(1)),
+    jvp=(lambda t, ans, x, y: t * _copysign_slope(x, y), lambda t, ans, x, y: t * 0.0),
+    rule="absolute value rule",
+    notation="d copysign(x, y) = sign(x) sign(y) dx",
+    kink="copysign(x, y) = |x| sign(y) has a corner at x = 0, where chainrule takes 0 (as abs'(0) = 0), and "
+    "jumps where y changes sign (the sign bit: -0.0 counts as negative); its derivative in y is taken as 0 "
+    "everywhere, the jump included",
+    numpy=np.copysign,
 )
 
 

@@ -151,6 +151,8 @@ def _products_of_others(x: Any, axes: tuple[int, ...]) -> Any:
     rest = tuple(i for i in range(nd) if i not in axes)
     moved = np.transpose(x, rest + axes)
     shape = shape_of(moved)
+    if 0 in shape:  # nothing to multiply: no entries, no partials
+        return np.zeros(shape_of(x), dtype=np.result_type(concrete(x)))
     flat = np.reshape(moved, (*shape[: len(rest)], -1))
     ones = np.ones((*shape_of(flat)[:-1], 1), dtype=np.result_type(concrete(flat)))
     left = np.concatenate([ones, np.cumprod(flat[..., :-1], axis=-1)], axis=-1)

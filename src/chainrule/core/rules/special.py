@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.deferred import Deferred
 from chainrule.core.primitive import Formula
 from chainrule.core.rules._util import keep_reduced, shape_of
 from chainrule.core.rules.elementwise import unary
@@ -48,6 +49,7 @@ sigmoid_p = unary(
     lambda g, ans, x: g * (ans * (1.0 - ans)),
     rule="sigmoid rule",
     notation="sigma'(x) = sigma(x) (1 - sigma(x))",
+    numpy=Deferred("scipy.special", "expit"),
     formula=Formula(
         "sigmoid", latex=r"\sigma", sympy="", meaning="1/(1 + exp(-x))", values={0: Fraction(1, 2)}
     ),

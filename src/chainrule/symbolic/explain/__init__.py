@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chainrule.errors import ChainruleValueError
-from chainrule.symbolic.differentiate import as_expression, as_variable, derivative, diff
+from chainrule.symbolic.differentiate import as_expression, as_variable, derivative, diff, matrix_calculus
 from chainrule.symbolic.explain.render import Explanation
 from chainrule.symbolic.explain.rules import Explainer
 from chainrule.symbolic.explain.steps import Step
@@ -25,8 +25,11 @@ def explain(
     *,
     detail: str = "full",
     notation: str = "leibniz",
-) -> Explanation:
-    """The derivative of ``expr`` by ``var``, worked out rule by rule.
+    shapes: Any = None,
+    layout: str = "mixed",
+) -> Any:
+    """The derivative of ``expr`` by ``var``, worked out rule by rule (of a matrix expression, or text with
+    ``shapes=``, by differentials: see :mod:`chainrule.symbolic.matrix.explanation`).
 
     Parameters
     ----------
@@ -59,6 +62,11 @@ def explain(
        2. power rule: d/dx sqrt(x) = 1/(2*sqrt(x))    [sqrt'(x) = 1/(2 sqrt(x))]
     3. simplify: 1/(2*x) (nothing to simplify)
     """
+    matrix = matrix_calculus(shapes, expr, var)
+    if matrix is not None:
+        from chainrule.symbolic.matrix import explain as explain_matrix
+
+        return explain_matrix(expr, var, shapes=shapes, layout=layout)
     if detail not in ("full", "brief"):
         raise ChainruleValueError(f"detail must be 'full' or 'brief', got {detail!r}")
     if notation not in ("leibniz", "lagrange"):

@@ -1,0 +1,196 @@
+"""The command never answers a different question and never shows a traceback for a user's mistake.
+
+Each case of issue 17's list, in-process: exit status 2, one line on stderr naming the problem, nothing
+computed before it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.cli.helpers import Result, in_process
+
+
+def refused(result: Result, message: str) -> None:
+    status, out, err = result
+    assert status == 2, (out, err)
+    assert message in err, err
+    assert "Traceback" not in out + err
+    assert out == ""  # refused before any output
+
+
+@pytest.mark.parametrize(
+    ("at", "message"),
+    [
+        ("x=1,5", "x is given twice (x=1 and 5)"),
+        ("x=1,x=2", "x is given twice (x=1 and x=2)"),
+        ("x=0x10", "'0x10' is not a decimal number"),
+        ("x=1e", "'1e' is not a decimal number"),
+        ("x=1_000", "'1_000' is not a decimal number"),
+        ("x=2j", "'2j' is not a decimal number"),
+        ("x=10^400", "too large for a float64"),
+        ("x=1e400", "too large for a float64"),
+        ("x=1" + "0" * 309, "too large for a float64"),
+        ("x", "give x a value, e.g. --at x=1"),
+        ("x=", "no value after '='"),
+        ("x=2⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹⁹", "too large"),
+    ],
+)
+def test_a_point_that_would_be_misread_is_refused(
+    capsys: pytest.CaptureFixture[str], at: str, message: str
+) -> None:
+    refused(in_process(capsys, "grad", "x", "--at", at), message)
+    refused(in_process(capsys, "diff", "x^2", "--at", at), message)
+
+
+def test_a_bare_value_still_names_the_only_variable(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = in_process(capsys, "diff", "x^2", "--at", "1.5")
+    assert status == 0
+    assert "at x=1.5" in out
+    # spaces, exponents and constants
+    status, out, _ = in_process(capsys, "grad", "x*y", "--at", "x=2e-1, y=pi/4")
+    assert status == 0
+    assert "x=0.2, y=0.785398" in out
+
+
+def test_no_echo_of_x_equals_x(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = in_process(capsys, "diff", "x^2", "--at", "x")
+    assert "x=x" not in err
+    assert status == 2
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["x*2^10000", "x*pi^pi^pi^pi", "x^" + "⁹" * 5000, "x" + "⁹" * 5000, "x*10^400"],
+)
+def test_huge_numbers_in_the_expression_are_a_clear_error(
+    capsys: pytest.CaptureFixture[str], expression: str
+) -> None:
+    for argv in (("grad", expression, "--at", "x=1"), ("diff", expression, "--at", "x=1")):
+        status, out, err = in_process(capsys, *argv)
+        assert status == 2, (out, err)
+        assert "Traceback" not in out + err
+        assert len(err.strip().splitlines()) <= 3  # one line (a caret under it for a parse error)
+        assert "too large" in err or "digits" in err
+
+
+def test_plot_into_a_missing_directory_is_an_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "missing" / "p.png"
+    refused(in_process(capsys, "plot", "x^2", "-o", str(target)), "no directory")
+    assert not (tmp_path / "missing").exists()  # not created
+
+
+@pytest.mark.parametrize("command", [["plot", "x^2"], ["graph", "x*y", "--at", "x=1,y=2"]])
+def test_an_existing_directory_as_the_output_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str]
+) -> None:
+    folder = tmp_path / "out.svg"
+    folder.mkdir()
+    refused(in_process(capsys, *command, "-o", str(folder)), "is a directory")
+
+
+def test_plot_checks_every_file_it_will_write_before_drawing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "p-error.png").mkdir()
+    refused(in_process(capsys, "plot", "x^2", "--error", "-o", str(tmp_path / "p.png")), "p-error.png")
+    assert not (tmp_path / "p.png").exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc, unwritable even for root")
+def test_an_unwritable_place_is_an_error_before_any_work(capsys: pytest.CaptureFixture[str]) -> None:
+    refused(in_process(capsys, "plot", "x^2", "-o", "/proc/p.png"), "cannot write in /proc")
+    refused(
+        in_process(capsys, "graph", "x*y", "--at", "x=1,y=2", "-o", "/proc/g.svg"), "cannot write in /proc"
+    )
+    refused(in_process(capsys, "train", "--steps", "5", "-o", "/proc/run"), "cannot write in /proc")
+    refused(in_process(capsys, "tour", "--out", "/proc/tour"), "cannot write in /proc")
+
+
+@pytest.mark.parametrize(("command", "option"), [("train", "-o"), ("tour", "--out")])
+def test_an_existing_file_as_the_output_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str, option: str
+) -> None:
+    existing = tmp_path / "report"
+    existing.write_text("keep me")
+    refused(in_process(capsys, command, option, str(existing)), "is a file, not a directory")
+    assert existing.read_text() == "keep me"
+
+
+def test_a_missing_parent_of_the_output_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    refused(in_process(capsys, "train", "--steps", "5", "-o", str(tmp_path / "a" / "b")), "no directory")
+    refused(in_process(capsys, "tour", "--out", str(tmp_path / "a" / "b")), "no directory")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["train", "--seed", "-1"], "--seed: must be a non-negative integer, got '-1'"),
+        (["train", "--steps", "0"], "--steps: must be a positive integer, got '0'"),
+        (["train", "--lr", "inf"], "--lr: must be a positive finite number, got 'inf'"),
+        (["train", "--lr", "nan"], "--lr: must be a positive finite number, got 'nan'"),
+        (["train", "--lr", "-0.1"], "--lr: must be a positive finite number"),
+        (["train", "--lr", "1e999"], "--lr: must be a positive finite number"),
+    ],
+)
+def test_bad_training_options_exit_2_with_the_usage_of_train(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    status, out, err = in_process(capsys, *argv)
+    assert status == 2
+    assert message in err
+    assert "usage: chainrule train" in err
+    assert "Traceback" not in out + err
+
+
+def test_an_unknown_flag_after_a_command_shows_that_commands_usage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, _, err = in_process(capsys, "diff", "x", "--bogus")
+    assert status == 2
+    assert "usage: chainrule diff" in err
+    assert "unrecognized arguments: --bogus" in err
+    status, _, err = in_process(capsys, "--bogus", "diff", "x")
+    assert status == 2
+    assert "usage: chainrule [-h]" in err
+
+
+@pytest.mark.parametrize("lr", ["1e308", "1e30"])
+def test_a_diverging_training_run_is_refused_clearly(
+    capsys: pytest.CaptureFixture[str], lr: str, tmp_path: Path
+) -> None:
+    status, out, err = in_process(
+        capsys, "train", "--steps", "20", "--optimizer", "sgd", "--lr", lr, "-o", str(tmp_path)
+    )
+    assert status == 2
+    assert "diverged" in err
+    assert "smaller --lr" in err
+    assert "Traceback" not in out + err
+    assert "accuracy" not in out
+    assert list(tmp_path.iterdir()) == []  # no pictures of a failed run
+
+
+def test_a_run_whose_loss_rises_is_called_diverged(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = in_process(
+        capsys, "train", "--steps", "30", "--optimizer", "sgd", "--lr", "60", "--no-plots"
+    )
+    assert status == 2
+    assert "diverged" in err
+
+
+def test_help_says_what_is_overwritten(capsys: pytest.CaptureFixture[str]) -> None:
+    from chainrule.cli import main
+
+    for command, words in (
+        ("plot", "replaced"),
+        ("graph", "replaced"),
+        ("train", "loss.png and boundary.png"),
+        ("tour", "index.html"),
+    ):
+        assert main([command, "--help"]) == 0
+        text = " ".join(capsys.readouterr().out.split())
+        assert words in text, command
+        assert "replaced" in text, command
