@@ -16,16 +16,17 @@ ROOT = Path(chainrule.__file__).parent
 # package -> the chainrule packages it may import (besides itself, errors and testing's own needs)
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
-    "core": {"errors"},
-    "numeric": {"errors"},
-    "symbolic": {"core", "errors"},
-    "optim": {"core", "errors", "tree"},
-    "nn": {"core", "errors", "optim", "tree"},
-    "autograd": {"core", "errors", "tree"},
-    "tree": {"core", "errors"},
-    "testing": {"core", "errors", "tree"},
-    "viz": {"core", "errors", "numeric", "symbolic", "tree"},
-    "cli": {"", "autograd", "core", "errors", "nn", "numeric", "optim", "symbolic", "tree", "viz"},
+    "layouts": {"errors"},
+    "core": {"errors", "layouts"},
+    "numeric": {"errors", "layouts"},
+    "symbolic": {"layouts", "core", "errors"},
+    "optim": {"layouts", "core", "errors", "tree"},
+    "nn": {"layouts", "core", "errors", "optim", "tree"},
+    "autograd": {"layouts", "core", "errors", "tree"},
+    "tree": {"layouts", "core", "errors"},
+    "testing": {"layouts", "core", "errors", "tree"},
+    "viz": {"layouts", "core", "errors", "numeric", "symbolic", "tree"},
+    "cli": {"layouts", "", "autograd", "core", "errors", "nn", "numeric", "optim", "symbolic", "tree", "viz"},
 }
 
 

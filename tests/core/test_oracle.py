@@ -30,7 +30,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.core.layouts import layout_axes
+from chainrule.layouts import layout_axes
 
 pytestmark = [
     pytest.mark.oracle,

@@ -101,7 +101,7 @@ def _vector_jacobian(v: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize("method", ["auto", "complex", "richardson", "central", "forward"])
-def test_jacobian_numerator_layout(method: str) -> None:
+def test_jacobian_mixed_layout(method: str) -> None:
     x = np.array([0.5, -1.0, 2.0])
     result = jacobian(_vector_function, x, method=method)
     truth = _vector_jacobian(x)
@@ -109,17 +109,20 @@ def test_jacobian_numerator_layout(method: str) -> None:
     assert np.all(np.abs(result.value - truth) <= result.error)
 
 
-def test_jacobian_layouts_are_transposes() -> None:
-    def f(m: Any) -> Any:  # (2, 2) matrix in, (3,) out
-        return np.array([m[0, 0] * m[1, 1], m[0, 1] ** 2, np.sum(m)])
+def test_jacobian_layouts_are_the_engines() -> None:
+    import chainrule as cr
 
-    x = np.array([[1.0, 2.0], [3.0, 4.0]])
-    numerator = jacobian(f, x)
-    denominator = jacobian(f, x, layout="denominator")
-    assert numerator.value.shape == (3, 2, 2)
-    assert denominator.value.shape == (2, 2, 3)
-    np.testing.assert_allclose(np.moveaxis(denominator.value, -1, 0), numerator.value)
-    np.testing.assert_allclose(numerator.value[0], [[4.0, 0.0], [0.0, 1.0]], atol=1e-12)
+    def f(m: Any) -> Any:  # (2, 3) matrix in, (3,) out
+        return np.stack([m[0, 0] * m[1, 1], m[0, 1] ** 2, np.sum(m * m)])
+
+    x = np.array([[1.0, 2.0, 0.5], [3.0, 4.0, -1.0]])
+    mixed = jacobian(f, x)
+    assert mixed.value.shape == (3, 2, 3)
+    np.testing.assert_allclose(mixed.value[0], [[4.0, 0.0, 0.0], [0.0, 1.0, 0.0]], atol=1e-12)
+    for layout, shape in [("mixed", (3, 2, 3)), ("numerator", (3, 3, 2)), ("denominator", (2, 3, 3))]:
+        numeric = jacobian(f, x, layout=layout)
+        assert numeric.value.shape == shape
+        np.testing.assert_allclose(numeric.value, cr.jacobian(f, layout=layout)(x), atol=1e-9)
 
 
 def test_gradient_falls_back_per_coordinate_for_non_analytic_code() -> None:

@@ -25,7 +25,7 @@ from chainrule import __version__
 from chainrule.cli.arguments import natural, parse_arguments, positive_finite, positive_integer
 from chainrule.cli.guard import Session
 from chainrule.cli.output import Output
-from chainrule.core.layouts import LAYOUTS
+from chainrule.layouts import LAYOUTS
 
 __all__ = ["main"]
 

@@ -3,7 +3,7 @@
 Reverse mode costs one backward pass per output entry, forward mode one forward pass per input entry, so
 ``mode="auto"`` picks reverse when there are fewer outputs than inputs. The blocks are computed in the
 mixed layout (``f(x).shape + x.shape``) and laid out at the end by :func:`_layout` (the three layouts are
-defined once, in :mod:`chainrule.core.layouts`).
+defined once, in :mod:`chainrule.layouts`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core.layouts import check_layout, layout_axes
 from chainrule.core.pytree import flatten, unflatten
 from chainrule.core.rules._util import shape_of
 from chainrule.core.transforms import (
@@ -29,6 +28,7 @@ from chainrule.core.transforms import (
     vjp,
 )
 from chainrule.errors import ChainruleValueError
+from chainrule.layouts import check_layout, layout_axes
 
 __all__ = ["hessian", "hvp", "jacobian"]
 

@@ -3,7 +3,7 @@
 Each coordinate of ``x`` is a *lane* of the same machinery as :func:`~chainrule.numeric.derivative`:
 the complex step per coordinate (one evaluation each), cross-checked per coordinate by Richardson
 ladders, which take over wherever ``f`` is not analytic. Layout follows chainrule's convention: the
-Jacobian is numerator layout by default, ``value.shape == f(x).shape + x.shape``.
+Jacobian is in the mixed layout by default, ``value.shape == f(x).shape + x.shape``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.errors import ChainruleValueError, ShapeError
+from chainrule.layouts import check_layout, layout_axes
 from chainrule.numeric.derivative import METHODS, check_method, check_step
 from chainrule.numeric.evaluation import Evaluator, Workers, check_parallel
 from chainrule.numeric.result import NumericResult
@@ -23,9 +24,7 @@ from chainrule.numeric.sampling import AxisSampler, as_point, check_callable
 from chainrule.numeric.steps import scale_of
 from chainrule.numeric.strategies import Problem, solve
 
-__all__ = ["LAYOUTS", "directional_derivative", "gradient", "hessian_diag", "jacobian"]
-
-LAYOUTS = ("numerator", "denominator")
+__all__ = ["directional_derivative", "gradient", "hessian_diag", "jacobian"]
 
 
 def _partials(
@@ -80,14 +79,15 @@ def _empty(sampler: AxisSampler, order: int) -> NumericResult:
 
 
 def _reshape(result: NumericResult, x_shape: tuple[int, ...], layout: str) -> NumericResult:
-    """Lane-major ``(n,) + tail`` arrays to ``tail + x_shape`` (numerator) or ``x_shape + tail``."""
+    """Lane-major ``(n,) + tail`` arrays to ``tail + x_shape`` (the mixed layout), then to ``layout``."""
 
     def arrange(array: Any) -> Any:
         array = np.asarray(array)
         tail = array.shape[1:]
-        out = array.reshape(x_shape + tail)
-        if layout == "numerator":
-            out = np.moveaxis(out, tuple(range(len(x_shape))), tuple(range(-len(x_shape), 0)))
+        out = np.moveaxis(
+            array.reshape(x_shape + tail), tuple(range(len(x_shape))), tuple(range(-len(x_shape), 0))
+        )
+        out = np.transpose(out, layout_axes(len(tail), len(x_shape), layout))
         return out[()] if out.ndim == 0 else out
 
     step = np.asarray(result.step).reshape(x_shape)
@@ -106,7 +106,7 @@ def jacobian(
     step: Any = None,
     executor: Executor | None = None,
     *,
-    layout: str = "numerator",
+    layout: str = "mixed",
     workers: Workers = None,
     timeout: float | None = None,
 ) -> NumericResult:
@@ -124,9 +124,10 @@ def jacobian(
         Absolute step per coordinate (broadcast to ``x``).
     executor : concurrent.futures.Executor, optional
         Evaluate the points of each level in parallel.
-    layout : {"numerator", "denominator"}
-        ``"numerator"``: ``value.shape == f(x).shape + x.shape``; ``"denominator"``: the transpose
-        convention, ``x.shape + f(x).shape``.
+    layout : {"mixed", "numerator", "denominator"}
+        As everywhere in chainrule (:mod:`chainrule.layouts`): ``"mixed"``, ``value.shape == f(x).shape +
+        x.shape``; ``"numerator"``, ``f(x).shape + reversed(x.shape)``; ``"denominator"``, the full transpose
+        of numerator.
 
     Returns
     -------
@@ -143,8 +144,7 @@ def jacobian(
     ...          layout="denominator").value.shape
     (2, 2)
     """
-    if layout not in LAYOUTS:
-        raise ChainruleValueError(f"jacobian: layout must be one of {LAYOUTS}, got {layout!r}")
+    check_layout(layout, "numeric.jacobian")
     result, shape = _partials(f, x, 1, method, step, (executor, workers, timeout), "jacobian")
     return _reshape(result, shape, layout)
 
@@ -170,7 +170,7 @@ def gradient(
     """
     result, shape = _partials(f, x, 1, method, step, (executor, workers, timeout), "gradient")
     _require_scalar(result, shape, "gradient")
-    return _reshape(result, shape, "denominator")
+    return _reshape(result, shape, "mixed")
 
 
 def hessian_diag(
@@ -194,7 +194,7 @@ def hessian_diag(
     """
     result, shape = _partials(f, x, 2, method, step, (executor, workers, timeout), "hessian_diag")
     _require_scalar(result, shape, "hessian_diag")
-    return _reshape(result, shape, "denominator")
+    return _reshape(result, shape, "mixed")
 
 
 def directional_derivative(

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from chainrule.core.layouts import check_layout
 from chainrule.errors import ChainruleValueError
+from chainrule.layouts import check_layout
 from chainrule.viz._deps import new_figure
 
 if TYPE_CHECKING:
@@ -199,7 +199,7 @@ def jacobian_heatmap(
         Names of the rows (outputs) and columns (inputs).
     title : str
     layout : {"mixed", "numerator", "denominator"}
-        The layout ``J`` is in (see :mod:`chainrule.core.layouts`); it names the axes and the title.
+        The layout ``J`` is in (see :mod:`chainrule.layouts`); it names the axes and the title.
 
     Returns
     -------

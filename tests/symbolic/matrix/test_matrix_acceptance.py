@@ -9,7 +9,7 @@ import pytest
 from matrix_cases import HESSIANS, JACOBIANS, ROWS, SCALARS, Case, arrays_for, numpy_function
 
 import chainrule as cr
-from chainrule.core.layouts import LAYOUTS, layout_shape
+from chainrule.layouts import LAYOUTS, layout_shape
 from chainrule.symbolic import matrix as mx
 
 # a second set of sizes, so that no result passes because of one lucky choice of dimensions

@@ -12,7 +12,7 @@ import chainrule as cr
 from chainrule import symbolic as sym
 from chainrule.cli import main
 from chainrule.cli.matrix import parse_shapes
-from chainrule.core.layouts import LAYOUTS
+from chainrule.layouts import LAYOUTS
 from chainrule.symbolic import matrix as mx
 from chainrule.symbolic.matrix.check import difference, engine_derivative, random_arrays
 

@@ -8,7 +8,7 @@ import pytest
 from matrix_cases import HESSIANS, ROWS, Case, arrays_for
 
 import chainrule as cr
-from chainrule.core.layouts import LAYOUTS
+from chainrule.layouts import LAYOUTS
 from chainrule.symbolic import matrix as mx
 
 

@@ -11,7 +11,7 @@ import pytest
 
 import chainrule as cr
 from chainrule.cli import main
-from chainrule.core.layouts import LAYOUTS, layout_axes, layout_shape
+from chainrule.layouts import LAYOUTS, layout_axes, layout_shape
 from chainrule.symbolic import matrix as mx
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "matrix.md"

@@ -4,7 +4,7 @@ Variables have shapes, named or numeric (:func:`vector`, :func:`matrix`, :func:`
 with ``shapes=``). Derivatives come out in closed form where one exists (``(A + A') x``, ``det(X) X^-T``,
 ``diag(1 - tanh(x).^2)``), 3- and 4-index ones as einsums with their vec/Kronecker form where there is one
 (:func:`vec_form`), in the layout asked for (``"mixed"``, ``"numerator"``, ``"denominator"``: the engine's,
-:mod:`chainrule.core.layouts`). Explanations work by differentials, each step an equality the tests check
+:mod:`chainrule.layouts`). Explanations work by differentials, each step an equality the tests check
 numerically. Elementwise functions and their derivatives are the core rule table's.
 
 Examples

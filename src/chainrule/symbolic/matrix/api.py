@@ -23,8 +23,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from chainrule.core.layouts import check_layout
 from chainrule.errors import ChainruleTypeError, ChainruleValueError, ShapeError
+from chainrule.layouts import check_layout
 from chainrule.symbolic.matrix import derivative as forms
 from chainrule.symbolic.matrix.algebra import as_mat, variable
 from chainrule.symbolic.matrix.derivative import derivative
@@ -131,7 +131,7 @@ def diff(
 
     ``n=2`` is the Hessian (of a scalar; :func:`hessian`). Layouts, for ``y`` of shape ``S_y`` and ``x``
     of shape ``S_x``: ``"mixed"`` ``S_y + S_x``, ``"numerator"`` ``S_y + reversed(S_x)``, ``"denominator"``
-    ``S_x + reversed(S_y)`` (see :mod:`chainrule.core.layouts`).
+    ``S_x + reversed(S_y)`` (see :mod:`chainrule.layouts`).
     """
     check_layout(layout, "diff")
     e = as_matrix_expression(expr, shapes)

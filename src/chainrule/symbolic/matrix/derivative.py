@@ -6,7 +6,7 @@ The derivative of ``F`` by ``X`` starts from the differential ``dF = L(dX)`` (:m
 - otherwise ``L`` is put in index form (:mod:`.index`), and a result with at most two axes is read back as
   a matrix expression (:mod:`.closed`: ``(A + Aᵀ) x``, ``det(X) X⁻ᵀ``, ``diag(1 - tanh(x).^2)``); a 3- or
   4-index result is a sum of einsums, with its vec/Kronecker form from :func:`vec_form`;
-- then the layout (:mod:`chainrule.core.layouts`, the engine's own definition) orders the axes, and the
+- then the layout (:mod:`chainrule.layouts`, the engine's own definition) orders the axes, and the
   result is simplified.
 
 A symmetric ``X`` follows the Matrix Cookbook: ``X_ij`` and ``X_ji`` are one variable, so the derivative is
@@ -28,8 +28,8 @@ X (B + B')
 
 from __future__ import annotations
 
-from chainrule.core.layouts import check_layout, layout_axes, layout_shape
 from chainrule.errors import ChainruleValueError, ShapeError
+from chainrule.layouts import check_layout, layout_axes, layout_shape
 from chainrule.symbolic.matrix.algebra import differential_of, eye, mul_all, number, transpose, zeros
 from chainrule.symbolic.matrix.closed import closed_form
 from chainrule.symbolic.matrix.closed import vec_form as _vec_form

@@ -38,8 +38,8 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from chainrule.core.layouts import check_layout, layout_shape
 from chainrule.errors import ChainruleValueError
+from chainrule.layouts import check_layout, layout_shape
 from chainrule.symbolic.matrix import functions as fn
 from chainrule.symbolic.matrix.algebra import (
     _chain_shape,
