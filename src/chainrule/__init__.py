@@ -38,7 +38,19 @@ from chainrule.errors import (
     ShapeError,
     UnsupportedOperationError,
 )
-from chainrule.symbolic import Expr, ParseError, diff, explain, lambdify, parse, symbols
+from chainrule.symbolic import (
+    Expr,
+    ParseError,
+    diff,
+    explain,
+    explain_implicit,
+    implicit_diff,
+    lambdify,
+    parse,
+    symbols,
+    tangent_line,
+    taylor,
+)
 from chainrule.viz import draw_graph
 
 __version__ = "0.1.0"
@@ -60,9 +72,11 @@ __all__ = [
     "diff",
     "draw_graph",
     "explain",
+    "explain_implicit",
     "grad",
     "hessian",
     "hvp",
+    "implicit_diff",
     "jacobian",
     "jvp",
     "lambdify",
@@ -78,6 +92,8 @@ __all__ = [
     "softplus",
     "symbolic",
     "symbols",
+    "tangent_line",
+    "taylor",
     "tree",
     "value_and_grad",
     "viz",

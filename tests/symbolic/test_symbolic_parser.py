@@ -76,7 +76,7 @@ def test_notation(text: str, same_as: str) -> None:
         ("foo(x)", "unknown function 'foo'", 0),
         ("x, y", "outside the arguments", 1),
         ("2 3", "two numbers in a row", 2),
-        ("x = 1", "unexpected character '='", 2),
+        ("x = 1", "a single '=' is not allowed", 2),
         ("os.system", "attributes are not mathematics", 2),
         ("__import__('os')", "quotes are not allowed", 11),
         ("[x]", "use parentheses", 0),

@@ -22,14 +22,20 @@ from chainrule.core.primitive import Primitive
 from chainrule.core.rules import arithmetic as ar
 from chainrule.core.rules._util import zero_rule
 from chainrule.errors import ChainruleTypeError, ChainruleValueError
-from chainrule.symbolic.algebra import add_all, linear_combination, mul_without
-from chainrule.symbolic.expr import ADD, HALF, MUL, NUM, ONE, POW, SYM, ZERO, Expr, as_expr, symbol
+from chainrule.symbolic.algebra import add_all, linear_combination, mul, mul_without
+from chainrule.symbolic.conditions import CONDITIONS
+from chainrule.symbolic.expr import ADD, HALF, MUL, NUM, ONE, POW, ZERO, Expr
 from chainrule.symbolic.functions import primitive
-from chainrule.symbolic.parser import parse
 from chainrule.symbolic.simplify import simplify
 from chainrule.symbolic.traverse import postorder
+from chainrule.symbolic.unknowns import APPLY, derivative_of
+from chainrule.symbolic.variables import as_expression, as_variable, orders, ordinal, variable_list
 
 __all__ = [
+    "MAX_NODES",
+    "MAX_ORDER",
+    "as_expression",
+    "as_variable",
     "derivative",
     "diff",
     "forward_rule",
@@ -38,11 +44,14 @@ __all__ = [
     "jacobian",
     "power_primitive",
     "primitive_of",
+    "repeated",
     "rule_result",
     "tangent",
 ]
 
 Tangents = Sequence[Expr | None]
+MAX_ORDER = 10_000
+MAX_NODES = 200_000
 
 
 def power_primitive(exponent: Expr) -> Primitive:
@@ -134,6 +143,10 @@ def tangent(node: Expr, tangents: Tangents) -> Expr:
         )
     if op is MUL:
         parts = _product_rule(node, tangents)
+    elif op == APPLY:
+        # an unknown function: nothing is known of it but the chain rule, (f(u))' = f'(u) u'
+        t = tangents[0]
+        return ZERO if t is None else mul(derivative_of(node), t)
     elif op is POW:
         parts = _power_rule(node, tangents)
     else:
@@ -142,49 +155,94 @@ def tangent(node: Expr, tangents: Tangents) -> Expr:
 
 
 def _depending_on(expr: Expr, var: Expr) -> list[Expr]:
-    """The nodes of ``expr`` that depend on ``var``, children first (subtrees free of it are skipped)."""
-    return postorder([expr], lambda node: [a for a in node.args if var in a.free_symbols])
+    """The nodes of ``expr`` that depend on ``var``, children first (subtrees free of it are skipped, and so
+    are conditions: a condition is constant wherever it is defined, so a piece's choice has no derivative)."""
+    return postorder(
+        [expr], lambda node: [a for a in node.args if var in a.free_symbols and a.op not in CONDITIONS]
+    )
 
 
 def derivative(expr: Expr, var: Expr) -> Expr:
     """The first derivative of ``expr`` in the symbol ``var``, in canonical form but not simplified."""
+    return _derivative(expr, var)[0]
+
+
+def _derivative(expr: Expr, var: Expr) -> tuple[Expr, int]:
+    """The first derivative, and how many nodes of ``expr`` depend on ``var`` (the work it took)."""
     if var not in expr.free_symbols:
-        return ZERO
+        return ZERO, 0
+    if expr.op in CONDITIONS:
+        raise ChainruleTypeError(f"{expr} is a condition, not a number: it has no derivative")
     tangents: dict[Expr, Expr] = {var: ONE}
-    for node in _depending_on(expr, var):
+    nodes = _depending_on(expr, var)
+    for node in nodes:
         if not node.args:
             continue
         ts = [tangents.get(a) for a in node.args]
         t = tangent(node, ts)
         if t is not ZERO:
             tangents[node] = t
-    return tangents.get(expr, ZERO)
+    return tangents.get(expr, ZERO), len(nodes)
 
 
-def as_variable(var: str | Expr | None, expr: Expr) -> Expr:
-    """The symbol to differentiate by: given by name or symbol, or the only free symbol of ``expr``."""
-    if var is None:
-        free = expr.free_symbols
-        if len(free) != 1:
-            names = ", ".join(sorted(s.name for s in free)) or "none"
-            raise ChainruleValueError(f"say which variable to differentiate {expr} by (its symbols: {names})")
-        return next(iter(free))
-    if isinstance(var, str):
-        return symbol(var.strip())
-    if isinstance(var, Expr) and var.op is SYM:
-        return var
-    raise ChainruleTypeError(f"the variable must be a symbol or its name, not {var!r}")
+def repeated(expr: Expr, var: Expr, times: int, max_order: int, max_nodes: int) -> Expr:
+    """The ``times``-th derivative by ``var``, unsimplified: stops at 0, and where the derivatives repeat
+    (``exp(x)`` at once, ``sin(x)`` every fourth) it reads the answer off the cycle."""
+    seen: dict[Expr, int] = {expr: 0}
+    history = [expr]
+    for k in range(1, times + 1):
+        if k > max_order:
+            raise ChainruleValueError(
+                f"stopped at the {ordinal(max_order)} derivative in {var}: the derivatives of "
+                f"{_short(history[0])} neither vanish nor repeat, and {times} exceeds the limit "
+                f"max_order={max_order} (pass a larger max_order= to go on)"
+            )
+        expr, size = _derivative(expr, var)
+        if size > max_nodes:
+            raise ChainruleValueError(
+                f"stopped at the {ordinal(k)} derivative in {var} of {_short(history[0])}: the expression "
+                f"has grown past {max_nodes} nodes (the limit max_nodes={max_nodes}; pass a larger one to "
+                "go on)"
+            )
+        if expr is ZERO:
+            return ZERO
+        first = seen.get(expr)
+        if first is not None:
+            return history[first + (times - k) % (k - first)]
+        seen[expr] = k
+        history.append(expr)
+    return expr
 
 
-def as_expression(expr: Any) -> Expr:
-    """An expression from an :class:`Expr`, a number or text (parsed)."""
-    if isinstance(expr, str):
-        return parse(expr)
-    return as_expr(expr)
+def _short(expr: Expr) -> str:
+    text = str(expr) if len(expr.free_symbols) < 50 else "the expression"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
-def diff(expr: Expr | str, var: str | Expr | None = None, n: int = 1) -> Expr:
-    """The exact ``n``-th derivative of ``expr`` (an :class:`Expr` or text) by ``var``, simplified.
+def diff(
+    expr: Expr | str,
+    *variables: Any,
+    n: int = 1,
+    max_order: int = MAX_ORDER,
+    max_nodes: int = MAX_NODES,
+) -> Expr:
+    """The exact derivative of ``expr`` (an :class:`Expr` or text), simplified.
+
+    Parameters
+    ----------
+    expr:
+        The expression, or text for :func:`~chainrule.symbolic.parse`.
+    variables:
+        What to differentiate by, in order: symbols or their names, each optionally followed by how many
+        times (``diff(e, "x", 3)``, as in SymPy) or given as ``("x", 3)``; ``diff(e, "x", "y")`` is the mixed
+        partial ``d/dy d/dx e``. None: the only symbol of ``expr``. A symbol ``expr`` does not contain gives
+        an exact 0; a number, a constant or an expression raises.
+    n:
+        How many times to differentiate by a single variable.
+    max_order, max_nodes:
+        Limits for repeated derivatives that neither vanish nor repeat: at most ``max_order`` of them, and
+        none of an expression with more than ``max_nodes`` nodes. A derivative that becomes 0 stops at
+        once (``diff("x", "x", n=10**8)`` is 0), and so does one that repeats (``exp(x)``, ``sin(x)``).
 
     Examples
     --------
@@ -192,25 +250,26 @@ def diff(expr: Expr | str, var: str | Expr | None = None, n: int = 1) -> Expr:
     >>> sym.diff("log(sqrt(x))", "x")
     1/(2*x)
     >>> sym.diff("x^x", "x")
-    x^x + x^x*log(x)
-    >>> sym.diff("sin(x)", "x", n=3)
-    -cos(x)
+    x^x*(log(x) + 1)
+    >>> sym.diff("sin(x)", "x", n=3), sym.diff("sin(x)", "x", 10**9)
+    (-cos(x), sin(x))
+    >>> sym.diff("x^3 y^2", "x", "y"), sym.diff("x^3 y^2", ("x", 2), "y")
+    (6*x^2*y, 12*x*y)
     >>> sym.diff("abs(x)"), sym.diff("relu(x)"), sym.diff("max(x, y)", "x")
     (sign(x), heaviside(x, 0), heaviside(x - y, 1/2))
     """
     e = as_expression(expr)
-    v = as_variable(var, e)
-    if not isinstance(n, int) or n < 0:
-        raise ChainruleValueError(f"the order of the derivative must be a non-negative integer, got {n!r}")
-    for _ in range(n):
-        e = derivative(e, v)
+    if not variables and not e.free_symbols:
+        return e if n == 0 else ZERO  # the derivative of a constant
+    for v, times in orders(e, variables, n):
+        e = repeated(e, v, times, max_order, max_nodes)
+        if e is ZERO:
+            return ZERO
     return simplify(e)
 
 
-def _variables(vars: Any) -> list[Expr]:
-    if isinstance(vars, str):
-        vars = vars.replace(",", " ").split()
-    return [as_variable(v, ONE) for v in vars]
+def _first(e: Expr, v: Expr) -> Expr:
+    return simplify(derivative(e, v)) if v in e.free_symbols else ZERO
 
 
 def gradient(expr: Expr | str, vars: Any) -> list[Expr]:
@@ -223,7 +282,7 @@ def gradient(expr: Expr | str, vars: Any) -> list[Expr]:
     [2*x*y, x^2 + 1]
     """
     e = as_expression(expr)
-    return [diff(e, v) for v in _variables(vars)]
+    return [_first(e, v) for v in variable_list(vars)]
 
 
 def jacobian(exprs: Sequence[Expr | str], vars: Any, layout: str = "numerator") -> list[list[Expr]]:
@@ -239,11 +298,8 @@ def jacobian(exprs: Sequence[Expr | str], vars: Any, layout: str = "numerator") 
     """
     if layout not in ("numerator", "denominator"):
         raise ChainruleValueError(f"layout must be 'numerator' or 'denominator', got {layout!r}")
-    variables = _variables(vars)
-    rows = []
-    for e in (as_expression(x) for x in exprs):
-        free = e.free_symbols  # most entries of a large Jacobian are zero: skip them without a call
-        rows.append([diff(e, v) if v in free else ZERO for v in variables])
+    variables = variable_list(vars)
+    rows = [[_first(e, v) for v in variables] for e in (as_expression(x) for x in exprs)]
     if layout == "denominator":
         return [list(column) for column in zip(*rows, strict=True)] if rows else []
     return rows
@@ -258,5 +314,5 @@ def hessian(expr: Expr | str, vars: Any) -> list[list[Expr]]:
     >>> sym.hessian("x^2 y", "x y")
     [[2*y, 2*x], [2*x, 0]]
     """
-    variables = _variables(vars)
+    variables = variable_list(vars)
     return jacobian(gradient(expr, variables), variables)

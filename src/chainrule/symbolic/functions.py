@@ -16,6 +16,7 @@ import numpy as np
 from chainrule.core.primitive import Primitive
 from chainrule.core.registry import FORMULAS
 from chainrule.errors import ChainruleTypeError, ChainruleValueError
+from chainrule.symbolic.conditions import CONDITIONS, condition, is_condition
 from chainrule.symbolic.expr import NUM, Expr, as_expr, function_node, number
 
 __all__ = ["call", "function_names", "primitive"]
@@ -56,7 +57,9 @@ def call(name: str, *args: Any) -> Expr:
     """The node ``name(*args)``, with the simplifications every expression gets.
 
     ``exp(log(u)) = u``, ``log(exp(u)) = u``, functions of numbers at their exact values (``sin(0) = 0``),
-    ``abs(abs(u)) = abs(u)``, ``max(u, u) = u``. ``name`` may be an alias (``arcsin``).
+    ``abs(abs(u)) = abs(u)``, ``max(u, u) = u``, a piece chosen by a decided condition
+    (``piecewise(1, a, b) = a``) or two equal pieces (``piecewise(c, a, a) = a``). ``name`` may be an alias
+    (``arcsin``) or a condition (``less``, see :mod:`.conditions`).
 
     Examples
     --------
@@ -66,6 +69,8 @@ def call(name: str, *args: Any) -> Expr:
     >>> call("sin", x), call("log", call("exp", x)), call("cos", 0), call("arcsin", x)
     (sin(x), x, 1, asin(x))
     """
+    if name in CONDITIONS:
+        return condition(name, *(as_expr(a) for a in args))
     prim = FORMULAS.get(name)
     if prim is None or prim.formula is None:
         raise ChainruleValueError(f"unknown function {name!r}")
@@ -84,4 +89,18 @@ def call(name: str, *args: Any) -> Expr:
         return first
     if name in ("max", "min") and exprs[0] is exprs[1]:
         return first
+    if name == "piecewise":
+        return _piecewise(*exprs)
     return function_node(name, exprs)
+
+
+def _piecewise(chosen: Expr, a: Expr, b: Expr) -> Expr:
+    if not is_condition(chosen):
+        raise ChainruleTypeError(
+            f"piecewise chooses by a condition such as x < 0 (a comparison), not by {chosen}"
+        )
+    if chosen.op is NUM:
+        return a if chosen.data else b
+    if a is b:
+        return a
+    return function_node("piecewise", (chosen, a, b))

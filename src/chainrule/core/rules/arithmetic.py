@@ -169,6 +169,7 @@ cbrt_p = unary(
     rule="power rule",
     notation="cbrt'(x) = 1/(3 x^(2/3))",
     numpy=np.cbrt,
+    formula=Formula("cbrt", latex=r"\sqrt[3]{{{x}}}", sympy="", meaning="sign(x)*abs(x)^(1/3)"),
 )
 
 # ---------------------------------------------------------------- precision

@@ -17,7 +17,9 @@ from chainrule.symbolic.printing.base import (
     Printed,
     Printer,
     ProductLayout,
+    pieces,
 )
+from chainrule.symbolic.unknowns import unknown_name
 
 __all__ = ["TextPrinter", "format_number", "to_text"]
 
@@ -88,6 +90,21 @@ class TextPrinter(Printer):
 
     def print_function(self, node: Expr) -> Printed:
         return f"{node.op}({', '.join(self(a) for a in node.args)})", ATOM
+
+    def print_piecewise(self, node: Expr) -> Printed:
+        chosen, otherwise = pieces(node)
+        parts = [text for c, v in chosen for text in (self(c), self(v))]
+        return f"piecewise({', '.join([*parts, self(otherwise)])})", ATOM
+
+    def print_condition(self, node: Expr) -> Printed:
+        left, sign, right, precedence = self.condition_sides(node)
+        return f"{left} {sign} {right}", precedence
+
+    def print_unknown(self, node: Expr) -> Printed:
+        bare = self.bare_name(node)
+        if bare is not None:
+            return bare, (ATOM if "/" not in bare else PREC_MUL)
+        return f"{unknown_name(node)}({self(node.args[0])})", ATOM
 
 
 def to_text(expr: Expr) -> str:
