@@ -22,12 +22,18 @@ from chainrule.core.primitive import Primitive
 from chainrule.core.rules import arithmetic as ar
 from chainrule.core.rules._util import zero_rule
 from chainrule.errors import ChainruleTypeError, ChainruleValueError
-from chainrule.symbolic.algebra import add_all, linear_combination, mul, mul_without
+from chainrule.symbolic.algebra import (
+    add_all,
+    base_index,
+    linear_combination,
+    mul,
+    mul_replacing,
+    mul_without,
+)
 from chainrule.symbolic.conditions import CONDITIONS
-from chainrule.symbolic.expr import ADD, HALF, MUL, NUM, ONE, POW, ZERO, Expr
+from chainrule.symbolic.expr import ADD, HALF, MUL, NUM, ONE, POW, ZERO, Expr, symbol
 from chainrule.symbolic.functions import primitive
 from chainrule.symbolic.simplify import simplify
-from chainrule.symbolic.traverse import postorder
 from chainrule.symbolic.unknowns import APPLY, derivative_of
 from chainrule.symbolic.variables import as_expression, as_variable, orders, ordinal, variable_list
 
@@ -51,7 +57,7 @@ __all__ = [
 
 Tangents = Sequence[Expr | None]
 MAX_ORDER = 10_000
-MAX_NODES = 200_000
+MAX_NODES = 20_000  # a repeated derivative that grows past this (and past twice the first) stops
 
 
 def power_primitive(exponent: Expr) -> Primitive:
@@ -115,6 +121,50 @@ def _product_rule(node: Expr, tangents: Tangents) -> list[Expr]:
     return [rule(t, node, factors[i], mul_without(node, i)) for i, t in enumerate(tangents) if t is not None]
 
 
+_T, _F, _G = symbol("_t"), symbol("_f"), symbol("_g")
+_bilinear: dict[Any, bool] = {}
+
+
+def _is_bilinear(rule: Callable[..., Expr] | None) -> bool:
+    """Whether multiply's rule is ``d(f g) = df g`` exactly (asked of the rule itself, once per rule)."""
+    known = _bilinear.get(rule)
+    if known is None:
+        known = _bilinear[rule] = rule is not None and rule(_T, _F * _G, _F, _G) is mul(_T, _G)
+    return known
+
+
+def _product_tangent(node: Expr, tangents: Tangents) -> Expr:
+    """The product rule for ``c f1 f2 ... fk``: ``sum c dfi (the other factors)``.
+
+    When multiply's rule is ``df g`` (checked on the rule), each term is built at once as one product and
+    all go into one sum, without the cofactors and scaled products the rule would build as nodes on the
+    way; otherwise the rule is called for each factor and its cofactor.
+    """
+    if not _is_bilinear(forward_rule(ar.multiply_p, 0)):
+        return add_all(_product_rule(node, tangents))
+    return linear_combination(_product_terms(node, tangents))
+
+
+def _product_terms(node: Expr, tangents: Tangents) -> list[tuple[Any, Expr]]:
+    """The product rule's terms ``(coefficient, product)`` for ``c f1 ... fk`` (multiply's rule is
+    bilinear)."""
+    coeff = node.data
+    factors = node.args
+    index = base_index(factors)
+    pairs: list[tuple[Any, Expr]] = []
+    for i, t in enumerate(tangents):
+        if t is None:
+            continue
+        op = t.op
+        if op is NUM:
+            pairs.append((coeff * t.data, mul_replacing(factors, index, i, ())))
+        elif op is MUL:
+            pairs.append((coeff * t.data, mul_replacing(factors, index, i, t.args)))
+        else:
+            pairs.append((coeff, mul_replacing(factors, index, i, (t,))))
+    return pairs
+
+
 def _function_rule(node: Expr, tangents: Tangents) -> list[Expr]:
     prim = primitive(node.op)
     if prim is None:
@@ -142,24 +192,42 @@ def tangent(node: Expr, tangents: Tangents) -> Expr:
             (c, t) for c, t in zip(node.data[1], tangents, strict=True) if t is not None
         )
     if op is MUL:
-        parts = _product_rule(node, tangents)
-    elif op == APPLY:
+        return _product_tangent(node, tangents)
+    if op == APPLY:
         # an unknown function: nothing is known of it but the chain rule, (f(u))' = f'(u) u'
         t = tangents[0]
         return ZERO if t is None else mul(derivative_of(node), t)
-    elif op is POW:
-        parts = _power_rule(node, tangents)
-    else:
-        parts = _function_rule(node, tangents)
+    parts = _power_rule(node, tangents) if op is POW else _function_rule(node, tangents)
     return parts[0] if len(parts) == 1 else add_all(parts)
 
 
-def _depending_on(expr: Expr, var: Expr) -> list[Expr]:
-    """The nodes of ``expr`` that depend on ``var``, children first (subtrees free of it are skipped, and so
-    are conditions: a condition is constant wherever it is defined, so a piece's choice has no derivative)."""
-    return postorder(
-        [expr], lambda node: [a for a in node.args if var in a.free_symbols and a.op not in CONDITIONS]
-    )
+def _depending_on(expr: Expr, var: Expr, known: dict[Expr, Expr]) -> tuple[list[Expr], dict[Expr, int]]:
+    """The nodes of ``expr`` that depend on ``var``, children first, and how many users each has among
+    them. Subtrees free of ``var`` are skipped, and so are conditions: a condition is constant wherever it
+    is defined, so the choice of a piece has no derivative. (Written out rather than with ``postorder``:
+    every derivative walks its expression once.) Nodes whose derivative is ``known`` are not walked into."""
+    seen: set[Expr] = set()
+    users: dict[Expr, int] = {}
+    order: list[Expr] = []
+    stack: list[tuple[Expr, bool]] = [(expr, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        if node in known:
+            continue
+        args = node.args[1:] if node.op == "piecewise" else node.args
+        for a in reversed(args):
+            if var in a._free:
+                users[a] = users.get(a, 0) + 1
+                if a not in seen:
+                    stack.append((a, False))
+    return order, users
 
 
 def derivative(expr: Expr, var: Expr) -> Expr:
@@ -167,22 +235,69 @@ def derivative(expr: Expr, var: Expr) -> Expr:
     return _derivative(expr, var)[0]
 
 
-def _derivative(expr: Expr, var: Expr) -> tuple[Expr, int]:
-    """The first derivative, and how many nodes of ``expr`` depend on ``var`` (the work it took)."""
+def _derivative(expr: Expr, var: Expr, known: dict[Expr, Expr] | None = None) -> tuple[Expr, int]:
+    """The first derivative, and how many nodes of ``expr`` depend on ``var`` (the work it took).
+
+    ``known`` holds derivatives by ``var`` found before (by the earlier derivatives of a repeated one, whose
+    expressions share most of their factors) and receives the new ones.
+    """
     if var not in expr.free_symbols:
         return ZERO, 0
     if expr.op in CONDITIONS:
         raise ChainruleTypeError(f"{expr} is a condition, not a number: it has no derivative")
+    if known is None:
+        known = {}
     tangents: dict[Expr, Expr] = {var: ONE}
-    nodes = _depending_on(expr, var)
+    nodes, users = _depending_on(expr, var, known)
+    handed = _handed_to_sums(nodes, users, expr)
+    terms: dict[Expr, list[tuple[Any, Expr]]] = {}  # the product rule's terms of the products in handed
     for node in nodes:
         if not node.args:
             continue
-        ts = [tangents.get(a) for a in node.args]
-        t = tangent(node, ts)
+        found = known.get(node)
+        if found is not None:
+            if found is not ZERO:
+                tangents[node] = found
+            continue
+        if node in handed:
+            terms[node] = _product_terms(node, [tangents.get(a) for a in node.args])
+            continue
+        if node.op is ADD and terms:
+            t = _sum_tangent(node, tangents, terms)
+        else:
+            t = tangent(node, [tangents.get(a) for a in node.args])
+        known[node] = t
         if t is not ZERO:
             tangents[node] = t
     return tangents.get(expr, ZERO), len(nodes)
+
+
+def _handed_to_sums(nodes: list[Expr], users: dict[Expr, int], root: Expr) -> set[Expr]:
+    """The products whose only user is a sum: their terms go straight into the sum's derivative, so their
+    own derivative is never built as a node (the expanded polynomial, the terms of a high derivative)."""
+    if not _is_bilinear(forward_rule(ar.multiply_p, 0)):
+        return set()
+    return {
+        a
+        for node in nodes
+        if node.op is ADD
+        for a in node.args
+        if a.op is MUL and users.get(a) == 1 and a is not root
+    }
+
+
+def _sum_tangent(node: Expr, tangents: dict[Expr, Expr], terms: dict[Expr, list[tuple[Any, Expr]]]) -> Expr:
+    """The sum rule, with the terms handed over by products (see :func:`_handed_to_sums`)."""
+    pairs: list[tuple[Any, Expr]] = []
+    for c, a in zip(node.data[1], node.args, strict=True):
+        handed = terms.pop(a, None)
+        if handed is not None:
+            pairs += [(c * k, u) for k, u in handed]
+        else:
+            t = tangents.get(a)
+            if t is not None:
+                pairs.append((c, t))
+    return linear_combination(pairs)
 
 
 def repeated(expr: Expr, var: Expr, times: int, max_order: int, max_nodes: int) -> Expr:
@@ -190,6 +305,8 @@ def repeated(expr: Expr, var: Expr, times: int, max_order: int, max_nodes: int) 
     (``exp(x)`` at once, ``sin(x)`` every fourth) it reads the answer off the cycle."""
     seen: dict[Expr, int] = {expr: 0}
     history = [expr]
+    first_size = 0
+    known: dict[Expr, Expr] = {}  # derivatives of nodes met in earlier rounds, which share many nodes
     for k in range(1, times + 1):
         if k > max_order:
             raise ChainruleValueError(
@@ -197,8 +314,10 @@ def repeated(expr: Expr, var: Expr, times: int, max_order: int, max_nodes: int) 
                 f"{_short(history[0])} neither vanish nor repeat, and {times} exceeds the limit "
                 f"max_order={max_order} (pass a larger max_order= to go on)"
             )
-        expr, size = _derivative(expr, var)
-        if size > max_nodes:
+        expr, size = _derivative(expr, var, known)
+        if k == 1:
+            first_size = size
+        elif size > max_nodes and size > 2 * first_size:  # grown, not merely large (an expanded polynomial)
             raise ChainruleValueError(
                 f"stopped at the {ordinal(k)} derivative in {var} of {_short(history[0])}: the expression "
                 f"has grown past {max_nodes} nodes (the limit max_nodes={max_nodes}; pass a larger one to "
@@ -240,8 +359,9 @@ def diff(
     n:
         How many times to differentiate by a single variable.
     max_order, max_nodes:
-        Limits for repeated derivatives that neither vanish nor repeat: at most ``max_order`` of them, and
-        none of an expression with more than ``max_nodes`` nodes. A derivative that becomes 0 stops at
+        Limits for repeated derivatives that neither vanish nor repeat: at most ``max_order`` of them
+        (10,000), and none taken of a derivative that has grown past ``max_nodes`` nodes (20,000) and
+        twice the size of the first (``x^x`` grows so at its 50th). A derivative that becomes 0 stops at
         once (``diff("x", "x", n=10**8)`` is 0), and so does one that repeats (``exp(x)``, ``sin(x)``).
 
     Examples

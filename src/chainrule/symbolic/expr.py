@@ -375,7 +375,7 @@ def cons(op: str, args: tuple[Expr, ...], data: Any, key: Any) -> Expr:
     if ref is not None:
         node = ref()
         if node is not None:
-            return cast(Expr, node)
+            return node  # type: ignore[no-any-return]  # (a cast() call costs time on the hottest path)
     node = object.__new__(Expr)
     node.op = op
     node.args = args
@@ -388,7 +388,7 @@ def cons(op: str, args: tuple[Expr, ...], data: Any, key: Any) -> Expr:
     if existing is not ref:
         other = existing()
         if other is not None:
-            return cast(Expr, other)
+            return other  # type: ignore[no-any-return]
         _table[key] = ref
     return node
 
@@ -427,9 +427,9 @@ def normalize(value: Any) -> Value:
     """
     kind = type(value)
     if kind is int:
-        return cast(int, value)
+        return value  # type: ignore[no-any-return]
     if kind is Fraction:
-        return cast(Value, value.numerator if value.denominator == 1 else value)
+        return value.numerator if value.denominator == 1 else value  # type: ignore[no-any-return]
     if kind is float:
         if value.is_integer() and abs(value) < _EXACT_FLOAT:
             return int(value)
@@ -437,7 +437,7 @@ def normalize(value: Any) -> Value:
             exact = Fraction(value)
             if exact.denominator <= _DYADIC_DENOMINATOR:
                 return exact
-        return cast(float, value)
+        return value  # type: ignore[no-any-return]
     if isinstance(value, bool | np.bool_):
         return int(value)
     if isinstance(value, int | np.integer):
@@ -451,8 +451,17 @@ def normalize(value: Any) -> Value:
 
 def number(value: Any) -> Expr:
     """The number node for ``value`` (normalized, see :func:`normalize`)."""
+    if type(value) is int:
+        small = _SMALL_INTEGERS.get(value)
+        if small is not None:
+            return small
     value = normalize(value)
     return cons(NUM, (), value, (NUM, type(value), value))
+
+
+# the integers exponents and coefficients are made of, kept alive and found without building a key
+_SMALL_INTEGERS: dict[int, Expr] = {}
+_SMALL_INTEGERS.update((k, number(k)) for k in range(-64, 65))
 
 
 def symbol(name: str) -> Expr:

@@ -23,7 +23,7 @@ from chainrule.symbolic.algebra import add, linear_combination, mul, mul_all, ne
 from chainrule.symbolic.cse import count_ops
 from chainrule.symbolic.expr import ADD, MUL, NUM, ONE, POW, SYM, Expr, Value, normalize, number
 from chainrule.symbolic.functions import call
-from chainrule.symbolic.traverse import postorder, rebuild, transform
+from chainrule.symbolic.traverse import rebuild, transform
 
 __all__ = ["simplify"]
 
@@ -45,7 +45,7 @@ def simplify(expr: Expr) -> Expr:
     >>> simplify(sym.parse("sqrt(x^2) * sign(x) + exp(3 log(x))"))
     x^3 + x
     """
-    if not expr.args or not any(_may_apply(node) for node in postorder([expr])):
+    if not expr.args or not _may_apply_somewhere(expr):
         return expr
     candidate = transform([expr], _rewrite)[0]
     if candidate is expr:
@@ -57,6 +57,22 @@ def simplify(expr: Expr) -> Expr:
 
 
 _SQUARED = frozenset({"sin", "cos", "tan", "tanh", "sinh", "cosh", "abs"})
+
+
+def _may_apply_somewhere(expr: Expr) -> bool:
+    """Whether an identity might apply anywhere in ``expr``: a walk that stops at the first node it might
+    apply to (most derivatives have none, and skip the pass)."""
+    seen: set[Expr] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if _may_apply(node):
+            return True
+        for a in node.args:
+            if a.args and a not in seen:
+                seen.add(a)
+                stack.append(a)
+    return False
 
 
 def _may_apply(node: Expr) -> bool:
@@ -246,14 +262,15 @@ def _factor(node: Expr) -> Expr | None:
 
 
 def _common_divisor(coefficients: list[Value]) -> Value:
-    """The positive rational that divides every coefficient to an integer, with the first one's sign."""
+    """The greatest rational that divides every coefficient to an integer, negative when they all are (a
+    sign taken from "the first" term would depend on the order of terms, which is by address)."""
     if any(type(c) is float for c in coefficients):
         return 1
     fractions = [Fraction(c) for c in coefficients]
     numerator = math.gcd(*(f.numerator for f in fractions))
     denominator = math.lcm(*(f.denominator for f in fractions))
     divisor = Fraction(numerator, denominator)
-    return normalize(-divisor if fractions[0] < 0 else divisor)
+    return normalize(-divisor if all(f < 0 for f in fractions) else divisor)
 
 
 # ---------------------------------------------------------------------------------------- products
