@@ -151,7 +151,8 @@ def _from_piecewise(pairs: list[tuple[Expr, Expr]]) -> Expr:
 
 
 def _derivative_from(sp: Any, obj: Any) -> Expr | None:
-    """``Derivative(f(x), (x, k))`` and ``Subs(Derivative(f(xi), xi), xi, u)`` as ``f^(k)(x)``, ``f'(u)``."""
+    """``Derivative(f(x), (x, k))``, ``Subs(Derivative(f(xi), xi), xi, u)`` and ``Derivative(f(u), u)`` as
+    ``f^(k)(x)``, ``f'(u)``."""
     point = None
     if isinstance(obj, sp.Subs) and len(obj.variables) == 1:
         obj, point = obj.expr, obj.point[0]
@@ -160,9 +161,10 @@ def _derivative_from(sp: Any, obj: Any) -> Expr | None:
     f = obj.expr
     variables = obj.variables
     undefined = isinstance(f, sp.core.function.AppliedUndef) and len(f.args) == 1
-    if not undefined or any(v != f.args[0] for v in variables) or not f.args[0].is_Symbol:
+    if not undefined or any(v != f.args[0] for v in variables):
         raise UnsupportedOperationError(f"from_sympy: the derivative {obj} has no counterpart in chainrule")
-    argument = from_sympy(point) if point is not None else symbol(f.args[0].name)
+    # Derivative(f(x), x), Subs(Derivative(f(xi), xi), xi, u), and for real functions Derivative(f(u), u)
+    argument = from_sympy(point if point is not None else f.args[0])
     return unknown(type(f).__name__, argument, len(variables))
 
 

@@ -67,6 +67,9 @@ def as_variable(var: str | Expr | None, expr: Expr) -> Expr:
         name = var.strip()
         if name.isidentifier() and name not in _NOT_NAMES and lookup(name) is None:
             return symbol(name)  # the common case, without the parser
+        several = name.replace(",", " ").split()
+        if len(several) > 1 and all(n.isidentifier() for n in several):
+            raise _refusal(var, None)
         node = parse(var)
         if node.op is SYM:
             return node

@@ -92,14 +92,16 @@ floor_p = piecewise_constant(
     np.floor,
     kink="floor jumps at each integer; its derivative is taken as 0 there",
     numpy=np.floor,
-    formula=Formula("floor", latex=r"\left\lfloor{x}\right\rfloor", exact=lambda v: v // 1),
+    formula=Formula("floor", latex=r"\left\lfloor {x} \right\rfloor", exact=lambda v: v // 1),
 )
 ceil_p = piecewise_constant(
     "ceil",
     np.ceil,
     kink="ceil jumps at each integer; its derivative is taken as 0 there",
     numpy=np.ceil,
-    formula=Formula("ceil", latex=r"\left\lceil{x}\right\rceil", sympy="ceiling", exact=lambda v: -(-v // 1)),
+    formula=Formula(
+        "ceil", latex=r"\left\lceil {x} \right\rceil", sympy="ceiling", exact=lambda v: -(-v // 1)
+    ),
 )
 rint_p = piecewise_constant(
     "rint",

@@ -82,7 +82,10 @@ class TextPrinter(Printer):
             return f"sqrt({self(base)})", ATOM
         if exponent.op is NUM and exponent.data < 0:
             return self.print_mul_of(node)
-        return f"{self.wrap(base, PREC_POW)}^{self.wrap(exponent, ATOM - 1)}", PREC_POW
+        power = self.wrap(exponent, ATOM - 1)
+        if power == "T":  # x^T would read back as a transpose (see the parser): x^(T)
+            power = "(T)"
+        return f"{self.wrap(base, PREC_POW)}^{power}", PREC_POW
 
     def print_mul_of(self, node: Expr) -> Printed:
         text = self.product_text(self.product(1, (node,)))
