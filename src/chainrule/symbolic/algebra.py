@@ -214,18 +214,16 @@ def mul_replacing(factors: tuple[Expr, ...], index: dict[Expr, int], i: int, ext
     kept = list(factors)
     removed = True  # factor i is still to be taken out
     general = False
+    get = index.get
     for f in extra:
-        if f.op is POW:
-            base, e = f.args
-        else:
-            base, e = f, ONE
-        j = index.get(base)
+        j = get(f.args[0] if f.op is POW else f)
         if j is None:
             kept.append(f)
         elif j == i:  # the base of the factor replaced: f takes its place
             kept[i] = f
             removed = False
         else:
+            base, e = f.args if f.op is POW else (f, ONE)
             old = kept[j]
             e0 = old.args[1] if old.op is POW else ONE
             merged = power(base, number(e0.data + e.data) if e0.op is NUM and e.op is NUM else add(e0, e))

@@ -201,7 +201,9 @@ def tangent(node: Expr, tangents: Tangents) -> Expr:
     return parts[0] if len(parts) == 1 else add_all(parts)
 
 
-def _depending_on(expr: Expr, var: Expr, known: dict[Expr, Expr]) -> tuple[list[Expr], dict[Expr, int]]:
+def _depending_on(
+    expr: Expr, var: Expr, known: dict[Expr, Expr | None]
+) -> tuple[list[Expr], dict[Expr, int]]:
     """The nodes of ``expr`` that depend on ``var``, children first, and how many users each has among
     them. Subtrees free of ``var`` are skipped, and so are conditions: a condition is constant wherever it
     is defined, so the choice of a piece has no derivative. (Written out rather than with ``postorder``:
@@ -235,7 +237,7 @@ def derivative(expr: Expr, var: Expr) -> Expr:
     return _derivative(expr, var)[0]
 
 
-def _derivative(expr: Expr, var: Expr, known: dict[Expr, Expr] | None = None) -> tuple[Expr, int]:
+def _derivative(expr: Expr, var: Expr, known: dict[Expr, Expr | None] | None = None) -> tuple[Expr, int]:
     """The first derivative, and how many nodes of ``expr`` depend on ``var`` (the work it took).
 
     ``known`` holds derivatives by ``var`` found before (by the earlier derivatives of a repeated one, whose
@@ -245,31 +247,26 @@ def _derivative(expr: Expr, var: Expr, known: dict[Expr, Expr] | None = None) ->
         return ZERO, 0
     if expr.op in CONDITIONS:
         raise ChainruleTypeError(f"{expr} is a condition, not a number: it has no derivative")
-    if known is None:
-        known = {}
-    tangents: dict[Expr, Expr] = {var: ONE}
-    nodes, users = _depending_on(expr, var, known)
+    # node -> its derivative, None for 0 (as tangent() takes them); kept across the rounds of repeated()
+    tangents: dict[Expr, Expr | None] = {} if known is None else known  # type: ignore[assignment]
+    tangents[var] = ONE
+    nodes, users = _depending_on(expr, var, tangents)
     handed = _handed_to_sums(nodes, users, expr)
     terms: dict[Expr, list[tuple[Any, Expr]]] = {}  # the product rule's terms of the products in handed
+    get = tangents.get
     for node in nodes:
-        if not node.args:
-            continue
-        found = known.get(node)
-        if found is not None:
-            if found is not ZERO:
-                tangents[node] = found
+        if node in tangents:
             continue
         if node in handed:
-            terms[node] = _product_terms(node, [tangents.get(a) for a in node.args])
+            terms[node] = _product_terms(node, [get(a) for a in node.args])
             continue
         if node.op is ADD and terms:
             t = _sum_tangent(node, tangents, terms)
         else:
-            t = tangent(node, [tangents.get(a) for a in node.args])
-        known[node] = t
-        if t is not ZERO:
-            tangents[node] = t
-    return tangents.get(expr, ZERO), len(nodes)
+            t = tangent(node, [get(a) for a in node.args])
+        tangents[node] = None if t is ZERO else t
+    result = get(expr)
+    return (ZERO if result is None else result), len(nodes)
 
 
 def _handed_to_sums(nodes: list[Expr], users: dict[Expr, int], root: Expr) -> set[Expr]:
@@ -286,7 +283,9 @@ def _handed_to_sums(nodes: list[Expr], users: dict[Expr, int], root: Expr) -> se
     }
 
 
-def _sum_tangent(node: Expr, tangents: dict[Expr, Expr], terms: dict[Expr, list[tuple[Any, Expr]]]) -> Expr:
+def _sum_tangent(
+    node: Expr, tangents: dict[Expr, Expr | None], terms: dict[Expr, list[tuple[Any, Expr]]]
+) -> Expr:
     """The sum rule, with the terms handed over by products (see :func:`_handed_to_sums`)."""
     pairs: list[tuple[Any, Expr]] = []
     for c, a in zip(node.data[1], node.args, strict=True):
@@ -306,7 +305,7 @@ def repeated(expr: Expr, var: Expr, times: int, max_order: int, max_nodes: int) 
     seen: dict[Expr, int] = {expr: 0}
     history = [expr]
     first_size = 0
-    known: dict[Expr, Expr] = {}  # derivatives of nodes met in earlier rounds, which share many nodes
+    known: dict[Expr, Expr | None] = {}  # derivatives of nodes met in earlier rounds (they share many)
     for k in range(1, times + 1):
         if k > max_order:
             raise ChainruleValueError(

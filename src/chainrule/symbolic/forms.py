@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core.primitive import Primitive, bind
+from chainrule.core.primitive import Primitive, Traced, bind
 from chainrule.core.registry import COMPARISONS, FUNCTIONS, UFUNCS, function_name
 from chainrule.errors import ChainruleTypeError, UnsupportedOperationError
 from chainrule.symbolic.conditions import CONDITIONS
@@ -51,10 +51,14 @@ def apply_primitive(prim: Primitive, args: list[Expr], params: dict[str, Any]) -
 
 def apply_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Expr:
     """A NumPy ufunc called on expressions: through the registry's primitive to a node."""
-    if method != "__call__" or any(v is not None for k, v in kwargs.items() if k in ("out", "where")):
+    if method != "__call__" or (kwargs and any(kwargs.get(k) is not None for k in ("out", "where"))):
         raise UnsupportedOperationError(f"np.{ufunc.__name__}.{method} is not supported on expressions")
     prim = UFUNCS.get(ufunc)
     if prim is not None:
+        if all(a.__class__ is Expr or not isinstance(a, Traced) for a in inputs):
+            # only expressions and plain numbers (every rule's np.cos(x) on an expression): the node at
+            # once, as bind() would make it through Expr._lift
+            return apply_primitive(prim, [as_expr(a) for a in inputs], {})
         result: Expr = bind(prim, inputs, {})
         return result
     handler = FUNCTIONS.get(ufunc)

@@ -54,6 +54,11 @@ def _numeric(prim: Primitive, args: tuple[Expr, ...]) -> Expr | None:
     return None
 
 
+# primitive -> its number of operands (a property computed from its rules; call() is hot). Primitives are
+# fixed once made, so the number never changes; a primitive made again is another key.
+_ARITIES: dict[Primitive, int | None] = {}
+
+
 def call(name: str, *args: Any) -> Expr:
     """The node ``name(*args)``, with the simplifications every expression gets.
 
@@ -77,9 +82,12 @@ def call(name: str, *args: Any) -> Expr:
     if prim is None or prim.formula is None:
         raise ChainruleValueError(f"unknown function {name!r}")
     name = prim.formula.name
-    if len(args) != prim.arity:
-        raise ChainruleTypeError(f"{name} takes {prim.arity} argument(s), got {len(args)}")
-    exprs = tuple(as_expr(a) for a in args)
+    arity = _ARITIES.get(prim)
+    if arity is None:
+        arity = _ARITIES[prim] = prim.arity
+    if len(args) != arity:
+        raise ChainruleTypeError(f"{name} takes {arity} argument(s), got {len(args)}")
+    exprs = tuple(a if a.__class__ is Expr else as_expr(a) for a in args)
     if all(a.op is NUM for a in exprs):
         folded = _numeric(prim, exprs)
         if folded is not None:
