@@ -248,7 +248,7 @@ def _derivative(expr: Expr, var: Expr, known: dict[Expr, Expr | None] | None = N
     if expr.op in CONDITIONS:
         raise ChainruleTypeError(f"{expr} is a condition, not a number: it has no derivative")
     # node -> its derivative, None for 0 (as tangent() takes them); kept across the rounds of repeated()
-    tangents: dict[Expr, Expr | None] = {} if known is None else known  # type: ignore[assignment]
+    tangents: dict[Expr, Expr | None] = {} if known is None else known
     tangents[var] = ONE
     nodes, users = _depending_on(expr, var, tangents)
     handed = _handed_to_sums(nodes, users, expr)

@@ -92,11 +92,15 @@ def call(name: str, *args: Any) -> Expr:
         folded = _numeric(prim, exprs)
         if folded is not None:
             return folded
+    simpler = _identities(name, exprs)
+    return function_node(name, exprs) if simpler is None else simpler
+
+
+def _identities(name: str, exprs: tuple[Expr, ...]) -> Expr | None:
+    """What ``name(*exprs)`` is when an identity makes it something simpler, else None."""
     first = exprs[0]
     if name in ("sin", "cos", "tan"):
-        exact = _at_multiple_of_pi(name, first)
-        if exact is not None:
-            return exact
+        return _at_multiple_of_pi(name, first)
     if (name == "exp" and first.op == "log") or (name == "log" and first.op == "exp"):
         return first.args[0]
     if name in ("abs", "relu") and first.op == name:
@@ -105,7 +109,7 @@ def call(name: str, *args: Any) -> Expr:
         return first
     if name == "piecewise":
         return _piecewise(*exprs)
-    return function_node(name, exprs)
+    return None
 
 
 # sin(q pi) for q in [0, 1/2] with denominator 1, 2, 3, 4 or 6: 0, 1/2, sqrt(2)/2, sqrt(3)/2, 1
