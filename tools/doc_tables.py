@@ -143,7 +143,7 @@ def formula_functions() -> str:
             continue
         f = prim.formula
         aliases = ", ".join(f"`{a}`" for a in f.aliases)
-        sympy_name = f"`{f.sympy_name}`" if f.sympy_name else f"as `{f.meaning}`"
+        sympy_name = f"`{f.sympy_name}`" if f.sympy_name else f"as `{f.meaning}`" if f.meaning else "none"
         derivative = _cell(prim.notation) + (f"; written `{f.rewrite}`" if f.rewrite else "")
         rows.append(f"| `{name}` | {aliases} | {derivative} | {sympy_name} |")
     for name, composite in elementary.COMPOSITES.items():

@@ -40,7 +40,19 @@ from chainrule.errors import (
     ShapeError,
     UnsupportedOperationError,
 )
-from chainrule.symbolic import Expr, ParseError, diff, explain, lambdify, parse, symbols
+from chainrule.symbolic import (
+    Expr,
+    ParseError,
+    diff,
+    explain,
+    explain_implicit,
+    implicit_diff,
+    lambdify,
+    parse,
+    symbols,
+    tangent_line,
+    taylor,
+)
 from chainrule.viz import draw_graph
 
 __version__ = "0.1.0"
@@ -62,9 +74,11 @@ __all__ = [
     "diff",
     "draw_graph",
     "explain",
+    "explain_implicit",
     "grad",
     "hessian",
     "hvp",
+    "implicit_diff",
     "jacobian",
     "jvp",
     "lambdify",
@@ -82,6 +96,8 @@ __all__ = [
     "stop_gradient",
     "symbolic",
     "symbols",
+    "tangent_line",
+    "taylor",
     "tree",
     "value_and_grad",
     "viz",

@@ -164,3 +164,56 @@ def test_limits() -> None:
 
 def test_repr_is_short() -> None:
     assert repr(sym.explain("x^2")) == "<Explanation of d/dx x^2: 2 steps, result 2*x>"
+
+
+def _numbers_in_reading_order(text: str) -> None:
+    """Every step is numbered 1, 2, 3 ... as it is read, and cites only steps shown before it."""
+    import re
+
+    shown: list[int] = []
+    for line in text.splitlines()[2:]:
+        opened = re.match(r"\s*(\d+)\. ", line)
+        if opened:
+            shown.append(int(opened.group(1)))
+        for cited in re.findall(r"step (\d+)", line):
+            assert int(cited) in shown, (cited, line)
+    assert shown == list(range(1, len(shown) + 1)), shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["log(sqrt(x))", "x^2 sin(x) + cos(x^2)", "exp(sin(x^2)) / (1 + x)", "3 x^2 + x + 7", "x^x", "sin(x)*y"],
+)
+def test_steps_read_in_order(text: str) -> None:
+    for detail in ("full", "brief"):
+        _numbers_in_reading_order(str(sym.explain(text, "x", detail=detail)))
+
+
+def test_the_echo_keeps_the_order_typed() -> None:
+    assert str(sym.explain("sin(x)*y", "x")).startswith("d/dx (sin(x)*y) = y*cos(x)")
+    assert str(sym.explain("1 + x^2 - sin(x)", "x")).startswith("d/dx (1 + x^2 - sin(x))")
+    latex = sym.explain("sin(x)*y", "x").to_latex()
+    assert r"\left(\sin\left(x\right) y\right)" in latex
+    # an expression (not text) has no typed order: the canonical one
+    assert str(sym.explain(sym.parse("sin(x)*y"), "x")).startswith("d/dx (y*sin(x))")
+
+
+def test_simplification_takes_out_common_factors() -> None:
+    step = sym.explain("x^x", "x").steps[-1]
+    assert step.rule == "simplify"
+    assert step.formula is sym.parse("x^x + x^x log(x)")
+    assert step.result is sym.parse("x^x (1 + log(x))")
+    assert "nothing to simplify" not in str(sym.explain("x^x", "x"))
+    assert sym.diff("x exp(x^2)", "x") is sym.parse("exp(x^2) (2x^2 + 1)")
+    assert sym.diff("x^3 + x^2", "x") is sym.parse("3x^2 + 2x")  # polynomials stay expanded
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_simplify_never_grows(seed: int) -> None:
+    from symbolic_cases import random_texts
+
+    for text in random_texts(seed + 50, 25, depth=4):
+        raw = sym.explain(text, "x").unsimplified
+        done = sym.simplify(raw)
+        assert done.count_ops() <= raw.count_ops()
+        assert done.count_ops(cse=False) <= raw.count_ops(cse=False)

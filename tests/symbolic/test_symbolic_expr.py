@@ -146,12 +146,12 @@ def test_numpy_functions_build_nodes() -> None:
 
 
 def test_what_has_no_symbolic_form_says_so() -> None:
-    with pytest.raises(UnsupportedOperationError, match="cbrt"):
-        np.cbrt(x)
+    with pytest.raises(UnsupportedOperationError, match="spacing"):
+        np.spacing(x)
     with pytest.raises(ChainruleTypeError, match="scalars"):
         np.array([1.0, 2.0]) * x
-    with pytest.raises(ChainruleTypeError, match="compared"):
-        _ = x > 0
+    with pytest.raises(ChainruleTypeError, match="truth value"):
+        bool(x > 0)  # a comparison is a condition (for np.where and piecewise), never a bool
     with pytest.raises(ChainruleTypeError, match=r"np\.sin rather than math\.sin"):
         float(x)
     with pytest.raises(ChainruleTypeError, match="truth value"):

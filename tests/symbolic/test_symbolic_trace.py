@@ -48,8 +48,8 @@ def test_trace_maps_every_numpy_function_with_a_symbolic_form() -> None:
 def test_trace_refuses_what_it_cannot_represent() -> None:
     with pytest.raises(UnsupportedOperationError, match=r"np\.sum"):
         sym.trace(lambda x: np.sum(x))
-    with pytest.raises(UnsupportedOperationError, match="floor"):
-        sym.trace(lambda x: np.floor(x))
+    with pytest.raises(UnsupportedOperationError, match="spacing"):
+        sym.trace(lambda x: np.spacing(x))
     with pytest.raises(TypeError, match="cannot branch"):
         sym.trace(lambda x: x if x > 0 else -x)
 

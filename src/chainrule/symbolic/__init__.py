@@ -7,7 +7,10 @@ Expressions (:class:`Expr`) are hash-consed DAGs. They come from :func:`symbols`
 
 The functions an expression may contain are the primitives of the rule table that declare a formula name,
 and the composites of :mod:`.elementary`: ``sym.sin``, ``sym.arcsin``, ``sym.sec``, ``sym.maximum`` ...
-(see :func:`chainrule.symbolic.functions.function_names`).
+(see :func:`chainrule.symbolic.functions.function_names`); pieces chosen by conditions
+(``piecewise(x < 0, -x, x^2)``, :mod:`.conditions`); and unknown functions ``f(x)``, ``y(x)`` with their
+derivatives ``f'(x)`` (:mod:`.unknowns`). :func:`implicit_diff`, :func:`tangent_line` and :func:`taylor`
+build on :func:`diff`.
 
 Examples
 --------
@@ -17,6 +20,8 @@ Examples
 >>> x, y = sym.symbols("x y")
 >>> sym.gradient(sym.sin(x * y), [x, y])
 [y*cos(x*y), x*cos(x*y)]
+>>> sym.diff("f(g(x))", "x"), sym.diff("piecewise(x < 0, -x, x^2)", "x")
+(f'(g(x))*g'(x), piecewise(x < 0, -1, 2*x))
 """
 
 from __future__ import annotations
@@ -26,12 +31,14 @@ from typing import Any
 
 from chainrule.symbolic import algebra, elementary, expr, forms, functions, matrix
 from chainrule.symbolic.bridge import from_sympy, to_sympy
+from chainrule.symbolic.calculus import TangentLine, tangent_line, taylor
 from chainrule.symbolic.cse import count_ops
 from chainrule.symbolic.differentiate import diff, gradient, hessian, jacobian
 from chainrule.symbolic.evaluate import evaluate
 from chainrule.symbolic.expand import expand
 from chainrule.symbolic.explain import Explanation, Step, explain
 from chainrule.symbolic.expr import PI, E, Expr, symbols
+from chainrule.symbolic.implicit import explain_implicit, implicit_diff
 from chainrule.symbolic.lambdify import lambdify
 from chainrule.symbolic.lexer import ParseError
 from chainrule.symbolic.parser import parse
@@ -39,8 +46,8 @@ from chainrule.symbolic.printing.latex import to_latex
 from chainrule.symbolic.printing.python import to_python
 from chainrule.symbolic.printing.text import to_text
 from chainrule.symbolic.simplify import simplify
+from chainrule.symbolic.substitution import substitute_all
 from chainrule.symbolic.trace import trace
-from chainrule.symbolic.traverse import substitute
 
 pi = PI
 e = E
@@ -51,8 +58,8 @@ tr, det, logdet, inv = matrix.trace, matrix.det, matrix.logdet, matrix.inverse
 
 
 def _subs(node: Expr, mapping: Mapping[Any, Any]) -> Expr:
-    """``Expr.subs``: values may also be text, which is parsed."""
-    return substitute(node, {k: parse(v) if isinstance(v, str) else v for k, v in mapping.items()})
+    """``Expr.subs``: values may be text (parsed), and functions for unknown functions (``f=sym.sin``)."""
+    return substitute_all(node, mapping)
 
 
 expr.connect(
@@ -100,14 +107,17 @@ __all__ = [
     "Expr",
     "ParseError",
     "Step",
+    "TangentLine",
     "count_ops",
     "diff",
     "e",
     "expand",
     "explain",
+    "explain_implicit",
     "from_sympy",
     "gradient",
     "hessian",
+    "implicit_diff",
     "jacobian",
     "lambdify",
     "matrix",
@@ -116,6 +126,8 @@ __all__ = [
     "scalar",
     "simplify",
     "symbols",
+    "tangent_line",
+    "taylor",
     "to_latex",
     "to_python",
     "to_sympy",

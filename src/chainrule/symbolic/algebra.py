@@ -31,7 +31,20 @@ from chainrule.symbolic.expr import (
 )
 from chainrule.symbolic.functions import call
 
-__all__ = ["add", "add_all", "linear_combination", "mul", "mul_all", "mul_without", "neg", "power", "scale"]
+__all__ = [
+    "add",
+    "add_all",
+    "base_index",
+    "linear_combination",
+    "mul",
+    "mul_all",
+    "mul_factors",
+    "mul_replacing",
+    "mul_without",
+    "neg",
+    "power",
+    "scale",
+]
 
 # Exact powers are folded only while the result stays below this many bits (2^10^10 stays a power).
 _MAX_BITS = 12_000
@@ -176,6 +189,55 @@ def mul_all(factors: Iterable[Expr]) -> Expr:
     if coeff == 0:
         return ZERO
     return _make_mul(coeff, powers)
+
+
+def mul_factors(factors: tuple[Expr, ...]) -> Expr:
+    """The canonical product of factors that are each already a factor of a canonical product (no numbers,
+    no products): the product rule's terms. Distinct bases need no merging, only sorting."""
+    if len(factors) <= 1:
+        return factors[0] if factors else ONE
+    bases = {f.args[0] if f.op is POW else f for f in factors}
+    if len(bases) < len(factors):
+        return mul_all(factors)
+    ordered = tuple(sorted(factors, key=id))
+    return cons(MUL, ordered, 1, (MUL, 1, ordered))
+
+
+def base_index(factors: tuple[Expr, ...]) -> dict[Expr, int]:
+    """Where each base stands among a canonical product's factors (``x`` for ``x^3``)."""
+    return {f.args[0] if f.op is POW else f: j for j, f in enumerate(factors)}
+
+
+def mul_replacing(factors: tuple[Expr, ...], index: dict[Expr, int], i: int, extra: tuple[Expr, ...]) -> Expr:
+    """The canonical product of a canonical product's ``factors`` with factor ``i`` replaced by the canonical
+    factors ``extra`` (the product rule's terms): only ``extra``'s bases are looked up, in ``index``."""
+    kept = list(factors)
+    removed = True  # factor i is still to be taken out
+    general = False
+    get = index.get
+    for f in extra:
+        j = get(f.args[0] if f.op is POW else f)
+        if j is None:
+            kept.append(f)
+        elif j == i:  # the base of the factor replaced: f takes its place
+            kept[i] = f
+            removed = False
+        else:
+            base, e = f.args if f.op is POW else (f, ONE)
+            old = kept[j]
+            e0 = old.args[1] if old.op is POW else ONE
+            merged = power(base, number(e0.data + e.data) if e0.op is NUM and e.op is NUM else add(e0, e))
+            kept[j] = merged
+            general = general or merged.op is NUM or merged.op is MUL
+    if removed:
+        del kept[i]
+    if general:
+        return mul_all(kept)
+    if len(kept) <= 1:
+        return kept[0] if kept else ONE
+    kept.sort(key=id)
+    ordered = tuple(kept)
+    return cons(MUL, ordered, 1, (MUL, 1, ordered))
 
 
 def _make_mul(coeff: Value, powers: dict[Expr, tuple[Expr, Expr | None]]) -> Expr:

@@ -15,11 +15,13 @@ from typing import Any
 from chainrule.core.registry import FORMULAS
 from chainrule.errors import ChainruleTypeError, UnsupportedOperationError
 from chainrule.symbolic.algebra import add_all, mul_all, power
+from chainrule.symbolic.conditions import CONDITIONS, condition
 from chainrule.symbolic.elementary import COMPOSITES, function
-from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, PI, POW, SYM, E, Expr, number, symbol
+from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, ONE, PI, POW, SYM, ZERO, E, Expr, number, symbol
 from chainrule.symbolic.functions import primitive
 from chainrule.symbolic.parser import parse
 from chainrule.symbolic.traverse import postorder
+from chainrule.symbolic.unknowns import APPLY, unknown
 
 __all__ = ["from_sympy", "to_sympy"]
 
@@ -57,6 +59,18 @@ def _to(sp: Any, node: Expr, args: list[Any], real: bool = True) -> Any:
         return sp.Mul(_to(sp, number(node.data), []), *args)
     if op is POW:
         return sp.Pow(*args)
+    return _function_to(sp, node, args, real)
+
+
+def _function_to(sp: Any, node: Expr, args: list[Any], real: bool) -> Any:
+    """A function node (a row's, a condition, a piecewise or an unknown function) in SymPy."""
+    op = node.op
+    if op in CONDITIONS:
+        return getattr(sp, CONDITIONS[op].sympy)(*args)
+    if op == "piecewise":  # SymPy's Piecewise takes (value, condition) pairs
+        return sp.Piecewise((args[1], args[0]), (args[2], True))
+    if op == APPLY:
+        return _unknown_to(sp, node, args[0], real)
     prim = primitive(op)
     formula = prim.formula if prim is not None else None
     if formula is None:
@@ -72,6 +86,19 @@ def _to(sp: Any, node: Expr, args: list[Any], real: bool = True) -> Any:
         {sp.Symbol(s.name, real=True) if real else sp.Symbol(s.name): v for s, v in values.items()},
         simultaneous=True,
     )
+
+
+def _unknown_to(sp: Any, node: Expr, argument: Any, real: bool) -> Any:
+    """``f(u)`` as SymPy's undefined function; ``f'(u)`` as ``Derivative`` (``Subs`` of one unless u is a
+    symbol)."""
+    name, order = node.data
+    f = sp.Function(name, real=True) if real else sp.Function(name)
+    if order == 0:
+        return f(argument)
+    if argument.is_Symbol:
+        return sp.Derivative(f(argument), (argument, order))
+    xi = sp.Dummy("xi", real=True) if real else sp.Dummy("xi")
+    return sp.Subs(sp.Derivative(f(xi), (xi, order)), xi, argument)
 
 
 def to_sympy(expr: Expr, real: bool = True) -> Any:
@@ -103,15 +130,50 @@ def _from_sympy_names() -> dict[str, Callable[..., Expr]]:
     for name, composite in COMPOSITES.items():
         if composite.sympy:
             names[composite.sympy] = function(name)
-    # SymPy's Max and Min take any number of arguments, its Heaviside one or two; log may have a base
+    # SymPy's Max and Min take any number of arguments, its Heaviside one or two; log may have a base;
+    # its sinc is sin(x)/x (NumPy's, and so chainrule's, is sin(pi x)/(pi x))
     names.update(
         Max=function("max"), Min=function("min"), Heaviside=function("heaviside"), log=function("log")
     )
+    names["sinc"] = lambda u: function("sin")(u) / u
     return names
+
+
+def _from_piecewise(pairs: list[tuple[Expr, Expr]]) -> Expr:
+    """SymPy's ``Piecewise((v1, c1), (v2, c2), ..., (otherwise, True))`` as nested piecewise nodes."""
+    if not pairs or pairs[-1][1] is not ONE:
+        raise UnsupportedOperationError(
+            "from_sympy: a Piecewise without a last (value, True) piece is undefined somewhere; chainrule's "
+            "piecewise needs a value otherwise"
+        )
+    flat = [part for value, chosen in pairs[:-1] for part in (chosen, value)]
+    return function("piecewise")(*flat, pairs[-1][0]) if flat else pairs[-1][0]
+
+
+def _derivative_from(sp: Any, obj: Any) -> Expr | None:
+    """``Derivative(f(x), (x, k))``, ``Subs(Derivative(f(xi), xi), xi, u)`` and ``Derivative(f(u), u)`` as
+    ``f^(k)(x)``, ``f'(u)``."""
+    point = None
+    if isinstance(obj, sp.Subs) and len(obj.variables) == 1:
+        obj, point = obj.expr, obj.point[0]
+    if not isinstance(obj, sp.Derivative):
+        return None
+    f = obj.expr
+    variables = obj.variables
+    undefined = isinstance(f, sp.core.function.AppliedUndef) and len(f.args) == 1
+    if not undefined or any(v != f.args[0] for v in variables):
+        raise UnsupportedOperationError(f"from_sympy: the derivative {obj} has no counterpart in chainrule")
+    # Derivative(f(x), x), Subs(Derivative(f(xi), xi), xi, u), and for real functions Derivative(f(u), u)
+    argument = from_sympy(point if point is not None else f.args[0])
+    return unknown(type(f).__name__, argument, len(variables))
 
 
 def _from_function(sp: Any, obj: Any, args: list[Expr]) -> Expr:
     name = type(obj).__name__
+    if isinstance(obj, sp.core.function.AppliedUndef):
+        if len(args) != 1:
+            raise UnsupportedOperationError(f"from_sympy: unknown functions take one argument here ({obj})")
+        return unknown(name, args[0])
     build = _from_sympy_names().get(name)
     if build is None:
         raise UnsupportedOperationError(
@@ -120,7 +182,23 @@ def _from_function(sp: Any, obj: Any, args: list[Expr]) -> Expr:
     return build(*args)
 
 
-def _from(sp: Any, obj: Any, args: list[Expr]) -> Expr:
+def _from_choice(sp: Any, obj: Any, args: list[Any]) -> Any:
+    """Piecewise, its pieces and their conditions; None for anything else."""
+    if obj is sp.true or obj is sp.false:
+        return ONE if obj is sp.true else ZERO
+    if isinstance(obj, sp.functions.elementary.piecewise.ExprCondPair):
+        return (args[0], args[1])  # a piece, for the Piecewise above it
+    if obj.is_Piecewise:
+        return _from_piecewise(args)
+    if obj.is_Relational or isinstance(obj, sp.And | sp.Or):
+        return _from_condition(sp, obj, args)
+    return None
+
+
+def _from(sp: Any, obj: Any, args: list[Any]) -> Any:
+    chosen = _from_choice(sp, obj, args)
+    if chosen is not None:
+        return chosen
     if obj.is_Symbol:
         return symbol(obj.name)
     if obj is sp.pi:
@@ -142,6 +220,19 @@ def _from(sp: Any, obj: Any, args: list[Expr]) -> Expr:
     raise UnsupportedOperationError(f"from_sympy: {type(obj).__name__} ({obj}) is not supported")
 
 
+_SYMPY_CONDITIONS = {row.sympy: name for name, row in CONDITIONS.items()}
+
+
+def _from_condition(sp: Any, obj: Any, args: list[Expr]) -> Expr:
+    name = _SYMPY_CONDITIONS.get(type(obj).__name__)
+    if name is None:
+        raise UnsupportedOperationError(f"from_sympy: the condition {obj} has no counterpart in chainrule")
+    result = args[0]
+    for a in args[1:]:  # And and Or take any number of conditions
+        result = condition(name, result, a)
+    return result
+
+
 def from_sympy(obj: Any) -> Expr:
     """The expression for a SymPy expression (real functions of real symbols).
 
@@ -155,15 +246,20 @@ def from_sympy(obj: Any) -> Expr:
     sp = _sympy()
     if not isinstance(obj, sp.Basic):
         raise ChainruleTypeError(f"from_sympy needs a SymPy expression, got {type(obj).__name__}")
-    done: dict[Any, Expr] = {}
+    done: dict[Any, Any] = {}
     stack: list[tuple[Any, bool]] = [(obj, False)]
     while stack:
         node, ready = stack.pop()
         if node in done:
+            continue
+        derivative = _derivative_from(sp, node)
+        if derivative is not None:
+            done[node] = derivative
             continue
         if not ready:
             stack.append((node, True))
             stack.extend((a, False) for a in node.args if a not in done)
             continue
         done[node] = _from(sp, node, [done[a] for a in node.args])
-    return done[obj]
+    result: Expr = done[obj]
+    return result

@@ -22,14 +22,26 @@ from chainrule.core.primitive import Primitive
 from chainrule.core.rules import arithmetic as ar
 from chainrule.core.rules._util import zero_rule
 from chainrule.errors import ChainruleTypeError, ChainruleValueError
-from chainrule.symbolic.algebra import add_all, linear_combination, mul_without
-from chainrule.symbolic.expr import ADD, HALF, MUL, NUM, ONE, POW, SYM, ZERO, Expr, as_expr, symbol
+from chainrule.symbolic.algebra import (
+    add_all,
+    base_index,
+    linear_combination,
+    mul,
+    mul_replacing,
+    mul_without,
+)
+from chainrule.symbolic.conditions import CONDITIONS
+from chainrule.symbolic.expr import ADD, HALF, MUL, NUM, ONE, POW, ZERO, Expr, symbol
 from chainrule.symbolic.functions import primitive
-from chainrule.symbolic.parser import parse
 from chainrule.symbolic.simplify import simplify
-from chainrule.symbolic.traverse import postorder
+from chainrule.symbolic.unknowns import APPLY, derivative_of
+from chainrule.symbolic.variables import as_expression, as_variable, orders, ordinal, variable_list
 
 __all__ = [
+    "MAX_NODES",
+    "MAX_ORDER",
+    "as_expression",
+    "as_variable",
     "derivative",
     "diff",
     "forward_rule",
@@ -39,11 +51,14 @@ __all__ = [
     "matrix_calculus",
     "power_primitive",
     "primitive_of",
+    "repeated",
     "rule_result",
     "tangent",
 ]
 
 Tangents = Sequence[Expr | None]
+MAX_ORDER = 10_000
+MAX_NODES = 20_000  # a repeated derivative that grows past this (and past twice the first) stops
 
 
 def power_primitive(exponent: Expr) -> Primitive:
@@ -107,6 +122,50 @@ def _product_rule(node: Expr, tangents: Tangents) -> list[Expr]:
     return [rule(t, node, factors[i], mul_without(node, i)) for i, t in enumerate(tangents) if t is not None]
 
 
+_T, _F, _G = symbol("_t"), symbol("_f"), symbol("_g")
+_bilinear: dict[Any, bool] = {}
+
+
+def _is_bilinear(rule: Callable[..., Expr] | None) -> bool:
+    """Whether multiply's rule is ``d(f g) = df g`` exactly (asked of the rule itself, once per rule)."""
+    known = _bilinear.get(rule)
+    if known is None:
+        known = _bilinear[rule] = rule is not None and rule(_T, _F * _G, _F, _G) is mul(_T, _G)
+    return known
+
+
+def _product_tangent(node: Expr, tangents: Tangents) -> Expr:
+    """The product rule for ``c f1 f2 ... fk``: ``sum c dfi (the other factors)``.
+
+    When multiply's rule is ``df g`` (checked on the rule), each term is built at once as one product and
+    all go into one sum, without the cofactors and scaled products the rule would build as nodes on the
+    way; otherwise the rule is called for each factor and its cofactor.
+    """
+    if not _is_bilinear(forward_rule(ar.multiply_p, 0)):
+        return add_all(_product_rule(node, tangents))
+    return linear_combination(_product_terms(node, tangents))
+
+
+def _product_terms(node: Expr, tangents: Tangents) -> list[tuple[Any, Expr]]:
+    """The product rule's terms ``(coefficient, product)`` for ``c f1 ... fk`` (multiply's rule is
+    bilinear)."""
+    coeff = node.data
+    factors = node.args
+    index = base_index(factors)
+    pairs: list[tuple[Any, Expr]] = []
+    for i, t in enumerate(tangents):
+        if t is None:
+            continue
+        op = t.op
+        if op is NUM:
+            pairs.append((coeff * t.data, mul_replacing(factors, index, i, ())))
+        elif op is MUL:
+            pairs.append((coeff * t.data, mul_replacing(factors, index, i, t.args)))
+        else:
+            pairs.append((coeff, mul_replacing(factors, index, i, (t,))))
+    return pairs
+
+
 def _function_rule(node: Expr, tangents: Tangents) -> list[Expr]:
     prim = primitive(node.op)
     if prim is None:
@@ -134,54 +193,111 @@ def tangent(node: Expr, tangents: Tangents) -> Expr:
             (c, t) for c, t in zip(node.data[1], tangents, strict=True) if t is not None
         )
     if op is MUL:
-        parts = _product_rule(node, tangents)
-    elif op is POW:
-        parts = _power_rule(node, tangents)
-    else:
-        parts = _function_rule(node, tangents)
+        return _product_tangent(node, tangents)
+    if op == APPLY:
+        # an unknown function: nothing is known of it but the chain rule, (f(u))' = f'(u) u'
+        t = tangents[0]
+        return ZERO if t is None else mul(derivative_of(node), t)
+    parts = _power_rule(node, tangents) if op is POW else _function_rule(node, tangents)
     return parts[0] if len(parts) == 1 else add_all(parts)
 
 
-def _depending_on(expr: Expr, var: Expr) -> list[Expr]:
-    """The nodes of ``expr`` that depend on ``var``, children first (subtrees free of it are skipped)."""
-    return postorder([expr], lambda node: [a for a in node.args if var in a.free_symbols])
+def _depending_on(
+    expr: Expr, var: Expr, known: dict[Expr, Expr | None]
+) -> tuple[list[Expr], dict[Expr, int]]:
+    """The nodes of ``expr`` that depend on ``var``, children first, and how many users each has among
+    them. Subtrees free of ``var`` are skipped, and so are conditions: a condition is constant wherever it
+    is defined, so the choice of a piece has no derivative. (Written out rather than with ``postorder``:
+    every derivative walks its expression once.) Nodes whose derivative is ``known`` are not walked into."""
+    seen: set[Expr] = set()
+    users: dict[Expr, int] = {}
+    order: list[Expr] = []
+    stack: list[tuple[Expr, bool]] = [(expr, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        if node in known:
+            continue
+        args = node.args[1:] if node.op == "piecewise" else node.args
+        for a in reversed(args):
+            if var in a._free:
+                users[a] = users.get(a, 0) + 1
+                if a not in seen:
+                    stack.append((a, False))
+    return order, users
 
 
 def derivative(expr: Expr, var: Expr) -> Expr:
     """The first derivative of ``expr`` in the symbol ``var``, in canonical form but not simplified."""
+    return _derivative(expr, var)[0]
+
+
+def _derivative(expr: Expr, var: Expr, known: dict[Expr, Expr | None] | None = None) -> tuple[Expr, int]:
+    """The first derivative, and how many nodes of ``expr`` depend on ``var`` (the work it took).
+
+    ``known`` holds derivatives by ``var`` found before (by the earlier derivatives of a repeated one, whose
+    expressions share most of their factors) and receives the new ones.
+    """
     if var not in expr.free_symbols:
-        return ZERO
-    tangents: dict[Expr, Expr] = {var: ONE}
-    for node in _depending_on(expr, var):
-        if not node.args:
+        return ZERO, 0
+    if expr.op in CONDITIONS:
+        raise ChainruleTypeError(f"{expr} is a condition, not a number: it has no derivative")
+    # node -> its derivative, None for 0 (as tangent() takes them); kept across the rounds of repeated()
+    tangents: dict[Expr, Expr | None] = {} if known is None else known
+    tangents[var] = ONE
+    nodes, users = _depending_on(expr, var, tangents)
+    handed = _handed_to_sums(nodes, users, expr)
+    terms: dict[Expr, list[tuple[Any, Expr]]] = {}  # the product rule's terms of the products in handed
+    get = tangents.get
+    for node in nodes:
+        if node in tangents:
             continue
-        ts = [tangents.get(a) for a in node.args]
-        t = tangent(node, ts)
-        if t is not ZERO:
-            tangents[node] = t
-    return tangents.get(expr, ZERO)
+        if node in handed:
+            terms[node] = _product_terms(node, [get(a) for a in node.args])
+            continue
+        if node.op is ADD and terms:
+            t = _sum_tangent(node, tangents, terms)
+        else:
+            t = tangent(node, [get(a) for a in node.args])
+        tangents[node] = None if t is ZERO else t
+    result = get(expr)
+    return (ZERO if result is None else result), len(nodes)
 
 
-def as_variable(var: str | Expr | None, expr: Expr) -> Expr:
-    """The symbol to differentiate by: given by name or symbol, or the only free symbol of ``expr``."""
-    if var is None:
-        free = expr.free_symbols
-        if len(free) != 1:
-            names = ", ".join(sorted(s.name for s in free)) or "none"
-            raise ChainruleValueError(f"say which variable to differentiate {expr} by (its symbols: {names})")
-        return next(iter(free))
-    if isinstance(var, str):
-        return symbol(var.strip())
-    if isinstance(var, Expr) and var.op is SYM:
-        return var
-    raise ChainruleTypeError(f"the variable must be a symbol or its name, not {var!r}")
+def _handed_to_sums(nodes: list[Expr], users: dict[Expr, int], root: Expr) -> set[Expr]:
+    """The products whose only user is a sum: their terms go straight into the sum's derivative, so their
+    own derivative is never built as a node (the expanded polynomial, the terms of a high derivative)."""
+    if not _is_bilinear(forward_rule(ar.multiply_p, 0)):
+        return set()
+    return {
+        a
+        for node in nodes
+        if node.op is ADD
+        for a in node.args
+        if a.op is MUL and users.get(a) == 1 and a is not root
+    }
 
 
-def as_expression(expr: Any) -> Expr:
-    """An expression from an :class:`Expr`, a number or text (parsed)."""
-    if isinstance(expr, str):
-        return parse(expr)
-    return as_expr(expr)
+def _sum_tangent(
+    node: Expr, tangents: dict[Expr, Expr | None], terms: dict[Expr, list[tuple[Any, Expr]]]
+) -> Expr:
+    """The sum rule, with the terms handed over by products (see :func:`_handed_to_sums`)."""
+    pairs: list[tuple[Any, Expr]] = []
+    for c, a in zip(node.data[1], node.args, strict=True):
+        handed = terms.pop(a, None)
+        if handed is not None:
+            pairs += [(c * k, u) for k, u in handed]
+        else:
+            t = tangents.get(a)
+            if t is not None:
+                pairs.append((c, t))
+    return linear_combination(pairs)
 
 
 def _is_matrix(value: Any) -> bool:
@@ -205,10 +321,71 @@ def matrix_calculus(shapes: Any, *values: Any) -> Any:
     return api
 
 
+def repeated(expr: Expr, var: Expr, times: int, max_order: int, max_nodes: int) -> Expr:
+    """The ``times``-th derivative by ``var``, unsimplified: stops at 0, and where the derivatives repeat
+    (``exp(x)`` at once, ``sin(x)`` every fourth) it reads the answer off the cycle."""
+    seen: dict[Expr, int] = {expr: 0}
+    history = [expr]
+    first_size = 0
+    known: dict[Expr, Expr | None] = {}  # derivatives of nodes met in earlier rounds (they share many)
+    for k in range(1, times + 1):
+        if k > max_order:
+            raise ChainruleValueError(
+                f"stopped at the {ordinal(max_order)} derivative in {var}: the derivatives of "
+                f"{_short(history[0])} neither vanish nor repeat, and {times} exceeds the limit "
+                f"max_order={max_order} (pass a larger max_order= to go on)"
+            )
+        expr, size = _derivative(expr, var, known)
+        if k == 1:
+            first_size = size
+        elif size > max_nodes and size > 2 * first_size:  # grown, not merely large (an expanded polynomial)
+            raise ChainruleValueError(
+                f"stopped at the {ordinal(k)} derivative in {var} of {_short(history[0])}: the expression "
+                f"has grown past {max_nodes} nodes (the limit max_nodes={max_nodes}; pass a larger one to "
+                "go on)"
+            )
+        if expr is ZERO:
+            return ZERO
+        first = seen.get(expr)
+        if first is not None:
+            return history[first + (times - k) % (k - first)]
+        seen[expr] = k
+        history.append(expr)
+    return expr
+
+
+def _short(expr: Expr) -> str:
+    text = str(expr) if len(expr.free_symbols) < 50 else "the expression"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def diff(
-    expr: Expr | str, var: str | Expr | None = None, n: int = 1, *, shapes: Any = None, layout: str = "mixed"
+    expr: Expr | str,
+    *variables: Any,
+    n: int = 1,
+    max_order: int = MAX_ORDER,
+    max_nodes: int = MAX_NODES,
+    shapes: Any = None,
+    layout: str = "mixed",
 ) -> Any:
-    """The exact ``n``-th derivative of ``expr`` (an :class:`Expr` or text) by ``var``, simplified.
+    """The exact derivative of ``expr`` (an :class:`Expr` or text), simplified.
+
+    Parameters
+    ----------
+    expr:
+        The expression, or text for :func:`~chainrule.symbolic.parse`.
+    variables:
+        What to differentiate by, in order: symbols or their names, each optionally followed by how many
+        times (``diff(e, "x", 3)``, as in SymPy) or given as ``("x", 3)``; ``diff(e, "x", "y")`` is the mixed
+        partial ``d/dy d/dx e``. None: the only symbol of ``expr``. A symbol ``expr`` does not contain gives
+        an exact 0; a number, a constant or an expression raises.
+    n:
+        How many times to differentiate by a single variable.
+    max_order, max_nodes:
+        Limits for repeated derivatives that neither vanish nor repeat: at most ``max_order`` of them
+        (10,000), and none taken of a derivative that has grown past ``max_nodes`` nodes (20,000) and
+        twice the size of the first (``x^x`` grows so at its 50th). A derivative that becomes 0 stops at
+        once (``diff("x", "x", n=10**8)`` is 0), and so does one that repeats (``exp(x)``, ``sin(x)``).
 
     With ``shapes=`` (``{"x": "n", "A": ("n", "n")}``), or for a matrix expression, the variables are
     vectors and matrices and the derivative is laid out in ``layout`` ("mixed", "numerator",
@@ -220,30 +397,32 @@ def diff(
     >>> sym.diff("log(sqrt(x))", "x")
     1/(2*x)
     >>> sym.diff("x^x", "x")
-    x^x + x^x*log(x)
-    >>> sym.diff("sin(x)", "x", n=3)
-    -cos(x)
+    x^x*(log(x) + 1)
+    >>> sym.diff("sin(x)", "x", n=3), sym.diff("sin(x)", "x", 10**9)
+    (-cos(x), sin(x))
+    >>> sym.diff("x^3 y^2", "x", "y"), sym.diff("x^3 y^2", ("x", 2), "y")
+    (6*x^2*y, 12*x*y)
     >>> sym.diff("abs(x)"), sym.diff("relu(x)"), sym.diff("max(x, y)", "x")
     (sign(x), heaviside(x, 0), heaviside(x - y, 1/2))
     >>> sym.diff("x' A x", "x", shapes={"x": "n", "A": ("n", "n")})
     (A + A') x
     """
-    matrix = matrix_calculus(shapes, expr, var)
+    matrix = matrix_calculus(shapes, expr, *variables)
     if matrix is not None:
-        return matrix.diff(expr, var, shapes=shapes, layout=layout, n=n)
+        var = variables[0] if len(variables) == 1 else variables
+        return matrix.diff(expr, var if variables else None, shapes=shapes, layout=layout, n=n)
     e = as_expression(expr)
-    v = as_variable(var, e)
-    if not isinstance(n, int) or n < 0:
-        raise ChainruleValueError(f"the order of the derivative must be a non-negative integer, got {n!r}")
-    for _ in range(n):
-        e = derivative(e, v)
+    if not variables and not e.free_symbols:
+        return e if n == 0 else ZERO  # the derivative of a constant
+    for v, times in orders(e, variables, n):
+        e = repeated(e, v, times, max_order, max_nodes)
+        if e is ZERO:
+            return ZERO
     return simplify(e)
 
 
-def _variables(vars: Any) -> list[Expr]:
-    if isinstance(vars, str):
-        vars = vars.replace(",", " ").split()
-    return [as_variable(v, ONE) for v in vars]
+def _first(e: Expr, v: Expr) -> Expr:
+    return simplify(derivative(e, v)) if v in e.free_symbols else ZERO
 
 
 def gradient(expr: Expr | str, vars: Any, *, shapes: Any = None, layout: str = "mixed") -> Any:
@@ -260,7 +439,7 @@ def gradient(expr: Expr | str, vars: Any, *, shapes: Any = None, layout: str = "
     if matrix is not None:
         return matrix.gradient(expr, vars, shapes=shapes, layout=layout)
     e = as_expression(expr)
-    return [diff(e, v) for v in _variables(vars)]
+    return [_first(e, v) for v in variable_list(vars)]
 
 
 def jacobian(exprs: Any, vars: Any, layout: str = "mixed", *, shapes: Any = None) -> Any:
@@ -281,11 +460,8 @@ def jacobian(exprs: Any, vars: Any, layout: str = "mixed", *, shapes: Any = None
         return matrix.jacobian(exprs, vars, shapes=shapes, layout=layout)
     if layout not in ("mixed", "numerator", "denominator"):
         raise ChainruleValueError(f"layout must be 'mixed', 'numerator' or 'denominator', got {layout!r}")
-    variables = _variables(vars)
-    rows = []
-    for e in (as_expression(x) for x in exprs):
-        free = e.free_symbols  # most entries of a large Jacobian are zero: skip them without a call
-        rows.append([diff(e, v) if v in free else ZERO for v in variables])
+    variables = variable_list(vars)
+    rows = [[_first(e, v) for v in variables] for e in (as_expression(x) for x in exprs)]
     if layout == "denominator":
         return [list(column) for column in zip(*rows, strict=True)] if rows else []
     return rows
@@ -304,5 +480,5 @@ def hessian(expr: Expr | str, vars: Any, *, shapes: Any = None, layout: str = "m
     matrix = matrix_calculus(shapes, expr, vars)
     if matrix is not None:
         return matrix.hessian(expr, vars, shapes=shapes, layout=layout)
-    variables = _variables(vars)
+    variables = variable_list(vars)
     return jacobian(gradient(expr, variables), variables)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from chainrule.errors import ChainruleValueError
+from chainrule.symbolic.conditions import CONDITIONS
 from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, POW, SYM, Expr
 from chainrule.symbolic.functions import primitive
 from chainrule.symbolic.traverse import postorder
+from chainrule.symbolic.unknowns import APPLY
 
 __all__ = ["evaluate", "to_float"]
 
@@ -29,8 +31,29 @@ def _inputs(values: Mapping[Any, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, v in values.items():
         name = key.name if isinstance(key, Expr) else str(key)
+        if callable(v):  # a function for an unknown function's name
+            out[name] = v
+            continue
         out[name] = v if isinstance(v, np.ndarray) else np.asarray(v, dtype=np.float64)
     return out
+
+
+def _unknowns(expr: Expr) -> list[str]:
+    """The names of the unknown functions ``expr`` applies."""
+    return sorted({n.data[0] for n in postorder([expr]) if n.op == APPLY})
+
+
+def _derivative(f: Callable[..., Any], order: int) -> Callable[..., Any]:
+    """The ``order``-th derivative of an elementwise function of arrays, by the engine's forward mode."""
+    from chainrule.core.transforms import jvp
+
+    for _ in range(order):
+        f = _forward(jvp, f)
+    return f
+
+
+def _forward(jvp: Callable[..., Any], f: Callable[..., Any]) -> Callable[..., Any]:
+    return lambda u: jvp(f, (u,), (np.ones_like(u),))[1]
 
 
 def evaluate(expr: Expr, values: Mapping[Any, Any]) -> Any:
@@ -46,6 +69,13 @@ def evaluate(expr: Expr, values: Mapping[Any, Any]) -> Any:
     missing = sorted(s.name for s in expr.free_symbols if s.name not in inputs)
     if missing:
         raise ChainruleValueError(f"no value given for {', '.join(missing)} (in {expr})")
+    functions = [name for name in _unknowns(expr) if not callable(inputs.get(name))]
+    if functions:
+        raise ChainruleValueError(
+            f"{expr} applies the unknown function {', '.join(functions)}: give a function for it, "
+            f"e.g. evaluate(..., {functions[0]}=np.sin) (derivatives such as {functions[0]}' are then taken "
+            "by the autodiff engine)"
+        )
     done: dict[Expr, Any] = {}
     with np.errstate(all="ignore"):
         for node in postorder([expr]):
@@ -75,6 +105,12 @@ def _value(node: Expr, args: list[Any], inputs: dict[str, Any]) -> Any:
         return product
     if op is POW:
         return np.power(args[0], args[1])
+    condition = CONDITIONS.get(op)
+    if condition is not None:
+        return condition.numpy(*args)
+    if op == APPLY:
+        name, order = node.data
+        return _derivative(inputs[name], order)(np.asarray(args[0], dtype=np.float64))
     prim = primitive(op)
     if prim is None:
         raise ChainruleValueError(f"cannot evaluate {node}: {op} is not a function of the rule table")

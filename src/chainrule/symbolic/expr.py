@@ -207,7 +207,7 @@ class Expr(Traced):
         table.update(kwargs)
         return _ops.evaluate(self, table)
 
-    def subs(self, mapping: Mapping[str | Expr, Any] | None = None, **kwargs: Any) -> Expr:
+    def subs(self, mapping: Mapping[Any, Any] | None = None, **kwargs: Any) -> Expr:
         """This expression with symbols (or any subexpressions) replaced.
 
         Examples
@@ -216,13 +216,13 @@ class Expr(Traced):
         >>> sym.parse("x^2 + y").subs(x=3, y="z")
         z + 9
         """
-        table: dict[str | Expr, Any] = dict(mapping or {})
+        table: dict[Any, Any] = dict(mapping or {})
         table.update(kwargs)
         return _ops.subs(self, table)
 
-    def diff(self, var: str | Expr | None = None, n: int = 1) -> Expr:
-        """The ``n``-th derivative with respect to ``var`` (see :func:`chainrule.symbolic.diff`)."""
-        return _ops.diff(self, var, n)
+    def diff(self, *variables: Any, n: int = 1) -> Expr:
+        """The derivative by ``variables`` (see :func:`chainrule.symbolic.diff`): ``e.diff("x", 2)``."""
+        return _ops.diff(self, *variables, n=n)
 
     def explain(self, var: str | Expr | None = None, **options: Any) -> Any:
         """The derivative worked step by step (see :func:`chainrule.symbolic.explain`)."""
@@ -248,28 +248,27 @@ class Expr(Traced):
             return bool(self.data)
         raise ChainruleTypeError(
             f"the truth value of the symbolic expression {self} is undefined (traced code cannot branch "
-            "on a symbolic value)"
+            "on a symbolic value; np.where(condition, a, b) chooses without branching)"
         )
 
-    def _comparison(self, other: Any, what: str) -> bool:
+    def _comparison(self, other: Any, what: str) -> Any:
+        # numbers compare as numbers; anything else gives a condition (x < 0), which np.where and
+        # piecewise take, and whose truth value is undefined (so traced code cannot branch on it)
         other = as_expr(other)
         if self.op is NUM and other.op is NUM:
             return bool(getattr(operator, what)(self.data, other.data))
-        raise ChainruleTypeError(
-            f"symbolic expressions cannot be compared ({self} {_SYMBOLS[what]} {other}); "
-            "traced code cannot branch on a symbolic value"
-        )
+        return _ops.call(_CONDITION_NAMES[what], self, other)
 
-    def __lt__(self, other: Any) -> bool:
+    def __lt__(self, other: Any) -> Any:
         return self._comparison(other, "lt")
 
-    def __le__(self, other: Any) -> bool:
+    def __le__(self, other: Any) -> Any:
         return self._comparison(other, "le")
 
-    def __gt__(self, other: Any) -> bool:
+    def __gt__(self, other: Any) -> Any:
         return self._comparison(other, "gt")
 
-    def __ge__(self, other: Any) -> bool:
+    def __ge__(self, other: Any) -> Any:
         return self._comparison(other, "ge")
 
     # ---------------------------------------------------------------- arithmetic
@@ -313,6 +312,22 @@ class Expr(Traced):
 
     def __abs__(self) -> Expr:
         return _ops.call("abs", self)
+
+    def __floor__(self) -> Expr:
+        return _ops.call("floor", self)
+
+    def __ceil__(self) -> Expr:
+        return _ops.call("ceil", self)
+
+    def __trunc__(self) -> Expr:
+        return _ops.call("trunc", self)
+
+    def __round__(self, ndigits: int | None = None) -> Expr:
+        if ndigits is not None:
+            raise ChainruleTypeError(
+                "round(expr, ndigits) is not supported; round(expr) rounds to an integer"
+            )
+        return _ops.call("round", self)
 
     # ---------------------------------------------------------------- NumPy and the rule table
 
@@ -360,7 +375,7 @@ def cons(op: str, args: tuple[Expr, ...], data: Any, key: Any) -> Expr:
     if ref is not None:
         node = ref()
         if node is not None:
-            return cast(Expr, node)
+            return node  # type: ignore[no-any-return]  # (a cast() call costs time on the hottest path)
     node = object.__new__(Expr)
     node.op = op
     node.args = args
@@ -373,7 +388,7 @@ def cons(op: str, args: tuple[Expr, ...], data: Any, key: Any) -> Expr:
     if existing is not ref:
         other = existing()
         if other is not None:
-            return cast(Expr, other)
+            return other  # type: ignore[no-any-return]
         _table[key] = ref
     return node
 
@@ -412,9 +427,9 @@ def normalize(value: Any) -> Value:
     """
     kind = type(value)
     if kind is int:
-        return cast(int, value)
+        return value  # type: ignore[no-any-return]
     if kind is Fraction:
-        return cast(Value, value.numerator if value.denominator == 1 else value)
+        return value.numerator if value.denominator == 1 else value  # type: ignore[no-any-return]
     if kind is float:
         if value.is_integer() and abs(value) < _EXACT_FLOAT:
             return int(value)
@@ -422,7 +437,7 @@ def normalize(value: Any) -> Value:
             exact = Fraction(value)
             if exact.denominator <= _DYADIC_DENOMINATOR:
                 return exact
-        return cast(float, value)
+        return value  # type: ignore[no-any-return]
     if isinstance(value, bool | np.bool_):
         return int(value)
     if isinstance(value, int | np.integer):
@@ -436,8 +451,17 @@ def normalize(value: Any) -> Value:
 
 def number(value: Any) -> Expr:
     """The number node for ``value`` (normalized, see :func:`normalize`)."""
+    if type(value) is int:
+        small = _SMALL_INTEGERS.get(value)
+        if small is not None:
+            return small
     value = normalize(value)
     return cons(NUM, (), value, (NUM, type(value), value))
+
+
+# the integers exponents and coefficients are made of, kept alive and found without building a key
+_SMALL_INTEGERS: dict[int, Expr] = {}
+_SMALL_INTEGERS.update((k, number(k)) for k in range(-64, 65))
 
 
 def symbol(name: str) -> Expr:
@@ -491,7 +515,7 @@ def as_expr(value: Any) -> Expr:
     return number(value)
 
 
-_SYMBOLS = {"lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+_CONDITION_NAMES = {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_equal"}
 
 
 def function_node(name: str, args: tuple[Expr, ...]) -> Expr:

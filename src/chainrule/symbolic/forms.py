@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core.primitive import Primitive, bind
+from chainrule.core.primitive import Primitive, Traced, bind
 from chainrule.core.registry import COMPARISONS, FUNCTIONS, UFUNCS, function_name
 from chainrule.errors import ChainruleTypeError, UnsupportedOperationError
+from chainrule.symbolic.conditions import CONDITIONS
 from chainrule.symbolic.expr import Expr, as_expr, symbol
 from chainrule.symbolic.functions import call
 from chainrule.symbolic.parser import parse
@@ -24,6 +25,7 @@ from chainrule.symbolic.traverse import substitute
 __all__ = ["apply_array_function", "apply_primitive", "apply_ufunc"]
 
 _OPERANDS = (symbol("x"), symbol("y"), symbol("z"))
+_CONDITIONS = {row.numpy: name for name, row in CONDITIONS.items()}  # np.less -> "less"
 _templates: dict[str, Expr] = {}  # rewrite text -> its parsed formula (texts are the rows' own constants)
 
 
@@ -49,18 +51,25 @@ def apply_primitive(prim: Primitive, args: list[Expr], params: dict[str, Any]) -
 
 def apply_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Expr:
     """A NumPy ufunc called on expressions: through the registry's primitive to a node."""
-    if method != "__call__" or any(v is not None for k, v in kwargs.items() if k in ("out", "where")):
+    if method != "__call__" or (kwargs and any(kwargs.get(k) is not None for k in ("out", "where"))):
         raise UnsupportedOperationError(f"np.{ufunc.__name__}.{method} is not supported on expressions")
     prim = UFUNCS.get(ufunc)
     if prim is not None:
+        if all(a.__class__ is Expr or not isinstance(a, Traced) for a in inputs):
+            # only expressions and plain numbers (every rule's np.cos(x) on an expression): the node at
+            # once, as bind() would make it through Expr._lift
+            return apply_primitive(prim, [as_expr(a) for a in inputs], {})
         result: Expr = bind(prim, inputs, {})
         return result
     handler = FUNCTIONS.get(ufunc)
     if handler is not None:
         return as_expr(handler(*inputs))
+    name = _CONDITIONS.get(ufunc)
+    if name is not None and len(inputs) == 2:
+        return call(name, *(as_expr(a) for a in inputs))
     if ufunc in COMPARISONS:
         raise ChainruleTypeError(
-            f"np.{ufunc.__name__} compares symbolic values; traced code cannot branch on them"
+            f"np.{ufunc.__name__} of symbolic values has no symbolic form; traced code cannot branch on them"
         )
     raise UnsupportedOperationError(f"{function_name(ufunc)} has no symbolic form in chainrule.symbolic")
 
@@ -69,8 +78,10 @@ def apply_array_function(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any
     """A NumPy function called on expressions: ``np.where`` on a plain condition, the registry's others."""
     if func is np.where and len(args) == 3 and not kwargs:
         condition, x, y = args
-        if isinstance(condition, Expr) or np.ndim(condition) != 0:
-            raise UnsupportedOperationError("np.where on a symbolic condition has no symbolic form")
+        if isinstance(condition, Expr):  # a piecewise node, through the where row's formula
+            return call("piecewise", condition, as_expr(x), as_expr(y))
+        if np.ndim(condition) != 0:
+            raise UnsupportedOperationError("np.where on an array of conditions has no symbolic form")
         return as_expr(x if condition else y)
     handler = FUNCTIONS.get(func)
     try:

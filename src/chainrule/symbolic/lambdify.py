@@ -22,11 +22,14 @@ import numpy as np
 from chainrule.core.primitive import Traced
 from chainrule.errors import ChainruleValueError
 from chainrule.symbolic.cse import Instruction, Plan, plan
-from chainrule.symbolic.differentiate import _variables, matrix_calculus
+from chainrule.symbolic.differentiate import matrix_calculus
 from chainrule.symbolic.expr import Expr, as_expr
 from chainrule.symbolic.parser import parse
 from chainrule.symbolic.printing.base import ATOM, PREC_ADD, PREC_MUL, PREC_POW
 from chainrule.symbolic.printing.python import code_name, code_namespace, python_number
+from chainrule.symbolic.traverse import postorder
+from chainrule.symbolic.unknowns import APPLY
+from chainrule.symbolic.variables import variable_list
 
 __all__ = ["lambdify"]
 
@@ -223,8 +226,7 @@ def lambdify(exprs: Any, variables: Sequence[str | Expr] | str | None = None) ->
     def _lambdified(x):
         x = _prepare(x)
         _t0 = np.sin(x)
-        _t1 = np.exp(x)
-        return 2*_t0*np.cos(x)*_t1 + _t1*_t0**2
+        return _t0*np.exp(x)*(_t0 + 2*np.cos(x))
     >>> float(f(0.0))
     0.0
     >>> cr.grad(f)(1.0) == cr.grad(cr.grad(lambda x: np.sin(x) ** 2 * np.exp(x)))(1.0)
@@ -239,10 +241,16 @@ def lambdify(exprs: Any, variables: Sequence[str | Expr] | str | None = None) ->
         free = set().union(*(e.free_symbols for e in flat))
         chosen = sorted(free, key=lambda s: s.name)
     else:
-        chosen = _variables(variables)
+        chosen = variable_list(variables)
     missing = sorted({s.name for e in flat for s in e.free_symbols} - {v.name for v in chosen})
     if missing:
         raise ChainruleValueError(f"lambdify: no argument given for {', '.join(missing)}")
+    unknowns = sorted({n.data[0] for n in postorder(flat) if n.op == APPLY})
+    if unknowns:
+        raise ChainruleValueError(
+            f"lambdify: {', '.join(unknowns)} is an unknown function, which has no code; substitute a "
+            f"function for it first: expr.subs({unknowns[0]}=sym.sin)"
+        )
     p = plan(flat)
     names = _argument_names(chosen)
     writer = _Writer(p, {v.name: n for v, n in zip(chosen, names, strict=True)})

@@ -2,7 +2,9 @@
 
 The lexer reads numbers, names, operators and parentheses, and the notation people type or paste: ``**`` for
 ``^``, ``·`` ``×`` ``⋅`` for ``*``, ``÷``, the minus sign ``−``, ``π``, ``√``, and superscript powers
-``x²``, ``x⁻¹``. Anything else (quotes, dots after names, brackets, ``=``) is refused with its position.
+``x²``, ``x⁻¹``; the comparisons of conditions (``<`` ``<=`` ``>`` ``>=`` ``==`` ``!=`` ``≤`` ``≥`` ``≠``)
+and primes right after a name (``f'``, ``f′′``, ``f″``). Anything else (quotes, dots after names, brackets,
+a single ``=``) is refused with its position.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from chainrule.errors import ChainruleValueError
 
 __all__ = ["MAX_LENGTH", "ParseError", "Token", "tokenize"]
 
-MAX_LENGTH = 10_000
+MAX_LENGTH = 10_000  # the default of parse(text, max_length=...)
 _MAX_DIGITS = 400
 _MAX_EXPONENT = 400
 
@@ -23,6 +25,18 @@ _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _SUPERSCRIPTS = {"⁰": 0, "¹": 1, "²": 2, "³": 3, "⁴": 4, "⁵": 5, "⁶": 6, "⁷": 7, "⁸": 8, "⁹": 9}
 _ALIASES = {"·": "*", "×": "*", "⋅": "*", "∗": "*", "÷": "/", "−": "-", "–": "-"}
 _OPERATORS = frozenset("+-*/^(),")
+_COMPARISONS = {
+    "<=": "<=",
+    ">=": ">=",
+    "==": "==",
+    "!=": "!=",
+    "<": "<",
+    ">": ">",
+    "≤": "<=",
+    "≥": ">=",
+    "≠": "!=",
+}
+_PRIMES = {"'": 1, "′": 1, "″": 2, "‴": 3}
 # one character, one token: (kind, value)
 _SINGLE = {
     **{c: ("op", c) for c in _OPERATORS},
@@ -62,7 +76,8 @@ class ParseError(ChainruleValueError):
 
 @dataclass(frozen=True)
 class Token:
-    """One token: ``kind`` is ``number``, ``name``, ``op``, ``sqrt``, ``power`` (a superscript) or ``end``."""
+    """One token: ``kind`` is ``number``, ``name``, ``op``, ``sqrt``, ``power`` (a superscript), ``prime``
+    (its value the number of primes) or ``end``."""
 
     kind: str
     value: Any
@@ -112,7 +127,22 @@ def _number_at(text: str, i: int) -> tuple[Token, int]:
     return _number(text, match), match.end()
 
 
-def tokenize(text: str) -> list[Token]:
+def _primes(text: str, i: int) -> tuple[Token, int]:
+    start, count = i, 0
+    while i < len(text) and text[i] in _PRIMES:
+        count += _PRIMES[text[i]]
+        i += 1
+    return Token("prime", count, start), i
+
+
+def _comparison(text: str, i: int) -> tuple[Token, int] | None:
+    for sign in (text[i : i + 2], text[i]):
+        if sign in _COMPARISONS:
+            return Token("op", _COMPARISONS[sign], i), i + len(sign)
+    return None
+
+
+def tokenize(text: str, max_length: int = MAX_LENGTH) -> list[Token]:
     """The tokens of ``text``, ending with an ``end`` token.
 
     Examples
@@ -122,8 +152,13 @@ def tokenize(text: str) -> list[Token]:
     """
     if not isinstance(text, str):
         raise ParseError(f"expected text, got {type(text).__name__}", "", 0)
-    if len(text) > MAX_LENGTH:
-        raise ParseError(f"the input is too long ({len(text)} characters; the limit is {MAX_LENGTH})", "", 0)
+    if len(text) > max_length:
+        raise ParseError(
+            f"the input is too long ({len(text)} characters; the limit is max_length={max_length}: "
+            "parse(text, max_length=...) allows more)",
+            "",
+            0,
+        )
     tokens: list[Token] = []
     i = 0
     while i < len(text):
@@ -142,6 +177,10 @@ def tokenize(text: str) -> list[Token]:
             token, i = _superscript(text, i)
         elif c.isalpha() or c == "_":
             token, i = _name(text, i)
+        elif c in _PRIMES and tokens and tokens[-1].kind == "name" and _touches(tokens[-1], i):
+            token, i = _primes(text, i)
+        elif (found := _comparison(text, i)) is not None:
+            token, i = found
         else:
             raise ParseError(_refusal(text, i), text, i)
         tokens.append(token)
@@ -149,8 +188,18 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def _touches(token: Token, i: int) -> bool:
+    """Whether a name token ends right at ``i`` (nothing between: ``f'`` or ``f(``)."""
+    return token.position + len(token.value) == i
+
+
 def _refusal(text: str, i: int) -> str:
     c = text[i]
+    if c == "=":
+        return (
+            "a single '=' is not allowed: write == for a condition (piecewise(x == 0, 1, x)), and use "
+            "cr.implicit_diff('x^2 + y^2 = 25', 'y', 'x') for an equation"
+        )
     if c == ".":
         return "'.' is not allowed here: attributes are not mathematics (decimals need a digit: 0.5)"
     if c in "'\"":

@@ -15,17 +15,19 @@ simplification never grows an expression.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from fractions import Fraction
 
-from chainrule.symbolic.algebra import linear_combination, mul, mul_all, power
+from chainrule.symbolic.algebra import add, linear_combination, mul, mul_all, neg, power
 from chainrule.symbolic.cse import count_ops
-from chainrule.symbolic.expr import ADD, MUL, NUM, POW, Expr, Value, number
+from chainrule.symbolic.expr import ADD, MUL, NUM, ONE, POW, SYM, Expr, Value, normalize, number
 from chainrule.symbolic.functions import call
-from chainrule.symbolic.traverse import postorder, rebuild, transform
+from chainrule.symbolic.traverse import rebuild, transform
 
 __all__ = ["simplify"]
 
+_ONE = ONE
 _TWO = number(2)
 _MINUS_TWO = number(-2)
 
@@ -43,7 +45,7 @@ def simplify(expr: Expr) -> Expr:
     >>> simplify(sym.parse("sqrt(x^2) * sign(x) + exp(3 log(x))"))
     x^3 + x
     """
-    if not expr.args or not any(_may_apply(node) for node in postorder([expr])):
+    if not expr.args or not _may_apply_somewhere(expr):
         return expr
     candidate = transform([expr], _rewrite)[0]
     if candidate is expr:
@@ -57,9 +59,27 @@ def simplify(expr: Expr) -> Expr:
 _SQUARED = frozenset({"sin", "cos", "tan", "tanh", "sinh", "cosh", "abs"})
 
 
+def _may_apply_somewhere(expr: Expr) -> bool:
+    """Whether an identity might apply anywhere in ``expr``: a walk that stops at the first node it might
+    apply to (most derivatives have none, and skip the pass)."""
+    seen: set[Expr] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if _may_apply(node):
+            return True
+        for a in node.args:
+            if a.args and a not in seen:
+                seen.add(a)
+                stack.append(a)
+    return False
+
+
 def _may_apply(node: Expr) -> bool:
     """Whether an identity might apply at ``node``: a quick test that lets most expressions skip the pass."""
     op = node.op
+    if op is ADD:
+        return _shared_bases(node) is not None or sum(t.op == "piecewise" for t in node.args) > 1
     if op is POW:
         base = node.args[0]
         return base.op in _SQUARED or base.op is POW
@@ -153,6 +173,106 @@ def _pythagorean(node: Expr) -> Expr | None:
     return linear_combination((c, t) for t, c in coeffs.items()) if changed else None
 
 
+def _sum(node: Expr) -> Expr | None:
+    """The identities of sums, in turn: Pythagorean, pieces merged, common factors taken out."""
+    result = _pythagorean(node)
+    current = node if result is None else result
+    for rule in (_merge_pieces, _factor):
+        if current.op is not ADD:
+            break
+        found = rule(current)
+        if found is not None:
+            current = found
+    return None if current is node else current
+
+
+def _merge_pieces(node: Expr) -> Expr | None:
+    """``a piecewise(c, p, q) + b piecewise(c, r, s) = piecewise(c, a p + b r, a q + b s)``: the derivative
+    of a piecewise node comes one piece at a time (where's rules), and goes back together here."""
+    merged: dict[Expr, tuple[list[tuple[Value, Expr]], list[tuple[Value, Expr]]]] = {}
+    rest: list[tuple[Value, Expr]] = [(node.data[0], number(1))]
+    for c, t in zip(node.data[1], node.args, strict=True):
+        if t.op == "piecewise":
+            chosen, p, q = t.args
+            yes, no = merged.setdefault(chosen, ([], []))
+            yes.append((c, p))
+            no.append((c, q))
+        else:
+            rest.append((c, t))
+    if all(len(yes) < 2 for yes, _ in merged.values()):
+        return None
+    for chosen, (yes, no) in merged.items():
+        rest.append((1, call("piecewise", chosen, linear_combination(yes), linear_combination(no))))
+    return linear_combination(rest)
+
+
+def _term_powers(term: Expr) -> tuple[Value, dict[Expr, Expr]]:
+    """A term as its coefficient and ``{base: exponent}``."""
+    factors = term.args if term.op is MUL else (term,)
+    coeff = term.data if term.op is MUL else 1
+    return coeff, {f.args[0] if f.op is POW else f: f.args[1] if f.op is POW else _ONE for f in factors}
+
+
+def _polynomial(base: Expr, exponent: Expr) -> bool:
+    return base.op is SYM and exponent.op is NUM
+
+
+def _shared_bases(node: Expr) -> set[Expr] | None:
+    """The bases every term of a sum has, if one of them is more than a power of a symbol (else None):
+    polynomials keep their expanded form, ``x^x + x^x log(x)`` does not."""
+    if node.data[0] != 0 or len(node.args) < 2:
+        return None
+    shared: set[Expr] | None = None
+    symbolic: set[Expr] = set()  # the shared symbols with an exponent that is not a number: x^x
+    for term in node.args:
+        bases = _term_powers(term)[1]
+        shared = set(bases) if shared is None else shared & bases.keys()
+        if not shared:
+            return None
+        symbolic.update(b for b, e in bases.items() if not _polynomial(b, e))
+    if shared is None or all(b.op is SYM and b not in symbolic for b in shared):
+        return None
+    return shared
+
+
+def _factor(node: Expr) -> Expr | None:
+    """``a f g + b f h = f (a g + b h)`` for the factors ``f`` every term shares, and the coefficients'
+    common divisor; a shared power is taken out to its least exponent: ``x^3 e^x + x e^x = x e^x (x^2 + 1)``.
+    """
+    shared = _shared_bases(node)
+    if shared is None:
+        return None
+    terms = [_term_powers(t) for t in node.args]
+    taken: dict[Expr, Expr] = {}
+    for base in shared:
+        exponents = [powers[base] for _, powers in terms]
+        if all(e.op is NUM for e in exponents):
+            taken[base] = number(min(e.data for e in exponents))
+        elif all(e is exponents[0] for e in exponents):
+            taken[base] = exponents[0]
+    if all(_polynomial(b, e) for b, e in taken.items()):
+        return None
+    divisor = _common_divisor([c * k for c, k in zip(node.data[1], (c for c, _ in terms), strict=True)])
+    inner = []
+    for c, (k, powers) in zip(node.data[1], terms, strict=True):
+        left = [power(b, e if b not in taken else add(e, neg(taken[b]))) for b, e in powers.items()]
+        inner.append((normalize(c * k / divisor), mul_all(left)))
+    common = [power(b, e) for b, e in taken.items()]
+    return mul_all([number(divisor), *common, linear_combination(inner)])
+
+
+def _common_divisor(coefficients: list[Value]) -> Value:
+    """The greatest rational that divides every coefficient to an integer, negative when they all are (a
+    sign taken from "the first" term would depend on the order of terms, which is by address)."""
+    if any(type(c) is float for c in coefficients):
+        return 1
+    fractions = [Fraction(c) for c in coefficients]
+    numerator = math.gcd(*(f.numerator for f in fractions))
+    denominator = math.lcm(*(f.denominator for f in fractions))
+    divisor = Fraction(numerator, denominator)
+    return normalize(-divisor if all(f < 0 for f in fractions) else divisor)
+
+
 # ---------------------------------------------------------------------------------------- products
 
 
@@ -200,7 +320,7 @@ def _exponential(node: Expr) -> Expr | None:
 
 
 _RULES: dict[str, Callable[[Expr], Expr | None]] = {
-    ADD: _pythagorean,
+    ADD: _sum,
     MUL: _products,
     POW: _powers,
     "exp": _exponential,

@@ -13,6 +13,7 @@ from chainrule.errors import ChainruleTypeError
 from chainrule.symbolic.algebra import linear_combination, mul_all, power
 from chainrule.symbolic.expr import ADD, MUL, POW, Expr, as_expr, number, symbol
 from chainrule.symbolic.functions import call
+from chainrule.symbolic.unknowns import APPLY, unknown
 
 __all__ = ["depth", "free_symbols", "postorder", "rebuild", "substitute", "transform"]
 
@@ -72,6 +73,8 @@ def rebuild(node: Expr, args: list[Expr]) -> Expr:
         return power(args[0], args[1])
     if not args:
         return node
+    if op == APPLY:
+        return unknown(node.data[0], args[0], node.data[1])
     return call(op, *args)
 
 
@@ -96,7 +99,7 @@ def _as_key(key: str | Expr) -> Expr:
     raise ChainruleTypeError(f"substitution keys are symbol names or expressions, not {key!r}")
 
 
-def substitute(expr: Expr, mapping: Mapping[str | Expr, Any]) -> Expr:
+def substitute(expr: Expr, mapping: Mapping[Any, Any]) -> Expr:
     """``expr`` with each key (a symbol name, a symbol or any subexpression) replaced by its value.
 
     Values are expressions or numbers (``Expr.subs`` also reads text). Replacements happen simultaneously:

@@ -204,6 +204,13 @@ cbrt_p = unary(
     rule="power rule",
     notation="cbrt'(x) = 1/(3 x^(2/3))",
     numpy=np.cbrt,
+    formula=Formula(
+        "cbrt",
+        latex=r"\sqrt[3]{{{x}}}",
+        sympy="",
+        meaning="sign(x)*abs(x)^(1/3)",
+        values={0: 0, 1: 1, -1: -1},
+    ),
 )
 
 # ---------------------------------------------------------------- precision

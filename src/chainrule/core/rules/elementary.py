@@ -34,7 +34,7 @@ exp2_p = unary(
     rule="exponential rule",
     notation="(2^x)' = 2^x ln 2",
     numpy=np.exp2,
-    formula=Formula(rewrite="2^x"),
+    formula=Formula("exp2", rewrite="2^x"),
 )
 expm1_p = unary(
     "expm1",
@@ -43,7 +43,7 @@ expm1_p = unary(
     rule="exponential rule",
     notation="expm1' = exp",
     numpy=np.expm1,
-    formula=Formula(rewrite="exp(x) - 1"),
+    formula=Formula("expm1", rewrite="exp(x) - 1"),
 )
 log_p = unary(
     "log",
@@ -79,7 +79,7 @@ log1p_p = unary(
     rule="logarithm rule",
     notation="log1p'(x) = 1/(1+x)",
     numpy=np.log1p,
-    formula=Formula(rewrite="log(1 + x)"),
+    formula=Formula("log1p", rewrite="log(1 + x)"),
 )
 logaddexp_p = binary(
     "logaddexp",

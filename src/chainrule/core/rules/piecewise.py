@@ -110,22 +110,34 @@ sign_p = piecewise_constant(
     formula=Formula("sign", latex=r"\operatorname{sign}", exact=lambda v: (v > 0) - (v < 0)),
 )
 floor_p = piecewise_constant(
-    "floor", np.floor, kink="floor jumps at each integer; its derivative is taken as 0 there", numpy=np.floor
+    "floor",
+    np.floor,
+    kink="floor jumps at each integer; its derivative is taken as 0 there",
+    numpy=np.floor,
+    formula=Formula("floor", latex=r"\left\lfloor {x} \right\rfloor", exact=lambda v: v // 1),
 )
 ceil_p = piecewise_constant(
-    "ceil", np.ceil, kink="ceil jumps at each integer; its derivative is taken as 0 there", numpy=np.ceil
+    "ceil",
+    np.ceil,
+    kink="ceil jumps at each integer; its derivative is taken as 0 there",
+    numpy=np.ceil,
+    formula=Formula(
+        "ceil", latex=r"\left\lceil {x} \right\rceil", sympy="ceiling", exact=lambda v: -(-v // 1)
+    ),
 )
 rint_p = piecewise_constant(
     "rint",
     np.rint,
     kink="rint jumps halfway between integers; its derivative is taken as 0 there",
     numpy=np.rint,
+    formula=Formula("round", aliases=("rint",), sympy="", exact=round),
 )
 trunc_p = piecewise_constant(
     "trunc",
     np.trunc,
     kink="trunc jumps at each nonzero integer; its derivative is taken as 0 there",
     numpy=np.trunc,
+    formula=Formula("trunc", sympy="", meaning="sign(x)*floor(abs(x))", exact=int),
 )
 
 
@@ -273,6 +285,7 @@ hypot_p = binary(
     kink="hypot has a corner at (0, 0), where every vector of the unit disc is a subgradient; chainrule "
     "takes 0, as for norm'(0)",
     numpy=np.hypot,
+    formula=Formula("hypot", rewrite="sqrt(x^2 + y^2)"),
 )
 
 # ---------------------------------------------------------------- selection
@@ -304,4 +317,5 @@ where_p = Primitive(
     rule="piecewise rule",
     notation="each branch's derivative where that branch is chosen",
     numpy={np.where: _numpy_where},
+    formula=Formula("piecewise", aliases=("where",), sympy="Piecewise"),
 )

@@ -11,6 +11,7 @@ from chainrule.symbolic.explain.render import Explanation
 from chainrule.symbolic.explain.rules import Explainer
 from chainrule.symbolic.explain.steps import Step
 from chainrule.symbolic.expr import Expr
+from chainrule.symbolic.parser import parse_ordered
 from chainrule.symbolic.traverse import depth
 
 __all__ = ["Explanation", "Step", "explain"]
@@ -57,9 +58,9 @@ def explain(
     1. chain rule, with u = sqrt(x)    [(f(u))' = f'(u) u']
        d/dx log(sqrt(x)) = d/du log(u) · du/dx
        where d/du log(u) = 1/u    [logarithm rule: ln'(x) = 1/x]
-                         = 1/sqrt(x) · 1/(2*sqrt(x))    (step 2)
-                         = 1/(2*x)
        2. power rule: d/dx sqrt(x) = 1/(2*sqrt(x))    [sqrt'(x) = 1/(2 sqrt(x))]
+       so d/dx log(sqrt(x)) = 1/sqrt(x) · 1/(2*sqrt(x))    (step 2)
+                            = 1/(2*x)
     3. simplify: 1/(2*x) (nothing to simplify)
     """
     matrix = matrix_calculus(shapes, expr, var)
@@ -75,7 +76,11 @@ def explain(
         from chainrule.symbolic.trace import trace
 
         expr = trace(expr)
-    e = as_expression(expr)
+    order: dict[Any, Any] = {}
+    if isinstance(expr, str):
+        e, order = parse_ordered(expr)  # the echo and the steps keep the order the text was typed in
+    else:
+        e = as_expression(expr)
     v = as_variable(var, e)
     if depth(e) > MAX_DEPTH:
         raise ChainruleValueError(
@@ -83,9 +88,10 @@ def explain(
             f"(the limit is {MAX_DEPTH}); use diff() for the derivative alone"
         )
     explainer = Explainer(e, v)
+    explainer.printer.order = order
     explainer.explain(e)
     steps = [s for s in explainer.steps if s is not None]
     raw = steps[0].result if steps else derivative(e, v)
     final = diff(e, v)
     steps.append(Step(len(steps) + 1, 0, "simplify", _SIMPLIFY, e, v, final, formula=raw))
-    return Explanation(e, v, tuple(steps), final, raw, detail, notation)
+    return Explanation(e, v, tuple(steps), final, raw, detail, notation, order)

@@ -16,7 +16,7 @@ from chainrule.symbolic.printing.base import ATOM, PREC_ADD, PREC_MUL, PREC_POW,
 from chainrule.symbolic.printing.latex import LatexPrinter
 from chainrule.symbolic.printing.text import TextPrinter
 
-__all__ = ["BoardFormula", "Deriv", "Product", "Quotient", "Renderer", "Square", "Sum"]
+__all__ = ["BoardFormula", "Cases", "Deriv", "Product", "Quotient", "Renderer", "Square", "Sum"]
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,15 @@ class Square:
     base: BoardFormula
 
 
-BoardFormula = Union[Expr, Deriv, Sum, Product, Quotient, Square]  # noqa: UP007 (a runtime alias)
+@dataclass(frozen=True)
+class Cases:
+    """``piecewise(c1, f1, c2, f2, ..., otherwise)`` with formulas for pieces: ``pieces`` are ``(c, f)``."""
+
+    pieces: tuple[tuple[Expr, BoardFormula], ...]
+    otherwise: BoardFormula
+
+
+BoardFormula = Union[Expr, Deriv, Sum, Product, Quotient, Square, Cases]  # noqa: UP007 (a runtime alias)
 
 
 class Renderer:
@@ -100,8 +108,18 @@ class Renderer:
             if self.latex:
                 return f"\\frac{{{top[0]}}}{{{bottom[0]}}}", PREC_MUL
             return f"{self.parens(*top, PREC_MUL - 1)} / {self.parens(*bottom, PREC_MUL)}", PREC_MUL
+        if isinstance(f, Cases):
+            return self.cases(f)
         base = self.parens(*self.render(f.base), PREC_POW)
         return (f"{base}^{{2}}" if self.latex else f"{base}^2"), PREC_POW
+
+    def cases(self, f: Cases) -> tuple[str, int]:
+        if self.latex:
+            rows = [f"{self(v)} & \\text{{if }} {self.expr(c)}" for c, v in f.pieces]
+            rows.append(f"{self(f.otherwise)} & \\text{{otherwise}}")
+            return "\\begin{cases} " + " \\\\ ".join(rows) + " \\end{cases}", PREC_MUL
+        parts = [text for c, v in f.pieces for text in (self.expr(c), self(v))]
+        return f"piecewise({', '.join([*parts, self(f.otherwise)])})", ATOM
 
     def derivative(self, d: Deriv) -> tuple[str, int]:
         var = self.expr(d.var)

@@ -19,11 +19,13 @@ from chainrule.errors import ChainruleValueError
 from chainrule.symbolic.algebra import mul_all, power
 from chainrule.symbolic.differentiate import power_primitive, primitive_of, rule_result, tangent
 from chainrule.symbolic.explain.formula import BoardFormula, Deriv, Product, Quotient, Square, Sum
+from chainrule.symbolic.explain.pieces import piecewise_step
 from chainrule.symbolic.explain.steps import Step
 from chainrule.symbolic.expr import ADD, MUL, NUM, ONE, POW, ZERO, Expr, number, symbol
 from chainrule.symbolic.functions import call, primitive
 from chainrule.symbolic.printing.text import TextPrinter
 from chainrule.symbolic.traverse import substitute
+from chainrule.symbolic.unknowns import APPLY, unknown, unknown_name
 
 __all__ = ["Explainer"]
 
@@ -179,7 +181,7 @@ class Explainer:
 
     def product_rule(self, node: Expr, n: int, depth: int) -> Step:
         var = self.var
-        factors = sorted(node.args, key=lambda f: (self.printer.factor_rank(f), self.printer.of(f)[0]))
+        factors = self.printer.factor_order(node.args)
         parts = [self.explain(f, depth + 1) for f in factors]
         found = {f: self.result(p) for f, p in zip(factors, parts, strict=True)}
 
@@ -212,9 +214,9 @@ class Explainer:
             return self.logarithmic(node, n, depth)
         if var in base.free_symbols:
             prim = power_primitive(exponent)
-            outer = _Outer(prim, prim.rule, lambda u: power(u, exponent), 0)
+            outer = _Outer.of(prim, prim.rule, lambda u: power(u, exponent), 0, named=False)
             return self.chain(node, base, outer, n, depth)
-        outer = _Outer(ar.power_p, "exponential rule", lambda u: power(base, u), 1)
+        outer = _Outer.of(ar.power_p, "exponential rule", lambda u: power(base, u), 1, named=False)
         return self.chain(node, exponent, outer, n, depth)
 
     def logarithmic(self, node: Expr, n: int, depth: int) -> Step:
@@ -245,20 +247,34 @@ class Explainer:
         )
 
     def function(self, node: Expr, n: int, depth: int) -> Step:
+        if node.op == APPLY:
+            name, order = node.data
+            shown = unknown_name(node)
+            outer = _Outer(
+                "derivative of an unknown function",
+                f"({shown}(x))' = {shown}'(x), the derivative of the unknown {name}",
+                "",
+                lambda u: unknown(name, u, order),
+                0,
+                shown,
+            )
+            return self.chain(node, node.args[0], outer, n, depth)
+        if node.op == "piecewise":
+            return piecewise_step(self, node, n, depth)
         prim = primitive(node.op)
         if prim is not None and prim.arity == 1:
-            outer = _Outer(prim, prim.rule, lambda u: call(node.op, u), 0)
+            outer = _Outer.of(prim, prim.rule, lambda u: call(node.op, u), 0)
             return self.chain(node, node.args[0], outer, n, depth)
         return self.several(node, n, depth)
 
     def chain(self, node: Expr, inner: Expr, outer: _Outer, n: int, depth: int) -> Step:
         """A function of one varying argument: its own rule if that is the variable, else the chain rule."""
-        var, prim = self.var, outer.primitive
-        note = prim.kink or ""
+        var = self.var
+        note = outer.kink
         tangents: list[Expr | None] = [None, None] if node.op is POW else [None]
         if inner is var:
             tangents[outer.slot] = ONE
-            return Step(n, depth, outer.rule, prim.notation, node, var, tangent(node, tangents), note=note)
+            return Step(n, depth, outer.rule, outer.notation, node, var, tangent(node, tangents), note=note)
         name = self.names[self.chain_depth % len(self.names)]
         u = symbol(name)
         self.chain_depth += 1
@@ -270,7 +286,7 @@ class Explainer:
         unit[outer.slot] = ONE
         d_outer_u = tangent(outer_u, unit)  # the outer function's derivative, in u
         tangents[outer.slot] = d_inner
-        d_outer = Deriv(outer_u, u, outer=node.op if primitive(node.op) is not None else None)
+        d_outer = Deriv(outer_u, u, outer=outer.name)
         return Step(
             n,
             depth,
@@ -282,7 +298,7 @@ class Explainer:
             Product((d_outer, Deriv(inner, var, name=name))),
             Product((substitute(d_outer_u, {u: inner}), d_inner)),
             where=((name, inner),),
-            facts=((d_outer, d_outer_u, f"{outer.rule}: {prim.notation}"),),
+            facts=((d_outer, d_outer_u, f"{outer.rule}: {outer.notation}"),),
             note=note,
             parts=(part,),
         )
@@ -326,12 +342,22 @@ class Explainer:
 
 @dataclass(frozen=True)
 class _Outer:
-    """The outer function of a chain rule: its primitive and rule name, how to build it, which operand."""
+    """The outer function of a chain rule: its rule's name, statement and kink, how to build it in ``u``,
+    which operand ``u`` is, and its name for Lagrange's notation (``sin`` for sin'(u); None for powers)."""
 
-    primitive: Primitive
     rule: str
+    notation: str
+    kink: str
     build: Callable[[Expr], Expr]
     slot: int
+    name: str | None = None
+
+    @classmethod
+    def of(
+        cls, prim: Primitive, rule: str, build: Callable[[Expr], Expr], slot: int, named: bool = True
+    ) -> _Outer:
+        name = prim.formula.name if named and prim.formula is not None and prim.formula.name else None
+        return cls(rule, prim.notation, prim.kink or "", build, slot, name)
 
 
 def _negative_power(f: Expr) -> bool:

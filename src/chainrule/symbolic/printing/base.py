@@ -13,10 +13,13 @@ from fractions import Fraction
 from typing import Any, cast
 
 from chainrule.symbolic.algebra import power
+from chainrule.symbolic.conditions import CONDITIONS
 from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, POW, SYM, E, Expr, Value, number
+from chainrule.symbolic.unknowns import APPLY
 
-__all__ = ["ATOM", "PREC_ADD", "PREC_MUL", "PREC_POW", "Printer", "ProductLayout"]
+__all__ = ["ATOM", "PREC_ADD", "PREC_MUL", "PREC_POW", "Printer", "ProductLayout", "pieces"]
 
+# conditions bind loosest: x + 1 < 2 and 0 < x  (their own precedences are in conditions.CONDITIONS)
 PREC_ADD = 10
 PREC_MUL = 20
 PREC_POW = 30
@@ -45,6 +48,33 @@ class Printer:
     def __init__(self) -> None:
         self.memo: dict[Expr, Printed] = {}
         self._degrees: dict[Expr, float] = {}
+        # unknown functions written without their argument, as a course writes y and y' for y(x):
+        # name -> its variable (for the Leibniz form dy/dx); see bare()
+        self.bare_functions: dict[str, str] = {}
+        self.leibniz = False
+        # the order in which sums (by node) and products (by their factors) were typed, if known
+        self.order: dict[Any, list[Any]] = {}
+
+    def bare(self, functions: dict[str, str], leibniz: bool = False) -> Printer:
+        """Write the unknown functions ``{name: variable}`` without their argument (``y``, ``y'`` or
+        ``dy/dx``): the notation of implicit differentiation."""
+        self.bare_functions = dict(functions)
+        self.leibniz = leibniz
+        self.memo.clear()
+        return self
+
+    def bare_name(self, node: Expr) -> str | None:
+        """``y``, ``y'`` (or ``dy/dx``) for a bare unknown function applied to its variable, else None."""
+        name, order = node.data
+        var: str | None = self.bare_functions.get(name)
+        if var is None or node.args[0].op is not SYM or node.args[0].data != var:
+            return None
+        if order == 0:
+            return str(name)
+        if self.leibniz:
+            times = "" if order == 1 else f"^{order}"
+            return f"d{times}{name}/d{var}{times}"
+        return str(name) + "'" * int(order)
 
     def __call__(self, expr: Expr) -> str:
         return self.of(expr)[0]
@@ -85,6 +115,10 @@ class Printer:
             return self.print_pow(node)
         if node is E:
             return self.print_constant("e")
+        if op in CONDITIONS:
+            return self.print_condition(node)
+        if op == APPLY:
+            return self.print_unknown(node)
         method = getattr(self, f"print_{op}", None)
         if method is not None:
             return cast(Printed, method(node))
@@ -110,6 +144,18 @@ class Printer:
 
     def print_function(self, node: Expr) -> Printed:
         raise NotImplementedError
+
+    def print_condition(self, node: Expr) -> Printed:
+        raise NotImplementedError
+
+    def print_unknown(self, node: Expr) -> Printed:
+        raise NotImplementedError
+
+    def condition_sides(self, node: Expr) -> tuple[str, str, str, int]:
+        """``(left, sign, right, precedence)`` of a condition, its sides in parentheses where needed."""
+        row = CONDITIONS[node.op]
+        left, right = (self.wrap(a, row.precedence) for a in node.args)
+        return left, row.text, right, row.precedence
 
     # ---------------------------------------------------------------- layout
 
@@ -144,9 +190,13 @@ class Printer:
         Highest degree first, then alphabetical; a positive constant goes first when the leading term is
         negative (``1 - x^2``, not ``-x^2 + 1``).
         """
+        const = node.data[0]
+        typed = self.order.get(node)
+        if typed is not None:  # the order in which the sum was typed
+            coefficients = dict(zip(node.args, node.data[1], strict=True))
+            return [(const, None) if t is None else (coefficients[t], t) for t in typed]
         pairs: list[tuple[Value, Expr | None]] = list(zip(node.data[1], node.args, strict=True))
         pairs.sort(key=lambda p: (-self.degree(p[1]), self.of(p[1])[0]))  # type: ignore[arg-type]
-        const = node.data[0]
         if const > 0 and pairs[0][0] < 0:
             pairs.insert(0, (const, None))
         elif const != 0:
@@ -164,20 +214,46 @@ class Printer:
         base = node.args[0] if node.op is POW else node
         return _RANKS.get(base.op, 2)
 
+    def factor_order(self, factors: tuple[Expr, ...]) -> list[Expr]:
+        """The factors of a product in the order they print (the typed order, if known)."""
+        typed = self.order.get(factors)
+        if typed is not None:
+            return [f for f in typed if f in factors] + [f for f in factors if f not in typed]
+        return sorted(factors, key=lambda f: (self.factor_rank(f), self.of(f)[0]))
+
     def product(self, coeff: Value, factors: tuple[Expr, ...] | list[Expr]) -> ProductLayout:
         """Lay out ``coeff * factors``: negative powers with numeric exponents go below the bar."""
-        numerator: list[Expr] = []
-        denominator: list[Expr] = []
+        typed = self.order.get(tuple(factors))
+        rank: dict[Expr, int] = {f: k for k, f in enumerate(typed)} if typed is not None else {}
+        numerator: list[tuple[Any, Expr]] = []
+        denominator: list[tuple[Any, Expr]] = []
+        several = len(factors) > 1  # (a single factor needs no key: it may be the node being printed)
         for f in factors:
+            key = (
+                (rank[f],)
+                if f in rank
+                else (len(rank), self.factor_rank(f), self.of(f)[0])
+                if several
+                else ()
+            )
             if f.op is POW and f.args[1].op is NUM and f.args[1].data < 0:
-                denominator.append(power(f.args[0], number(-f.args[1].data)))
+                denominator.append((key, power(f.args[0], number(-f.args[1].data))))
             else:
-                numerator.append(f)
-        key: Any = lambda f: (self.factor_rank(f), self.of(f)[0])  # noqa: E731
-        numerator.sort(key=key)
-        denominator.sort(key=key)
+                numerator.append((key, f))
+        numerator.sort(key=lambda pair: pair[0])
+        denominator.sort(key=lambda pair: pair[0])
         negative = coeff < 0
         magnitude = -coeff if negative else coeff
+        top, bottom = [f for _, f in numerator], [f for _, f in denominator]
         if type(magnitude) is Fraction:
-            return ProductLayout(negative, magnitude.numerator, magnitude.denominator, numerator, denominator)
-        return ProductLayout(negative, magnitude, 1, numerator, denominator)
+            return ProductLayout(negative, magnitude.numerator, magnitude.denominator, top, bottom)
+        return ProductLayout(negative, magnitude, 1, top, bottom)
+
+
+def pieces(node: Expr) -> tuple[list[tuple[Expr, Expr]], Expr]:
+    """A piecewise node as ``[(condition, value), ...]`` and the value otherwise (nested ones flattened)."""
+    out: list[tuple[Expr, Expr]] = []
+    while node.op == "piecewise":
+        chosen, value, node = node.args
+        out.append((chosen, value))
+    return out, node

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from chainrule.symbolic.conditions import CONDITIONS
 from chainrule.symbolic.expr import HALF, NUM, Expr, Value
 from chainrule.symbolic.functions import primitive
 from chainrule.symbolic.printing.base import (
@@ -14,6 +15,7 @@ from chainrule.symbolic.printing.base import (
     Printed,
     Printer,
     ProductLayout,
+    pieces,
 )
 
 __all__ = ["LatexPrinter", "to_latex"]
@@ -110,7 +112,9 @@ class LatexPrinter(Printer):
         text = self.product_latex(layout)
         return ("-" + text if layout.negative else text), PREC_MUL
 
-    def juxtapose(self, coeff: Value, factors: list[Expr]) -> str:
+    def juxtapose(self, coeff: Value, factors: list[Expr], alone: bool = False) -> str:
+        if alone and coeff == 1 and len(factors) == 1:  # all of a fraction's numerator or denominator
+            return self(factors[0])
         texts = [self.wrap(f, PREC_MUL - 1) for f in factors]
         if coeff != 1 or not texts:
             texts.insert(0, self.print_number(coeff)[0])
@@ -121,10 +125,11 @@ class LatexPrinter(Printer):
         return out
 
     def product_latex(self, p: ProductLayout) -> str:
-        top = self.juxtapose(p.numerator_coeff, p.numerator)
-        if not p.denominator and p.denominator_coeff == 1:
+        fraction = bool(p.denominator) or p.denominator_coeff != 1
+        top = self.juxtapose(p.numerator_coeff, p.numerator, alone=fraction)
+        if not fraction:
             return top
-        bottom = self.juxtapose(p.denominator_coeff, p.denominator)
+        bottom = self.juxtapose(p.denominator_coeff, p.denominator, alone=True)
         return f"\\frac{{{top}}}{{{bottom}}}"
 
     def print_pow(self, node: Expr) -> Printed:
@@ -142,6 +147,27 @@ class LatexPrinter(Printer):
         if "^" in base_text and not base_text.startswith("\\left("):  # (e^{x})^{2}, not e^{x}^{2}
             base_text = self.parens(base_text)
         return f"{base_text}^{{{self(exponent)}}}", PREC_POW
+
+    def print_piecewise(self, node: Expr) -> Printed:
+        chosen, otherwise = pieces(node)
+        rows = [f"{self(v)} & \\text{{if }} {self(c)}" for c, v in chosen]
+        rows.append(f"{self(otherwise)} & \\text{{otherwise}}")
+        return "\\begin{cases} " + " \\\\ ".join(rows) + " \\end{cases}", PREC_MUL
+
+    def print_condition(self, node: Expr) -> Printed:
+        left, _, right, precedence = self.condition_sides(node)
+        return f"{left} {CONDITIONS[node.op].latex} {right}", precedence
+
+    def print_unknown(self, node: Expr) -> Printed:
+        name, order = node.data
+        head = self.print_symbol(name)[0]
+        if self.bare_name(node) is not None:
+            if self.leibniz and order:
+                times = "" if order == 1 else f"^{{{order}}}"
+                return f"\\frac{{d{times} {head}}}{{d {self(node.args[0])}{times}}}", ATOM
+            return head + "'" * order, ATOM
+        marks = "'" * order if order <= 3 else f"^{{({order})}}"
+        return f"{head}{marks}\\left({self(node.args[0])}\\right)", ATOM
 
     def print_function(self, node: Expr) -> Printed:
         latex = _latex_of(node.op)

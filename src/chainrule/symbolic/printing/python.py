@@ -14,16 +14,24 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.registry import FORMULAS
+from chainrule.errors import UnsupportedOperationError
+from chainrule.symbolic.conditions import CONDITIONS
 from chainrule.symbolic.expr import HALF, NUM, Expr, Value
 from chainrule.symbolic.functions import primitive
 from chainrule.symbolic.printing.base import ATOM, PREC_MUL, PREC_POW, Printed
 from chainrule.symbolic.printing.text import TextPrinter
+from chainrule.symbolic.unknowns import unknown_name
 
 __all__ = ["PythonPrinter", "code_name", "code_namespace", "python_number", "to_python"]
 
 
 def code_name(op: str) -> str:
     """How generated code calls the function ``op``: ``np.<ufunc>`` for a NumPy ufunc, else its name."""
+    condition = CONDITIONS.get(op)
+    if condition is not None:
+        return f"np.{condition.numpy.__name__}"
+    if op == "piecewise":
+        return "np.where"  # where's operands are NumPy's (condition, x, y); it records on traced values too
     prim = primitive(op)
     if prim is not None:
         for key in prim.numpy:
@@ -77,6 +85,21 @@ class PythonPrinter(TextPrinter):
 
     def print_function(self, node: Expr) -> Printed:
         return f"{code_name(node.op)}({', '.join(self(a) for a in node.args)})", ATOM
+
+    def print_piecewise(self, node: Expr) -> Printed:
+        return self.print_function(node)
+
+    def print_condition(self, node: Expr) -> Printed:
+        return self.print_function(node)
+
+    def print_unknown(self, node: Expr) -> Printed:
+        name, order = node.data
+        if order:
+            raise UnsupportedOperationError(
+                f"{unknown_name(node)} is the derivative of the unknown function {name}, which has no code; "
+                f"substitute a function for {name} first (expr.subs({name}=...))"
+            )
+        return f"{name}({self(node.args[0])})", ATOM
 
 
 def to_python(expr: Expr) -> str:

@@ -17,7 +17,9 @@ from chainrule.symbolic.printing.base import (
     Printed,
     Printer,
     ProductLayout,
+    pieces,
 )
+from chainrule.symbolic.unknowns import unknown_name
 
 __all__ = ["TextPrinter", "format_number", "to_text"]
 
@@ -80,7 +82,10 @@ class TextPrinter(Printer):
             return f"sqrt({self(base)})", ATOM
         if exponent.op is NUM and exponent.data < 0:
             return self.print_mul_of(node)
-        return f"{self.wrap(base, PREC_POW)}^{self.wrap(exponent, ATOM - 1)}", PREC_POW
+        power = self.wrap(exponent, ATOM - 1)
+        if power == "T":  # x^T would read back as a transpose (see the parser): x^(T)
+            power = "(T)"
+        return f"{self.wrap(base, PREC_POW)}^{power}", PREC_POW
 
     def print_mul_of(self, node: Expr) -> Printed:
         text = self.product_text(self.product(1, (node,)))
@@ -88,6 +93,21 @@ class TextPrinter(Printer):
 
     def print_function(self, node: Expr) -> Printed:
         return f"{node.op}({', '.join(self(a) for a in node.args)})", ATOM
+
+    def print_piecewise(self, node: Expr) -> Printed:
+        chosen, otherwise = pieces(node)
+        parts = [text for c, v in chosen for text in (self(c), self(v))]
+        return f"piecewise({', '.join([*parts, self(otherwise)])})", ATOM
+
+    def print_condition(self, node: Expr) -> Printed:
+        left, sign, right, precedence = self.condition_sides(node)
+        return f"{left} {sign} {right}", precedence
+
+    def print_unknown(self, node: Expr) -> Printed:
+        bare = self.bare_name(node)
+        if bare is not None:
+            return bare, (ATOM if "/" not in bare else PREC_MUL)
+        return f"{unknown_name(node)}({self(node.args[0])})", ATOM
 
 
 def to_text(expr: Expr) -> str:
