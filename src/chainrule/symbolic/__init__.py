@@ -32,6 +32,7 @@ from typing import Any
 from chainrule.symbolic import algebra, elementary, expr, forms, functions, matrix
 from chainrule.symbolic.bridge import from_sympy, to_sympy
 from chainrule.symbolic.calculus import TangentLine, tangent_line, taylor
+from chainrule.symbolic.constants import exact_constant
 from chainrule.symbolic.cse import count_ops
 from chainrule.symbolic.differentiate import diff, gradient, hessian, jacobian
 from chainrule.symbolic.evaluate import evaluate
@@ -81,6 +82,7 @@ expr.connect(
         diff=diff,
         explain=explain,
         simplify=simplify,
+        exact_constant=exact_constant,
     )
 )
 

@@ -512,6 +512,10 @@ def as_expr(value: Any) -> Expr:
         )
     if isinstance(value, complex | np.complexfloating):
         raise ChainruleTypeError(f"symbolic expressions are real; {value!r} is complex")
+    if isinstance(value, float):  # a rule's float constant (2/sqrt(pi)) written exactly again
+        known = _ops.exact_constant(float(value))
+        if known is not None:
+            return known
     return number(value)
 
 
@@ -555,6 +559,7 @@ class Operations:
     diff: Callable[..., Expr]
     explain: Callable[..., Any]
     simplify: Callable[[Expr], Expr]
+    exact_constant: Callable[[float], Expr | None]
 
 
 _ops: Operations

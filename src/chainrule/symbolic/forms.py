@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.deferred import resolve
 from chainrule.core.primitive import Primitive, Traced, bind
 from chainrule.core.registry import COMPARISONS, FUNCTIONS, UFUNCS, function_name
 from chainrule.errors import ChainruleTypeError, UnsupportedOperationError
@@ -54,6 +55,8 @@ def apply_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: d
     if method != "__call__" or (kwargs and any(kwargs.get(k) is not None for k in ("out", "where"))):
         raise UnsupportedOperationError(f"np.{ufunc.__name__}.{method} is not supported on expressions")
     prim = UFUNCS.get(ufunc)
+    if prim is None and resolve(ufunc):  # a SciPy ufunc declared by name, met here first
+        prim = UFUNCS.get(ufunc)
     if prim is not None:
         if all(a.__class__ is Expr or not isinstance(a, Traced) for a in inputs):
             # only expressions and plain numbers (every rule's np.cos(x) on an expression): the node at
