@@ -14,7 +14,7 @@ from chainrule.core.rules import norms as nm
 from chainrule.core.rules import piecewise as pw
 from chainrule.core.rules import reductions as red
 from chainrule.core.rules._util import concrete, refuse, shape_of
-from chainrule.errors import ChainruleValueError, UnsupportedOperationError
+from chainrule.errors import ChainruleValueError
 
 
 def _ndim(x: Any) -> int:
@@ -156,13 +156,6 @@ def _clip(
 def _copy(a: Any, order: str = "K", subok: bool = False) -> Any:
     # a new array, not ``a`` itself: assigning into the copy leaves ``a`` alone (chainrule.core.assignment)
     return ar.positive_p(a)
-
-
-@implements(np.real)
-def _real(val: Any) -> Any:
-    if np.iscomplexobj(concrete(val)):
-        raise UnsupportedOperationError("np.real: complex inputs are not differentiable this way")
-    return val
 
 
 # ---------------------------------------------------------------- not differentiable: plain results
