@@ -394,6 +394,12 @@ class ArrayLike(Traced):
             return _np.zeros_like(self)
         return _np.imag(self)
 
+    def conj(self) -> Any:
+        return _np.conjugate(self)
+
+    def conjugate(self) -> Any:
+        return _np.conjugate(self)
+
     def item(self) -> Any:
         return np.asarray(self._number(".item()")).item()
 

@@ -57,7 +57,8 @@ def _dot(a: Any, b: Any, out: Any = None) -> Any:
 
 @implements(np.vdot)
 def _vdot(a: Any, b: Any) -> Any:
-    return red.sum_p(np.ravel(a) * np.ravel(b), axis=None, keepdims=False)
+    # NumPy's vdot conjugates its first operand (np.conjugate is the identity on real values)
+    return red.sum_p(np.conjugate(np.ravel(a)) * np.ravel(b), axis=None, keepdims=False)
 
 
 @implements(np.inner)
