@@ -77,7 +77,7 @@ def test_reverse_and_forward_mode_against_jax(jax: Any, name: str, k: int) -> No
 @pytest.mark.parametrize(("name", "k"), IDS)
 def test_second_order_against_jax(jax: Any, name: str, k: int) -> None:
     jnp = jax.numpy
-    fn, zs, real_of = _setup(name, k)
+    _, zs, real_of = _setup(name, k)
     argnums = tuple(range(len(zs)))
     jzs = [jnp.asarray(z) for z in zs]
     v = _directions(zs, 7)
