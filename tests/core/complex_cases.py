@@ -125,6 +125,25 @@ CASES: dict[str, list[Case]] = {
     "triu": [(lambda xp, z: xp.triu(z) ** 2, [cnormal(3, 3)])],
     "tril": [(lambda xp, z: xp.tril(z, -1) ** 2, [cnormal(3, 3)])],
     "index_update": [(_put, [cnormal(4), cnormal(2)])],
+    "fftn": [
+        (lambda xp, z: xp.fft.fft(z, n=5, axis=0, norm="ortho"), [cnormal(4, 3)]),
+        (lambda xp, z: xp.fft.fft2(z * z), [cnormal(3, 4)]),
+        (lambda xp, x: xp.fft.fftn(x, s=(2, 5), axes=(1, 0), norm="forward"), [real(3, 4)]),
+    ],
+    "ifftn": [
+        (lambda xp, z: xp.fft.ifft(z, n=3), [cnormal(2, 4)]),
+        (lambda xp, z: xp.fft.ifftn(z * z, axes=(0, 1), norm="ortho"), [cnormal(3, 4)]),
+    ],
+    "rfftn": [
+        (lambda xp, x: xp.fft.rfft(x * x, n=7), [real(2, 6)]),
+        (lambda xp, x: xp.fft.rfftn(x, s=(3, 4), axes=(0, 1), norm="ortho"), [real(3, 5)]),
+    ],
+    "irfftn": [
+        (lambda xp, z: xp.fft.irfft(z * z), [cnormal(2, 4)]),
+        (lambda xp, z: xp.fft.irfft(z, n=7, axis=0, norm="forward"), [cnormal(3, 2)]),
+        (lambda xp, z: xp.fft.irfft2(z, s=(3, 6)), [cnormal(4, 3)]),
+        (lambda xp, x: xp.fft.irfftn(x, axes=(0, 1)), [real(3, 4)]),
+    ],
     "where": [(lambda xp, z, w: xp.where(xp.array([True, False, True]), z, w) ** 2, [V3, V3])],
 }
 # NumPy functions written through the rows above, where a dropped conjugate would give a wrong value
@@ -134,5 +153,12 @@ COMPOSITES: dict[str, list[Case]] = {
     "np.outer": [(lambda xp, z, w: xp.outer(z, w), [V3, V3])],
     "np.diff": [(lambda xp, z: xp.diff(z * z), [cnormal(4)])],
     "np.linalg.norm, ord=1": [(lambda xp, z: xp.linalg.norm(z, 1), [V3])],
+    "np.fft.hfft": [
+        (lambda xp, z: xp.fft.hfft(z, n=7), [cnormal(2, 4)]),
+        (lambda xp, z: xp.fft.hfft(z * z), [V3]),
+    ],
+    "np.fft.ihfft": [(lambda xp, x: xp.fft.ihfft(x * x, norm="ortho"), [real(5)])],
+    "np.fft.fftshift": [(lambda xp, z: xp.fft.fftshift(z) * z, [cnormal(3, 4)])],
+    "np.fft.ifftshift": [(lambda xp, z: xp.fft.ifftshift(z, axes=1) * z, [cnormal(3, 4)])],
     "np.abs(z)**2": [(lambda xp, z: xp.sum(xp.abs(z) ** 2), [M23])],
 }
