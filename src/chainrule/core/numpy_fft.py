@@ -9,13 +9,14 @@ import numpy as np
 
 from chainrule.core.registry import implements
 from chainrule.core.rules._util import shape_of
+from chainrule.core.rules.fft import Norm
 from chainrule.errors import ChainruleValueError
 
 # NumPy's hfft is irfft of the conjugate, and ihfft the conjugate of rfft, with norm's direction swapped
-_SWAPPED = {None: "forward", "backward": "forward", "ortho": "ortho", "forward": "backward"}
+_SWAPPED: dict[Any, Norm] = {None: "forward", "backward": "forward", "ortho": "ortho", "forward": "backward"}
 
 
-def _swapped(name: str, norm: Any) -> str:
+def _swapped(name: str, norm: Any) -> Norm:
     if norm not in _SWAPPED:
         raise ChainruleValueError(
             f"np.fft.{name}: norm={norm!r}; write one of 'backward', 'ortho', 'forward'"

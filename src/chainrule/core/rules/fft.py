@@ -16,7 +16,7 @@ conjugate entries) doubles those entries of the inverse FFT of the cotangent.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, cast
 
 import numpy as np
 
@@ -24,8 +24,9 @@ from chainrule.core.primitive import Primitive
 from chainrule.core.rules._util import is_complex, shape_of
 from chainrule.errors import ChainruleValueError, UnsupportedOperationError
 
-__all__ = ["fftn_p", "ifftn_p", "irfftn_p", "resize", "rfftn_p"]
+__all__ = ["Norm", "fftn_p", "ifftn_p", "irfftn_p", "resize", "rfftn_p"]
 
+Norm = Literal["backward", "ortho", "forward"]
 NORMS = ("backward", "ortho", "forward")
 
 
@@ -62,12 +63,12 @@ def _half(n: int) -> int:
 # ---------------------------------------------------------------- NumPy's signatures
 
 
-def _norm(name: str, norm: Any) -> str:
+def _norm(name: str, norm: Any) -> Norm:
     if norm is None:
         return "backward"
     if norm not in NORMS:
         raise ChainruleValueError(f"np.fft.{name}: norm={norm!r}; write one of {', '.join(map(repr, NORMS))}")
-    return str(norm)
+    return cast(Norm, norm)
 
 
 def _axes(name: str, x: Any, axes: Any) -> tuple[int, ...]:
@@ -157,11 +158,11 @@ def _numpy(one: Any, two: Any, many: Any, inverse_real: bool = False) -> dict[An
 # ---------------------------------------------------------------- complex to complex
 
 
-def _fftn(x: Any, *, s: tuple[int, ...], axes: tuple[int, ...], norm: str) -> Any:
+def _fftn(x: Any, *, s: tuple[int, ...], axes: tuple[int, ...], norm: Norm) -> Any:
     return np.fft.fftn(x, s=s, axes=axes, norm=norm)
 
 
-def _ifftn(x: Any, *, s: tuple[int, ...], axes: tuple[int, ...], norm: str) -> Any:
+def _ifftn(x: Any, *, s: tuple[int, ...], axes: tuple[int, ...], norm: Norm) -> Any:
     return np.fft.ifftn(x, s=s, axes=axes, norm=norm)
 
 
@@ -210,7 +211,7 @@ def _real_only(name: str, x: Any) -> None:
         )
 
 
-def _rfftn(x: Any, *, s: tuple[int, ...], axes: tuple[int, ...], norm: str) -> Any:
+def _rfftn(x: Any, *, s: tuple[int, ...], axes: tuple[int, ...], norm: Norm) -> Any:
     return np.fft.rfftn(x, s=s, axes=axes, norm=norm)
 
 
@@ -233,7 +234,7 @@ rfftn_p: Primitive = Primitive(
 )
 
 
-def _irfftn(x: Any, *, s: tuple[int, ...], axes: tuple[int, ...], norm: str) -> Any:
+def _irfftn(x: Any, *, s: tuple[int, ...], axes: tuple[int, ...], norm: Norm) -> Any:
     return np.fft.irfftn(x, s=s, axes=axes, norm=norm)
 
 
