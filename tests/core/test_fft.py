@@ -108,18 +108,22 @@ def test_errors_name_the_function() -> None:
         cr.grad(lambda z: np.sum(np.abs(np.fft.ifft(z, out=np.empty(3, complex)))))(z)
 
 
+def _axes(m: Any) -> dict[str, Any]:
+    return {"axes": (0, 1)} if m is np else {"dim": (0, 1)}
+
+
 TORCH = [
     ("fft", lambda m, x: m.fft.fft(x, n=7, norm="ortho")),
     ("ifft", lambda m, x: m.fft.ifft(x, n=3)),
     ("fft2", lambda m, x: m.fft.fft2(x, s=(3, 6))),
     ("ifft2", lambda m, x: m.fft.ifft2(x, norm="forward")),
     ("fftn", lambda m, x: m.fft.fftn(x)),
-    ("ifftn", lambda m, x: m.fft.ifftn(x, s=(5, 4))),
+    ("ifftn", lambda m, x: m.fft.ifftn(x, s=(5, 4), **_axes(m))),
     ("rfft", lambda m, x: m.fft.rfft(x, n=9)),
     ("irfft", lambda m, x: m.fft.irfft(x, n=8)),
     ("rfft2", lambda m, x: m.fft.rfft2(x, norm="ortho")),
     ("irfft2", lambda m, x: m.fft.irfft2(x, s=(4, 7))),
-    ("rfftn", lambda m, x: m.fft.rfftn(x, s=(3, 6))),
+    ("rfftn", lambda m, x: m.fft.rfftn(x, s=(3, 6), **_axes(m))),
     ("irfftn", lambda m, x: m.fft.irfftn(x)),
     ("hfft", lambda m, x: m.fft.hfft(x, n=6)),
     ("ihfft", lambda m, x: m.fft.ihfft(x)),

@@ -9,11 +9,11 @@ import numpy as np
 
 from chainrule.core.registry import implements
 from chainrule.core.rules._util import shape_of
-from chainrule.core.rules.fft import Norm
+from chainrule.core.rules.fft import SWAPPED, Norm
 from chainrule.errors import ChainruleValueError
 
 # NumPy's hfft is irfft of the conjugate, and ihfft the conjugate of rfft, with norm's direction swapped
-_SWAPPED: dict[Any, Norm] = {None: "forward", "backward": "forward", "ortho": "ortho", "forward": "backward"}
+_SWAPPED: dict[Any, Norm] = {None: "forward", **SWAPPED}
 
 
 def _swapped(name: str, norm: Any) -> Norm:

@@ -28,6 +28,8 @@ __all__ = ["Norm", "fftn_p", "ifftn_p", "irfftn_p", "resize", "rfftn_p"]
 
 Norm = Literal["backward", "ortho", "forward"]
 NORMS = ("backward", "ortho", "forward")
+# the norm whose scale a transform in the other direction has (NumPy's hfft and ihfft use it too)
+SWAPPED: dict[Any, Norm] = {"backward": "forward", "ortho": "ortho", "forward": "backward"}
 
 
 def resize(a: Any, sizes: tuple[int, ...], axes: tuple[int, ...]) -> Any:
@@ -54,6 +56,11 @@ def _full(shape: tuple[int, ...], sizes: tuple[int, ...], axes: tuple[int, ...])
 def _sizes(x: Any, axes: tuple[int, ...]) -> tuple[int, ...]:
     shape = shape_of(x)
     return tuple(shape[ax] for ax in axes)
+
+
+def _along(w: np.ndarray[Any, Any], axis: int, like: Any) -> np.ndarray[Any, Any]:
+    """``w`` shaped to broadcast along ``axis`` of an array like ``like``."""
+    return w.reshape([-1 if ax == axis else 1 for ax in range(len(shape_of(like)))])
 
 
 def _half(n: int) -> int:
@@ -215,11 +222,13 @@ def _rfftn(x: Any, *, s: tuple[int, ...], axes: tuple[int, ...], norm: Norm) -> 
     return np.fft.rfftn(x, s=s, axes=axes, norm=norm)
 
 
-def _rfftn_vjp(g: Any, ans: Any, x: Any, *, s: Any, axes: Any, norm: str) -> Any:
-    # rfftn is the first half of fftn along the last axis: pad the cotangent back to the full spectrum,
-    # transform it, and keep the real part (the input is real)
-    full = resize(g, s, axes)
-    return resize(np.real(fftn_p(full, s=s, axes=axes, norm=norm)), _sizes(x, axes), axes)
+def _rfftn_vjp(g: Any, ans: Any, x: Any, *, s: Any, axes: Any, norm: Norm) -> Any:
+    # rfftn is the first half of fftn along the last axis, so its transpose is Re(fftn(g padded with
+    # zeros)); that is irfftn of conj(g), each entry divided by the number it stands for in irfftn, with
+    # norm's direction swapped (NumPy's hfft in n dimensions): a real transform, not a complex one
+    weights = _along(_hermitian_weights(s[-1]), axes[-1], g)
+    full = irfftn_p(np.conjugate(g) / weights, s=s, axes=axes, norm=SWAPPED[norm])
+    return resize(full, _sizes(x, axes), axes)
 
 
 rfftn_p: Primitive = Primitive(
@@ -247,12 +256,11 @@ def _hermitian_weights(n: int) -> np.ndarray[Any, Any]:
     return w
 
 
-def _irfftn_vjp(g: Any, ans: Any, x: Any, *, s: Any, axes: Any, norm: str) -> Any:
-    last = axes[-1]
-    spectrum = ifftn_p(g, s=s, axes=axes, norm=norm)
-    half = resize(spectrum, (*s[:-1], _half(s[-1])), axes)
-    weights = _hermitian_weights(s[-1]).reshape([-1 if ax == last else 1 for ax in range(len(shape_of(g)))])
-    ct = resize(half * weights, _sizes(x, axes), axes)
+def _irfftn_vjp(g: Any, ans: Any, x: Any, *, s: Any, axes: Any, norm: Norm) -> Any:
+    # the transpose: the half of ifftn(g) that irfftn reads, each entry counted as often as irfftn counts it;
+    # for a real g that half is conj(rfftn(g)) with norm's direction swapped (a real transform again)
+    half = np.conjugate(rfftn_p(g, s=s, axes=axes, norm=SWAPPED[norm]))
+    ct = resize(half * _along(_hermitian_weights(s[-1]), axes[-1], g), _sizes(x, axes), axes)
     return ct if is_complex(x) else np.real(ct)
 
 
