@@ -87,9 +87,9 @@ absolute_p = Primitive(
     vjp=(abs_vjp,),
     jvp=(abs_jvp,),
     rule="absolute value rule",
-    notation="|x|' = sign(x); d|z| = Re(conj(z) dz) / |z| for complex z",
+    notation="|x|' = sign(x)",
     kink="|x| has a corner at x = 0, where every slope in [-1, 1] is a subderivative; "
-    "chainrule takes abs'(0) = 0 (also for complex z)",
+    "chainrule takes abs'(0) = 0",
     numpy=np.absolute,
     formula=Formula("abs", latex=r"\left|{x}\right|", sympy="Abs", exact=abs),
     complex="written",
