@@ -287,17 +287,28 @@ def missing_rule(prim: Primitive, mode: str) -> Exception:
 
 
 def _is_complex(x: Any) -> bool:
+    kind = type(x)
+    if kind is float or kind is int or kind is bool:  # the commonest constants, without an attribute lookup
+        return False
+    if kind is complex:
+        return True
     dtype = getattr(x, "dtype", None)
-    if dtype is None:
-        if isinstance(x, list | tuple):
-            return any(_is_complex(a) for a in x)
-        return isinstance(x, complex)
-    return bool(dtype.kind == "c")
+    if dtype is not None:
+        return bool(dtype.kind == "c")
+    return isinstance(x, list | tuple) and any(_is_complex(a) for a in x)
 
 
 def involves_complex(operands: Sequence[Any], out: Any) -> bool:
     """True when an operand or the result is complex: where a primitive without complex rules must stop."""
-    return _is_complex(out) or any(_is_complex(a) for a in operands)
+    # on the recording path of every primitive without complex rules: arrays and floats checked inline
+    for x in (out, *operands):
+        kind = type(x)
+        if kind is np.ndarray or kind is np.float64:
+            if x.dtype.kind == "c":
+                return True
+        elif kind is not float and _is_complex(x):
+            return True
+    return False
 
 
 def complex_error(prim: Primitive) -> Exception:
