@@ -235,9 +235,9 @@ def _conjugate_scaled(a: Any, weights: np.ndarray[Any, Any], axis: int) -> Any:
     """``conj(a) * weights`` along ``axis``; on plain values in place, in one new array (a transform's
     cotangent is large, and each temporary of that size costs about what a pass over it does)."""
     weights = _along(weights, axis, a)
-    if isinstance(a, Traced):
-        return np.conjugate(a) * weights
     out = np.conjugate(a)
+    if isinstance(a, Traced):
+        return out * weights
     out *= weights
     return out
 
