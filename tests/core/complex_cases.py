@@ -144,6 +144,10 @@ CASES: dict[str, list[Case]] = {
         (lambda xp, z: xp.fft.irfft2(z, s=(3, 6)), [cnormal(4, 3)]),
         (lambda xp, x: xp.fft.irfftn(x, axes=(0, 1)), [real(3, 4)]),
     ],
+    "convolve": [
+        (lambda xp, z, w: xp.convolve(z, w), [cnormal(5), cnormal(3)]),
+        (lambda xp, z, x: xp.convolve(z, x, mode="same"), [cnormal(4), real(3)]),
+    ],
     "where": [(lambda xp, z, w: xp.where(xp.array([True, False, True]), z, w) ** 2, [V3, V3])],
 }
 # NumPy functions written through the rows above, where a dropped conjugate would give a wrong value
@@ -160,6 +164,10 @@ COMPOSITES: dict[str, list[Case]] = {
     "np.fft.ihfft": [(lambda xp, x: xp.fft.ihfft(x * x, norm="ortho"), [real(5)])],
     "np.fft.fftshift": [(lambda xp, z: xp.fft.fftshift(z) * z, [cnormal(3, 4)])],
     "np.fft.ifftshift": [(lambda xp, z: xp.fft.ifftshift(z, axes=1) * z, [cnormal(3, 4)])],
+    "np.correlate": [
+        (lambda xp, z, w: xp.correlate(z, w), [cnormal(5), cnormal(3)]),
+        (lambda xp, z, w: xp.correlate(z, w, mode="full"), [cnormal(3), cnormal(4)]),
+    ],
     "np.var": [(lambda xp, z: xp.var(z, axis=1), [M23]), (lambda xp, z: xp.var(z * z, ddof=1), [cnormal(4)])],
     "np.nanvar": [(lambda xp, z: xp.nanvar(z, axis=0), [M23])],
     "np.abs(z)**2": [(lambda xp, z: xp.sum(xp.abs(z) ** 2), [M23])],

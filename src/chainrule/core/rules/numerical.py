@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.primitive import Primitive, Traced
-from chainrule.core.rules._util import concrete, shape_of
+from chainrule.core.rules._util import concrete, is_complex, shape_of
 from chainrule.core.rules.indexing import scatter_add_p
 from chainrule.core.rules.piecewise import where_p
 from chainrule.errors import ChainruleValueError, ShapeError, UnsupportedOperationError
@@ -199,13 +199,14 @@ def _numpy_convolve(prim: Primitive, a: Any, v: Any, mode: str = "full") -> Any:
 
 def _numpy_correlate(prim: Primitive, a: Any, v: Any, mode: str = "valid") -> Any:
     a, v = _one_dimensional(a, "np.correlate", "a"), _one_dimensional(v, "np.correlate", "v")
-    if np.iscomplexobj(concrete(v)):
-        raise UnsupportedOperationError("np.correlate: complex v is not supported on traced values")
     n, m = shape_of(a)[0], shape_of(v)[0]
-    # correlating with v is convolving with v reversed; 'same' centres NumPy's way, which depends on which
-    # operand is the longer
+    # correlating with v is convolving with v reversed (and conjugated, as NumPy does for complex v); 'same'
+    # centres NumPy's way, which depends on which operand is the longer
     offset = (min(n, m) - 1) // 2 if n >= m else min(n, m) // 2
-    return _window(prim(a, np.flip(v, axis=0)), n, m, mode, "np.correlate", offset)
+    flipped = np.flip(v, axis=0)
+    if is_complex(flipped):
+        flipped = np.conjugate(flipped)
+    return _window(prim(a, flipped), n, m, mode, "np.correlate", offset)
 
 
 convolve_p: Primitive = Primitive(
@@ -216,4 +217,5 @@ convolve_p: Primitive = Primitive(
     rule="product rule",
     notation="d(a * v) = da * v + a * dv (* the convolution)",
     numpy={np.convolve: _numpy_convolve, np.correlate: _numpy_correlate},
+    complex="holomorphic",
 )
