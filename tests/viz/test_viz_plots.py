@@ -117,6 +117,23 @@ def test_jacobian_heatmap_writes_the_entries():
     _not_blank(fig)
 
 
+def test_jacobian_heatmap_text_contrasts_with_its_cell():
+    # the polar Jacobian of the tour: its largest entry sits on the darkest red, where black is unreadable
+    J = [[0.878, -0.959], [0.479, 1.755]]
+    fig = viz.jacobian_heatmap(J, ["x", "y"], ["r", "t"])
+    colours = {t.get_text(): t.get_color() for t in fig.axes[0].texts}
+    assert colours == {"0.878": "black", "-0.959": "black", "0.479": "black", "1.75": "white"}
+    dark = viz.jacobian_heatmap([[-1.0, 0.05]])
+    assert [t.get_color() for t in dark.axes[0].texts] == ["white", "black"]  # dark blue, near-white
+
+
+def test_jacobian_heatmap_title_uses_the_functions_names():
+    title = viz.jacobian_heatmap([[1.0, 0.0], [0.0, 1.0]], ["x", "y"], ["r", "t"]).axes[0].get_title()
+    assert title.startswith("Jacobian ∂(x, y)/∂(r, t)")
+    assert "xⱼ" not in title  # an index named x would clash with the output named x
+    assert "∂fᵢ/∂xⱼ" in viz.jacobian_heatmap([[1.0]]).axes[0].get_title()
+
+
 def test_learning_plots():
     assert viz.loss_curve([1.0, 0.3, 0.1]).axes[0].get_yscale() == "log"
     X = np.array([[0.0, 0.0], [1.0, 1.0], [0.2, 0.9]])
