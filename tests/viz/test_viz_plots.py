@@ -67,8 +67,9 @@ def test_error_vs_step_marks_the_optimal_steps():
     assert ax.get_xscale() == ax.get_yscale() == "log"
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("step h", "absolute error")
     text = _texts(fig)
-    assert "optimal h (forward)" in text
-    assert "optimal h (central)" in text
+    for scheme in ("forward", "central"):
+        assert f"{scheme}: theory, h ≈" in text
+        assert f"{scheme}: measured best, h =" in text
     assert "truncation" in text
     assert "round-off" in text
     _not_blank(fig)

@@ -172,20 +172,31 @@ def secant_plot(
     return fig
 
 
+# The step that balances truncation against round-off, in units of max(1, |x|): the rule of thumb of
+# numerical analysis (error ≈ h·|f″|/2 + ε·|f|/h for forward differences, h²·|f‴|/6 + ε·|f|/h for central).
+_THEORY = {"forward": ("√ε", 1 / 2), "central": ("∛ε", 1 / 3)}
+
+
 def error_vs_step(f: Callable[..., Any], x0: float, steps: Any = None) -> Figure:
     """The error of forward, central and complex-step quotients against the step, on log-log axes.
 
     Forward and central differences make a V: truncation error falls with ``h`` (``h²``) to the right,
-    round-off ``ε/h`` rises to the left; the best step of each, marked, sits at the bottom of its V.
+    round-off ``ε/h`` rises to the left. Two marks per V: a dotted vertical line at the step theory
+    predicts for its bottom (``h ≈ √ε`` and ``h ≈ ∛ε`` times ``max(1, |x0|)``), and a star at the step
+    whose error was smallest here. They need not coincide: near the bottom the round-off is random, so
+    the measured minimum can fall a decade or two to the left of the prediction. The legend sits below
+    the axes, where it cannot cover either.
 
     Parameters
     ----------
     f : callable
-        A scalar function of a scalar (complex-safe for the complex-step curve).
+        A scalar function of a scalar (complex-safe for the complex-step curve: called on a complex NumPy
+        scalar, it must return a complex value).
     x0 : float
         The point.
     steps : array_like, optional
-        The steps; default ``max(|x0|, 1)·10⁻ᵏ``, ``k = 1 … 16`` (see :func:`chainrule.numeric.convergence`).
+        The steps; default four per decade, ``max(|x0|, 1)·10⁻ᵏ`` for ``k = 1, 1.25, … 16``, fine enough to
+        show where the bottom of each V is (see :func:`chainrule.numeric.convergence`).
 
     Returns
     -------
@@ -194,40 +205,48 @@ def error_vs_step(f: Callable[..., Any], x0: float, steps: Any = None) -> Figure
     Examples
     --------
     >>> import numpy as np
-    >>> fig = error_vs_step(np.exp, 1.0)
+    >>> fig = error_vs_step(np.exp, 1.0, steps=10.0 ** -np.arange(1, 17))
     >>> fig.axes[0].get_xscale(), fig.axes[0].get_ylabel()
     ('log', 'absolute error')
+    >>> [line.get_label() for line in fig.axes[0].get_lines() if line.get_marker() == "*"]
+    ['forward: measured best, h = 1e-09', 'central: measured best, h = 1e-07']
     """
     from chainrule.numeric import convergence
 
-    c = convergence(f, float(x0), steps)
+    x0 = float(x0)
+    if steps is None:
+        steps = max(1.0, abs(x0)) * 10.0 ** -np.arange(1.0, 16.01, 0.25)
+    c = convergence(f, x0, steps)
     floor = 1e-17  # an exact estimate has error 0, which a log axis cannot show
-    fig = new_figure()
+    fig = new_figure(7.0, 5.2)
     ax = fig.add_subplot()
     colours = {"forward": "tab:blue", "central": "tab:green", "complex": "tab:purple"}
     for scheme, colour in colours.items():
         errors = np.maximum(c.errors[scheme], floor)
         if np.all(np.isnan(errors)):
             continue
-        ax.loglog(c.steps, errors, "o-", color=colour, ms=4, label=scheme)
-        best = c.best_step(scheme)
-        k = int(np.nanargmin(c.errors[scheme]))
-        ax.plot(
-            [best],
-            [errors[k]],
-            "*",
-            color=colour,
-            ms=14,
-            mec="black",
-            label=f"optimal h ({scheme}) ≈ {best:.0e}",
-        )
-    ax.text(0.97, 0.6, "truncation\n(error ∝ h, h²)", transform=ax.transAxes, ha="right", color="dimgray")
+        name = "complex step (no round-off)" if scheme == "complex" else scheme
+        ax.loglog(c.steps, errors, "o-", color=colour, ms=3, lw=1.2, label=name)
+        if scheme in _THEORY:
+            _mark_the_bottom(ax, c, scheme, colour, x0)
+    ax.text(0.97, 0.15, "truncation\n(error ∝ h, h²)", transform=ax.transAxes, ha="right", color="dimgray")
     ax.text(0.03, 0.6, "round-off\n(error ∝ ε/h)", transform=ax.transAxes, ha="left", color="dimgray")
-    ax.set(
-        xlabel="step h", ylabel="absolute error", title=f"Error of difference quotients at x = {float(x0):g}"
-    )
-    ax.legend(loc="lower center", fontsize="small", ncols=2)
+    ax.set(xlabel="step h", ylabel="absolute error", title=f"Error of difference quotients at x = {x0:g}")
+    fig.legend(loc="outside lower center", fontsize="small", ncols=2)
     return fig
+
+
+def _mark_the_bottom(ax: Axes, c: Any, scheme: str, colour: str, x0: float) -> None:
+    """The theory's best step (a dotted vertical line) and the measured one (a star on the curve)."""
+    symbol, power = _THEORY[scheme]
+    theory = float(np.finfo(float).eps ** power * max(1.0, abs(x0)))
+    scale = "" if abs(x0) <= 1 else f"·{abs(x0):g}"
+    label = f"{scheme}: theory, h ≈ {symbol}{scale} = {theory:.1e}"
+    ax.axvline(theory, color=colour, ls=":", lw=1.5, label=label)
+    k = int(np.nanargmin(c.errors[scheme]))
+    best, error = float(c.steps[k]), max(float(c.errors[scheme][k]), 1e-17)
+    label = f"{scheme}: measured best, h = {best:.0e}"
+    ax.plot([best], [error], "*", color=colour, ms=15, mec="black", label=label)
 
 
 def save(fig: Figure, path: str | os.PathLike[str], dpi: int = 120) -> Path:
