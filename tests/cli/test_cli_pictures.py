@@ -34,3 +34,14 @@ def test_the_error_plot_has_the_complex_step_curve(figures, tmp_path, capsys):
     ax = figures["p-error.png"].axes[0]
     curve = next(line for line in ax.get_lines() if line.get_label().startswith("complex step"))
     assert np.nanmax(curve.get_ydata()[30:]) < 1e-13  # exact to rounding at every small step
+
+
+@pytest.mark.parametrize(("text", "interval"), [("abs(x)", "[-1, 1]"), ("relu(x)", "[0, 1]")])
+def test_plot_at_a_kink_draws_the_subgradients(figures, tmp_path, text, interval):
+    assert main(["--plain", "plot", text, "--at", "0", "-o", str(tmp_path / "k.png")]) == 0
+    ax = figures["k.png"].axes[0]
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert "tangent" not in labels
+    assert f"subgradient lines: slopes ∂f(0) = {interval}" in labels
+    assert any(label.startswith("chainrule's f′(0) = 0") for label in labels)
+    assert f"f(x) = {text}" in labels

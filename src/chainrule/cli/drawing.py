@@ -50,9 +50,7 @@ def _plot_one_variable(args: argparse.Namespace, expression: Any, name: str, tar
 
     x0 = parse_point(args.at, [name])[name] if args.at is not None else 0.0
     compiled = _complex_safe(symbolic.lambdify(expression, [name]))
-    written = [
-        viz.save(viz.tangent_plot(compiled, x0, title=f"f(x) = {expression}, tangent at {x0:g}"), target)
-    ]
+    written = [viz.save(viz.tangent_plot(compiled, x0, label=f"f(x) = {expression}"), target)]
     if args.secants:
         written.append(viz.save(viz.secant_plot(compiled, x0), _with_suffix(target, "secants")))
     if args.error:

@@ -141,7 +141,9 @@ def _kink(report: Report) -> None:
         f"cr.grad(np.abs)(0.0) = {float(cr.grad(np.abs)(0.0)):g}, relu'(0) = {float(cr.grad(cr.relu)(0.0)):g}"
     )
     report.figure(
-        viz.tangent_plot(np.abs, 0.0, xlim=(-2, 2)), "kink.png", "|x| and the horizontal subgradient at 0"
+        viz.tangent_plot(np.abs, 0.0, xlim=(-2, 2)),
+        "kink.png",
+        "|x| at 0: every line with a slope in [−1, 1] is a subgradient; chainrule returns the flat one",
     )
 
 

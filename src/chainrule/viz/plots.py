@@ -49,18 +49,28 @@ def _point_and_slope(f: Callable[..., Any], x0: float, caller: str) -> tuple[flo
 
 def _shade_monotonicity(ax: Axes, xs: np.ndarray, slopes: np.ndarray) -> None:
     band = ax.get_xaxis_transform()  # x in data units, y from 0 to 1 of the axes
-    ax.fill_between(
-        xs, 0, 1, where=slopes > 0, transform=band, color="tab:green", alpha=0.1, label="f′ > 0: increasing"
-    )
-    ax.fill_between(
-        xs, 0, 1, where=slopes < 0, transform=band, color="tab:red", alpha=0.1, label="f′ < 0: decreasing"
-    )
+    for where, colour, label in (
+        (slopes > 0, "tab:green", "f′ > 0: increasing"),
+        (slopes < 0, "tab:red", "f′ < 0: decreasing"),
+    ):
+        if np.any(where):  # no legend entry for a region that is not there
+            ax.fill_between(xs, 0, 1, where=where, transform=band, color=colour, alpha=0.1, label=label)
 
 
 def tangent_plot(
-    f: Callable[..., Any], x0: float, xlim: Sequence[float] | None = None, title: str | None = None
+    f: Callable[..., Any],
+    x0: float,
+    xlim: Sequence[float] | None = None,
+    title: str | None = None,
+    *,
+    label: str = "f(x)",
 ) -> Figure:
     """The graph of ``f``, its tangent at ``x0`` labelled with the slope, and where ``f`` rises or falls.
+
+    At a corner (``abs`` at 0, ``relu`` at 0: see :func:`chainrule.viz.kinks.find_kink`) there is no
+    tangent: the plot draws instead a fan of lines through the point whose slopes fill the interval between
+    the one-sided slopes (the subdifferential), highlights the one chainrule's derivative returns, and
+    quotes the kink policy of the function's rule row.
 
     Parameters
     ----------
@@ -71,7 +81,9 @@ def tangent_plot(
     xlim : (float, float), optional
         The interval drawn; default ``x0 ± max(2, |x0|)``.
     title : str, optional
-        The title; default ``"The tangent at x = x0"``.
+        The title; default ``"The tangent at x = x0"`` (``"A corner at x = x0: ..."`` at a kink).
+    label : str
+        The legend entry of the curve, e.g. ``"f(x) = x^3 - 3*x"``.
 
     Returns
     -------
@@ -83,7 +95,12 @@ def tangent_plot(
     >>> fig = tangent_plot(lambda x: x**3 - 3 * x, 1.5)
     >>> fig.axes[0].get_xlabel()
     'x'
+    >>> import numpy as np
+    >>> tangent_plot(np.abs, 0.0).axes[0].get_title()
+    'A corner at x = 0: no tangent, a fan of subgradient lines'
     """
+    from chainrule.viz.kinks import find_kink
+
     x0 = float(x0)
     xs = _window(x0, xlim)
     ys, slopes = values_of(f, xs), derivative_curve(f, xs)
@@ -91,24 +108,63 @@ def tangent_plot(
     fig = new_figure()
     ax = fig.add_subplot()
     _shade_monotonicity(ax, xs, slopes)
-    ax.plot(xs, ys, color="tab:blue", lw=2, label="f(x)")
-    ax.plot(xs, y0 + slope * (xs - x0), color="tab:orange", lw=1.5, ls="--", label="tangent")
-    ax.plot([x0], [y0], "o", color="black")
-    ax.annotate(
-        f"slope f′({x0:g}) = {slope:.4g}",
-        (x0, y0),
-        xytext=(12, -18),
-        textcoords="offset points",
-        bbox={"boxstyle": "round", "fc": "white", "alpha": 0.85},
-    )
+    ax.plot(xs, ys, color="tab:blue", lw=2, label=label, zorder=4)
+    kink = find_kink(f, x0)
+    if kink is None:
+        ax.plot(xs, y0 + slope * (xs - x0), color="tab:orange", lw=1.5, ls="--", label="tangent")
+        _note(ax, x0, y0, f"slope f′({x0:g}) = {slope:.4g}")
+        default = f"The tangent at x = {x0:g}"
+    else:
+        _subgradient_fan(fig, ax, xs, kink, y0)
+        default = f"A corner at x = {x0:g}: no tangent, a fan of subgradient lines"
+    ax.plot([x0], [y0], "o", color="black", zorder=5)
     finite = ys[np.isfinite(ys)]
     if finite.size:
         pad = 0.1 * (finite.max() - finite.min() or 1.0)
         ax.set_ylim(finite.min() - pad, finite.max() + pad)
     ax.set_xlim(xs[0], xs[-1])
-    ax.set(xlabel="x", ylabel="f(x)", title=title or f"The tangent at x = {x0:g}")
+    ax.set(xlabel="x", ylabel="f(x)", title=title or default)
     ax.legend(loc="best", fontsize="small")
     return fig
+
+
+def _note(ax: Axes, x0: float, y0: float, text: str) -> None:
+    ax.annotate(
+        text,
+        (x0, y0),
+        xytext=(12, -18),
+        textcoords="offset points",
+        va="top",
+        bbox={"boxstyle": "round", "fc": "white", "alpha": 0.85},
+    )
+
+
+def _subgradient_fan(fig: Figure, ax: Axes, xs: np.ndarray, kink: Any, y0: float) -> None:
+    """Lines through the corner with every slope of the subdifferential, chainrule's choice among them
+    drawn solid, and the rule row's kink policy under the axes."""
+    import textwrap
+
+    low, high = kink.interval
+    x0 = kink.x
+    for k, s in enumerate(np.linspace(low, high, 7)):
+        ax.plot(
+            xs,
+            y0 + s * (xs - x0),
+            color="tab:orange",
+            lw=1,
+            alpha=0.55,
+            label=f"subgradient lines: slopes ∂f({x0:g}) = [{low:.4g}, {high:.4g}]" if k == 0 else "_fan",
+        )
+    ax.plot(
+        xs,
+        y0 + kink.chosen * (xs - x0),
+        color="tab:red",
+        lw=2,
+        label=f"chainrule's f′({x0:g}) = {kink.chosen:.4g} (sides: {kink.left:.4g} and {kink.right:.4g})",
+    )
+    if kink.notes:
+        words = " ".join(f"{note}." for note in kink.notes)
+        fig.supxlabel(textwrap.fill(words, 120), fontsize="small", color="dimgray")
 
 
 def secant_plot(
