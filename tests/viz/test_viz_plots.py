@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 
 import numpy as np
 import pytest
@@ -159,3 +160,26 @@ def test_bad_windows_are_refused():
         viz.tangent_plot(np.sin, 0.0, xlim=(1, -1))
     with pytest.raises(ValueError, match="shape"):
         viz.descent_path(rosen, [1.0, 2.0, 3.0])
+
+
+def test_secants_use_a_sequential_palette_and_visible_points():
+    from matplotlib.colors import to_rgb
+
+    steps = [0.5, 2.0, 0.1, 1.0]  # in any order: the palette follows |h|
+    fig = viz.secant_plot(lambda x: x**2, 1.0, steps=steps)
+    ax = fig.axes[0]
+    secants = {line.get_label(): line for line in ax.get_lines() if line.get_label().startswith("h = ")}
+    marked = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    points = [line for line in marked if line.get_xdata()[0] != 1.0]  # not the point of tangency
+    assert sorted(p.get_xdata()[0] for p in points) == sorted(1.0 + h for h in steps)
+    for p in points:
+        assert p.get_markersize() >= 6
+        assert np.isclose(p.get_ydata()[0], p.get_xdata()[0] ** 2)  # on the curve
+
+    def luminance(line):
+        r, g, b = to_rgb(line.get_color())
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    by_size = [secants[f"h = {h:g}: slope {2 + h:.4g}"] for h in sorted(steps, reverse=True)]
+    shades = [luminance(line) for line in by_size]
+    assert all(a > b + 0.05 for a, b in itertools.pairwise(shades)), shades  # light to dark, distinct

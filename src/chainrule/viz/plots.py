@@ -182,7 +182,8 @@ def secant_plot(
     x0 : float
         The point.
     steps : sequence of float
-        The steps ``h`` (nonzero), drawn from light to dark.
+        The steps ``h`` (nonzero), drawn in a sequential palette from light (largest ``|h|``) to dark, each
+        with its point ``(x0 + h, f(x0 + h))`` marked.
     xlim : (float, float), optional
         The interval drawn.
 
@@ -208,17 +209,17 @@ def secant_plot(
 
     ax = fig.add_subplot()
     ax.plot(xs, ys, color="tab:blue", lw=2, label="f(x)")
-    shades = colormaps["Greys"](np.linspace(0.35, 0.85, len(steps)))
+    # a sequential palette, light (far) to dark (near the tangent), in order of |h| however steps are given
+    order = np.argsort(np.argsort([-abs(float(h)) for h in steps]))
+    shades = colormaps["plasma"](np.linspace(0.8, 0.05, len(steps)))[order]
     for h, colour in zip(steps, shades, strict=True):
         h = float(h)
         y1 = float(values_of(f, np.array([x0 + h]))[0])
         secant = (y1 - y0) / h
-        ax.plot(xs, y0 + secant * (xs - x0), color=colour, lw=1, label=f"h = {h:g}: slope {secant:.4g}")
-        ax.plot([x0 + h], [y1], "o", color=colour, ms=4)
-    ax.plot(
-        xs, y0 + slope * (xs - x0), color="tab:orange", lw=2, ls="--", label=f"tangent: slope {slope:.4g}"
-    )
-    ax.plot([x0], [y0], "o", color="black")
+        ax.plot(xs, y0 + secant * (xs - x0), color=colour, lw=1.4, label=f"h = {h:g}: slope {secant:.4g}")
+        ax.plot([x0 + h], [y1], "o", color=colour, ms=8, mec="black", mew=0.8, zorder=5)
+    ax.plot(xs, y0 + slope * (xs - x0), color="black", lw=2, ls="--", label=f"tangent: slope {slope:.4g}")
+    ax.plot([x0], [y0], "o", color="black", ms=8, zorder=6)
     finite = ys[np.isfinite(ys)]
     if finite.size:
         pad = 0.1 * (finite.max() - finite.min() or 1.0)
