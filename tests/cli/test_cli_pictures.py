@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -11,6 +15,7 @@ pytest.importorskip("matplotlib")
 
 from chainrule import viz
 from chainrule.cli import main
+from chainrule.cli.tour import IMPORTS, SNIPPETS
 
 
 @pytest.fixture
@@ -45,3 +50,69 @@ def test_plot_at_a_kink_draws_the_subgradients(figures, tmp_path, text, interval
     assert f"subgradient lines: slopes ∂f(0) = {interval}" in labels
     assert any(label.startswith("chainrule's f′(0) = 0") for label in labels)
     assert f"f(x) = {text}" in labels
+
+
+class _Page(HTMLParser):
+    """The parts of the tour's page the tests read: contents links, section anchors, figures."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.anchors: list[str] = []
+        self.figures: list[dict[str, Any]] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "a" and attributes.get("href", "").startswith("#"):
+            self.links.append(str(attributes["href"])[1:])
+        if tag == "h2" and attributes.get("id"):
+            self.anchors.append(str(attributes["id"]))
+        if tag == "figure":
+            self.figures.append({"img": None, "caption": "", "code": ""})
+        if self.figures and tag == "img":
+            self.figures[-1]["img"] = attributes.get("src")
+        if self.figures and (tag == "figcaption" or (tag == "pre" and attributes.get("class") == "code")):
+            self._in = "caption" if tag == "figcaption" else "code"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("figcaption", "pre"):
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in is not None:
+            self.figures[-1][self._in] += data
+
+
+@pytest.fixture(scope="module")
+def tour(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    folder = tmp_path_factory.mktemp("tour")
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        assert main(["--plain", "tour", "--out", str(folder)]) == 0
+    return folder, output.getvalue()
+
+
+def test_the_tour_page_has_contents_captions_and_code(tour):
+    folder, out = tour
+    page = _Page()
+    page.feed((folder / "index.html").read_text(encoding="utf-8"))
+    assert len(page.anchors) == 7
+    assert page.links == page.anchors  # the table of contents links every section, in order
+    pictures = [f["img"] for f in page.figures]
+    assert pictures == list(SNIPPETS)  # every picture is on the page, once
+    for figure in page.figures:
+        assert (folder / figure["img"]).stat().st_size > 1000
+        assert len(figure["caption"]) > 20, figure
+        assert figure["code"] == SNIPPETS[figure["img"]]
+    assert "f′(3) = 14" in out
+    assert "cr.grad(np.abs)(0.0) = 0" in out
+
+
+@pytest.mark.parametrize("name", [n for n in SNIPPETS if "run." not in SNIPPETS[n]])
+def test_the_code_under_each_picture_runs_as_shown(name):
+    names: dict[str, Any] = {}
+    exec(IMPORTS + "\n" + SNIPPETS[name], names)  # what a reader pastes after the page's imports
+    drawn = names.get("fig", names.get("svg"))
+    assert drawn is not None
+    assert hasattr(drawn, "savefig") or str(drawn).startswith("<svg")
