@@ -69,3 +69,11 @@ def test_the_complex_step_curve_is_drawn():
     fig = viz.error_vs_step(np.exp, 1.0)
     complex_curve = next(line for label, line in _lines(fig).items() if label.startswith("complex step"))
     assert np.nanmax(complex_curve.get_ydata()[30:]) < 1e-14  # no round-off branch
+
+
+def test_at_a_corner_there_is_no_best_step_to_mark():
+    fig = viz.error_vs_step(np.abs, 0.0)
+    assert not _lines(fig, marker="*")
+    assert not _lines(fig, style=":")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any("does not exist" in t and "corner" in t for t in texts)

@@ -242,7 +242,8 @@ def error_vs_step(f: Callable[..., Any], x0: float, steps: Any = None) -> Figure
     predicts for its bottom (``h ≈ √ε`` and ``h ≈ ∛ε`` times ``max(1, |x0|)``), and a star at the step
     whose error was smallest here. They need not coincide: near the bottom the round-off is random, so
     the measured minimum can fall a decade or two to the left of the prediction. The legend sits below
-    the axes, where it cannot cover either.
+    the axes, where it cannot cover either. Where ``f`` has no derivative (a corner, a jump) there is no V
+    and no best step: the plot says so instead, in the words of :func:`chainrule.numeric.derivative`.
 
     Parameters
     ----------
@@ -284,10 +285,25 @@ def error_vs_step(f: Callable[..., Any], x0: float, steps: Any = None) -> Figure
             continue
         name = "complex step (no round-off)" if scheme == "complex" else scheme
         ax.loglog(c.steps, errors, "o-", color=colour, ms=3, lw=1.2, label=name)
-        if scheme in _THEORY:
+        if scheme in _THEORY and c.reference.success:
             _mark_the_bottom(ax, c, scheme, colour, x0)
-    ax.text(0.97, 0.15, "truncation\n(error ∝ h, h²)", transform=ax.transAxes, ha="right", color="dimgray")
-    ax.text(0.03, 0.6, "round-off\n(error ∝ ε/h)", transform=ax.transAxes, ha="left", color="dimgray")
+    if not c.reference.success:  # a corner or a jump: the errors are measured against no derivative
+        import textwrap
+
+        ax.text(
+            0.5,
+            0.5,
+            textwrap.fill(f"f′({x0:g}) does not exist: {c.reference.message}", 60),
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            bbox={"boxstyle": "round", "fc": "lightyellow", "ec": "darkgoldenrod"},
+        )
+    if c.reference.success:  # the two branches of the V
+        ax.text(
+            0.97, 0.15, "truncation\n(error ∝ h, h²)", transform=ax.transAxes, ha="right", color="dimgray"
+        )
+        ax.text(0.03, 0.6, "round-off\n(error ∝ ε/h)", transform=ax.transAxes, ha="left", color="dimgray")
     ax.set(xlabel="step h", ylabel="absolute error", title=f"Error of difference quotients at x = {x0:g}")
     fig.legend(loc="outside lower center", fontsize="small", ncols=2)
     return fig
