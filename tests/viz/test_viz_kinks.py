@@ -84,3 +84,12 @@ def test_a_smooth_point_still_gets_its_tangent():
     lines = _lines(viz.tangent_plot(np.abs, 1.0).axes[0])
     assert np.isclose(_slope(lines["tangent"]), 1.0)
     assert not any(label == "_fan" for label in lines)
+
+
+def test_secants_at_a_corner_close_in_on_each_sides_slope():
+    ax = viz.secant_plot(cr.relu, 0.0, steps=[1.0, 0.1]).axes[0]
+    lines = _lines(ax)
+    assert not any(label.startswith("tangent") for label in lines)
+    assert np.isclose(_slope(lines["f′(0−) = 0"]), 0.0)
+    assert np.isclose(_slope(lines["f′(0+) = 1"]), 1.0)
+    assert {"h = 0.1: slope 1", "h = -0.1: slope 0"} <= set(lines)  # both sides, though only h > 0 given

@@ -198,35 +198,61 @@ def secant_plot(
     >>> len(fig.axes[0].get_legend().get_texts())
     4
     """
+    from chainrule.viz.kinks import find_kink
+
     x0 = float(x0)
     if not steps or any(float(h) == 0 for h in steps):
         raise ChainruleValueError(f"secant_plot: steps must be nonzero, got {list(steps)!r}")
     xs = _window(x0, xlim)
     ys = values_of(f, xs)
     y0, slope = _point_and_slope(f, x0, "secant_plot")
+    kink = find_kink(f, x0)
+    hs = [float(h) for h in steps]
+    if kink is not None and (all(h > 0 for h in hs) or all(h < 0 for h in hs)):
+        hs += [-h for h in hs]  # at a corner each side has its own limit: show both
     fig = new_figure()
-    from matplotlib import colormaps
-
     ax = fig.add_subplot()
     ax.plot(xs, ys, color="tab:blue", lw=2, label="f(x)")
-    # a sequential palette, light (far) to dark (near the tangent), in order of |h| however steps are given
-    order = np.argsort(np.argsort([-abs(float(h)) for h in steps]))
-    shades = colormaps["plasma"](np.linspace(0.8, 0.05, len(steps)))[order]
-    for h, colour in zip(steps, shades, strict=True):
-        h = float(h)
-        y1 = float(values_of(f, np.array([x0 + h]))[0])
-        secant = (y1 - y0) / h
-        ax.plot(xs, y0 + secant * (xs - x0), color=colour, lw=1.4, label=f"h = {h:g}: slope {secant:.4g}")
-        ax.plot([x0 + h], [y1], "o", color=colour, ms=8, mec="black", mew=0.8, zorder=5)
-    ax.plot(xs, y0 + slope * (xs - x0), color="black", lw=2, ls="--", label=f"tangent: slope {slope:.4g}")
+    _draw_secants(ax, f, xs, x0, y0, hs)
+    if kink is None:
+        ax.plot(xs, y0 + slope * (xs - x0), color="black", lw=2, ls="--", label=f"tangent: slope {slope:.4g}")
+        title = f"Secants converge on the tangent at x = {x0:g}"
+    else:
+        for side, limit in (("−", kink.left), ("+", kink.right)):
+            ax.plot(
+                xs,
+                y0 + limit * (xs - x0),
+                color="black",
+                lw=1.5,
+                ls="--",
+                label=f"f′({x0:g}{side}) = {limit:.4g}",
+            )
+        title = f"No tangent at x = {x0:g}: each side's secants close in on its own slope"
     ax.plot([x0], [y0], "o", color="black", ms=8, zorder=6)
     finite = ys[np.isfinite(ys)]
     if finite.size:
         pad = 0.1 * (finite.max() - finite.min() or 1.0)
         ax.set_ylim(finite.min() - pad, finite.max() + pad)
-    ax.set(xlabel="x", ylabel="f(x)", title=f"Secants converge on the tangent at x = {x0:g}")
+    ax.set(xlabel="x", ylabel="f(x)", title=title)
     ax.legend(loc="best", fontsize="small")
     return fig
+
+
+def _draw_secants(
+    ax: Axes, f: Callable[..., Any], xs: np.ndarray, x0: float, y0: float, hs: list[float]
+) -> None:
+    """Each secant and its second point, in a sequential palette: light for the largest |h|, dark for the
+    smallest, whatever order the steps come in (h and −h share a colour)."""
+    from matplotlib import colormaps
+
+    sizes = sorted({abs(h) for h in hs}, reverse=True)
+    palette = colormaps["plasma"](np.linspace(0.8, 0.05, len(sizes)))
+    for h in hs:
+        colour = palette[sizes.index(abs(h))]
+        y1 = float(values_of(f, np.array([x0 + h]))[0])
+        secant = (y1 - y0) / h
+        ax.plot(xs, y0 + secant * (xs - x0), color=colour, lw=1.4, label=f"h = {h:g}: slope {secant:.4g}")
+        ax.plot([x0 + h], [y1], "o", color=colour, ms=8, mec="black", mew=0.8, zorder=5)
 
 
 # The step that balances truncation against round-off, in units of max(1, |x|): the rule of thumb of
