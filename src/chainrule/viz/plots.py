@@ -250,7 +250,7 @@ def _draw_secants(
     for h in hs:
         colour = palette[sizes.index(abs(h))]
         y1 = float(values_of(f, np.array([x0 + h]))[0])
-        secant = (y1 - y0) / h
+        secant = (y1 - y0) / h + 0.0  # + 0.0: no "slope -0"
         ax.plot(xs, y0 + secant * (xs - x0), color=colour, lw=1.4, label=f"h = {h:g}: slope {secant:.4g}")
         ax.plot([x0 + h], [y1], "o", color=colour, ms=8, mec="black", mew=0.8, zorder=5)
 
