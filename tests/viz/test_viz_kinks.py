@@ -93,3 +93,22 @@ def test_secants_at_a_corner_close_in_on_each_sides_slope():
     assert np.isclose(_slope(lines["f′(0−) = 0"]), 0.0)
     assert np.isclose(_slope(lines["f′(0+) = 1"]), 1.0)
     assert {"h = 0.1: slope 1", "h = -0.1: slope 0"} <= set(lines)  # both sides, though only h > 0 given
+
+
+def test_at_a_jump_there_is_neither_tangent_nor_fan():
+    from chainrule.core.rules.piecewise import sign_p
+    from chainrule.viz.kinks import find_jump
+
+    jump = find_jump(np.sign, 0.0)
+    assert (jump.left, jump.right, jump.chosen) == (-1.0, 1.0, 0.0)
+    assert jump.notes == (sign_p.kink,)
+    assert find_jump(np.sin, 0.0) is None
+    fig = viz.tangent_plot(np.sign, 0.0)
+    labels = [line.get_label() for line in fig.axes[0].get_lines()]
+    assert "tangent" not in labels
+    assert not any(label.startswith("subgradient") for label in labels)
+    texts = "\n".join(t.get_text() for t in fig.findobj(matplotlib.text.Text))
+    assert "f jumps from -1 to 1: no tangent" in texts
+    assert sign_p.kink in texts.replace("\n", " ")
+    secants = viz.secant_plot(np.sign, 0.0, steps=[1.0, 0.1]).axes[0]
+    assert not any(line.get_label().startswith("tangent") for line in secants.get_lines())

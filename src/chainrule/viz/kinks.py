@@ -18,7 +18,7 @@ import numpy as np
 
 from chainrule.viz.trace import _parents_first
 
-__all__ = ["Kink", "find_kink"]
+__all__ = ["Jump", "Kink", "find_jump", "find_kink"]
 
 # Steps beside the point, relative to max(1, |x|): the one-sided slopes are taken this close, and again
 # 16 times closer; a corner keeps its gap between them, a smooth function's gap shrinks 16-fold.
@@ -121,6 +121,52 @@ def _notes(f: Callable[..., Any], x: float, h: float) -> tuple[str, ...]:
         # a corner: far ≈ h·gap and near ≈ far/16; smooth: far ≈ h²·f″ and near ≈ far/256
         with np.errstate(all="ignore"):
             corner = (far > 1e-4 * h) & (near > 0.5 * far / _SHRINK)
-        if np.any(corner):
+            jump = _jumps(*(np.asarray(traces[i][k].data) for i in (0, 2, 3, 4)), centre)
+        if np.any(corner | jump):
             notes.append(text)
     return tuple(notes)
+
+
+def _jumps(far_left: Any, far_right: Any, near_left: Any, near_right: Any, centre: Any) -> Any:
+    """Where the values on the two sides stay apart as the step shrinks 16-fold (a continuous function's
+    gap shrinks with it)."""
+    far, near = np.abs(far_right - far_left), np.abs(near_right - near_left)
+    return (near > 1e-9 * (1.0 + np.abs(centre))) & (near > 0.5 * far)
+
+
+@dataclass(frozen=True)
+class Jump:
+    """A jump of ``f`` at ``x``: the limits from each side, the slope chainrule returns, the rows' words."""
+
+    x: float
+    left: float
+    right: float
+    chosen: float
+    notes: tuple[str, ...]
+
+
+def find_jump(f: Callable[..., Any], x: float) -> Jump | None:
+    """The jump of ``f`` at ``x`` (``sign`` at 0, ``floor`` at an integer), or ``None`` where ``f`` is
+    continuous there.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> jump = find_jump(np.sign, 0.0)
+    >>> jump.left, jump.right, jump.chosen
+    (-1.0, 1.0, 0.0)
+    >>> find_jump(np.abs, 0.0) is None
+    True
+    """
+    from chainrule.viz._deps import values_of
+
+    x = float(x)
+    h = _STEP * max(1.0, abs(x))
+    offsets = np.array([-h, h, -h / _SHRINK, h / _SHRINK])
+    far_left, far_right, near_left, near_right = values_of(f, x + offsets)
+    centre = values_of(f, np.array([x]))[0]
+    if not np.all(np.isfinite([far_left, far_right, near_left, near_right])):
+        return None
+    if not _jumps(far_left, far_right, near_left, near_right, centre):
+        return None
+    return Jump(x, float(near_left), float(near_right), _slope(f, x), _notes(f, x, h))

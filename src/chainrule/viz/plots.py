@@ -7,6 +7,7 @@ any backend (Agg in tests and scripts, inline in notebooks); :func:`save` writes
 from __future__ import annotations
 
 import os
+import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,7 +100,7 @@ def tangent_plot(
     >>> tangent_plot(np.abs, 0.0).axes[0].get_title()
     'A corner at x = 0: no tangent, a fan of subgradient lines'
     """
-    from chainrule.viz.kinks import find_kink
+    from chainrule.viz.kinks import find_jump, find_kink
 
     x0 = float(x0)
     xs = _window(x0, xlim)
@@ -110,13 +111,24 @@ def tangent_plot(
     _shade_monotonicity(ax, xs, slopes)
     ax.plot(xs, ys, color="tab:blue", lw=2, label=label, zorder=4)
     kink = find_kink(f, x0)
-    if kink is None:
+    jump = find_jump(f, x0) if kink is None else None
+    if kink is not None:
+        _subgradient_fan(fig, ax, xs, kink, y0)
+        default = f"A corner at x = {x0:g}: no tangent, a fan of subgradient lines"
+    elif jump is not None:
+        _note(
+            ax,
+            x0,
+            y0,
+            f"f jumps from {jump.left:.4g} to {jump.right:.4g}: no tangent\n"
+            f"chainrule returns f′({x0:g}) = {jump.chosen:.4g}, by convention",
+        )
+        _footnote(fig, jump.notes)
+        default = f"A jump at x = {x0:g}: no tangent, no derivative"
+    else:
         ax.plot(xs, y0 + slope * (xs - x0), color="tab:orange", lw=1.5, ls="--", label="tangent")
         _note(ax, x0, y0, f"slope f′({x0:g}) = {slope:.4g}")
         default = f"The tangent at x = {x0:g}"
-    else:
-        _subgradient_fan(fig, ax, xs, kink, y0)
-        default = f"A corner at x = {x0:g}: no tangent, a fan of subgradient lines"
     ax.plot([x0], [y0], "o", color="black", zorder=5)
     finite = ys[np.isfinite(ys)]
     if finite.size:
@@ -142,8 +154,6 @@ def _note(ax: Axes, x0: float, y0: float, text: str) -> None:
 def _subgradient_fan(fig: Figure, ax: Axes, xs: np.ndarray, kink: Any, y0: float) -> None:
     """Lines through the corner with every slope of the subdifferential, chainrule's choice among them
     drawn solid, and the rule row's kink policy under the axes."""
-    import textwrap
-
     low, high = kink.interval
     x0 = kink.x
     for k, s in enumerate(np.linspace(low, high, 7)):
@@ -162,8 +172,13 @@ def _subgradient_fan(fig: Figure, ax: Axes, xs: np.ndarray, kink: Any, y0: float
         lw=2,
         label=f"chainrule's f′({x0:g}) = {kink.chosen:.4g} (sides: {kink.left:.4g} and {kink.right:.4g})",
     )
-    if kink.notes:
-        words = " ".join(f"{note}." for note in kink.notes)
+    _footnote(fig, kink.notes)
+
+
+def _footnote(fig: Figure, notes: Sequence[str]) -> None:
+    """The rule rows' own words on their kinks, under the axes."""
+    if notes:
+        words = " ".join(f"{note}." for note in notes)
         fig.supxlabel(textwrap.fill(words, 120), fontsize="small", color="dimgray")
 
 
@@ -198,7 +213,7 @@ def secant_plot(
     >>> len(fig.axes[0].get_legend().get_texts())
     4
     """
-    from chainrule.viz.kinks import find_kink
+    from chainrule.viz.kinks import find_jump, find_kink
 
     x0 = float(x0)
     if not steps or any(float(h) == 0 for h in steps):
@@ -214,7 +229,9 @@ def secant_plot(
     ax = fig.add_subplot()
     ax.plot(xs, ys, color="tab:blue", lw=2, label="f(x)")
     _draw_secants(ax, f, xs, x0, y0, hs)
-    if kink is None:
+    if kink is None and find_jump(f, x0) is not None:
+        title = f"No tangent at x = {x0:g}: f jumps, and the secants' slopes grow without bound"
+    elif kink is None:
         ax.plot(xs, y0 + slope * (xs - x0), color="black", lw=2, ls="--", label=f"tangent: slope {slope:.4g}")
         title = f"Secants converge on the tangent at x = {x0:g}"
     else:
@@ -314,8 +331,6 @@ def error_vs_step(f: Callable[..., Any], x0: float, steps: Any = None) -> Figure
         if scheme in _THEORY and c.reference.success:
             _mark_the_bottom(ax, c, scheme, colour, x0)
     if not c.reference.success:  # a corner or a jump: the errors are measured against no derivative
-        import textwrap
-
         ax.text(
             0.5,
             0.5,
