@@ -121,7 +121,8 @@ def _notes(f: Callable[..., Any], x: float, h: float) -> tuple[str, ...]:
         # a corner: far ≈ h·gap and near ≈ far/16; smooth: far ≈ h²·f″ and near ≈ far/256
         with np.errstate(all="ignore"):
             corner = (far > 1e-4 * h) & (near > 0.5 * far / _SHRINK)
-            jump = _jumps(*(np.asarray(traces[i][k].data) for i in (0, 2, 3, 4)), centre)
+            sides = [np.asarray(traces[i][k].data) for i in (0, 2, 3, 4)]
+            jump = _jumps(sides[0], sides[1], sides[2], sides[3], centre)
         if np.any(corner | jump):
             notes.append(text)
     return tuple(notes)
