@@ -183,3 +183,15 @@ def test_secants_use_a_sequential_palette_and_visible_points():
     by_size = [secants[f"h = {h:g}: slope {2 + h:.4g}"] for h in sorted(steps, reverse=True)]
     shades = [luminance(line) for line in by_size]
     assert all(a > b + 0.05 for a, b in itertools.pairwise(shades)), shades  # light to dark, distinct
+
+
+def test_descent_path_legend_leaves_the_end_visible():
+    path = np.array([[-1.2, 1.0], [0.0, 0.0], [0.99, 0.98], [1.0, 1.0]])  # ends in the upper right
+    fig = viz.descent_path(rosen, path, label="nesterov")
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    end = ax.transData.transform(path[-1])
+    for legend in (*fig.legends, ax.get_legend()):
+        if legend is not None:
+            box = legend.get_window_extent()
+            assert not (box.x0 <= end[0] <= box.x1 and box.y0 <= end[1] <= box.y1)

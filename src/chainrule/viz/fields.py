@@ -175,7 +175,7 @@ def descent_path(
     ax.set(xlabel="x", ylabel="y", title=f"Descent path: {len(points) - 1} steps")
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
-    ax.legend(loc="upper right", fontsize="small")
+    fig.legend(loc="outside lower center", fontsize="small", ncols=3)  # never over the path or its end
     return fig
 
 
