@@ -111,10 +111,11 @@ def gradient_field(
     _contours(ax, points, _surface(f, points), levels)
     coarse = _grid(xlim, ylim, arrows)
     g = _gradients(f, coarse)
-    ax.quiver(coarse[0], coarse[1], g[0], g[1], color="tab:red", angles="xy", width=0.004, label="∇f")
+    uphill = "∇f, pointing uphill"
+    ax.quiver(coarse[0], coarse[1], g[0], g[1], color="tab:red", angles="xy", width=0.004, label=uphill)
     ax.set(xlabel="x", ylabel="y", title=title or "Contours of f and its gradient ∇f (uphill)")
     ax.set_aspect("auto")
-    ax.legend(loc="upper right", fontsize="small")
+    fig.legend(loc="outside lower center", fontsize="small")  # off the field, covering no arrow
     return fig
 
 
