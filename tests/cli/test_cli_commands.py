@@ -158,26 +158,6 @@ def test_train_learns_the_moons(capsys, tmp_path):
     assert (tmp_path / "boundary.png").exists()
 
 
-def test_tour_writes_the_report(capsys, tmp_path):
-    pytest.importorskip("matplotlib")
-    status, out, _ = run(capsys, "tour", "--out", str(tmp_path))
-    assert status == 0
-    page = (tmp_path / "index.html").read_text()
-    for picture in (
-        "secants.png",
-        "tangent.png",
-        "graph.svg",
-        "jacobian.png",
-        "kink.png",
-        "error.png",
-        "loss.png",
-    ):
-        assert picture in page
-        assert (tmp_path / picture).exists()
-    assert "f′(3) = 14" in out
-    assert "cr.grad(np.abs)(0.0) = 0" in out
-
-
 def test_rich_output_when_available(capsys):
     pytest.importorskip("rich")
     assert main(["diff", "x^3"]) == 0

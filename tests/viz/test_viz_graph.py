@@ -69,7 +69,7 @@ def test_dot_needs_no_binary_and_lists_edges():
     assert dot.startswith("digraph")
     assert "rankdir=LR" in dot
     assert len(re.findall(r"n\d+ -> n\d+;", dot)) == 6
-    assert "L = multiply\\nvalue -8" in dot
+    assert "L = multiply\\n(a*b + c)*f\\nvalue -8" in dot
     assert "grad" not in dot  # no backward pass yet
 
 

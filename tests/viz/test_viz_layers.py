@@ -20,6 +20,7 @@ LAYERS = [
     ("_deps", "model"),  # optional dependencies; the graph data
     ("expression_graph",),  # builds the model from a symbolic expression
     ("trace",),  # builds the model from a Tensor, or dispatches to the expression builder
+    ("kinks",),  # corners of a function, found through its trace
     ("layout", "plots", "fields", "learning"),  # drawing
     ("render",),  # the choice between Graphviz and the built-in layout
     ("graph", "frames"),  # the public drawing functions

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 
 import numpy as np
 import pytest
@@ -67,8 +68,9 @@ def test_error_vs_step_marks_the_optimal_steps():
     assert ax.get_xscale() == ax.get_yscale() == "log"
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("step h", "absolute error")
     text = _texts(fig)
-    assert "optimal h (forward)" in text
-    assert "optimal h (central)" in text
+    for scheme in ("forward", "central"):
+        assert f"{scheme}: theory, h ≈" in text
+        assert f"{scheme}: measured best, h =" in text
     assert "truncation" in text
     assert "round-off" in text
     _not_blank(fig)
@@ -117,6 +119,23 @@ def test_jacobian_heatmap_writes_the_entries():
     _not_blank(fig)
 
 
+def test_jacobian_heatmap_text_contrasts_with_its_cell():
+    # the polar Jacobian of the tour: its largest entry sits on the darkest red, where black is unreadable
+    J = [[0.878, -0.959], [0.479, 1.755]]
+    fig = viz.jacobian_heatmap(J, ["x", "y"], ["r", "t"])
+    colours = {t.get_text(): t.get_color() for t in fig.axes[0].texts}
+    assert colours == {"0.878": "black", "-0.959": "black", "0.479": "black", "1.75": "white"}
+    dark = viz.jacobian_heatmap([[-1.0, 0.05]])
+    assert [t.get_color() for t in dark.axes[0].texts] == ["white", "black"]  # dark blue, near-white
+
+
+def test_jacobian_heatmap_title_uses_the_functions_names():
+    title = viz.jacobian_heatmap([[1.0, 0.0], [0.0, 1.0]], ["x", "y"], ["r", "t"]).axes[0].get_title()
+    assert title.startswith("Jacobian ∂(x, y)/∂(r, t)")
+    assert "xⱼ" not in title  # an index named x would clash with the output named x
+    assert "∂fᵢ/∂xⱼ" in viz.jacobian_heatmap([[1.0]]).axes[0].get_title()
+
+
 def test_learning_plots():
     assert viz.loss_curve([1.0, 0.3, 0.1]).axes[0].get_yscale() == "log"
     X = np.array([[0.0, 0.0], [1.0, 1.0], [0.2, 0.9]])
@@ -141,3 +160,38 @@ def test_bad_windows_are_refused():
         viz.tangent_plot(np.sin, 0.0, xlim=(1, -1))
     with pytest.raises(ValueError, match="shape"):
         viz.descent_path(rosen, [1.0, 2.0, 3.0])
+
+
+def test_secants_use_a_sequential_palette_and_visible_points():
+    from matplotlib.colors import to_rgb
+
+    steps = [0.5, 2.0, 0.1, 1.0]  # in any order: the palette follows |h|
+    fig = viz.secant_plot(lambda x: x**2, 1.0, steps=steps)
+    ax = fig.axes[0]
+    secants = {line.get_label(): line for line in ax.get_lines() if line.get_label().startswith("h = ")}
+    marked = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    points = [line for line in marked if line.get_xdata()[0] != 1.0]  # not the point of tangency
+    assert sorted(p.get_xdata()[0] for p in points) == sorted(1.0 + h for h in steps)
+    for p in points:
+        assert p.get_markersize() >= 6
+        assert np.isclose(p.get_ydata()[0], p.get_xdata()[0] ** 2)  # on the curve
+
+    def luminance(line):
+        r, g, b = to_rgb(line.get_color())
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    by_size = [secants[f"h = {h:g}: slope {2 + h:.4g}"] for h in sorted(steps, reverse=True)]
+    shades = [luminance(line) for line in by_size]
+    assert all(a > b + 0.05 for a, b in itertools.pairwise(shades)), shades  # light to dark, distinct
+
+
+def test_descent_path_legend_leaves_the_end_visible():
+    path = np.array([[-1.2, 1.0], [0.0, 0.0], [0.99, 0.98], [1.0, 1.0]])  # ends in the upper right
+    fig = viz.descent_path(rosen, path, label="nesterov")
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    end = ax.transData.transform(path[-1])
+    for legend in (*fig.legends, ax.get_legend()):
+        if legend is not None:
+            box = legend.get_window_extent()
+            assert not (box.x0 <= end[0] <= box.x1 and box.y0 <= end[1] <= box.y1)

@@ -49,15 +49,29 @@ def _plot_one_variable(args: argparse.Namespace, expression: Any, name: str, tar
     from chainrule import symbolic, viz
 
     x0 = parse_point(args.at, [name])[name] if args.at is not None else 0.0
-    compiled = symbolic.lambdify(expression, [name])
-    written = [
-        viz.save(viz.tangent_plot(compiled, x0, title=f"f(x) = {expression}, tangent at {x0:g}"), target)
-    ]
+    compiled = _complex_safe(symbolic.lambdify(expression, [name]))
+    written = [viz.save(viz.tangent_plot(compiled, x0, label=f"f(x) = {expression}"), target)]
     if args.secants:
         written.append(viz.save(viz.secant_plot(compiled, x0), _with_suffix(target, "secants")))
     if args.error:
         written.append(viz.save(viz.error_vs_step(compiled, x0), _with_suffix(target, "error")))
     return written
+
+
+def _complex_safe(compiled: Any) -> Any:
+    """The lambdified function, handed its argument as an array so that a complex one stays complex.
+
+    A lambdified function converts a bare number to float64 (so ``1/0`` is ``inf``, not an exception) and
+    that drops the imaginary part of a complex step: the error plot lost its complex-step curve. Arrays
+    and traced values pass through it unconverted.
+    """
+
+    def function(x: Any) -> Any:
+        if isinstance(x, complex | np.complexfloating):
+            x = np.asarray(x, dtype=complex)
+        return compiled(x)
+
+    return function
 
 
 def build_graph(text: str, at: str | None) -> tuple[Any, dict[str, Any]]:

@@ -21,6 +21,7 @@ from chainrule.viz.display import graph_svg, tensor_html
 from chainrule.viz.fields import descent_path, gradient_field, jacobian_heatmap
 from chainrule.viz.frames import backward_frames, frames_html
 from chainrule.viz.graph import draw_graph
+from chainrule.viz.kinks import find_jump, find_kink
 from chainrule.viz.learning import decision_boundary, loss_curve
 from chainrule.viz.model import Graph, GraphNode
 from chainrule.viz.plots import error_vs_step, save, secant_plot, tangent_plot
@@ -36,6 +37,8 @@ __all__ = [
     "descent_path",
     "draw_graph",
     "error_vs_step",
+    "find_jump",
+    "find_kink",
     "frames_html",
     "gradient_field",
     "graph_svg",

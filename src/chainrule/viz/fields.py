@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["descent_path", "gradient_field", "jacobian_heatmap"]
+__all__ = ["descent_path", "gradient_field", "jacobian_heatmap", "text_colour"]
 
 
 def _grid(xlim: Sequence[float], ylim: Sequence[float], n: int) -> np.ndarray:
@@ -111,10 +111,11 @@ def gradient_field(
     _contours(ax, points, _surface(f, points), levels)
     coarse = _grid(xlim, ylim, arrows)
     g = _gradients(f, coarse)
-    ax.quiver(coarse[0], coarse[1], g[0], g[1], color="tab:red", angles="xy", width=0.004, label="∇f")
+    uphill = "∇f, pointing uphill"
+    ax.quiver(coarse[0], coarse[1], g[0], g[1], color="tab:red", angles="xy", width=0.004, label=uphill)
     ax.set(xlabel="x", ylabel="y", title=title or "Contours of f and its gradient ∇f (uphill)")
     ax.set_aspect("auto")
-    ax.legend(loc="upper right", fontsize="small")
+    fig.legend(loc="outside lower center", fontsize="small")  # off the field, covering no arrow
     return fig
 
 
@@ -175,7 +176,7 @@ def descent_path(
     ax.set(xlabel="x", ylabel="y", title=f"Descent path: {len(points) - 1} steps")
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
-    ax.legend(loc="upper right", fontsize="small")
+    fig.legend(loc="outside lower center", fontsize="small", ncols=3)  # never over the path or its end
     return fig
 
 
@@ -183,7 +184,7 @@ def jacobian_heatmap(
     J: Any,
     output_labels: Sequence[str] | None = None,
     input_labels: Sequence[str] | None = None,
-    title: str = "Jacobian ∂fᵢ/∂xⱼ",
+    title: str | None = None,
     layout: str = "mixed",
 ) -> Figure:
     """A Jacobian matrix as a heat map, labelled by its layout.
@@ -197,14 +198,17 @@ def jacobian_heatmap(
         The matrix, e.g. from :func:`chainrule.jacobian`.
     output_labels, input_labels : sequence of str, optional
         Names of the rows (outputs) and columns (inputs).
-    title : str
+    title : str, optional
+        Default ``"Jacobian ∂(outputs)/∂(inputs)"`` written with the labels, e.g. ``∂(x, y)/∂(r, t)``, so
+        that the names are the function's own; ``∂fᵢ/∂xⱼ`` when there are no labels.
     layout : {"mixed", "numerator", "denominator"}
         The layout ``J`` is in (see :mod:`chainrule.layouts`); it names the axes and the title.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Colours are symmetric about zero; entries are written in the cells when the matrix is small.
+        Colours are symmetric about zero; entries are written in the cells when the matrix is small, in black
+        or white, whichever contrasts more with the cell's colour.
 
     Examples
     --------
@@ -226,12 +230,42 @@ def jacobian_heatmap(
     fig.colorbar(image, ax=ax)
     if rows * cols <= 144:
         for (i, j), value in np.ndenumerate(matrix):
-            ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize="small")
+            colour = text_colour(image.cmap(image.norm(value)))
+            ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize="small", color=colour)
     row_labels, col_labels = (
         (input_labels, output_labels) if layout == "denominator" else (output_labels, input_labels)
     )
     ax.set_xticks(range(cols), list(col_labels) if col_labels else [str(j) for j in range(cols)])
     ax.set_yticks(range(rows), list(row_labels) if row_labels else [str(i) for i in range(rows)])
     across, down = ("output i", "input j") if layout == "denominator" else ("input j", "output i")
+    if title is None:
+        title = _jacobian_title(output_labels, input_labels)
     ax.set(xlabel=across, ylabel=down, title=f"{title}\n({layout} layout)")
     return fig
+
+
+def _jacobian_title(outputs: Sequence[str] | None, inputs: Sequence[str] | None) -> str:
+    def names(labels: Sequence[str] | None, default: str) -> str:
+        if not labels:
+            return default
+        return labels[0] if len(labels) == 1 else f"({', '.join(labels)})"
+
+    return f"Jacobian ∂{names(outputs, 'fᵢ')}/∂{names(inputs, 'xⱼ')}"
+
+
+def text_colour(background: Any) -> str:
+    """``"black"`` or ``"white"``: whichever contrasts more with ``background`` (any matplotlib colour).
+
+    The contrast is WCAG's ratio of relative luminances: dark red and dark blue get white, pale cells black.
+
+    Examples
+    --------
+    >>> text_colour("darkred"), text_colour("mistyrose"), text_colour((0.4, 0.0, 0.12))
+    ('white', 'black', 'white')
+    """
+    from matplotlib.colors import to_rgb
+
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(background)]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    # contrast with black (L + 0.05) / 0.05 against contrast with white 1.05 / (L + 0.05)
+    return "black" if (luminance + 0.05) ** 2 > 0.05 * 1.05 else "white"

@@ -7,6 +7,7 @@ any backend (Agg in tests and scripts, inline in notebooks); :func:`save` writes
 from __future__ import annotations
 
 import os
+import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,18 +50,28 @@ def _point_and_slope(f: Callable[..., Any], x0: float, caller: str) -> tuple[flo
 
 def _shade_monotonicity(ax: Axes, xs: np.ndarray, slopes: np.ndarray) -> None:
     band = ax.get_xaxis_transform()  # x in data units, y from 0 to 1 of the axes
-    ax.fill_between(
-        xs, 0, 1, where=slopes > 0, transform=band, color="tab:green", alpha=0.1, label="f′ > 0: increasing"
-    )
-    ax.fill_between(
-        xs, 0, 1, where=slopes < 0, transform=band, color="tab:red", alpha=0.1, label="f′ < 0: decreasing"
-    )
+    for where, colour, label in (
+        (slopes > 0, "tab:green", "f′ > 0: increasing"),
+        (slopes < 0, "tab:red", "f′ < 0: decreasing"),
+    ):
+        if np.any(where):  # no legend entry for a region that is not there
+            ax.fill_between(xs, 0, 1, where=where, transform=band, color=colour, alpha=0.1, label=label)
 
 
 def tangent_plot(
-    f: Callable[..., Any], x0: float, xlim: Sequence[float] | None = None, title: str | None = None
+    f: Callable[..., Any],
+    x0: float,
+    xlim: Sequence[float] | None = None,
+    title: str | None = None,
+    *,
+    label: str = "f(x)",
 ) -> Figure:
     """The graph of ``f``, its tangent at ``x0`` labelled with the slope, and where ``f`` rises or falls.
+
+    At a corner (``abs`` at 0, ``relu`` at 0: see :func:`chainrule.viz.kinks.find_kink`) there is no
+    tangent: the plot draws instead a fan of lines through the point whose slopes fill the interval between
+    the one-sided slopes (the subdifferential), highlights the one chainrule's derivative returns, and
+    quotes the kink policy of the function's rule row.
 
     Parameters
     ----------
@@ -71,7 +82,9 @@ def tangent_plot(
     xlim : (float, float), optional
         The interval drawn; default ``x0 ± max(2, |x0|)``.
     title : str, optional
-        The title; default ``"The tangent at x = x0"``.
+        The title; default ``"The tangent at x = x0"`` (``"A corner at x = x0: ..."`` at a kink).
+    label : str
+        The legend entry of the curve, e.g. ``"f(x) = x^3 - 3*x"``.
 
     Returns
     -------
@@ -83,7 +96,12 @@ def tangent_plot(
     >>> fig = tangent_plot(lambda x: x**3 - 3 * x, 1.5)
     >>> fig.axes[0].get_xlabel()
     'x'
+    >>> import numpy as np
+    >>> tangent_plot(np.abs, 0.0).axes[0].get_title()
+    'A corner at x = 0: no tangent, a fan of subgradient lines'
     """
+    from chainrule.viz.kinks import find_jump, find_kink
+
     x0 = float(x0)
     xs = _window(x0, xlim)
     ys, slopes = values_of(f, xs), derivative_curve(f, xs)
@@ -91,24 +109,77 @@ def tangent_plot(
     fig = new_figure()
     ax = fig.add_subplot()
     _shade_monotonicity(ax, xs, slopes)
-    ax.plot(xs, ys, color="tab:blue", lw=2, label="f(x)")
-    ax.plot(xs, y0 + slope * (xs - x0), color="tab:orange", lw=1.5, ls="--", label="tangent")
-    ax.plot([x0], [y0], "o", color="black")
-    ax.annotate(
-        f"slope f′({x0:g}) = {slope:.4g}",
-        (x0, y0),
-        xytext=(12, -18),
-        textcoords="offset points",
-        bbox={"boxstyle": "round", "fc": "white", "alpha": 0.85},
-    )
+    ax.plot(xs, ys, color="tab:blue", lw=2, label=label, zorder=4)
+    kink = find_kink(f, x0)
+    jump = find_jump(f, x0) if kink is None else None
+    if kink is not None:
+        _subgradient_fan(fig, ax, xs, kink, y0)
+        default = f"A corner at x = {x0:g}: no tangent, a fan of subgradient lines"
+    elif jump is not None:
+        _note(
+            ax,
+            x0,
+            y0,
+            f"f jumps from {jump.left:.4g} to {jump.right:.4g}: no tangent\n"
+            f"chainrule returns f′({x0:g}) = {jump.chosen:.4g}, by convention",
+        )
+        _footnote(fig, jump.notes)
+        default = f"A jump at x = {x0:g}: no tangent, no derivative"
+    else:
+        ax.plot(xs, y0 + slope * (xs - x0), color="tab:orange", lw=1.5, ls="--", label="tangent")
+        _note(ax, x0, y0, f"slope f′({x0:g}) = {slope:.4g}")
+        default = f"The tangent at x = {x0:g}"
+    ax.plot([x0], [y0], "o", color="black", zorder=5)
     finite = ys[np.isfinite(ys)]
     if finite.size:
         pad = 0.1 * (finite.max() - finite.min() or 1.0)
         ax.set_ylim(finite.min() - pad, finite.max() + pad)
     ax.set_xlim(xs[0], xs[-1])
-    ax.set(xlabel="x", ylabel="f(x)", title=title or f"The tangent at x = {x0:g}")
+    ax.set(xlabel="x", ylabel="f(x)", title=title or default)
     ax.legend(loc="best", fontsize="small")
     return fig
+
+
+def _note(ax: Axes, x0: float, y0: float, text: str) -> None:
+    ax.annotate(
+        text,
+        (x0, y0),
+        xytext=(12, -18),
+        textcoords="offset points",
+        va="top",
+        bbox={"boxstyle": "round", "fc": "white", "alpha": 0.85},
+    )
+
+
+def _subgradient_fan(fig: Figure, ax: Axes, xs: np.ndarray, kink: Any, y0: float) -> None:
+    """Lines through the corner with every slope of the subdifferential, chainrule's choice among them
+    drawn solid, and the rule row's kink policy under the axes."""
+    low, high = kink.interval
+    x0 = kink.x
+    for k, s in enumerate(np.linspace(low, high, 7)):
+        ax.plot(
+            xs,
+            y0 + s * (xs - x0),
+            color="tab:orange",
+            lw=1,
+            alpha=0.55,
+            label=f"subgradient lines: slopes ∂f({x0:g}) = [{low:.4g}, {high:.4g}]" if k == 0 else "_fan",
+        )
+    ax.plot(
+        xs,
+        y0 + kink.chosen * (xs - x0),
+        color="tab:red",
+        lw=2,
+        label=f"chainrule's f′({x0:g}) = {kink.chosen:.4g} (sides: {kink.left:.4g} and {kink.right:.4g})",
+    )
+    _footnote(fig, kink.notes)
+
+
+def _footnote(fig: Figure, notes: Sequence[str]) -> None:
+    """The rule rows' own words on their kinks, under the axes."""
+    if notes:
+        words = " ".join(f"{note}." for note in notes)
+        fig.supxlabel(textwrap.fill(words, 120), fontsize="small", color="dimgray")
 
 
 def secant_plot(
@@ -126,7 +197,8 @@ def secant_plot(
     x0 : float
         The point.
     steps : sequence of float
-        The steps ``h`` (nonzero), drawn from light to dark.
+        The steps ``h`` (nonzero), drawn in a sequential palette from light (largest ``|h|``) to dark, each
+        with its point ``(x0 + h, f(x0 + h))`` marked.
     xlim : (float, float), optional
         The interval drawn.
 
@@ -141,51 +213,91 @@ def secant_plot(
     >>> len(fig.axes[0].get_legend().get_texts())
     4
     """
+    from chainrule.viz.kinks import find_jump, find_kink
+
     x0 = float(x0)
     if not steps or any(float(h) == 0 for h in steps):
         raise ChainruleValueError(f"secant_plot: steps must be nonzero, got {list(steps)!r}")
     xs = _window(x0, xlim)
     ys = values_of(f, xs)
     y0, slope = _point_and_slope(f, x0, "secant_plot")
+    kink = find_kink(f, x0)
+    hs = [float(h) for h in steps]
+    if kink is not None and (all(h > 0 for h in hs) or all(h < 0 for h in hs)):
+        hs += [-h for h in hs]  # at a corner each side has its own limit: show both
     fig = new_figure()
-    from matplotlib import colormaps
-
     ax = fig.add_subplot()
     ax.plot(xs, ys, color="tab:blue", lw=2, label="f(x)")
-    shades = colormaps["Greys"](np.linspace(0.35, 0.85, len(steps)))
-    for h, colour in zip(steps, shades, strict=True):
-        h = float(h)
-        y1 = float(values_of(f, np.array([x0 + h]))[0])
-        secant = (y1 - y0) / h
-        ax.plot(xs, y0 + secant * (xs - x0), color=colour, lw=1, label=f"h = {h:g}: slope {secant:.4g}")
-        ax.plot([x0 + h], [y1], "o", color=colour, ms=4)
-    ax.plot(
-        xs, y0 + slope * (xs - x0), color="tab:orange", lw=2, ls="--", label=f"tangent: slope {slope:.4g}"
-    )
-    ax.plot([x0], [y0], "o", color="black")
+    _draw_secants(ax, f, xs, x0, y0, hs)
+    if kink is None and find_jump(f, x0) is not None:
+        title = f"No tangent at x = {x0:g}: f jumps, and the secants' slopes grow without bound"
+    elif kink is None:
+        ax.plot(xs, y0 + slope * (xs - x0), color="black", lw=2, ls="--", label=f"tangent: slope {slope:.4g}")
+        title = f"Secants converge on the tangent at x = {x0:g}"
+    else:
+        for side, limit in (("−", kink.left), ("+", kink.right)):
+            ax.plot(
+                xs,
+                y0 + limit * (xs - x0),
+                color="black",
+                lw=1.5,
+                ls="--",
+                label=f"f′({x0:g}{side}) = {limit:.4g}",
+            )
+        title = f"No tangent at x = {x0:g}: each side's secants close in on its own slope"
+    ax.plot([x0], [y0], "o", color="black", ms=8, zorder=6)
     finite = ys[np.isfinite(ys)]
     if finite.size:
         pad = 0.1 * (finite.max() - finite.min() or 1.0)
         ax.set_ylim(finite.min() - pad, finite.max() + pad)
-    ax.set(xlabel="x", ylabel="f(x)", title=f"Secants converge on the tangent at x = {x0:g}")
+    ax.set(xlabel="x", ylabel="f(x)", title=title)
     ax.legend(loc="best", fontsize="small")
     return fig
+
+
+def _draw_secants(
+    ax: Axes, f: Callable[..., Any], xs: np.ndarray, x0: float, y0: float, hs: list[float]
+) -> None:
+    """Each secant and its second point, in a sequential palette: light for the largest |h|, dark for the
+    smallest, whatever order the steps come in (h and −h share a colour)."""
+    from matplotlib import colormaps
+
+    sizes = sorted({abs(h) for h in hs}, reverse=True)
+    palette = colormaps["plasma"](np.linspace(0.8, 0.05, len(sizes)))
+    for h in hs:
+        colour = palette[sizes.index(abs(h))]
+        y1 = float(values_of(f, np.array([x0 + h]))[0])
+        secant = (y1 - y0) / h + 0.0  # + 0.0: no "slope -0"
+        ax.plot(xs, y0 + secant * (xs - x0), color=colour, lw=1.4, label=f"h = {h:g}: slope {secant:.4g}")
+        ax.plot([x0 + h], [y1], "o", color=colour, ms=8, mec="black", mew=0.8, zorder=5)
+
+
+# The step that balances truncation against round-off, in units of max(1, |x|): the rule of thumb of
+# numerical analysis (error ≈ h·|f″|/2 + ε·|f|/h for forward differences, h²·|f‴|/6 + ε·|f|/h for central).
+_THEORY = {"forward": ("√ε", 1 / 2), "central": ("∛ε", 1 / 3)}
 
 
 def error_vs_step(f: Callable[..., Any], x0: float, steps: Any = None) -> Figure:
     """The error of forward, central and complex-step quotients against the step, on log-log axes.
 
     Forward and central differences make a V: truncation error falls with ``h`` (``h²``) to the right,
-    round-off ``ε/h`` rises to the left; the best step of each, marked, sits at the bottom of its V.
+    round-off ``ε/h`` rises to the left. Two marks per V: a dotted vertical line at the step theory
+    predicts for its bottom (``h ≈ √ε`` and ``h ≈ ∛ε`` times ``max(1, |x0|)``), and a star at the step
+    whose error was smallest here. They need not coincide: near the bottom the round-off is random, so
+    the measured minimum can fall a decade or two to the left of the prediction. The legend sits below
+    the axes, where it cannot cover either. Where ``f`` has no derivative (a corner, a jump) there is no V
+    and no best step: the plot says so instead, in the words of :func:`chainrule.numeric.derivative`.
 
     Parameters
     ----------
     f : callable
-        A scalar function of a scalar (complex-safe for the complex-step curve).
+        A scalar function of a scalar (complex-safe for the complex-step curve: called on a complex NumPy
+        scalar, it must return a complex value).
     x0 : float
         The point.
     steps : array_like, optional
-        The steps; default ``max(|x0|, 1)·10⁻ᵏ``, ``k = 1 … 16`` (see :func:`chainrule.numeric.convergence`).
+        The steps; default four per decade, ``max(|x0|, 1)·10⁻ᵏ`` for ``k = 1, 1.25, … 16``, fine enough to
+        show where the bottom of each V is (see :func:`chainrule.numeric.convergence`).
 
     Returns
     -------
@@ -194,40 +306,61 @@ def error_vs_step(f: Callable[..., Any], x0: float, steps: Any = None) -> Figure
     Examples
     --------
     >>> import numpy as np
-    >>> fig = error_vs_step(np.exp, 1.0)
+    >>> fig = error_vs_step(np.exp, 1.0, steps=10.0 ** -np.arange(1, 17))
     >>> fig.axes[0].get_xscale(), fig.axes[0].get_ylabel()
     ('log', 'absolute error')
+    >>> [line.get_label() for line in fig.axes[0].get_lines() if line.get_marker() == "*"]
+    ['forward: measured best, h = 1e-09', 'central: measured best, h = 1e-07']
     """
     from chainrule.numeric import convergence
 
-    c = convergence(f, float(x0), steps)
+    x0 = float(x0)
+    if steps is None:
+        steps = max(1.0, abs(x0)) * 10.0 ** -np.arange(1.0, 16.01, 0.25)
+    c = convergence(f, x0, steps)
     floor = 1e-17  # an exact estimate has error 0, which a log axis cannot show
-    fig = new_figure()
+    fig = new_figure(7.0, 5.2)
     ax = fig.add_subplot()
     colours = {"forward": "tab:blue", "central": "tab:green", "complex": "tab:purple"}
     for scheme, colour in colours.items():
         errors = np.maximum(c.errors[scheme], floor)
         if np.all(np.isnan(errors)):
             continue
-        ax.loglog(c.steps, errors, "o-", color=colour, ms=4, label=scheme)
-        best = c.best_step(scheme)
-        k = int(np.nanargmin(c.errors[scheme]))
-        ax.plot(
-            [best],
-            [errors[k]],
-            "*",
-            color=colour,
-            ms=14,
-            mec="black",
-            label=f"optimal h ({scheme}) ≈ {best:.0e}",
+        name = "complex step (no round-off)" if scheme == "complex" else scheme
+        ax.loglog(c.steps, errors, "o-", color=colour, ms=3, lw=1.2, label=name)
+        if scheme in _THEORY and c.reference.success:
+            _mark_the_bottom(ax, c, scheme, colour, x0)
+    if not c.reference.success:  # a corner or a jump: the errors are measured against no derivative
+        ax.text(
+            0.5,
+            0.5,
+            textwrap.fill(f"f′({x0:g}) does not exist: {c.reference.message}", 60),
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            bbox={"boxstyle": "round", "fc": "lightyellow", "ec": "darkgoldenrod"},
         )
-    ax.text(0.97, 0.6, "truncation\n(error ∝ h, h²)", transform=ax.transAxes, ha="right", color="dimgray")
-    ax.text(0.03, 0.6, "round-off\n(error ∝ ε/h)", transform=ax.transAxes, ha="left", color="dimgray")
-    ax.set(
-        xlabel="step h", ylabel="absolute error", title=f"Error of difference quotients at x = {float(x0):g}"
-    )
-    ax.legend(loc="lower center", fontsize="small", ncols=2)
+    if c.reference.success:  # the two branches of the V
+        ax.text(
+            0.97, 0.15, "truncation\n(error ∝ h, h²)", transform=ax.transAxes, ha="right", color="dimgray"
+        )
+        ax.text(0.03, 0.6, "round-off\n(error ∝ ε/h)", transform=ax.transAxes, ha="left", color="dimgray")
+    ax.set(xlabel="step h", ylabel="absolute error", title=f"Error of difference quotients at x = {x0:g}")
+    fig.legend(loc="outside lower center", fontsize="small", ncols=2)
     return fig
+
+
+def _mark_the_bottom(ax: Axes, c: Any, scheme: str, colour: str, x0: float) -> None:
+    """The theory's best step (a dotted vertical line) and the measured one (a star on the curve)."""
+    symbol, power = _THEORY[scheme]
+    theory = float(np.finfo(float).eps ** power * max(1.0, abs(x0)))
+    scale = "" if abs(x0) <= 1 else f"·{abs(x0):g}"
+    label = f"{scheme}: theory, h ≈ {symbol}{scale} = {theory:.1e}"
+    ax.axvline(theory, color=colour, ls=":", lw=1.5, label=label)
+    k = int(np.nanargmin(c.errors[scheme]))
+    best, error = float(c.steps[k]), max(float(c.errors[scheme][k]), 1e-17)
+    label = f"{scheme}: measured best, h = {best:.0e}"
+    ax.plot([best], [error], "*", color=colour, ms=15, mec="black", label=label)
 
 
 def save(fig: Figure, path: str | os.PathLike[str], dpi: int = 120) -> Path:

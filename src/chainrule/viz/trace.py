@@ -5,7 +5,7 @@ The builder layer: it reads Tensors and expressions and writes the model; it kno
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from chainrule.errors import ChainruleTypeError, GraphError
@@ -56,6 +56,7 @@ def trace_graph(
     labels = {id(t): name for name, t in (names or {}).items()}
     order = _parents_first(tensor)
     index = {id(t): k for k, t in enumerate(order)}
+    formulas = _formulas(order, labels) if len(order) <= _MAX_FORMULA_NODES else {}
     nodes = tuple(
         GraphNode(
             k,
@@ -63,11 +64,78 @@ def trace_graph(
             t.op,
             format_value(t.data),
             _format_grad(t),
+            formulas.get(id(t), "") if t.op else "",
         )
         for k, t in enumerate(order)
     )
     edges = tuple((index[id(p)], index[id(t)]) for t in order for p in t.parents)
     return Graph(nodes, edges)
+
+
+# Formulas are worth writing for graphs a person reads; beyond this they would only slow the drawing down.
+_MAX_FORMULA_NODES = 300
+_FORMULA_WIDTH = 40
+
+
+def _formulas(order: list[Any], labels: Mapping[int, str]) -> dict[int, str]:
+    """The sub-expression each Tensor computes, in the named leaves, written as each primitive's row says
+    formulas write it (``Formula.rewrite`` such as ``x + y``, else its name); none for a Tensor that has a
+    constant or unnamed operand, since a recorded graph keeps only the operands that require grad."""
+    from chainrule.core.registry import primitives
+
+    rows = {p.name: p for p in primitives()}
+    known: dict[int, str] = {}
+    for t in order:
+        if not t.op:
+            name = labels.get(id(t), "")
+            if name.isidentifier():
+                known[id(t)] = name
+            continue
+        prim, operands = rows.get(t.op), [known.get(id(p)) for p in t.parents]
+        if prim is None or prim.formula is None or None in operands or not isinstance(prim.vjp, Sequence):
+            continue
+        if len(prim.vjp) != len(operands):  # an operand was a constant, which the graph does not keep
+            continue
+        if prim.formula.rewrite:
+            known[id(t)] = _substitute(prim.formula.rewrite, [str(o) for o in operands])
+        elif prim.formula.name:
+            known[id(t)] = f"{prim.formula.name}({', '.join(str(o) for o in operands)})"
+    return {k: _shorten(v) for k, v in known.items()}
+
+
+def _top_level(text: str) -> set[str]:
+    """The operators of ``text`` outside parentheses (a leading minus counts as one)."""
+    found, depth = set(), 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and char in "+-*/^":
+            found.add(char)
+    return found
+
+
+# The operators inside an operand that force parentheses around it, on the left and on the right of each
+# binary operator (a unary minus binds as its right side): (a + b)*c, a - (b - c), a*b/(c*d), (a*b)^2.
+_LEFT = {"+": "", "-": "", "*": "+-", "/": "+-", "^": "+-*/^"}
+_RIGHT = {"+": "", "-": "+-", "*": "+-", "/": "+-*/", "^": "+-*/^"}
+
+
+def _substitute(template: str, operands: list[str]) -> str:
+    """``"x*y"`` with ``x``, ``y`` (``z``) replaced by the operands' formulas, in parentheses only where
+    the operator next to them would otherwise bind differently."""
+    import re
+
+    def operand(match: re.Match[str]) -> str:
+        text = operands["xyz".index(match.group())]
+        before = template[: match.start()].rstrip()[-1:]
+        after = template[match.end() :].lstrip()[:1]
+        tight = set(_RIGHT.get(before, "")) | set(_LEFT.get(after, ""))
+        return f"({text})" if _top_level(text) & tight else text
+
+    return re.sub(r"\b[xyz]\b", operand, template)
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _FORMULA_WIDTH else text[: _FORMULA_WIDTH - 1] + "…"
 
 
 def _check_recorded(tensor: Any) -> None:
