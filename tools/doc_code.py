@@ -42,6 +42,7 @@ class Block:
     line: int  # the line of the opening fence, counted from 1
     lang: str
     source: str
+    end: int = 0  # the line of the closing fence
 
     @property
     def where(self) -> str:
@@ -67,7 +68,7 @@ def blocks(path: Path, text: str | None = None) -> list[Block]:
             continue
         fence, lang = opening.groups()
         end = next((j for j in range(i + 1, len(lines)) if lines[j].strip() == fence), len(lines))
-        found.append(Block(path, i + 1, lang, "\n".join(lines[i + 1 : end]) + "\n"))
+        found.append(Block(path, i + 1, lang, "\n".join(lines[i + 1 : end]) + "\n", end + 1))
         i = end + 1
     return found
 
@@ -113,19 +114,21 @@ def run_command(argv: list[str]) -> tuple[int, str]:
     return status, printed.getvalue()
 
 
-def run_file(path: Path, workdir: Path) -> dict[str, str]:
-    """Run every block of ``path`` that is to run, in ``workdir``; return what each printed, by place.
+def run_file(path: Path, workdir: Path, text: str | None = None) -> dict[Block, str]:
+    """Run every block of ``path`` (or of ``text``, read from it) that is to run, in ``workdir``.
+
+    Returns what each ``python`` block printed.
 
     Raises the first failure: a Python exception as it happened, a command's non-zero exit status as
     a ``RuntimeError`` naming the command and what it printed.
     """
     os.environ.setdefault("MPLBACKEND", "Agg")
     namespace = fresh_namespace(path)
-    printed: dict[str, str] = {}
+    printed: dict[Block, str] = {}
     with contextlib.chdir(workdir):
-        for block in blocks(path):
+        for block in blocks(path, text):
             if block.lang == "python":
-                printed[block.where] = run_python(block, namespace)
+                printed[block] = run_python(block, namespace)
             elif block.lang == "sh":
                 _run_commands(block)
     return printed
