@@ -156,9 +156,11 @@ def test_every_page_loads_and_every_link_leads_somewhere(browser: Any, server: s
     print(f"{len(pages)} pages, {len(external)} links to other sites not followed")
 
 
-def test_the_search_box_finds_a_function(browser: Any, server: str) -> None:
+@pytest.mark.parametrize("where", ["served", "opened from disk"])
+def test_the_search_box_finds_a_function(browser: Any, server: str, where: str) -> None:
+    base = server if where == "served" else SITE.as_uri() + "/"  # README: "open site/index.html"
     page = browser.new_page()
-    page.goto(server + "index.html", wait_until="load")
+    page.goto(base + "index.html", wait_until="load")
     page.click("input.md-search__input")
     page.keyboard.type("jacobian")  # key by key, as a reader types: the search runs on input events
     page.wait_for_selector(".md-search-result__item", timeout=60_000)
