@@ -70,9 +70,9 @@ docs: $(STAMP_DOCS)
 docs-check: $(STAMP_DOCS)
 	CHAINRULE_DOCS_CHECK=1 $(BIN)/python -m pytest -m browser tests/site
 
-# JupyterLab on the notebooks of examples/
+# JupyterLab on the notebooks of examples/ (as root, in a container, with the --allow-root Jupyter asks for)
 lab: $(STAMP_LAB)
-	$(BIN)/jupyter lab examples/
+	$(BIN)/jupyter lab examples/ $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_OPTIONS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache site .cache
