@@ -1,7 +1,8 @@
 """Every code block of README.md and docs/*.md runs as written (the convention: tools/doc_code.py).
 
-One test per file: its ``python`` blocks run in order in one fresh namespace, its ``chainrule`` command
-lines run and exit 0, in a directory of the test's own (the files the examples write land there).
+One test per file: its ``python`` blocks run in order in one fresh namespace, in a Python process of their
+own, and its ``chainrule`` command lines run and exit 0, in a directory of the test's own (the files the
+examples write land there).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ FILES = doc_code.documented_files()
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
 def test_the_code_blocks_of_the_file_run(path: Path, tmp_path: Path) -> None:
-    printed = doc_code.run_file(path, tmp_path)
+    printed = doc_code.run_file_apart(path, tmp_path)
     # the README and every guide show code; a file whose blocks all stopped being `python` would pass
     # here without running anything
     assert printed, f"{path.name} has no python block"
@@ -73,3 +74,14 @@ def test_a_failing_command_is_an_error(tmp_path: Path) -> None:
     page.write_text("```sh\nchainrule diff 'x^' --at x=1\n```\n")
     with pytest.raises(RuntimeError, match="exited 2"):
         doc_code.run_file(page, tmp_path)
+
+
+def test_a_file_runs_apart_from_the_others(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("```python\nimport sys\nprint(sys.modules['__main__'].__file__)\n```\n")
+    (line, printed), *_ = doc_code.run_file_apart(page, tmp_path).items()
+    assert line == 1
+    assert printed.strip().endswith("doc_code.py")  # a process of its own, not this test's
+    page.write_text("```python\nraise ValueError('no')\n```\n")
+    with pytest.raises(RuntimeError, match=r"page.md\", line 2[\s\S]*ValueError: no"):
+        doc_code.run_file_apart(page, tmp_path)

@@ -5,9 +5,10 @@ The test suite (``tests/test_doc_code.py``) and the documentation site's build (
 
 - A fenced block whose info string is ``python`` is code to run. The blocks of one file run in order in
   one namespace, as a reader pasting them one after another into a Python session would (a later block
-  may use a name an earlier one defined); each file starts afresh. The namespace is a module registered
-  in ``sys.modules``, so a function defined at its top level pickles by reference, as in a script (the
-  process pools of ``chainrule.numeric``).
+  may use a name an earlier one defined); each file starts afresh, in a Python process of its own
+  (``run_file_apart``), so what one page registers (engine.md's custom primitive) is not seen by the
+  next. The namespace is a module registered in ``sys.modules``, so a function defined at its top level
+  pickles by reference, as in a script (the process pools of ``chainrule.numeric``).
 - In a block whose info string is ``sh``, each line that starts with ``chainrule`` is a use of the
   ``chainrule`` command: it is run (in-process, through ``chainrule.cli.main``) and must exit with 0.
   ``chainrule tour`` is the exception (15 s; ``tests/cli`` runs it); the block's other lines (``make``,
@@ -20,10 +21,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import re
 import shlex
+import subprocess
 import sys
+import tempfile
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -140,3 +144,29 @@ def _run_commands(block: Block) -> None:
         if status != 0:
             command = f"chainrule {shlex.join(argv)}"
             raise RuntimeError(f"the block at {block.where}: {command} exited {status}:\n{out}")
+
+
+def run_file_apart(path: Path, workdir: Path, timeout: float = 600) -> dict[int, str]:
+    """:func:`run_file` in a fresh Python process: what each ``python`` block printed, by its fence's line.
+
+    Raises ``RuntimeError`` with the child's traceback (lines of the Markdown file) when a block fails.
+    """
+    with tempfile.TemporaryDirectory(prefix="chainrule-doc-code-") as scratch:
+        result = Path(scratch) / "printed.json"
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        child = subprocess.run(
+            [sys.executable, __file__, str(path), str(workdir), str(result)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            check=False,
+        )
+        if child.returncode != 0:
+            raise RuntimeError(f"the code of {path.name} failed:\n{child.stderr}{child.stdout}")
+        return {int(line): out for line, out in json.loads(result.read_text()).items()}
+
+
+if __name__ == "__main__":  # python tools/doc_code.py FILE WORKDIR RESULT.json (what run_file_apart runs)
+    printed = run_file(Path(sys.argv[1]), Path(sys.argv[2]))
+    Path(sys.argv[3]).write_text(json.dumps({block.line: out for block, out in printed.items()}))

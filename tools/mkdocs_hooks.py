@@ -117,13 +117,16 @@ def _source_of(uri: str) -> Path | None:
 
 
 def _run_blocks(source: Path, markdown: str) -> str:
+    if markdown != source.read_text():
+        raise RuntimeError(f"{source}: the page is not the file whose code runs")
     with tempfile.TemporaryDirectory(prefix="chainrule-docs-") as workdir:
-        printed = doc_code.run_file(source, Path(workdir), markdown)
+        printed = doc_code.run_file_apart(source, Path(workdir))
     lines = markdown.splitlines()
-    for block, out in sorted(printed.items(), key=lambda item: -item[0].end):
+    ends = {block.line: block.end for block in doc_code.blocks(source, markdown)}
+    for line, out in sorted(printed.items(), reverse=True):
         if out.strip():
             shown = "".join(f"    {line}\n" for line in out.rstrip("\n").splitlines())
-            lines.insert(block.end, "\n" + _OUTPUT.format(shown))
+            lines.insert(ends[line], "\n" + _OUTPUT.format(shown))
     LOG.info("ran the %d python blocks of %s", len(printed), source.relative_to(ROOT))
     return "\n".join(lines) + "\n"
 
