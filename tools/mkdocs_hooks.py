@@ -13,7 +13,8 @@ public module is generated for mkdocstrings. So that nothing is written twice, t
   render with no network (``custom_mathjax_url`` in ``mkdocs.yml`` points at it);
 - run every code block of README.md and the guides while building (``tools/doc_code.py``, the convention
   the test suite holds them to): a failing block fails the build, and what a block printed is shown
-  under it.
+  under it; and, before the pages, every docstring example of the API reference (pytest's doctests of
+  ``src/chainrule``, as ``make test`` runs them). mkdocs-jupyter runs the notebooks.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import logging
 import posixpath
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -70,6 +72,16 @@ def _guides() -> list[str]:
     names = [path.stem for path in sorted((ROOT / "docs").glob("*.md"))]
     rank = {name: i for i, name in enumerate(GUIDES)}
     return [f"{name}.md" for name in sorted(names, key=lambda n: rank.get(n, len(GUIDES)))]
+
+
+def on_pre_build(config: Any) -> None:
+    """Run the docstrings' examples, which the API pages show: a failing one fails the build."""
+    command = [sys.executable, "-m", "pytest", "src/chainrule", "-o", "addopts=", "--doctest-modules", "-q"]
+    command += ["-p", "no:cacheprovider", "--strict-markers"]
+    child = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if child.returncode != 0:
+        raise RuntimeError(f"the docstrings' examples failed ({' '.join(command)}):\n{child.stdout}")
+    LOG.info("ran the docstrings' examples: %s", child.stdout.strip().splitlines()[-1])
 
 
 def on_config(config: Any) -> Any:
