@@ -62,8 +62,9 @@ tables: $(STAMP_DEV)
 
 # the documentation site, into site/ (mkdocs.yml): strict, so a warning fails it; every code block of the
 # guides and every notebook runs while it builds
+# (JUPYTER_PATH: the notebooks run on the venv's own kernel, not on a "python3" kernelspec found elsewhere)
 docs: $(STAMP_DOCS)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	JUPYTER_PATH=$(VENV)/share/jupyter NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 # the site that `make docs` built, opened page by page in headless Chromium (Debian's package: apt-get install
 # chromium): loads, links, images, formulas, search
