@@ -137,7 +137,7 @@ def _run_blocks(source: Path, markdown: str) -> str:
     ends = {block.line: block.end for block in doc_code.blocks(source, markdown)}
     for line, out in sorted(printed.items(), reverse=True):
         if out.strip():
-            shown = "".join(f"    {line}\n" for line in out.rstrip("\n").splitlines())
+            shown = "".join(f"    {row}\n" for row in out.rstrip("\n").splitlines())
             lines.insert(ends[line], "\n" + _OUTPUT.format(shown))
     LOG.info("ran the %d python blocks of %s", len(printed), source.relative_to(ROOT))
     return "\n".join(lines) + "\n"
