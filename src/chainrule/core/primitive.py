@@ -180,6 +180,8 @@ class Primitive:
         Enter what it declares in :mod:`chainrule.core.registry` now (``False``: later, with
         ``registry.register(prim)``, or for a block with ``registry.replacing(prim)``).
 
+    Notes
+    -----
     A primitive is fixed once made: its rules and declarations are read where they are used, never copied,
     so nothing derived from them can go stale.
     """

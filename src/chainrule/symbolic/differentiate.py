@@ -387,6 +387,8 @@ def diff(
         twice the size of the first (``x^x`` grows so at its 50th). A derivative that becomes 0 stops at
         once (``diff("x", "x", n=10**8)`` is 0), and so does one that repeats (``exp(x)``, ``sin(x)``).
 
+    Notes
+    -----
     With ``shapes=`` (``{"x": "n", "A": ("n", "n")}``), or for a matrix expression, the variables are
     vectors and matrices and the derivative is laid out in ``layout`` ("mixed", "numerator",
     "denominator"); see :mod:`chainrule.symbolic.matrix`.
