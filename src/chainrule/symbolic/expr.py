@@ -38,6 +38,7 @@ import numpy as np
 
 from chainrule.core.primitive import Primitive, Traced
 from chainrule.errors import ChainruleTypeError, ChainruleValueError
+from chainrule.symbolic.names import valid_name
 
 __all__ = [
     "ADD",
@@ -485,8 +486,7 @@ def symbols(names: str) -> Any:
     if not parts:
         raise ChainruleValueError("symbols() needs at least one name")
     for name in parts:
-        if not (name[0].isalpha() or name[0] == "_") or not all(c.isalnum() or c == "_" for c in name):
-            raise ChainruleValueError(f"{name!r} is not a valid symbol name (letters, digits and _)")
+        valid_name(name, "symbols()")
     out = tuple(symbol(n) for n in parts)
     return out[0] if len(out) == 1 else out
 

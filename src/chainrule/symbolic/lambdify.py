@@ -10,9 +10,11 @@ the autodiff engine's traced values: ``cr.grad(lambdify(expr, "x"))`` differenti
 
 from __future__ import annotations
 
+import itertools
 import keyword
 import linecache
 import re
+import weakref
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
@@ -23,6 +25,7 @@ from chainrule.core.primitive import Traced
 from chainrule.errors import ChainruleValueError
 from chainrule.symbolic.cse import Instruction, Plan, plan
 from chainrule.symbolic.differentiate import matrix_calculus
+from chainrule.symbolic.evaluate import fold_constants
 from chainrule.symbolic.expr import Expr, as_expr
 from chainrule.symbolic.parser import parse
 from chainrule.symbolic.printing.base import ATOM, PREC_ADD, PREC_MUL, PREC_POW
@@ -39,6 +42,7 @@ _MAX_INLINE_DEPTH = 40
 _CHUNK = 40
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _RESERVED = {"np", "float", "_prepare"}  # and the names of code_namespace()
+_COMPILED = itertools.count()  # numbers the generated sources, each its own linecache entry
 
 
 def _prepare(value: Any) -> Any:
@@ -242,6 +246,11 @@ def lambdify(exprs: Any, variables: Sequence[str | Expr] | str | None = None) ->
         chosen = sorted(free, key=lambda s: s.name)
     else:
         chosen = variable_list(variables)
+        repeated = sorted({v.name for v in chosen if chosen.count(v) > 1})
+        if repeated:
+            raise ChainruleValueError(
+                f"lambdify: the variable {repeated[0]} is listed twice; each argument needs its own name"
+            )
     missing = sorted({s.name for e in flat for s in e.free_symbols} - {v.name for v in chosen})
     if missing:
         raise ChainruleValueError(f"lambdify: no argument given for {', '.join(missing)}")
@@ -251,7 +260,7 @@ def lambdify(exprs: Any, variables: Sequence[str | Expr] | str | None = None) ->
             f"lambdify: {', '.join(unknowns)} is an unknown function, which has no code; substitute a "
             f"function for it first: expr.subs({unknowns[0]}=sym.sin)"
         )
-    p = plan(flat)
+    p = plan(fold_constants(flat))
     names = _argument_names(chosen)
     writer = _Writer(p, {v.name: n for v, n in zip(chosen, names, strict=True)})
     body = writer.write()
@@ -264,11 +273,13 @@ def lambdify(exprs: Any, variables: Sequence[str | Expr] | str | None = None) ->
 
 
 def _compile(source: str) -> Callable[..., Any]:
-    filename = f"<chainrule.lambdify-{abs(hash(source)):x}>"
+    filename = f"<chainrule.lambdify-{next(_COMPILED)}>"
     namespace: dict[str, Any] = {"np": np, "_prepare": _prepare, **code_namespace()}
     exec(compile(source, filename, "exec"), namespace)  # our own generated source: no user text
-    # register the source so that tracebacks through the function show its lines
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     function: Callable[..., Any] = namespace["_lambdified"]
     function.source = source  # type: ignore[attr-defined]
+    # Tracebacks through the function show its lines while it lives; the entry goes with the function,
+    # so a long-running process that lambdifies again and again does not keep every source forever.
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    weakref.finalize(function, linecache.cache.pop, filename, None)
     return function

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chainrule.errors import ChainruleValueError
+from chainrule.symbolic.names import name_problem
 
 __all__ = ["MAX_LENGTH", "ParseError", "Token", "tokenize"]
 
@@ -117,6 +118,9 @@ def _name(text: str, i: int) -> tuple[Token, int]:
     i += 1
     while i < len(text) and (text[i].isalpha() or text[i] in "0123456789_") and text[i] != "π":
         i += 1
+    problem = name_problem(text[start:i])
+    if problem is not None:
+        raise ParseError(problem[1], text, start + problem[0])
     return Token("name", text[start:i], start), i
 
 

@@ -16,6 +16,7 @@ import numpy as np
 from chainrule.core.registry import FORMULAS
 from chainrule.errors import UnsupportedOperationError
 from chainrule.symbolic.conditions import CONDITIONS
+from chainrule.symbolic.evaluate import fold_constants, to_float
 from chainrule.symbolic.expr import HALF, NUM, Expr, Value
 from chainrule.symbolic.functions import primitive
 from chainrule.symbolic.printing.base import ATOM, PREC_MUL, PREC_POW, Printed
@@ -55,11 +56,17 @@ _EXACT_INT = 2**53
 
 
 def python_number(value: Value) -> Printed:
-    """A Python literal for a number, with its precedence."""
+    """A Python literal for a number, with its precedence.
+
+    Integers beyond 2**53 and fractions with such parts are written as the float64 NumPy would compute
+    with (``inf`` past its range): Python's exact integers would be slow, and ``10**400/3`` overflows.
+    """
+    if type(value) is Fraction and max(abs(value.numerator), value.denominator) > _EXACT_INT:
+        value = to_float(value)
     if type(value) is Fraction:
         return f"{value.numerator}/{value.denominator}", PREC_MUL
     if type(value) is int and abs(value) > _EXACT_INT:
-        value = float(value)  # NumPy has no integers this large; the float is what evaluation uses
+        value = to_float(value)
     text = repr(value)
     if text in ("inf", "-inf", "nan"):
         text = f"float('{text}')"
@@ -111,4 +118,4 @@ def to_python(expr: Expr) -> str:
     >>> to_python(sym.parse("x^2/2 - sqrt(x) + sin(x)^-1 + e"))
     'x**2/2 - np.sqrt(x) + 1/np.sin(x) + np.e'
     """
-    return PythonPrinter()(expr)
+    return PythonPrinter()(fold_constants([expr])[0])
