@@ -31,8 +31,8 @@ _NUMBER_SUFFIXES = {
     "_": "an underscore in a number must sit between two digits (1_000)",
     "e": "{n}e has no exponent: write {n}e2 for an exponent, {n}*e for a multiple of e",
     "E": "{n}E has no exponent: write {n}E2 for an exponent, {n}*E for a product with E",
-    "j": "{n}j is an imaginary number in Python, and complex numbers are not supported: write {n}*j for a product",
-    "J": "{n}J is an imaginary number in Python, and complex numbers are not supported: write {n}*J for a product",
+    "j": "{n}j is imaginary in Python; complex numbers are not supported: write {n}*j for a product",
+    "J": "{n}J is imaginary in Python; complex numbers are not supported: write {n}*J for a product",
 }
 _SUPERSCRIPTS = {"⁰": 0, "¹": 1, "²": 2, "³": 3, "⁴": 4, "⁵": 5, "⁶": 6, "⁷": 7, "⁸": 8, "⁹": 9}
 _ALIASES = {"·": "*", "×": "*", "⋅": "*", "∗": "*", "÷": "/", "−": "-", "–": "-"}

@@ -169,6 +169,19 @@ class LatexPrinter(Printer):
         marks = "'" * order if order <= 3 else f"^{{({order})}}"
         return f"{head}{marks}\\left({self(node.args[0])}\\right)", ATOM
 
+    def subexpression_name(self, k: int) -> str:
+        return f"t_{{{k}}}"
+
+    def with_definitions(self, main: str, definitions: list[tuple[str, str]]) -> str:
+        rows = [f"& {name} = {text}" for name, text in definitions]
+        return (
+            "\\begin{aligned}& "
+            + main
+            + " \\\\ & \\text{where} \\\\ "
+            + " \\\\ ".join(rows)
+            + " \\end{aligned}"
+        )
+
     def print_function(self, node: Expr) -> Printed:
         latex = _latex_of(node.op)
         texts = [self(a) for a in node.args]

@@ -90,6 +90,14 @@ class PythonPrinter(TextPrinter):
             return self.print_mul_of(node)
         return f"{self.wrap(base, PREC_POW)}**{self.wrap(exponent, PREC_POW)}", PREC_POW
 
+    def subexpression_name(self, k: int) -> str:
+        return f"_t{k}"
+
+    def with_definitions(self, main: str, definitions: list[tuple[str, str]]) -> str:
+        # still one expression: a list display runs left to right, each name bound before it is used
+        bound = ", ".join(f"({name} := {text})" for name, text in definitions)
+        return f"[{bound}, {main}][-1]"
+
     def print_function(self, node: Expr) -> Printed:
         return f"{code_name(node.op)}({', '.join(self(a) for a in node.args)})", ATOM
 
