@@ -79,6 +79,7 @@ _EXACT_FLOAT = 2.0**53
 # Floats that are exact fractions with a denominator up to this (0.5, 0.25, 1.5 ...) become exact rationals,
 # so that rules written with such constants (sqrt's 0.5 / ans) give exact results.
 _DYADIC_DENOMINATOR = 1024
+_NAN = float("nan")
 
 
 class Expr(Traced):
@@ -434,7 +435,9 @@ def normalize(value: Any) -> Value:
     if kind is float:
         if value.is_integer() and abs(value) < _EXACT_FLOAT:
             return int(value)
-        if abs(value) < _EXACT_FLOAT and value == value:
+        if value != value:
+            return _NAN  # one NaN object, so that every NaN number is one node (nan != nan)
+        if abs(value) < _EXACT_FLOAT:
             exact = Fraction(value)
             if exact.denominator <= _DYADIC_DENOMINATOR:
                 return exact

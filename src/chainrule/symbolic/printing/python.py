@@ -82,6 +82,10 @@ class PythonPrinter(TextPrinter):
     def print_constant(self, name: str) -> Printed:
         return f"np.{name}", ATOM
 
+    def coefficient(self, value: Value) -> str:
+        text, prec = python_number(value)
+        return text if prec == ATOM else f"({text})"
+
     def print_pow(self, node: Expr) -> Printed:
         base, exponent = node.args
         if exponent is HALF:
