@@ -44,7 +44,7 @@ def format_number(value: Value) -> str:
         if value in (math.inf, -math.inf):
             return "1e400" if value > 0 else "-1e400"
         return repr(value)
-    return _integer(value)
+    return _integer(int(value))
 
 
 def _integer(value: int) -> str:
