@@ -120,7 +120,7 @@ def test_small_outputs_print_as_before() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["√" * 3000 + "x", "e^" * 4 + "x", "sin(" * 60 + "x" + ")" * 60, "x*" + "tanh(" * 50 + "x^2" + ")" * 50],
+    ["√" * 1000 + "x", "e^" * 3 + "x", "sin(" * 60 + "x" + ")" * 60, "x*" + "tanh(" * 50 + "x^2" + ")" * 50],
 )
 def test_deep_chains_differentiate_exactly(text: str) -> None:
     e = sym.parse(text)
