@@ -25,9 +25,12 @@ from chainrule.symbolic.expr import (
     E,
     Expr,
     Value,
+    as_float,
     cons,
     normalize,
     number,
+    plus,
+    times,
 )
 from chainrule.symbolic.functions import call
 
@@ -62,7 +65,7 @@ def add(*terms: Expr) -> Expr:
     if len(terms) == 2:
         a, b = terms
         if a.op is NUM and b.op is NUM:
-            return number(a.data + b.data)
+            return number(plus(a.data, b.data))
         if b is ZERO:
             return a
         if a is ZERO:
@@ -83,17 +86,17 @@ def linear_combination(pairs: Iterable[tuple[Value, Expr]]) -> Expr:
     for c, a in pairs:
         op = a.op
         if op is NUM:
-            const += c * a.data
+            const = plus(const, times(c, a.data))
         elif op is ADD:
             c0, cs = a.data
-            const += c * c0
+            const = plus(const, times(c, c0))
             for t, ct in zip(a.args, cs, strict=True):
-                coeffs[t] = get(t, 0) + c * ct
+                coeffs[t] = plus(get(t, 0), times(c, ct))
         elif op is MUL and a.data != 1:
             t = _unit(a.args)
-            coeffs[t] = get(t, 0) + c * a.data
+            coeffs[t] = plus(get(t, 0), times(c, a.data))
         else:
-            coeffs[a] = get(a, 0) + c
+            coeffs[a] = plus(get(a, 0), c)
     return _make_add(const, coeffs)
 
 
@@ -129,14 +132,14 @@ def scale(c: Value, a: Expr) -> Expr:
         return a
     op = a.op
     if op is NUM:
-        return number(c * a.data)
+        return number(times(c, a.data))
     if c == 0:
         return ZERO
     if op is ADD:
         const, cs = a.data
-        return _make_add(c * const, dict(zip(a.args, [c * k for k in cs], strict=True)))
+        return _make_add(times(c, const), dict(zip(a.args, [times(c, k) for k in cs], strict=True)))
     if op is MUL:
-        coeff = normalize(c * a.data)
+        coeff = normalize(times(c, a.data))
         if coeff == 1:
             return _unit(a.args)
         return cons(MUL, a.args, coeff, (MUL, coeff, a.args))
@@ -167,10 +170,10 @@ def mul_all(factors: Iterable[Expr]) -> Expr:
     for a in factors:
         op = a.op
         if op is NUM:
-            coeff *= a.data
+            coeff = times(coeff, a.data)
             continue
         if op is MUL:
-            coeff *= a.data
+            coeff = times(coeff, a.data)
             parts: tuple[Expr, ...] = a.args
         else:
             parts = (a,)
@@ -306,7 +309,7 @@ def _number_power(base: Expr, v: Value) -> Expr:
     """``base ** v`` for numbers, exact when it can be; left as a power when inexact or too large."""
     b = base.data
     if type(b) is float or type(v) is float:
-        if b < 0 and not float(v).is_integer():
+        if b < 0 and not as_float(v).is_integer():
             return _raw_power(base, v)  # not a real number: NumPy gives nan, so it stays a power
         try:
             return number(float(b) ** float(v))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -10,7 +9,7 @@ import numpy as np
 
 from chainrule.errors import ChainruleValueError
 from chainrule.symbolic.conditions import CONDITIONS
-from chainrule.symbolic.expr import ADD, CONST, HALF, MUL, NUM, POW, SYM, Expr, number
+from chainrule.symbolic.expr import ADD, CONST, HALF, MUL, NUM, POW, SYM, Expr, as_float, number
 from chainrule.symbolic.functions import primitive
 from chainrule.symbolic.traverse import postorder, transform
 from chainrule.symbolic.unknowns import APPLY
@@ -22,10 +21,7 @@ _CONSTANTS = {"pi": np.pi}
 
 def to_float(value: Any) -> float:
     """An exact number (``int``/``Fraction``) as the nearest float; beyond float64's range, ``±inf``."""
-    try:
-        return float(value)  # Fraction.__float__ rounds correctly, even for huge numerators
-    except OverflowError:
-        return math.inf if value > 0 else -math.inf
+    return as_float(value)
 
 
 def fold_constants(exprs: list[Expr]) -> list[Expr]:

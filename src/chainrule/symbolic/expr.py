@@ -27,6 +27,7 @@ imported; an :class:`Expr` method then costs one attribute lookup, never an impo
 
 from __future__ import annotations
 
+import math
 import operator
 import weakref
 from collections.abc import Callable, Mapping
@@ -451,6 +452,29 @@ def normalize(value: Any) -> Value:
     if isinstance(value, Fraction):
         return normalize(Fraction(value))
     raise ChainruleTypeError(f"{value!r} is not a real number")
+
+
+def as_float(value: Value) -> float:
+    """An exact number as the nearest float; beyond float64's range, ``±inf`` (as NumPy would hold it)."""
+    try:
+        return float(value)  # Fraction.__float__ rounds correctly, even for huge numerators
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def times(a: Value, b: Value) -> Value:
+    """``a * b`` for numbers: exact for exact numbers, float64 arithmetic once a float is involved (an
+    exact 10^400 times 0.5 is inf, as in NumPy, not Python's OverflowError)."""
+    if type(a) is float or type(b) is float:
+        return as_float(a) * as_float(b)
+    return a * b  # type: ignore[no-any-return]
+
+
+def plus(a: Value, b: Value) -> Value:
+    """``a + b`` for numbers, as :func:`times` multiplies."""
+    if type(a) is float or type(b) is float:
+        return as_float(a) + as_float(b)
+    return a + b  # type: ignore[no-any-return]
 
 
 def number(value: Any) -> Expr:

@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from chainrule.symbolic.algebra import power
 from chainrule.symbolic.conditions import CONDITIONS
-from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, POW, SYM, E, Expr, Value, number
+from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, POW, SYM, E, Expr, Value, as_float, number
 from chainrule.symbolic.traverse import postorder
 from chainrule.symbolic.unknowns import APPLY
 
@@ -224,7 +224,7 @@ class Printer:
         if op is SYM:
             d = 1.0
         elif op is POW and node.args[1].op is NUM and node.args[0].op is SYM:
-            d = float(node.args[1].data)
+            d = as_float(node.args[1].data)
         elif op is MUL:
             d = sum(self.degree(f) for f in node.args)
         else:
@@ -284,7 +284,7 @@ class Printer:
                 if several
                 else ()
             )
-            if f.op is POW and f.args[1].op is NUM and f.args[1].data < 0:
+            if f.op is POW and f.args[1].op is NUM and f.args[1].data < 0 and _below_the_bar(f, coeff):
                 denominator.append((key, power(f.args[0], number(-f.args[1].data))))
             else:
                 numerator.append((key, f))
@@ -296,6 +296,12 @@ class Printer:
         if type(magnitude) is Fraction:
             return ProductLayout(negative, magnitude.numerator, magnitude.denominator, top, bottom)
         return ProductLayout(negative, magnitude, 1, top, bottom)
+
+
+def _below_the_bar(f: Expr, coeff: Value) -> bool:
+    """Whether the power ``f`` (a negative exponent) prints as a divisor; not a power of a number (0^-2
+    as 1/0^2 reads back as 1/0, 0^-1/2 as 1/(2*0) too) unless it is all there is (1/0)."""
+    return f.args[0].op is not NUM or (f.args[1].data == -1 and coeff in (1, -1))
 
 
 def shared_subexpressions(root: Expr, limit: int = SHARE_LIMIT) -> list[Expr]:

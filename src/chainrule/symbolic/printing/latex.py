@@ -136,7 +136,7 @@ class LatexPrinter(Printer):
         base, exponent = node.args
         if exponent is HALF:
             return f"\\sqrt{{{self(base)}}}", ATOM
-        if exponent.op is NUM and exponent.data < 0:
+        if exponent.op is NUM and exponent.data < 0 and (base.op is not NUM or exponent.data == -1):
             return self.product_latex(self.product(1, (node,))), PREC_MUL
         if exponent.op is NUM and type(exponent.data) is Fraction and exponent.data.numerator == 1:
             return f"\\sqrt[{exponent.data.denominator}]{{{self(base)}}}", ATOM

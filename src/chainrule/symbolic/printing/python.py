@@ -90,7 +90,7 @@ class PythonPrinter(TextPrinter):
         base, exponent = node.args
         if exponent is HALF:
             return f"np.sqrt({self(base)})", ATOM
-        if exponent.op is NUM and exponent.data < 0:
+        if exponent.op is NUM and exponent.data < 0 and (base.op is not NUM or exponent.data == -1):
             return self.print_mul_of(node)
         return f"{self.wrap(base, PREC_POW)}**{self.wrap(exponent, PREC_POW)}", PREC_POW
 

@@ -54,8 +54,8 @@ def _integer(value: int) -> str:
     terms = []
     for end in range(len(text), 0, -_MAX_LITERAL):
         digits = text[max(0, end - _MAX_LITERAL) : end].lstrip("0")
-        shift = len(text) - end  # powers of ten up to 10^3600 stay exact in the parser (see algebra)
-        scale = "*10^3600" * (shift // 3600) + (f"*10^{shift % 3600}" if shift % 3600 else "")
+        shift = len(text) - end  # powers of ten up to 10^3000 stay exact in the parser (see algebra)
+        scale = "*10^3000" * (shift // 3000) + (f"*10^{shift % 3000}" if shift % 3000 else "")
         if digits:
             terms.append(digits + scale)
     return f"{'-' if value < 0 else ''}({' + '.join(reversed(terms))})"
@@ -115,7 +115,7 @@ class TextPrinter(Printer):
         base, exponent = node.args
         if exponent is HALF:
             return f"sqrt({self(base)})", ATOM
-        if exponent.op is NUM and exponent.data < 0:
+        if exponent.op is NUM and exponent.data < 0 and (base.op is not NUM or exponent.data == -1):
             return self.print_mul_of(node)
         power = self.wrap(exponent, ATOM - 1)
         if power == "T":  # x^T would read back as a transpose (see the parser): x^(T)
@@ -154,7 +154,7 @@ class CompactTextPrinter(TextPrinter):
         base, exponent = node.args
         if exponent is HALF:
             return f"√{self.wrap(base, PREC_POW)}", _PREFIX
-        if exponent.op is NUM and exponent.data < 0:
+        if exponent.op is NUM and exponent.data < 0 and (base.op is not NUM or exponent.data == -1):
             return self.print_mul_of(node)
         power = self.wrap(exponent, PREC_POW - 1)
         return f"{self.wrap(base, PREC_POW)}^{'(T)' if power == 'T' else power}", PREC_POW
