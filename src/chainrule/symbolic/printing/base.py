@@ -284,7 +284,12 @@ class Printer:
                 if several
                 else ()
             )
-            if f.op is POW and f.args[1].op is NUM and f.args[1].data < 0 and _below_the_bar(f, coeff):
+            if (
+                f.op is POW
+                and f.args[1].op is NUM
+                and f.args[1].data < 0
+                and _below_the_bar(f, coeff, factors)
+            ):
                 denominator.append((key, power(f.args[0], number(-f.args[1].data))))
             else:
                 numerator.append((key, f))
@@ -298,10 +303,14 @@ class Printer:
         return ProductLayout(negative, magnitude, 1, top, bottom)
 
 
-def _below_the_bar(f: Expr, coeff: Value) -> bool:
+def _below_the_bar(f: Expr, coeff: Value, factors: tuple[Expr, ...] | list[Expr]) -> bool:
     """Whether the power ``f`` (a negative exponent) prints as a divisor; not a power of a number (0^-2
-    as 1/0^2 reads back as 1/0, 0^-1/2 as 1/(2*0) too) unless it is all there is (1/0)."""
-    return f.args[0].op is not NUM or (f.args[1].data == -1 and coeff in (1, -1))
+    as 1/0^2 reads back as 1/0, 0^-1/2 as 1/(2*0), 1/(0*log(0)) too) unless it is the only divisor (1/0)."""
+    if f.args[0].op is not NUM:
+        return True
+    if f.args[1].data != -1 or coeff not in (1, -1):
+        return False
+    return not any(g is not f and g.op is POW and g.args[1].op is NUM and g.args[1].data < 0 for g in factors)
 
 
 def shared_subexpressions(root: Expr, limit: int = SHARE_LIMIT) -> list[Expr]:
