@@ -25,7 +25,8 @@ from chainrule import symbolic as sym
 from chainrule.cli import main
 from chainrule.errors import ChainruleError
 
-NUMBERS = ["0", "1", "2", "0.1", "9", "1e400", "1e-400", "2^10000", "9^9^9", "0^-1", "pi", "e", "9" * 400, "1_000"]
+NUMBERS = ["0", "1", "2", "0.1", "9", "1e400", "1e-400", "2^10000", "9^9^9", "0^-1", "pi", "e", "1_000"]
+NUMBERS.append("9" * 400)
 NAMES = ["x", "y", "x", "θ"]
 FUNCTIONS = ["sin", "cos", "exp", "log", "sqrt", "tanh", "abs", "atan"]
 BINARY = ["+", "-", "*", "/", "^"]
@@ -101,10 +102,10 @@ def test_fuzzed_formulas_parse_print_compile_and_differentiate(text: str) -> Non
         f = sym.lambdify(e, names)
         with np.errstate(all="ignore"):
             np.asarray(f(*[POINT[n] for n in names]), dtype=float)
-        try:
+        with contextlib.suppress(
+            ChainruleError
+        ):  # a derivative may be refused (a kink's, say): with a message
             _check_derivative(e, names)
-        except ChainruleError:
-            pass
 
 
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])

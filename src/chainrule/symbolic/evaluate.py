@@ -45,7 +45,11 @@ def fold_constants(exprs: list[Expr]) -> list[Expr]:
         with np.errstate(all="ignore"):
             return number(np.power(_constant(args[0]), _constant(args[1])))
 
-    return transform(exprs, visit)
+    while True:  # a rebuilt node may be a new power of numbers (piecewise(c, y, 0)^-1 with c folded)
+        folded = transform(exprs, visit)
+        if all(a is b for a, b in zip(folded, exprs, strict=True)):
+            return folded
+        exprs = folded
 
 
 def _constant(node: Expr) -> np.float64:
