@@ -128,3 +128,23 @@ def test_from_sympy_validates_names() -> None:
     with pytest.raises(ChainruleValueError, match="not a valid symbol name"):
         sym.from_sympy(sp.Symbol("x); import os") + 1)
     assert str(sym.from_sympy(sp.Symbol("theta") ** 2)) == "theta^2"
+
+
+def test_markdown_explanations_carry_no_html() -> None:
+    from chainrule.symbolic.explain.render import _math, _prose
+
+    markdown = sym.explain("piecewise(x < 0, -x, x^2) + piecewise(x > 1, x, 0)", "x").to_markdown()
+    assert "<" not in markdown
+    assert ">" not in markdown
+    assert "\\lt" in markdown
+    assert _prose("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;"
+    assert _math("x < y") == "x \\lt  y"
+
+
+def test_unknown_function_names_are_checked() -> None:
+    from chainrule.symbolic.unknowns import unknown
+
+    with pytest.raises(ChainruleValueError, match="CYRILLIC"):
+        unknown("f\u0444", sym.symbols("x"))  # ф is a letter, but not after a Latin one
+    with pytest.raises(ChainruleValueError, match="not a valid function name"):
+        unknown("f); import os; (", sym.symbols("x"))
