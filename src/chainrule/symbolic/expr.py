@@ -467,14 +467,14 @@ def times(a: Value, b: Value) -> Value:
     exact 10^400 times 0.5 is inf, as in NumPy, not Python's OverflowError)."""
     if type(a) is float or type(b) is float:
         return as_float(a) * as_float(b)
-    return a * b  # type: ignore[no-any-return]
+    return a * b
 
 
 def plus(a: Value, b: Value) -> Value:
     """``a + b`` for numbers, as :func:`times` multiplies."""
     if type(a) is float or type(b) is float:
         return as_float(a) + as_float(b)
-    return a + b  # type: ignore[no-any-return]
+    return a + b
 
 
 def number(value: Any) -> Expr:
