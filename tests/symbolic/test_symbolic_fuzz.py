@@ -33,7 +33,7 @@ BINARY = ["+", "-", "*", "/", "^"]
 
 
 def _formulas() -> st.SearchStrategy[str]:
-    leaf = st.sampled_from(NUMBERS + NAMES)
+    leaf = st.one_of(st.sampled_from(NAMES), st.sampled_from(NUMBERS))  # as likely a name as a number
 
     def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         return st.one_of(
@@ -112,9 +112,15 @@ def test_fuzzed_formulas_parse_print_compile_and_differentiate(text: str) -> Non
 @given(text=_formulas())
 def test_fuzzed_formulas_on_the_command_line(capsys: pytest.CaptureFixture[str], text: str) -> None:
     capsys.readouterr()  # (the output of the previous example)
+    try:
+        names = sorted(s.name for s in sym.parse(text).free_symbols)
+    except sym.ParseError:
+        names = ["x"]
+    at = ",".join(f"{n}={POINT[n]}" for n in names) or "x=0.7"
     with watchdog():
-        status = main(["--plain", "diff", text, "--wrt", "x", "--at", "x=0.7,y=1.3,θ=0.4"])
-        status_grad = main(["--plain", "grad", text, "--at", "x=0.7,y=1.3,θ=0.4"])
+        wrt = ["--wrt", "x"] if "x" in names else []
+        status = main(["--plain", "diff", "--at", at, *wrt, "--", text])  # (-- : a text may start with -)
+        status_grad = main(["--plain", "grad", "--at", at, "--", text])
     captured = capsys.readouterr()
     assert status in (0, 2), captured
     assert status_grad in (0, 2), captured
