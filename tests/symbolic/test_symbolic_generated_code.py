@@ -76,9 +76,14 @@ def test_lambdify_source_lives_as_long_as_the_function() -> None:
 
 
 def test_lambdify_many_functions_do_not_grow_linecache() -> None:
+    from chainrule.symbolic.matrix import diff as matrix_diff
+
     before = len(linecache.cache)
     for k in range(200):
         sym.lambdify(f"x + {k}", "x")(1.0)
+    shapes = {"x": "n", "A": "n,n"}
+    for _ in range(20):  # matrix calculus compiles its code the same way
+        sym.lambdify(matrix_diff("x' A x", "x", shapes=shapes), ["x", "A"])
     gc.collect()
     assert len(linecache.cache) <= before + 1
 

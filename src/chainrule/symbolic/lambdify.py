@@ -10,11 +10,8 @@ the autodiff engine's traced values: ``cr.grad(lambdify(expr, "x"))`` differenti
 
 from __future__ import annotations
 
-import itertools
 import keyword
-import linecache
 import re
-import weakref
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
@@ -30,6 +27,7 @@ from chainrule.symbolic.expr import Expr, as_expr
 from chainrule.symbolic.parser import parse
 from chainrule.symbolic.printing.base import ATOM, PREC_ADD, PREC_MUL, PREC_POW
 from chainrule.symbolic.printing.python import code_name, code_namespace, python_number
+from chainrule.symbolic.sources import compile_function
 from chainrule.symbolic.traverse import postorder
 from chainrule.symbolic.unknowns import APPLY
 from chainrule.symbolic.variables import variable_list
@@ -42,7 +40,6 @@ _MAX_INLINE_DEPTH = 40
 _CHUNK = 40
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _RESERVED = {"np", "float", "_prepare"}  # and the names of code_namespace()
-_COMPILED = itertools.count()  # numbers the generated sources, each its own linecache entry
 
 
 def _prepare(value: Any) -> Any:
@@ -273,13 +270,5 @@ def lambdify(exprs: Any, variables: Sequence[str | Expr] | str | None = None) ->
 
 
 def _compile(source: str) -> Callable[..., Any]:
-    filename = f"<chainrule.lambdify-{next(_COMPILED)}>"
     namespace: dict[str, Any] = {"np": np, "_prepare": _prepare, **code_namespace()}
-    exec(compile(source, filename, "exec"), namespace)  # our own generated source: no user text
-    function: Callable[..., Any] = namespace["_lambdified"]
-    function.source = source  # type: ignore[attr-defined]
-    # Tracebacks through the function show its lines while it lives; the entry goes with the function,
-    # so a long-running process that lambdifies again and again does not keep every source forever.
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    weakref.finalize(function, linecache.cache.pop, filename, None)
-    return function
+    return compile_function(source, namespace)
