@@ -130,6 +130,13 @@ def test_deep_chains_differentiate_exactly(text: str) -> None:
     assert sym.lambdify(d, "x")(at) == pytest.approx(automatic, rel=1e-9)
 
 
+def test_merged_powers_of_another_base_merge_again() -> None:
+    # sqrt(sqrt(x))^-2 is x^(-1/2): beside another x^(-1/2) the product is 1/x, not 1/(sqrt(x)*sqrt(x))
+    d = sym.diff("-log(√√x)", "x")
+    assert str(d) == "-1/(4*x)"
+    assert sym.parse(str(d)) is d
+
+
 def test_chains_inside_sums_and_products_keep_every_term() -> None:
     # a product handed to a sum, beside a chain: every term of the derivative is there
     assert str(sym.diff("x*y(x) + sin(y(x))", "x")) == "x*y'(x) + cos(y(x))*y'(x) + y(x)"

@@ -231,7 +231,12 @@ def mul_replacing(factors: tuple[Expr, ...], index: dict[Expr, int], i: int, ext
             e0 = old.args[1] if old.op is POW else ONE
             merged = power(base, number(e0.data + e.data) if e0.op is NUM and e.op is NUM else add(e0, e))
             kept[j] = merged
-            general = general or merged.op is NUM or merged.op is MUL
+            general = (
+                general
+                or merged.op is NUM
+                or merged.op is MUL
+                or (merged.args[0] if merged.op is POW else merged) is not base
+            )
     if removed:
         del kept[i]
     if general:
@@ -253,10 +258,12 @@ def _make_mul(coeff: Value, powers: dict[Expr, tuple[Expr, Expr | None]]) -> Exp
         f = power(base, e)
         op = f.op
         if op is NUM:
-            coeff *= f.data
-        elif op is MUL:
+            coeff = times(coeff, f.data)
+        elif op is MUL or (f.args[0] if op is POW else f) is not base:
+            # a product again, or a power of another base, which may be a factor's already:
+            # sqrt(sqrt(x))^-2 is x^(-1/2), to merge with an x^(-1/2) beside it
             spill.append(f)
-        elif op is not NUM or f.data != 1:
+        else:
             factors.append(f)
     if spill:
         return mul_all([number(coeff), *factors, *spill])
