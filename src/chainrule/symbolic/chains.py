@@ -24,6 +24,8 @@ __all__ = ["Chains"]
 
 _TANGENT = symbol("⟨tangent⟩")  # stands for the varying argument's derivative; no parsed name looks so
 
+_LONG = 8  # factors: a derivative this long starts a chain
+
 Tangent = Callable[[Expr, Sequence[Expr | None]], Expr]
 
 
@@ -60,27 +62,30 @@ class Chains:
         self.tangents[node] = result
         return result
 
-    def varies(self, node: Expr) -> bool:
-        return node in self.pending or self.tangents.get(node) is not None
-
     def extend(self, node: Expr) -> bool:
         """Record ``node``'s derivative as a link of a chain, if it is one (else False, nothing done)."""
-        varying = [i for i, a in enumerate(node.args) if self.varies(a)]
-        if len(varying) != 1:
+        pending, tangents = self.pending, self.tangents
+        child: Expr | None = None
+        for a in node.args:  # (the hot path of every derivative: no calls)
+            if a in pending or tangents.get(a) is not None:
+                if child is not None:
+                    return False  # two arguments vary: the product or sum rule, not a chain
+                child = a
+        if child is None:
             return False
-        k = varying[0]
-        found = self._factor(node, k)
+        rest = pending.get(child)
+        if rest is None:
+            done = tangents.get(child)
+            # a chain starts where multiplying out would cost: at a long product (short ones are cheaper
+            # multiplied at once, which keeps small derivatives as fast as before)
+            if done is None or done.op is not MUL or len(done.args) < _LONG:
+                return False
+            rest = _Link(1, done, None)
+        found = self._factor(node, node.args.index(child))
         if found is None:
             return False
         coefficient, factor = found
-        child = node.args[k]
-        rest = self.pending.get(child)
-        if rest is None:
-            done = self.tangents.get(child)
-            if done is None:
-                return False
-            rest = _Link(1, done, None)
-        self.pending[node] = _Link(coefficient, factor, rest)
+        pending[node] = _Link(coefficient, factor, rest)
         return True
 
     def _factor(self, node: Expr, k: int) -> tuple[Any, Expr] | None:

@@ -256,10 +256,11 @@ def _derivative(expr: Expr, var: Expr, known: dict[Expr, Expr | None] | None = N
     handed = _handed_to_sums(nodes, users, expr)
     terms: dict[Expr, list[tuple[Any, Expr]]] = {}  # the product rule's terms of the products in handed
     chains = Chains(tangents, tangent)
-    get = chains.get
+    pending = chains.pending
     for node in nodes:
         if node in tangents:
             continue
+        get = chains.get if pending else tangents.get  # (a dictionary's get while no chain is pending)
         if node in handed:
             terms[node] = _product_terms(node, [get(a) for a in node.args])
             continue
@@ -270,7 +271,7 @@ def _derivative(expr: Expr, var: Expr, known: dict[Expr, Expr | None] | None = N
         else:
             t = tangent(node, [get(a) for a in node.args])
         tangents[node] = None if t is ZERO else t
-    result = get(expr)
+    result = chains.get(expr)
     return (ZERO if result is None else result), len(nodes)
 
 

@@ -21,7 +21,6 @@ from chainrule.symbolic.printing.base import (
     ProductLayout,
     pieces,
 )
-from chainrule.symbolic.traverse import depth
 from chainrule.symbolic.unknowns import unknown_name
 
 __all__ = ["CompactTextPrinter", "TextPrinter", "format_number", "nesting", "to_text"]
@@ -188,9 +187,7 @@ def to_text(expr: Expr) -> str:
     >>> to_text(sym.parse("1/(2*sqrt(x)) - x^2 + 3/2*x"))
     '-x^2 + 3*x/2 + 1/(2*sqrt(x))'
     """
-    if depth(expr) > MAX_DEPTH:  # (deeper than the parser's parentheses: compact at once, printed once)
-        return CompactTextPrinter()(expr)
     text = TextPrinter()(expr)
-    if nesting(text) > MAX_DEPTH:
+    if text.count("(") > MAX_DEPTH and nesting(text) > MAX_DEPTH:  # (count first: C-fast, mostly enough)
         return CompactTextPrinter()(expr)
     return text
