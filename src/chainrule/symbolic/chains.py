@@ -20,11 +20,11 @@ from typing import Any
 from chainrule.symbolic.algebra import mul_all
 from chainrule.symbolic.expr import MUL, ONE, Expr, number, symbol
 
-__all__ = ["Chains"]
+__all__ = ["LONG", "Chains"]
 
 _TANGENT = symbol("⟨tangent⟩")  # stands for the varying argument's derivative; no parsed name looks so
 
-_LONG = 8  # factors: a derivative this long starts a chain
+LONG = 8  # factors: a derivative this long starts a chain
 
 Tangent = Callable[[Expr, Sequence[Expr | None]], Expr]
 
@@ -78,7 +78,7 @@ class Chains:
             done = tangents.get(child)
             # a chain starts where multiplying out would cost: at a long product (short ones are cheaper
             # multiplied at once, which keeps small derivatives as fast as before)
-            if done is None or done.op is not MUL or len(done.args) < _LONG:
+            if done is None or done.op is not MUL or len(done.args) < LONG:
                 return False
             rest = _Link(1, done, None)
         found = self._factor(node, node.args.index(child))

@@ -30,7 +30,7 @@ from chainrule.symbolic.algebra import (
     mul_replacing,
     mul_without,
 )
-from chainrule.symbolic.chains import Chains
+from chainrule.symbolic.chains import LONG, Chains
 from chainrule.symbolic.conditions import CONDITIONS
 from chainrule.symbolic.expr import ADD, HALF, MUL, NUM, ONE, POW, ZERO, Expr, symbol
 from chainrule.symbolic.functions import primitive
@@ -266,13 +266,24 @@ def _derivative(expr: Expr, var: Expr, known: dict[Expr, Expr | None] | None = N
             continue
         if node.op is ADD and terms:  # (products handed to the sum vary, though no derivative says so)
             t = _sum_tangent(node, chains, terms)
-        elif chains.extend(node):
-            continue
-        else:
+        elif pending:
+            if chains.extend(node):
+                continue
             t = tangent(node, [get(a) for a in node.args])
+        else:
+            given = [get(a) for a in node.args]
+            if _starts_chain(given) and chains.extend(node):
+                continue
+            t = tangent(node, given)
         tangents[node] = None if t is ZERO else t
     result = chains.get(expr)
     return (ZERO if result is None else result), len(nodes)
+
+
+def _starts_chain(given: list[Expr | None]) -> bool:
+    """Whether one argument's derivative alone is given, and it is a long product (see :mod:`.chains`)."""
+    found = [t for t in given if t is not None]
+    return len(found) == 1 and found[0].op is MUL and len(found[0].args) >= LONG
 
 
 def _handed_to_sums(nodes: list[Expr], users: dict[Expr, int], root: Expr) -> set[Expr]:
