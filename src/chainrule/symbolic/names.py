@@ -16,6 +16,7 @@ remain names, alone or with digits (``θ1``).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from chainrule.errors import ChainruleValueError
@@ -28,6 +29,9 @@ _CONFUSABLE = {
     **dict(zip("АВЕКМНОРСТХІЈЅУ", "ABEKMHOPCTXIJSY", strict=True)),
     **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧο", "ABEZHIKMNOPTYXo", strict=True)),
 }
+
+
+_ASCII_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _script(c: str) -> str:
@@ -47,6 +51,8 @@ def name_problem(name: str) -> tuple[int, str] | None:
     """
     if not isinstance(name, str) or not name:
         return 0, "a name must be a non-empty string"
+    if name.isascii() and _ASCII_NAME.fullmatch(name):
+        return None  # the common case, at once
     first: tuple[int, str] | None = None  # the first letter and its script
     for i, c in enumerate(name):
         problem = _character_problem(c, i == 0)
