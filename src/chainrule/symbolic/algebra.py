@@ -11,7 +11,8 @@ structure for a deterministic output.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import operator
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from typing import Any
 
@@ -25,9 +26,12 @@ from chainrule.symbolic.expr import (
     E,
     Expr,
     Value,
+    as_float,
     cons,
     normalize,
     number,
+    plus,
+    times,
 )
 from chainrule.symbolic.functions import call
 
@@ -62,7 +66,7 @@ def add(*terms: Expr) -> Expr:
     if len(terms) == 2:
         a, b = terms
         if a.op is NUM and b.op is NUM:
-            return number(a.data + b.data)
+            return number(plus(a.data, b.data))
         if b is ZERO:
             return a
         if a is ZERO:
@@ -77,23 +81,49 @@ def add_all(terms: Iterable[Expr]) -> Expr:
 
 def linear_combination(pairs: Iterable[tuple[Value, Expr]]) -> Expr:
     """The canonical form of ``sum(c * t for c, t in pairs)``, without building the products ``c * t``."""
+    items = pairs if type(pairs) is list else list(pairs)
+    const: Value = 0
+    coeffs: dict[Expr, Value] = {}
+    get = coeffs.get
+    try:
+        for c, a in items:  # the hot path of differentiation: the operators themselves, inlined
+            op = a.op
+            if op is NUM:
+                const += c * a.data
+            elif op is ADD:
+                c0, cs = a.data
+                const += c * c0
+                for t, ct in zip(a.args, cs, strict=True):
+                    coeffs[t] = get(t, 0) + c * ct
+            elif op is MUL and a.data != 1:
+                t = _unit(a.args)
+                coeffs[t] = get(t, 0) + c * a.data
+            else:
+                coeffs[a] = get(a, 0) + c
+    except OverflowError:  # an exact number past float64 met a float: NumPy's arithmetic (inf), not Python's
+        return _float_combination(items)
+    return _make_add(const, coeffs)
+
+
+def _float_combination(pairs: list[tuple[Value, Expr]]) -> Expr:
+    """:func:`linear_combination` with :func:`~chainrule.symbolic.expr.plus` and ``times``."""
     const: Value = 0
     coeffs: dict[Expr, Value] = {}
     get = coeffs.get
     for c, a in pairs:
         op = a.op
         if op is NUM:
-            const += c * a.data
+            const = plus(const, times(c, a.data))
         elif op is ADD:
             c0, cs = a.data
-            const += c * c0
+            const = plus(const, times(c, c0))
             for t, ct in zip(a.args, cs, strict=True):
-                coeffs[t] = get(t, 0) + c * ct
+                coeffs[t] = plus(get(t, 0), times(c, ct))
         elif op is MUL and a.data != 1:
             t = _unit(a.args)
-            coeffs[t] = get(t, 0) + c * a.data
+            coeffs[t] = plus(get(t, 0), times(c, a.data))
         else:
-            coeffs[a] = get(a, 0) + c
+            coeffs[a] = plus(get(a, 0), c)
     return _make_add(const, coeffs)
 
 
@@ -125,18 +155,25 @@ def neg(a: Expr) -> Expr:
 
 def scale(c: Value, a: Expr) -> Expr:
     """``c * a`` for a number ``c``."""
+    try:
+        return _scale(c, a, operator.mul)
+    except OverflowError:  # an exact number past float64 met a float (see linear_combination)
+        return _scale(c, a, times)
+
+
+def _scale(c: Value, a: Expr, mul_: Callable[[Any, Any], Any]) -> Expr:
     if c == 1:
         return a
     op = a.op
     if op is NUM:
-        return number(c * a.data)
+        return number(mul_(c, a.data))
     if c == 0:
         return ZERO
     if op is ADD:
         const, cs = a.data
-        return _make_add(c * const, dict(zip(a.args, [c * k for k in cs], strict=True)))
+        return _make_add(mul_(c, const), dict(zip(a.args, [mul_(c, k) for k in cs], strict=True)))
     if op is MUL:
-        coeff = normalize(c * a.data)
+        coeff = normalize(mul_(c, a.data))
         if coeff == 1:
             return _unit(a.args)
         return cons(MUL, a.args, coeff, (MUL, coeff, a.args))
@@ -167,10 +204,16 @@ def mul_all(factors: Iterable[Expr]) -> Expr:
     for a in factors:
         op = a.op
         if op is NUM:
-            coeff *= a.data
+            try:
+                coeff *= a.data
+            except OverflowError:  # (see linear_combination)
+                coeff = times(coeff, a.data)
             continue
         if op is MUL:
-            coeff *= a.data
+            try:
+                coeff *= a.data
+            except OverflowError:
+                coeff = times(coeff, a.data)
             parts: tuple[Expr, ...] = a.args
         else:
             parts = (a,)
@@ -212,6 +255,7 @@ def mul_replacing(factors: tuple[Expr, ...], index: dict[Expr, int], i: int, ext
     """The canonical product of a canonical product's ``factors`` with factor ``i`` replaced by the canonical
     factors ``extra`` (the product rule's terms): only ``extra``'s bases are looked up, in ``index``."""
     kept = list(factors)
+    moved: set[Expr] | None = None  # (made when a merged power changes base: rarely)
     removed = True  # factor i is still to be taken out
     general = False
     get = index.get
@@ -228,7 +272,11 @@ def mul_replacing(factors: tuple[Expr, ...], index: dict[Expr, int], i: int, ext
             e0 = old.args[1] if old.op is POW else ONE
             merged = power(base, number(e0.data + e.data) if e0.op is NUM and e.op is NUM else add(e0, e))
             kept[j] = merged
-            general = general or merged.op is NUM or merged.op is MUL
+            if merged.op is NUM or merged.op is MUL:
+                general = True
+            elif (merged.args[0] if merged.op is POW else merged) is not base:
+                moved = set() if moved is None else moved
+                general = general or _rebased(merged, base, index, moved)
     if removed:
         del kept[i]
     if general:
@@ -240,9 +288,22 @@ def mul_replacing(factors: tuple[Expr, ...], index: dict[Expr, int], i: int, ext
     return cons(MUL, ordered, 1, (MUL, 1, ordered))
 
 
+def _rebased(f: Expr, base: Expr, bases: Any, moved: set[Expr]) -> bool:
+    """Whether the merged power ``f`` of ``base`` has another base that is among ``bases`` or ``moved``
+    (then it must merge again); a new base of its own is added to ``moved``."""
+    new = f.args[0] if f.op is POW else f
+    if new is base:
+        return False
+    if new in bases or new in moved:
+        return True
+    moved.add(new)
+    return False
+
+
 def _make_mul(coeff: Value, powers: dict[Expr, tuple[Expr, Expr | None]]) -> Expr:
     factors: list[Expr] = []
     spill: list[Expr] = []  # merged powers that are products again, e.g. (x y)^(1/2) (x y)^(1/2) = x y
+    moved: set[Expr] = set()  # the new bases of merged powers (sqrt(sqrt(x))^-2 = x^(-1/2): x)
     for base, (e, kept) in powers.items():
         if kept is not None and base.op is not NUM:
             factors.append(kept)
@@ -250,10 +311,12 @@ def _make_mul(coeff: Value, powers: dict[Expr, tuple[Expr, Expr | None]]) -> Exp
         f = power(base, e)
         op = f.op
         if op is NUM:
-            coeff *= f.data
-        elif op is MUL:
+            coeff = times(coeff, f.data)
+        elif op is MUL or _rebased(f, base, powers, moved):
+            # a product again, or a power of another base that is a factor's already:
+            # sqrt(sqrt(x))^-2 is x^(-1/2), to merge with an x^(-1/2) beside it
             spill.append(f)
-        elif op is not NUM or f.data != 1:
+        else:
             factors.append(f)
     if spill:
         return mul_all([number(coeff), *factors, *spill])
@@ -306,7 +369,7 @@ def _number_power(base: Expr, v: Value) -> Expr:
     """``base ** v`` for numbers, exact when it can be; left as a power when inexact or too large."""
     b = base.data
     if type(b) is float or type(v) is float:
-        if b < 0 and not float(v).is_integer():
+        if b < 0 and not as_float(v).is_integer():
             return _raw_power(base, v)  # not a real number: NumPy gives nan, so it stays a power
         try:
             return number(float(b) ** float(v))

@@ -19,6 +19,7 @@ from chainrule.symbolic.conditions import CONDITIONS, condition
 from chainrule.symbolic.elementary import COMPOSITES, function
 from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, ONE, PI, POW, SYM, ZERO, E, Expr, number, symbol
 from chainrule.symbolic.functions import primitive
+from chainrule.symbolic.names import valid_name
 from chainrule.symbolic.parser import parse
 from chainrule.symbolic.traverse import postorder
 from chainrule.symbolic.unknowns import APPLY, unknown
@@ -200,7 +201,7 @@ def _from(sp: Any, obj: Any, args: list[Any]) -> Any:
     if chosen is not None:
         return chosen
     if obj.is_Symbol:
-        return symbol(obj.name)
+        return symbol(valid_name(obj.name, "from_sympy"))
     if obj is sp.pi:
         return PI
     if obj is sp.E:

@@ -30,6 +30,7 @@ from chainrule.symbolic.algebra import (
     mul_replacing,
     mul_without,
 )
+from chainrule.symbolic.chains import LONG, Chains
 from chainrule.symbolic.conditions import CONDITIONS
 from chainrule.symbolic.expr import ADD, HALF, MUL, NUM, ONE, POW, ZERO, Expr, symbol
 from chainrule.symbolic.functions import primitive
@@ -254,20 +255,35 @@ def _derivative(expr: Expr, var: Expr, known: dict[Expr, Expr | None] | None = N
     nodes, users = _depending_on(expr, var, tangents)
     handed = _handed_to_sums(nodes, users, expr)
     terms: dict[Expr, list[tuple[Any, Expr]]] = {}  # the product rule's terms of the products in handed
-    get = tangents.get
+    chains = Chains(tangents, tangent)
+    pending = chains.pending
     for node in nodes:
         if node in tangents:
             continue
+        get = chains.get if pending else tangents.get  # (a dictionary's get while no chain is pending)
         if node in handed:
             terms[node] = _product_terms(node, [get(a) for a in node.args])
             continue
-        if node.op is ADD and terms:
-            t = _sum_tangent(node, tangents, terms)
-        else:
+        if node.op is ADD and terms:  # (products handed to the sum vary, though no derivative says so)
+            t = _sum_tangent(node, chains, terms)
+        elif pending:
+            if chains.extend(node):
+                continue
             t = tangent(node, [get(a) for a in node.args])
+        else:
+            given = [get(a) for a in node.args]
+            if _starts_chain(given) and chains.extend(node):
+                continue
+            t = tangent(node, given)
         tangents[node] = None if t is ZERO else t
-    result = get(expr)
+    result = chains.get(expr)
     return (ZERO if result is None else result), len(nodes)
+
+
+def _starts_chain(given: list[Expr | None]) -> bool:
+    """Whether one argument's derivative alone is given, and it is a long product (see :mod:`.chains`)."""
+    found = [t for t in given if t is not None]
+    return len(found) == 1 and found[0].op is MUL and len(found[0].args) >= LONG
 
 
 def _handed_to_sums(nodes: list[Expr], users: dict[Expr, int], root: Expr) -> set[Expr]:
@@ -284,9 +300,7 @@ def _handed_to_sums(nodes: list[Expr], users: dict[Expr, int], root: Expr) -> se
     }
 
 
-def _sum_tangent(
-    node: Expr, tangents: dict[Expr, Expr | None], terms: dict[Expr, list[tuple[Any, Expr]]]
-) -> Expr:
+def _sum_tangent(node: Expr, tangents: Chains, terms: dict[Expr, list[tuple[Any, Expr]]]) -> Expr:
     """The sum rule, with the terms handed over by products (see :func:`_handed_to_sums`)."""
     pairs: list[tuple[Any, Expr]] = []
     for c, a in zip(node.data[1], node.args, strict=True):

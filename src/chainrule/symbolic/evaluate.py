@@ -3,28 +3,62 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from chainrule.errors import ChainruleValueError
 from chainrule.symbolic.conditions import CONDITIONS
-from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, POW, SYM, Expr
+from chainrule.symbolic.expr import ADD, CONST, HALF, MUL, NUM, POW, SYM, Expr, as_float, number
 from chainrule.symbolic.functions import primitive
-from chainrule.symbolic.traverse import postorder
+from chainrule.symbolic.traverse import postorder, transform
 from chainrule.symbolic.unknowns import APPLY
 
-__all__ = ["evaluate", "to_float"]
+__all__ = ["evaluate", "fold_constants", "to_float"]
 
 _CONSTANTS = {"pi": np.pi}
 
 
 def to_float(value: Any) -> float:
-    """An exact number (``int``/``Fraction``) as the nearest float."""
-    if type(value) is Fraction:
-        return value.numerator / value.denominator
-    return float(value)
+    """An exact number (``int``/``Fraction``) as the nearest float; beyond float64's range, ``±inf``."""
+    return as_float(value)
+
+
+def fold_constants(exprs: list[Expr]) -> list[Expr]:
+    """``exprs`` with every power of numbers and constants replaced by its float64 value, as
+    :func:`evaluate` computes it (NumPy's semantics: ``2^10000`` is inf, ``0^-1`` inf, ``(-8)^(1/3)`` nan).
+
+    Generated code must not leave such powers to Python: ``9**387420489`` is exact integer arithmetic that
+    runs for minutes, ``2.0**10000`` raises ``OverflowError`` and ``0**-1`` ``ZeroDivisionError``.
+    Square roots stay (``np.sqrt(2)`` computes the same float).
+
+    Examples
+    --------
+    >>> from chainrule import symbolic as sym
+    >>> fold_constants([sym.parse("x*9^9^9 + pi^2 + sqrt(2)")])
+    [1e400*x + sqrt(2) + 9.869604401089358]
+    """
+
+    def visit(node: Expr, args: list[Expr]) -> Expr | None:
+        if node.op is not POW or node.args[1] is HALF or node.free_symbols:
+            return None
+        with np.errstate(all="ignore"):
+            return number(np.power(_constant(args[0]), _constant(args[1])))
+
+    while True:  # a rebuilt node may be a new power of numbers (piecewise(c, y, 0)^-1 with c folded)
+        folded = transform(exprs, visit)
+        if all(a is b for a, b in zip(folded, exprs, strict=True)):
+            return folded
+        exprs = folded
+
+
+def _constant(node: Expr) -> np.float64:
+    """The float64 value of a symbol-free node whose powers are already folded."""
+    done: dict[Expr, Any] = {}
+    with np.errstate(all="ignore"):
+        for n in postorder([node]):
+            done[n] = _value(n, [done[a] for a in n.args], {})
+    return np.float64(done[node])
 
 
 def _inputs(values: Mapping[Any, Any]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ imported; an :class:`Expr` method then costs one attribute lookup, never an impo
 
 from __future__ import annotations
 
+import math
 import operator
 import weakref
 from collections.abc import Callable, Mapping
@@ -38,6 +39,7 @@ import numpy as np
 
 from chainrule.core.primitive import Primitive, Traced
 from chainrule.errors import ChainruleTypeError, ChainruleValueError
+from chainrule.symbolic.names import valid_name
 
 __all__ = [
     "ADD",
@@ -78,6 +80,7 @@ _EXACT_FLOAT = 2.0**53
 # Floats that are exact fractions with a denominator up to this (0.5, 0.25, 1.5 ...) become exact rationals,
 # so that rules written with such constants (sqrt's 0.5 / ans) give exact results.
 _DYADIC_DENOMINATOR = 1024
+_NAN = float("nan")
 
 
 class Expr(Traced):
@@ -433,7 +436,9 @@ def normalize(value: Any) -> Value:
     if kind is float:
         if value.is_integer() and abs(value) < _EXACT_FLOAT:
             return int(value)
-        if abs(value) < _EXACT_FLOAT and value == value:
+        if value != value:
+            return _NAN  # one NaN object, so that every NaN number is one node (nan != nan)
+        if abs(value) < _EXACT_FLOAT:
             exact = Fraction(value)
             if exact.denominator <= _DYADIC_DENOMINATOR:
                 return exact
@@ -447,6 +452,29 @@ def normalize(value: Any) -> Value:
     if isinstance(value, Fraction):
         return normalize(Fraction(value))
     raise ChainruleTypeError(f"{value!r} is not a real number")
+
+
+def as_float(value: Value) -> float:
+    """An exact number as the nearest float; beyond float64's range, ``±inf`` (as NumPy would hold it)."""
+    try:
+        return float(value)  # Fraction.__float__ rounds correctly, even for huge numerators
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def times(a: Value, b: Value) -> Value:
+    """``a * b`` for numbers: exact for exact numbers, float64 arithmetic once a float is involved (an
+    exact 10^400 times 0.5 is inf, as in NumPy, not Python's OverflowError)."""
+    if type(a) is float or type(b) is float:
+        return as_float(a) * as_float(b)
+    return a * b
+
+
+def plus(a: Value, b: Value) -> Value:
+    """``a + b`` for numbers, as :func:`times` multiplies."""
+    if type(a) is float or type(b) is float:
+        return as_float(a) + as_float(b)
+    return a + b
 
 
 def number(value: Any) -> Expr:
@@ -485,8 +513,7 @@ def symbols(names: str) -> Any:
     if not parts:
         raise ChainruleValueError("symbols() needs at least one name")
     for name in parts:
-        if not (name[0].isalpha() or name[0] == "_") or not all(c.isalnum() or c == "_" for c in name):
-            raise ChainruleValueError(f"{name!r} is not a valid symbol name (letters, digits and _)")
+        valid_name(name, "symbols()")
     out = tuple(symbol(n) for n in parts)
     return out[0] if len(out) == 1 else out
 

@@ -18,7 +18,7 @@ from chainrule.core.primitive import Primitive
 from chainrule.core.registry import FORMULAS
 from chainrule.errors import ChainruleTypeError, ChainruleValueError
 from chainrule.symbolic.conditions import CONDITIONS, condition, is_condition
-from chainrule.symbolic.expr import MUL, NUM, PI, Expr, as_expr, function_node, number
+from chainrule.symbolic.expr import MUL, NUM, PI, Expr, as_expr, as_float, function_node, number
 
 __all__ = ["call", "function_names", "primitive"]
 
@@ -48,7 +48,7 @@ def _numeric(prim: Primitive, args: tuple[Expr, ...]) -> Expr | None:
         return number(formula.exact(*values))
     if any(type(v) is float for v in values):
         with np.errstate(all="ignore"):
-            result = float(prim.impl(*[float(v) for v in values]))
+            result = float(prim.impl(*[as_float(v) for v in values]))
         if np.isfinite(result):
             return number(result)
     return None

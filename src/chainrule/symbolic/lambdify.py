@@ -11,7 +11,6 @@ the autodiff engine's traced values: ``cr.grad(lambdify(expr, "x"))`` differenti
 from __future__ import annotations
 
 import keyword
-import linecache
 import re
 from collections.abc import Callable, Sequence
 from fractions import Fraction
@@ -23,10 +22,12 @@ from chainrule.core.primitive import Traced
 from chainrule.errors import ChainruleValueError
 from chainrule.symbolic.cse import Instruction, Plan, plan
 from chainrule.symbolic.differentiate import matrix_calculus
+from chainrule.symbolic.evaluate import fold_constants
 from chainrule.symbolic.expr import Expr, as_expr
 from chainrule.symbolic.parser import parse
 from chainrule.symbolic.printing.base import ATOM, PREC_ADD, PREC_MUL, PREC_POW
 from chainrule.symbolic.printing.python import code_name, code_namespace, python_number
+from chainrule.symbolic.sources import compile_function
 from chainrule.symbolic.traverse import postorder
 from chainrule.symbolic.unknowns import APPLY
 from chainrule.symbolic.variables import variable_list
@@ -242,6 +243,11 @@ def lambdify(exprs: Any, variables: Sequence[str | Expr] | str | None = None) ->
         chosen = sorted(free, key=lambda s: s.name)
     else:
         chosen = variable_list(variables)
+        repeated = sorted({v.name for v in chosen if chosen.count(v) > 1})
+        if repeated:
+            raise ChainruleValueError(
+                f"lambdify: the variable {repeated[0]} is listed twice; each argument needs its own name"
+            )
     missing = sorted({s.name for e in flat for s in e.free_symbols} - {v.name for v in chosen})
     if missing:
         raise ChainruleValueError(f"lambdify: no argument given for {', '.join(missing)}")
@@ -251,7 +257,7 @@ def lambdify(exprs: Any, variables: Sequence[str | Expr] | str | None = None) ->
             f"lambdify: {', '.join(unknowns)} is an unknown function, which has no code; substitute a "
             f"function for it first: expr.subs({unknowns[0]}=sym.sin)"
         )
-    p = plan(flat)
+    p = plan(fold_constants(flat))
     names = _argument_names(chosen)
     writer = _Writer(p, {v.name: n for v, n in zip(chosen, names, strict=True)})
     body = writer.write()
@@ -264,11 +270,5 @@ def lambdify(exprs: Any, variables: Sequence[str | Expr] | str | None = None) ->
 
 
 def _compile(source: str) -> Callable[..., Any]:
-    filename = f"<chainrule.lambdify-{abs(hash(source)):x}>"
     namespace: dict[str, Any] = {"np": np, "_prepare": _prepare, **code_namespace()}
-    exec(compile(source, filename, "exec"), namespace)  # our own generated source: no user text
-    # register the source so that tracebacks through the function show its lines
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    function: Callable[..., Any] = namespace["_lambdified"]
-    function.source = source  # type: ignore[attr-defined]
-    return function
+    return compile_function(source, namespace)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chainrule.errors import ChainruleValueError
+from chainrule.symbolic.names import name_problem
 
 __all__ = ["MAX_LENGTH", "ParseError", "Token", "tokenize"]
 
@@ -21,7 +22,18 @@ MAX_LENGTH = 10_000  # the default of parse(text, max_length=...)
 _MAX_DIGITS = 400
 _MAX_EXPONENT = 400
 
-_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+# Python's decimal literals, digit groups included (1_000): the same text means the same number
+_DIGITS = r"\d(?:_?\d)*"
+_NUMBER = re.compile(rf"({_DIGITS}\.?(?:{_DIGITS})?|\.{_DIGITS})([eE][+-]?{_DIGITS})?")
+# what directly after a number would be a different number in Python, or no number at all
+_PREFIXED = re.compile(r"0[xXoObB][0-9a-fA-F_]")
+_NUMBER_SUFFIXES = {
+    "_": "an underscore in a number must sit between two digits (1_000)",
+    "e": "{n}e has no exponent: write {n}e2 for an exponent, {n}*e for a multiple of e",
+    "E": "{n}E has no exponent: write {n}E2 for an exponent, {n}*E for a product with E",
+    "j": "{n}j is imaginary in Python; complex numbers are not supported: write {n}*j for a product",
+    "J": "{n}J is imaginary in Python; complex numbers are not supported: write {n}*J for a product",
+}
 _SUPERSCRIPTS = {"⁰": 0, "¹": 1, "²": 2, "³": 3, "⁴": 4, "⁵": 5, "⁶": 6, "⁷": 7, "⁸": 8, "⁹": 9}
 _ALIASES = {"·": "*", "×": "*", "⋅": "*", "∗": "*", "÷": "/", "−": "-", "–": "-"}
 _OPERATORS = frozenset("+-*/^(),")
@@ -85,8 +97,9 @@ class Token:
 
 
 def _number(text: str, match: re.Match[str]) -> Token:
-    literal = match.group(0)
+    literal = match.group(0).replace("_", "")
     position = match.start()
+    _check_suffix(text, match)
     if len(literal) > _MAX_DIGITS:
         raise ParseError(f"the number is too long (over {_MAX_DIGITS} characters)", text, position)
     mantissa, exponent = match.group(1), match.group(2)
@@ -95,6 +108,29 @@ def _number(text: str, match: re.Match[str]) -> Token:
     if exponent is None and "." not in mantissa:
         return Token("number", int(mantissa), position)
     return Token("number", float(literal), position)
+
+
+def _check_suffix(text: str, match: re.Match[str]) -> None:
+    """Refuse a number glued to what would change its meaning in Python (``0x10``, ``1e``, ``1j``, ``1_``)."""
+    n, end = match.group(0), match.end()
+    if _PREFIXED.match(text, match.start()):
+        start = match.start()
+        word = re.match(r"\w*", text[start:]).group()  # type: ignore[union-attr]
+        base = {"x": "hexadecimal", "o": "octal", "b": "binary"}[text[start + 1].lower()]
+        raise ParseError(
+            f"{word} is a {base} literal in Python, which is not supported: write the number in decimal, "
+            f"or 0*{word[1:]} for a product",
+            text,
+            start,
+        )
+    follower = text[end : end + 1]
+    name_end = end
+    while name_end < len(text) and (text[name_end].isalnum() or text[name_end] == "_"):
+        name_end += 1
+    word = text[end:name_end]
+    if follower == "_" or word in ("e", "E", "j", "J"):
+        message = _NUMBER_SUFFIXES[follower].format(n=n)
+        raise ParseError(message, text, end)
 
 
 def _superscript(text: str, i: int) -> tuple[Token, int]:
@@ -108,6 +144,8 @@ def _superscript(text: str, i: int) -> tuple[Token, int]:
         i += 1
     if not digits:
         raise ParseError("a superscript minus needs superscript digits after it", text, start)
+    if len(digits) > _MAX_DIGITS:
+        raise ParseError(f"the superscript power is too long (over {_MAX_DIGITS} digits)", text, start)
     value = -int(digits) if negative else int(digits)
     return Token("power", value, start), i
 
@@ -117,6 +155,9 @@ def _name(text: str, i: int) -> tuple[Token, int]:
     i += 1
     while i < len(text) and (text[i].isalpha() or text[i] in "0123456789_") and text[i] != "π":
         i += 1
+    problem = name_problem(text[start:i])
+    if problem is not None:
+        raise ParseError(problem[1], text, start + problem[0])
     return Token("name", text[start:i], start), i
 
 

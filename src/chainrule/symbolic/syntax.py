@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from chainrule.errors import ChainruleError
+from chainrule.errors import ChainruleError, ChainruleValueError
 from chainrule.symbolic.algebra import linear_combination, mul_all, neg, power, scale
 from chainrule.symbolic.conditions import CONDITIONS, condition, is_condition
 from chainrule.symbolic.elementary import function
-from chainrule.symbolic.expr import ADD, MUL, NUM, PI, POW, E, Expr, number, symbol
+from chainrule.symbolic.expr import ADD, MUL, NUM, PI, POW, ZERO, E, Expr, number, symbol
 from chainrule.symbolic.lexer import ParseError
 from chainrule.symbolic.unknowns import unknown
 
@@ -147,6 +147,24 @@ def _chain(signs: list[str], args: list[Expr]) -> Expr:
     return result
 
 
+def _product(node: SyntaxNode, args: list[Expr]) -> Expr:
+    factors = [power(a, number(-1)) if div else a for div, a in zip(node.flags, args, strict=True)]
+    product = mul_all(factors)
+    if product is ZERO and any(_divides_by_zero(f) for f in factors):
+        raise ChainruleValueError(
+            "0/0 (zero times a division by zero) is undefined: NumPy gives nan, Python an error"
+        )
+    return product
+
+
+def _divides_by_zero(factor: Expr) -> bool:
+    """Whether a factor is, or contains as a factor, a negative power of 0 (1/0)."""
+    for f in factor.args if factor.op == MUL else (factor,):
+        if f.op == POW and f.args[0] is ZERO and f.args[1].op == NUM and f.args[1].data < 0:
+            return True
+    return False
+
+
 def _make(node: SyntaxNode, args: list[Expr]) -> Expr:
     kind = node.kind
     if kind == "num":
@@ -157,7 +175,7 @@ def _make(node: SyntaxNode, args: list[Expr]) -> Expr:
     if kind == "sum":
         return linear_combination((-1 if minus else 1, a) for minus, a in zip(node.flags, args, strict=True))
     if kind == "product":
-        return mul_all(power(a, number(-1)) if div else a for div, a in zip(node.flags, args, strict=True))
+        return _product(node, args)
     if kind == "pow":
         return power(args[0], args[1])
     if kind == "neg":

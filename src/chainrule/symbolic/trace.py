@@ -8,6 +8,7 @@ from typing import Any
 
 from chainrule.errors import ChainruleTypeError, ChainruleValueError
 from chainrule.symbolic.expr import Expr, as_expr, symbol
+from chainrule.symbolic.names import valid_name
 
 __all__ = ["trace"]
 
@@ -46,7 +47,7 @@ def trace(f: Callable[..., Any], variables: Sequence[str] | str | None = None) -
     if isinstance(variables, str):
         variables = variables.replace(",", " ").split()
     names = list(variables) if variables is not None else _parameter_names(f)
-    result = f(*[symbol(n) for n in names])
+    result = f(*[symbol(valid_name(n, "trace")) for n in names])
     if isinstance(result, list | tuple):
         return [as_expr(r) for r in result]
     if isinstance(result, Expr):

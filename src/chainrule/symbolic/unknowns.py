@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from chainrule.errors import ChainruleValueError
 from chainrule.symbolic.expr import Expr, cons
+from chainrule.symbolic.names import name_problem
 
 __all__ = ["APPLY", "MAX_ORDER", "derivative_of", "unknown", "unknown_name"]
 
@@ -30,8 +31,9 @@ MAX_ORDER = 1_000  # f with this many primes: far beyond any course, and bounded
 
 def unknown(name: str, argument: Expr, order: int = 0) -> Expr:
     """The node ``name^(order)(argument)``: an unknown function, or its ``order``-th derivative."""
-    if not name.isidentifier():
-        raise ChainruleValueError(f"{name!r} is not a valid function name (letters, digits and _)")
+    problem = name_problem(name) if isinstance(name, str) else (0, "a name must be a string")
+    if problem is not None:
+        raise ChainruleValueError(f"{name!r} is not a valid function name: {problem[1]}")
     if order > MAX_ORDER:
         raise ChainruleValueError(f"the {order}th derivative of {name} is beyond the limit ({MAX_ORDER})")
     data = (name, order)

@@ -14,6 +14,7 @@ from typing import Any
 from chainrule.errors import ChainruleTypeError, ChainruleValueError
 from chainrule.symbolic.elementary import lookup
 from chainrule.symbolic.expr import CONST, NUM, SYM, E, Expr, as_expr, symbol
+from chainrule.symbolic.names import valid_name
 from chainrule.symbolic.parser import parse
 
 __all__ = ["as_expression", "as_variable", "orders", "ordinal", "variable_list"]
@@ -66,7 +67,7 @@ def as_variable(var: str | Expr | None, expr: Expr) -> Expr:
     if isinstance(var, str):
         name = var.strip()
         if name.isidentifier() and name not in _NOT_NAMES and lookup(name) is None:
-            return symbol(name)  # the common case, without the parser
+            return symbol(valid_name(name, "variable"))  # the common case, without the parser
         several = name.replace(",", " ").split()
         if len(several) > 1 and all(n.isidentifier() for n in several):
             raise _refusal(var, None)

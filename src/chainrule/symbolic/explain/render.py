@@ -9,6 +9,7 @@ which they were typed (``sin(x)*y`` stays ``sin(x)*y``).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,27 +117,45 @@ def _text_closing(step: Step, r: Renderer, numbers: dict[int, int], again: bool 
 
 
 def render_markdown(e: Explanation) -> str:
-    """Markdown: a numbered list with the formulas as LaTeX math."""
+    """Markdown: a numbered list with the formulas as LaTeX math.
+
+    Notebooks read Markdown as HTML: the prose is escaped (``<`` as ``&lt;``) and so is the math (``<`` as
+    ``\\lt``), so nothing in an expression or a note can become a tag.
+    """
     r = _renderer(e, "latex")
     full = e.detail == "full"
     numbers = _numbers(e)
-    lines = [f"$${r(Deriv(e.expr, e.var))} = {r(e.result)}$$", ""]
+    lines = [f"$${_math(r(Deriv(e.expr, e.var)))} = {_math(r(e.result))}$$", ""]
     for step, opening in _walk(e):
         indent = "   " * step.depth
         if not opening:
             if _worked(step, full) and step.parts:
-                lines.append(f"{indent}   $${_closing_latex(step, r)}$$" + _cited(step, numbers))
+                lines.append(f"{indent}   $${_math(_closing_latex(step, r))}$$" + _cited(step, numbers))
                 if step.note:
-                    lines.append(f"{indent}   *{step.note}*")
+                    lines.append(f"{indent}   *{_prose(step.note)}*")
             continue
-        where = ", ".join(f"${name} = {r(value)}$" for name, value in step.where)
-        head = f"{indent}{numbers[step.number]}. **{step.rule}**" + (f", with {where}" if where else "")
-        statement = f" — `{step.statement}`" if step.statement and full else ""
+        where = ", ".join(f"${_math(name)} = {_math(r(value))}$" for name, value in step.where)
+        head = f"{indent}{numbers[step.number]}. **{_prose(step.rule)}**" + (
+            f", with {where}" if where else ""
+        )
+        code = (step.statement or "").replace("`", "'")
+        statement = f" — `{code}`" if step.statement and full else ""
         lines.append(head + statement)
-        lines.append(f"{indent}   $${_opening_latex(step, r, full)}$$")
+        lines.append(f"{indent}   $${_math(_opening_latex(step, r, full))}$$")
         if step.note and full and not (_worked(step, full) and step.parts):
-            lines.append(f"{indent}   *{step.note}*")
+            lines.append(f"{indent}   *{_prose(step.note)}*")
     return "\n".join(lines)
+
+
+def _prose(text: str) -> str:
+    """Text for Markdown outside math: HTML's special characters escaped."""
+    return html.escape(text, quote=False)
+
+
+def _math(latex: str) -> str:
+    """LaTeX for Markdown math: ``<`` and ``>`` as ``\\lt`` and ``\\gt``, which no HTML reader takes for
+    a tag (``&`` stays: it aligns the pieces of ``cases``, and is followed by a space, not an entity)."""
+    return latex.replace("<", "\\lt ").replace(">", "\\gt ")
 
 
 def _opening_latex(step: Step, r: Renderer, full: bool) -> str:

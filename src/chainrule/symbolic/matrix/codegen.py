@@ -24,7 +24,6 @@ def _lambdified(x, A):
 from __future__ import annotations
 
 import keyword
-import linecache
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
@@ -39,6 +38,7 @@ from chainrule.symbolic.matrix.evaluate import commutation_matrix, safe_power
 from chainrule.symbolic.matrix.nodes import MatExpr, postorder
 from chainrule.symbolic.matrix.rebuild import transform
 from chainrule.symbolic.printing.python import code_name, code_namespace
+from chainrule.symbolic.sources import compile_function
 
 __all__ = ["lambdify"]
 
@@ -414,7 +414,6 @@ def _argument(name: str, found: dict[str, MatExpr]) -> MatExpr:
 
 
 def _compile(source: str) -> Callable[..., Any]:
-    filename = f"<chainrule.matrix.lambdify-{abs(hash(source)):x}>"
     namespace: dict[str, Any] = {
         "np": np,
         "_prepare": _prepare,
@@ -425,8 +424,4 @@ def _compile(source: str) -> Callable[..., Any]:
         "_logsumexp": logsumexp,
         **code_namespace(),
     }
-    exec(compile(source, filename, "exec"), namespace)  # our own generated source: no user text
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    function: Callable[..., Any] = namespace["_lambdified"]
-    function.source = source  # type: ignore[attr-defined]
-    return function
+    return compile_function(source, namespace, "matrix.lambdify")

@@ -14,10 +14,21 @@ from typing import Any, cast
 
 from chainrule.symbolic.algebra import power
 from chainrule.symbolic.conditions import CONDITIONS
-from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, POW, SYM, E, Expr, Value, number
+from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, POW, SYM, E, Expr, Value, as_float, number
+from chainrule.symbolic.traverse import postorder
 from chainrule.symbolic.unknowns import APPLY
 
-__all__ = ["ATOM", "PREC_ADD", "PREC_MUL", "PREC_POW", "Printer", "ProductLayout", "pieces"]
+__all__ = [
+    "ATOM",
+    "PREC_ADD",
+    "PREC_MUL",
+    "PREC_POW",
+    "SHARE_LIMIT",
+    "Printer",
+    "ProductLayout",
+    "pieces",
+    "shared_subexpressions",
+]
 
 # conditions bind loosest: x + 1 < 2 and 0 < x  (their own precedences are in conditions.CONDITIONS)
 PREC_ADD = 10
@@ -26,6 +37,12 @@ PREC_POW = 30
 ATOM = 40
 
 Printed = tuple[str, int]
+
+# Past this many nodes printed as a tree, outputs name their shared subexpressions (t₁ = ...), see
+# shared_subexpressions; any text the parser accepts prints far below it, so it reads back.
+SHARE_LIMIT = 50_000
+_SHARED_AT_LEAST = 4  # nodes: x + 1 is repeated, not named
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 # Factors print in this order: numbers and constants, symbols, functions, sums (2 x sin(x) (x + 1)).
 _RANKS = {NUM: 0, CONST: 0, SYM: 1, ADD: 3}
@@ -54,6 +71,7 @@ class Printer:
         self.leibniz = False
         # the order in which sums (by node) and products (by their factors) were typed, if known
         self.order: dict[Any, list[Any]] = {}
+        self.printing = False  # inside a call on a whole output
 
     def bare(self, functions: dict[str, str], leibniz: bool = False) -> Printer:
         """Write the unknown functions ``{name: variable}`` without their argument (``y``, ``y'`` or
@@ -77,7 +95,37 @@ class Printer:
         return str(name) + "'" * int(order)
 
     def __call__(self, expr: Expr) -> str:
-        return self.of(expr)[0]
+        if self.printing:  # a part, from a print_* method
+            return self.of(expr)[0]
+        self.printing = True
+        try:
+            return self.whole(expr)
+        finally:
+            self.printing = False
+
+    def whole(self, expr: Expr) -> str:
+        """The text of a whole output, naming shared subexpressions when it is large."""
+        named = shared_subexpressions(expr)
+        if not named:
+            return self.of(expr)[0]
+        definitions: list[tuple[str, str]] = []
+        for k, node in enumerate(named, 1):
+            name = self.subexpression_name(k)
+            definitions.append((name, self.of(node)[0]))
+            self.memo[node] = (name, ATOM)
+        try:
+            return self.with_definitions(self.of(expr)[0], definitions)
+        finally:
+            self.memo.clear()  # the names mean something only in this output
+
+    def subexpression_name(self, k: int) -> str:
+        """The name of the ``k``-th shared subexpression of a large output (``t₁``)."""
+        return "t" + str(k).translate(_SUBSCRIPTS)
+
+    def with_definitions(self, main: str, definitions: list[tuple[str, str]]) -> str:
+        """A large output: ``main``, then ``where`` and the named subexpressions it uses."""
+        lines = "\n".join(f"  {name} = {text}" for name, text in definitions)
+        return f"{main}\nwhere\n{lines}"
 
     def of(self, root: Expr) -> Printed:
         """``(text, precedence)`` of ``root``, printing its unprinted descendants first (no recursion)."""
@@ -176,7 +224,7 @@ class Printer:
         if op is SYM:
             d = 1.0
         elif op is POW and node.args[1].op is NUM and node.args[0].op is SYM:
-            d = float(node.args[1].data)
+            d = as_float(node.args[1].data)
         elif op is MUL:
             d = sum(self.degree(f) for f in node.args)
         else:
@@ -236,7 +284,12 @@ class Printer:
                 if several
                 else ()
             )
-            if f.op is POW and f.args[1].op is NUM and f.args[1].data < 0:
+            if (
+                f.op is POW
+                and f.args[1].op is NUM
+                and f.args[1].data < 0
+                and _below_the_bar(f, coeff, factors)
+            ):
                 denominator.append((key, power(f.args[0], number(-f.args[1].data))))
             else:
                 numerator.append((key, f))
@@ -248,6 +301,45 @@ class Printer:
         if type(magnitude) is Fraction:
             return ProductLayout(negative, magnitude.numerator, magnitude.denominator, top, bottom)
         return ProductLayout(negative, magnitude, 1, top, bottom)
+
+
+def _below_the_bar(f: Expr, coeff: Value, factors: tuple[Expr, ...] | list[Expr]) -> bool:
+    """Whether the power ``f`` (a negative exponent) prints as a divisor; not a power of a number (0^-2
+    as 1/0^2 reads back as 1/0, 0^-1/2 as 1/(2*0), 1/(0*log(0)) too) unless it is the only divisor (1/0)."""
+    if f.args[0].op is not NUM:
+        return True
+    if f.args[1].data != -1 or coeff not in (1, -1):
+        return False
+    return not any(g is not f and g.op is POW and g.args[1].op is NUM and g.args[1].data < 0 for g in factors)
+
+
+def shared_subexpressions(root: Expr, limit: int = SHARE_LIMIT) -> list[Expr]:
+    """The subexpressions to print by name, children first, when ``root`` printed as a tree would have
+    more than ``limit`` nodes (none otherwise).
+
+    A DAG of n nodes can print as a tree of 2^n (the 20th derivative of ``x^x`` has 1,614 nodes and prints
+    as billions of characters). Past the limit, a subexpression used more than once gets a name when it
+    is not tiny, and so does any that alone would print longer than the limit; the output then grows with
+    the DAG, not the tree.
+    """
+    nodes = postorder([root])
+    size: dict[Expr, int] = {}
+    for node in nodes:
+        size[node] = min(1 + sum(size[a] for a in node.args), limit + 1)
+    if size[root] <= limit:
+        return []
+    uses: dict[Expr, int] = dict.fromkeys(nodes, 0)
+    for node in nodes:
+        for a in node.args:
+            uses[a] += 1
+    named: list[Expr] = []
+    for node in nodes:
+        own = 1 + sum(size[a] for a in node.args)
+        if node is not root and ((uses[node] > 1 and own >= _SHARED_AT_LEAST) or own > limit // 10):
+            named.append(node)
+            own = 1
+        size[node] = min(own, limit + 1)
+    return named
 
 
 def pieces(node: Expr) -> tuple[list[tuple[Expr, Expr]], Expr]:

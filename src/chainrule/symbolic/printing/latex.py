@@ -136,7 +136,7 @@ class LatexPrinter(Printer):
         base, exponent = node.args
         if exponent is HALF:
             return f"\\sqrt{{{self(base)}}}", ATOM
-        if exponent.op is NUM and exponent.data < 0:
+        if exponent.op is NUM and exponent.data < 0 and (base.op is not NUM or exponent.data == -1):
             return self.product_latex(self.product(1, (node,))), PREC_MUL
         if exponent.op is NUM and type(exponent.data) is Fraction and exponent.data.numerator == 1:
             return f"\\sqrt[{exponent.data.denominator}]{{{self(base)}}}", ATOM
@@ -168,6 +168,19 @@ class LatexPrinter(Printer):
             return head + "'" * order, ATOM
         marks = "'" * order if order <= 3 else f"^{{({order})}}"
         return f"{head}{marks}\\left({self(node.args[0])}\\right)", ATOM
+
+    def subexpression_name(self, k: int) -> str:
+        return f"t_{{{k}}}"
+
+    def with_definitions(self, main: str, definitions: list[tuple[str, str]]) -> str:
+        rows = [f"& {name} = {text}" for name, text in definitions]
+        return (
+            "\\begin{aligned}& "
+            + main
+            + " \\\\ & \\text{where} \\\\ "
+            + " \\\\ ".join(rows)
+            + " \\end{aligned}"
+        )
 
     def print_function(self, node: Expr) -> Printed:
         latex = _latex_of(node.op)

@@ -16,6 +16,7 @@ import numpy as np
 from chainrule.core.registry import FORMULAS
 from chainrule.errors import UnsupportedOperationError
 from chainrule.symbolic.conditions import CONDITIONS
+from chainrule.symbolic.evaluate import fold_constants, to_float
 from chainrule.symbolic.expr import HALF, NUM, Expr, Value
 from chainrule.symbolic.functions import primitive
 from chainrule.symbolic.printing.base import ATOM, PREC_MUL, PREC_POW, Printed
@@ -55,11 +56,17 @@ _EXACT_INT = 2**53
 
 
 def python_number(value: Value) -> Printed:
-    """A Python literal for a number, with its precedence."""
+    """A Python literal for a number, with its precedence.
+
+    Integers beyond 2**53 and fractions with such parts are written as the float64 NumPy would compute
+    with (``inf`` past its range): Python's exact integers would be slow, and ``10**400/3`` overflows.
+    """
+    if type(value) is Fraction and max(abs(value.numerator), value.denominator) > _EXACT_INT:
+        value = to_float(value)
     if type(value) is Fraction:
         return f"{value.numerator}/{value.denominator}", PREC_MUL
     if type(value) is int and abs(value) > _EXACT_INT:
-        value = float(value)  # NumPy has no integers this large; the float is what evaluation uses
+        value = to_float(value)
     text = repr(value)
     if text in ("inf", "-inf", "nan"):
         text = f"float('{text}')"
@@ -75,13 +82,25 @@ class PythonPrinter(TextPrinter):
     def print_constant(self, name: str) -> Printed:
         return f"np.{name}", ATOM
 
+    def coefficient(self, value: Value) -> str:
+        text, prec = python_number(value)
+        return text if prec == ATOM else f"({text})"
+
     def print_pow(self, node: Expr) -> Printed:
         base, exponent = node.args
         if exponent is HALF:
             return f"np.sqrt({self(base)})", ATOM
-        if exponent.op is NUM and exponent.data < 0:
+        if exponent.op is NUM and exponent.data < 0 and (base.op is not NUM or exponent.data == -1):
             return self.print_mul_of(node)
         return f"{self.wrap(base, PREC_POW)}**{self.wrap(exponent, PREC_POW)}", PREC_POW
+
+    def subexpression_name(self, k: int) -> str:
+        return f"_t{k}"
+
+    def with_definitions(self, main: str, definitions: list[tuple[str, str]]) -> str:
+        # still one expression: a list display runs left to right, each name bound before it is used
+        bound = ", ".join(f"({name} := {text})" for name, text in definitions)
+        return f"[{bound}, {main}][-1]"
 
     def print_function(self, node: Expr) -> Printed:
         return f"{code_name(node.op)}({', '.join(self(a) for a in node.args)})", ATOM
@@ -111,4 +130,4 @@ def to_python(expr: Expr) -> str:
     >>> to_python(sym.parse("x^2/2 - sqrt(x) + sin(x)^-1 + e"))
     'x**2/2 - np.sqrt(x) + 1/np.sin(x) + np.e'
     """
-    return PythonPrinter()(expr)
+    return PythonPrinter()(fold_constants([expr])[0])

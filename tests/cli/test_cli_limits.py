@@ -1,0 +1,47 @@
+"""The command line's limits on derivatives: clear one-line refusals, never a hang or a MemoryError."""
+
+from __future__ import annotations
+
+import pytest
+from tests.cli.helpers import in_process
+
+from chainrule.cli import calculus
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("diff", "x^x", "--order", "1000000000"), "--order must be at most 20"),
+        (("diff", "x^x", "--order", "21"), "--order must be at most 20"),
+        (("diff", "x^x", "--order", "9", "--at", "x=1.5"), "--order with --at must be at most 8"),
+        (("diff", "x^x", "--order", "0"), "--order must be at least 1"),
+    ],
+)
+def test_order_limits_are_one_line_usage_errors(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
+) -> None:
+    status, out, err = in_process(capsys, *argv)
+    assert status == 2
+    assert message in err
+    assert "Traceback" not in out + err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_high_order_prints_with_shared_subexpressions(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = in_process(capsys, "diff", "x^x", "--order", "20", "--latex")
+    assert status == 0, err
+    assert "\nwhere\n" in out
+    assert "t₁ = " in out
+    assert "\\text{where}" in out
+    assert len(out) < 1_000_000
+
+
+def test_a_derivative_that_grows_stops_with_a_message(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(calculus, "MAX_NODES", 50)
+    status, out, err = in_process(capsys, "diff", "x^x", "--order", "20")
+    assert status == 2
+    assert "grown past 50 nodes" in err
+    assert "the command line's limit" in err
+    assert "Traceback" not in out + err
