@@ -6,6 +6,7 @@ Importing this package makes every row, and so registers what each declares (:mo
 from chainrule.core.rules import (
     arithmetic,
     assignment,
+    decompositions,
     elementary,
     indexing,
     linalg,
@@ -23,6 +24,7 @@ from chainrule.core.rules import (
 __all__ = [
     "arithmetic",
     "assignment",
+    "decompositions",
     "elementary",
     "indexing",
     "linalg",

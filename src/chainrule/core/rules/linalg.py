@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.primitive import Primitive, VarargRules
-from chainrule.core.rules._util import concrete, refuse, safe_divide, shape_of, unbroadcast
+from chainrule.core.rules._util import concrete, refuse, shape_of, unbroadcast
+from chainrule.core.rules.decompositions import reciprocal_gaps, warn_if_coupled
 from chainrule.errors import ChainruleValueError, ShapeError, UnsupportedOperationError
 
 
@@ -332,16 +333,19 @@ def _eigh_packed(a: Any) -> Any:
     return np.concatenate([w[..., None, :], v], axis=-2)
 
 
-def _gap_inverse(w: Any) -> Any:
-    """F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it (and for repeated eigenvalues)."""
+def _gap_inverse(w: Any) -> tuple[Any, Any]:
+    """F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it and for repeated eigenvalues; and the ties."""
     gaps = np.expand_dims(w, -2) - np.expand_dims(w, -1)
-    return safe_divide(np.ones_like(concrete(gaps)), gaps)
+    return reciprocal_gaps(gaps, np.max(np.abs(concrete(w)), axis=-1))
 
 
 def _eigh_vjp(g: Any, ans: Any, a: Any) -> Any:
     w, v = ans[..., 0, :], ans[..., 1:, :]
     gw, gv = g[..., 0, :], g[..., 1:, :]
-    inner = _gap_inverse(w) * (_mT(v) @ gv) + np.expand_dims(gw, -2) * np.eye(shape_of(w)[-1])
+    f, ties = _gap_inverse(w)
+    coupling = _mT(v) @ gv
+    warn_if_coupled("np.linalg.eigh", ties, concrete(coupling) - _mT(concrete(coupling)), "eigenvalues")
+    inner = f * coupling + np.expand_dims(gw, -2) * np.eye(shape_of(w)[-1])
     s = v @ inner @ _mT(v)
     return 0.5 * (s + _mT(s))
 
@@ -350,16 +354,34 @@ def _eigh_jvp(t: Any, ans: Any, a: Any) -> Any:
     w, v = ans[..., 0, :], ans[..., 1:, :]
     m = _mT(v) @ t @ v
     dw = np.diagonal(m, axis1=-2, axis2=-1)
-    dv = v @ (_gap_inverse(w) * m)
+    f, ties = _gap_inverse(w)
+    warn_if_coupled("np.linalg.eigh", ties, m, "eigenvalues")
+    dv = v @ (f * m)
     return np.concatenate([np.expand_dims(dw, -2), dv], axis=-2)
 
 
-def _numpy_eigh(prim: Primitive, a: Any, UPLO: str = "L") -> tuple[Any, Any]:
-    _square("np.linalg.eigh", a)
-    if UPLO != "L":
-        raise UnsupportedOperationError("np.linalg.eigh: only UPLO='L' is supported on traced values")
-    packed = prim(a)
-    return packed[..., 0, :], packed[..., 1:, :]
+def from_triangle(name: str, a: Any, UPLO: str) -> Any:
+    """The symmetric matrix NumPy's ``eigh(a, UPLO)`` decomposes: ``a``'s lower (or upper) triangle mirrored.
+
+    NumPy reads one triangle only, so a derivative with respect to ``a`` is zero in the other one, as finite
+    differences of NumPy's function show (and as HIPS autograd has it).
+    """
+    _square(name, a)
+    if np.iscomplexobj(concrete(a)):
+        raise UnsupportedOperationError(
+            f"{name}: Hermitian (complex) matrices are not differentiated yet (issue 10); differentiate a real "
+            "symmetric matrix"
+        )
+    if UPLO not in ("L", "U"):
+        raise ChainruleValueError(f"{name}: UPLO must be 'L' or 'U', got {UPLO!r}")
+    if UPLO == "L":
+        return np.tril(a) + _mT(np.tril(a, -1))
+    return np.triu(a) + _mT(np.triu(a, 1))
+
+
+def _numpy_eigh(prim: Primitive, a: Any, UPLO: str = "L") -> Any:
+    packed = prim(from_triangle("np.linalg.eigh", a, UPLO))
+    return np.linalg._linalg.EighResult(packed[..., 0, :], packed[..., 1:, :])
 
 
 eigh_p = Primitive(
@@ -369,8 +391,9 @@ eigh_p = Primitive(
     jvp=(_eigh_jvp,),
     rule="eigenvalue perturbation",
     notation="dw_i = v_i^T dA v_i",
-    kink="at repeated eigenvalues the eigenvectors are not unique and have no derivative; chainrule takes "
-    "their coupling term as 0",
+    kink="at repeated eigenvalues the eigenvectors are not unique and have no derivative: chainrule takes "
+    "the coupling between them as 0 and warns (RuntimeWarning) whenever that changes the result. NumPy reads "
+    "one triangle (UPLO), so the derivative is zero in the other",
     numpy={np.linalg.eigh: _numpy_eigh},
 )
 
@@ -380,10 +403,7 @@ def _eigvecs(a: Any) -> Any:
 
 
 def _numpy_eigvalsh(prim: Primitive, a: Any, UPLO: str = "L") -> Any:
-    _square("np.linalg.eigvalsh", a)
-    if UPLO != "L":
-        raise UnsupportedOperationError("np.linalg.eigvalsh: only UPLO='L' is supported on traced values")
-    return prim(a)
+    return prim(from_triangle("np.linalg.eigvalsh", a, UPLO))
 
 
 eigvalsh_p = Primitive(
