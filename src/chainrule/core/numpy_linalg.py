@@ -9,6 +9,7 @@ import numpy as np
 
 from chainrule.core.registry import implements
 from chainrule.core.rules import arithmetic as ar
+from chainrule.core.rules import decompositions as dc
 from chainrule.core.rules import linalg as la
 from chainrule.core.rules import norms as nm
 from chainrule.core.rules import piecewise as pw
@@ -192,3 +193,137 @@ for _func in (
     np.may_share_memory, np.shares_memory, np.can_cast, np.min_scalar_type,
 ):  # fmt: skip
     implements(_func, plain=True)(_on_values(_func))
+
+
+# ---------------------------------------------------------------- np.linalg's composites
+
+
+@implements(np.linalg.matrix_norm)
+def _matrix_norm_api(x: Any, /, *, keepdims: bool = False, ord: Any = "fro") -> Any:
+    if _ndim(x) < 2:
+        raise ChainruleValueError(f"np.linalg.matrix_norm: expected a matrix or a stack, got {shape_of(x)}")
+    nd = _ndim(x)
+    return _matrix_norm(x, ord, (nd - 2, nd - 1), keepdims)
+
+
+@implements(np.linalg.vector_norm)
+def _vector_norm_api(x: Any, /, *, axis: Any = None, keepdims: bool = False, ord: Any = 2) -> Any:
+    shape, nd = shape_of(x), _ndim(x)
+    axes = tuple(range(nd)) if axis is None else (axis,) if isinstance(axis, int | np.integer) else axis
+    axes = tuple(sorted(int(a) % max(nd, 1) for a in axes))
+    rest = [a for a in range(nd) if a not in axes]
+    flat = np.reshape(np.transpose(x, (*rest, *axes)), (*(shape[a] for a in rest), -1))
+    out = _vector_norm(flat, ord, -1, False)
+    if keepdims:
+        out = np.reshape(out, tuple(1 if a in axes else n for a, n in enumerate(shape)))
+    return out
+
+
+@implements(np.linalg.matrix_power)
+def _matrix_power(a: Any, n: Any) -> Any:
+    la._square("np.linalg.matrix_power", a)
+    n = int(n)
+    if n == 0:
+        return np.broadcast_to(np.eye(shape_of(a)[-1]), shape_of(a)) + 0 * a  # the identity, traced
+    if n < 0:
+        a, n = la.inv_p(a), -n
+    result, square = None, a
+    while n:  # binary powering: about log2(n) products, as NumPy does
+        if n & 1:
+            result = square if result is None else result @ square
+        n >>= 1
+        if n:
+            square = square @ square
+    return result
+
+
+@implements(np.linalg.multi_dot)
+def _multi_dot(arrays: Any, *, out: Any = None) -> Any:
+    refuse("np.linalg.multi_dot", out=out)
+    arrays = list(arrays)
+    if len(arrays) < 2:
+        raise ChainruleValueError("np.linalg.multi_dot: expected at least two arrays")
+    first, last = _ndim(arrays[0]) == 1, _ndim(arrays[-1]) == 1
+    if first:
+        arrays[0] = np.reshape(arrays[0], (1, -1))
+    if last:
+        arrays[-1] = np.reshape(arrays[-1], (-1, 1))
+    if any(_ndim(m) != 2 for m in arrays):
+        raise ChainruleValueError("np.linalg.multi_dot: every array but the first and last must be 2-D")
+    result = _chain(arrays, _chain_order([shape_of(m) for m in arrays]), 0, len(arrays) - 1)
+    if first and last:
+        return result[0, 0]
+    return result[0] if first else result[:, 0] if last else result
+
+
+def _chain_order(shapes: list[tuple[int, ...]]) -> Any:
+    """NumPy's own optimal parenthesization (by the operands' shapes), so the products are NumPy's."""
+    dims = [s[0] for s in shapes] + [shapes[-1][1]]
+    n = len(shapes)
+    cost = np.zeros((n, n))
+    split = np.zeros((n, n), dtype=int)
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i, j] = np.inf
+            for k in range(i, j):
+                c = cost[i, k] + cost[k + 1, j] + dims[i] * dims[k + 1] * dims[j + 1]
+                if c < cost[i, j]:
+                    cost[i, j], split[i, j] = c, k
+    return split
+
+
+def _chain(arrays: list[Any], split: Any, i: int, j: int) -> Any:
+    if i == j:
+        return arrays[i]
+    k = int(split[i, j])
+    return la.matmul_p(_chain(arrays, split, i, k), _chain(arrays, split, k + 1, j))
+
+
+@implements(np.cross)
+def _cross(a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: Any = None) -> Any:
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a, b = np.moveaxis(a, axisa, -1), np.moveaxis(b, axisb, -1)
+    na, nb = shape_of(a)[-1], shape_of(b)[-1]
+    if na not in (2, 3) or nb not in (2, 3):
+        raise ChainruleValueError(
+            "np.cross: incompatible dimensions for cross product (dimension must be 2 or 3), "
+            f"got {na} and {nb}"
+        )
+    a0, a1, a2 = a[..., 0], a[..., 1], (a[..., 2] if na == 3 else 0.0)
+    b0, b1, b2 = b[..., 0], b[..., 1], (b[..., 2] if nb == 3 else 0.0)
+    z = a0 * b1 - a1 * b0
+    if na == 2 and nb == 2:  # NumPy gives the z component alone
+        return z
+    shape = np.broadcast_shapes(shape_of(a)[:-1], shape_of(b)[:-1])
+    parts = [np.broadcast_to(c, shape) for c in (a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, z)]
+    return np.moveaxis(np.stack(parts, axis=-1), -1, axisc)
+
+
+@implements(np.linalg.cross)
+def _linalg_cross(x1: Any, x2: Any, /, *, axis: int = -1) -> Any:
+    if shape_of(x1)[axis] != 3 or shape_of(x2)[axis] != 3:
+        raise ChainruleValueError("np.linalg.cross: both inputs must be 3-element vectors along axis")
+    return _cross(x1, x2, axis=axis)
+
+
+@implements(np.linalg.lstsq)
+def _lstsq(a: Any, b: Any, rcond: Any = None) -> tuple[Any, Any, Any, Any]:
+    m, n = dc.matrices("np.linalg.lstsq", a)
+    if _ndim(a) != 2 or _ndim(b) not in (1, 2):
+        raise ChainruleValueError(
+            f"np.linalg.lstsq: a must be 2-D and b 1-D or 2-D, got {shape_of(a)}, {shape_of(b)}"
+        )
+    # NumPy's cutoff: rcond times the largest singular value, machine precision times max(m, n) by default
+    cutoff = np.finfo(np.float64).eps * max(m, n) if rcond is None or rcond < 0 else float(rcond)
+    x = dc.pinv_p(a, rcond=cutoff, hermitian=False) @ b
+    s = nm.svdvals_p(a)
+    plain_s = np.asarray(concrete(s))
+    rank = int(np.sum(plain_s > cutoff * plain_s[0])) if plain_s.size else 0
+    if rank == n and m > n:
+        residual = b - a @ x
+        residuals = red.sum_p(residual * residual, axis=0, keepdims=_ndim(b) == 1)
+    else:
+        residuals = np.empty((0,))
+    return x, residuals, np.int32(rank), s

@@ -54,7 +54,9 @@ def reciprocal_gaps(gaps: Any, scale: Any) -> tuple[Any, Any]:
     plain = concrete(gaps)
     n = plain.shape[-1]
     off_diagonal = ~np.eye(n, dtype=bool)
-    ties = off_diagonal & (np.abs(plain) <= TIE_TOLERANCE * np.expand_dims(np.asarray(concrete(scale)), (-1, -2)))
+    ties = off_diagonal & (
+        np.abs(plain) <= TIE_TOLERANCE * np.expand_dims(np.asarray(concrete(scale)), (-1, -2))
+    )
     zero = ties | ~off_diagonal
     return np.where(zero, 0.0, 1.0 / np.where(zero, 1.0, gaps)), ties
 
@@ -79,7 +81,7 @@ def warn_if_coupled(name: str, ties: Any, coupling: Any, values: str) -> None:
 
 
 def _svd_packed(a: Any) -> Any:
-    """The thin SVD as one array: U (m rows), s (one row), then V = Vh^T (n rows), each with min(m, n) columns."""
+    """The thin SVD as one array: U (m rows), s (one row), then V = Vh^T (n rows), with min(m, n) columns."""
     u, s, vh = np.linalg.svd(a, full_matrices=False)
     return np.concatenate([u, s[..., None, :], _mT(vh)], axis=-2)
 
@@ -97,8 +99,10 @@ def _svd_coupling(s: Any) -> tuple[Any, Any]:
 def _over_s(x: Any, s: Any) -> Any:
     """x / s along the columns, with 0 for a zero singular value (its vector is not unique then)."""
     zero = concrete(s) == 0
-    return x / np.expand_dims(s, -2) if not np.any(zero) else np.where(
-        zero[..., None, :], 0.0, x / np.expand_dims(np.where(zero, 1.0, s), -2)
+    return (
+        x / np.expand_dims(s, -2)
+        if not np.any(zero)
+        else np.where(zero[..., None, :], 0.0, x / np.expand_dims(np.where(zero, 1.0, s), -2))
     )
 
 
@@ -304,8 +308,8 @@ def _qr_vjp(g: Any, ans: Any, a: Any) -> Any:
     gq, gr = g[..., :m, :], g[..., m:, :]
     mm = r @ _mT(gr) - _mT(gq) @ q
     lower = np.tril(mm, -1)
-    copyltu = lower + _mT(lower) + np.eye(shape_of(r)[-1]) * np.expand_dims(
-        np.diagonal(mm, axis1=-2, axis2=-1), -1
+    copyltu = (
+        lower + _mT(lower) + np.eye(shape_of(r)[-1]) * np.expand_dims(np.diagonal(mm, axis1=-2, axis2=-1), -1)
     )
     return _right_solve(gq + q @ copyltu, _mT(r))
 
@@ -315,7 +319,11 @@ def _numpy_qr(prim: Primitive, a: Any, mode: str = "reduced") -> Any:
     if mode == "raw" or (mode == "complete" and m > n):
         raise UnsupportedOperationError(
             f"np.linalg.qr: mode={mode!r} is not differentiated"
-            + (f" (its {m - n} extra columns of Q are any basis of a complement)" if mode == "complete" else "")
+            + (
+                f" (its {m - n} extra columns of Q are any basis of a complement)"
+                if mode == "complete"
+                else ""
+            )
             + "; write mode='reduced' (the default) or mode='r'"
         )
     if m >= n:

@@ -369,8 +369,8 @@ def from_triangle(name: str, a: Any, UPLO: str) -> Any:
     _square(name, a)
     if np.iscomplexobj(concrete(a)):
         raise UnsupportedOperationError(
-            f"{name}: Hermitian (complex) matrices are not differentiated yet (issue 10); differentiate a real "
-            "symmetric matrix"
+            f"{name}: Hermitian (complex) matrices are not differentiated yet (issue 10); differentiate a "
+            "real symmetric matrix"
         )
     if UPLO not in ("L", "U"):
         raise ChainruleValueError(f"{name}: UPLO must be 'L' or 'U', got {UPLO!r}")
