@@ -295,10 +295,11 @@ OTHER: dict[str, list[tuple[Callable[..., Any], list[Callable[[np.random.Generat
     "svd": [(lambda a: np.linalg.svd(a, full_matrices=False)[0] ** 2, [lambda r: r.standard_normal((4, 3))]),
             (lambda a: np.linalg.svd(a)[1], [lambda r: r.standard_normal((3, 3))])],
     "eig": [(lambda a: np.linalg.eig(a)[1] ** 2, [lambda r: real_eigenvalues(r, 3)])],
-    "eigvals": [(np.linalg.eigvals, [lambda r: real_eigenvalues(r, 3)])],
+    "eig values": [(np.linalg.eigvals, [lambda r: real_eigenvalues(r, 3)])],
     "qr": [(lambda a: np.linalg.qr(a)[0] + np.sum(np.linalg.qr(a)[1]),
             [lambda r: r.standard_normal((4, 3))])],
     "pinv": [(np.linalg.pinv, [lambda r: r.standard_normal((3, 4))])],
+    "cross": [(np.cross, [lambda r: r.standard_normal((2, 3)), lambda r: r.standard_normal(3)])],
     "norm": [
         (np.linalg.norm, [lambda r: r.standard_normal(3)]),
         (lambda x: np.linalg.norm(x, axis=1), [lambda r: r.standard_normal((2, 3))]),

@@ -280,34 +280,6 @@ def _chain(arrays: list[Any], split: Any, i: int, j: int) -> Any:
     return la.matmul_p(_chain(arrays, split, i, k), _chain(arrays, split, k + 1, j))
 
 
-@implements(np.cross)
-def _cross(a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: Any = None) -> Any:
-    if axis is not None:
-        axisa = axisb = axisc = axis
-    a, b = np.moveaxis(a, axisa, -1), np.moveaxis(b, axisb, -1)
-    na, nb = shape_of(a)[-1], shape_of(b)[-1]
-    if na not in (2, 3) or nb not in (2, 3):
-        raise ChainruleValueError(
-            "np.cross: incompatible dimensions for cross product (dimension must be 2 or 3), "
-            f"got {na} and {nb}"
-        )
-    a0, a1, a2 = a[..., 0], a[..., 1], (a[..., 2] if na == 3 else 0.0)
-    b0, b1, b2 = b[..., 0], b[..., 1], (b[..., 2] if nb == 3 else 0.0)
-    z = a0 * b1 - a1 * b0
-    if na == 2 and nb == 2:  # NumPy gives the z component alone
-        return z
-    shape = np.broadcast_shapes(shape_of(a)[:-1], shape_of(b)[:-1])
-    parts = [np.broadcast_to(c, shape) for c in (a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, z)]
-    return np.moveaxis(np.stack(parts, axis=-1), -1, axisc)
-
-
-@implements(np.linalg.cross)
-def _linalg_cross(x1: Any, x2: Any, /, *, axis: int = -1) -> Any:
-    if shape_of(x1)[axis] != 3 or shape_of(x2)[axis] != 3:
-        raise ChainruleValueError("np.linalg.cross: both inputs must be 3-element vectors along axis")
-    return _cross(x1, x2, axis=axis)
-
-
 @implements(np.linalg.lstsq)
 def _lstsq(a: Any, b: Any, rcond: Any = None) -> tuple[Any, Any, Any, Any]:
     m, n = dc.matrices("np.linalg.lstsq", a)

@@ -222,6 +222,11 @@ def _numpy_eig(prim: Primitive, a: Any) -> Any:
     return np.linalg._linalg.EigResult(packed[..., 0, :], packed[..., 1:, :])
 
 
+def _numpy_eigvals(prim: Primitive, a: Any) -> Any:
+    square("np.linalg.eigvals", a)
+    return prim(a)[..., 0, :]
+
+
 def square(name: str, a: Any) -> int:
     m, n = matrices(name, a)
     if m != n:
@@ -239,43 +244,10 @@ eig_p = Primitive(
     kink="at repeated eigenvalues the eigenvectors are not unique and have no derivative: chainrule takes "
     "the coupling between them as 0 and warns (RuntimeWarning) whenever that changes the result; complex "
     "eigenvalues raise until complex rules land",
-    numpy={np.linalg.eig: _numpy_eig},
+    # eigvals too: its derivative needs the eigenvectors, so computing them with the values costs less
+    numpy={np.linalg.eig: _numpy_eig, np.linalg.eigvals: _numpy_eigvals},
 )
 
-
-def _eigvals_vjp(g: Any, ans: Any, a: Any) -> Any:
-    v = eig_p(a)[..., 1:, :]
-    return _mT(np.linalg.inv(v)) @ (np.expand_dims(g, -1) * _mT(v))
-
-
-def _eigvals_jvp(t: Any, ans: Any, a: Any) -> Any:
-    v = eig_p(a)[..., 1:, :]
-    return np.einsum("...ij,...ji->...i", np.linalg.inv(v), t @ v)
-
-
-def _eigvals(a: Any) -> Any:
-    w = np.linalg.eigvals(a)
-    if np.iscomplexobj(w):
-        _eig_packed(a)  # raises, naming the complex eigenvalues
-    return w
-
-
-def _numpy_eigvals(prim: Primitive, a: Any) -> Any:
-    square("np.linalg.eigvals", a)
-    return prim(a)
-
-
-eigvals_p = Primitive(
-    "eigvals",
-    _eigvals,
-    vjp=(_eigvals_vjp,),
-    jvp=(_eigvals_jvp,),
-    rule="eigenvalue perturbation",
-    notation="dw_i = (V^-1 dA V)_ii",
-    kink="a repeated eigenvalue of a defective matrix has no derivative; complex eigenvalues raise until "
-    "complex rules land",
-    numpy={np.linalg.eigvals: _numpy_eigvals},
-)
 
 # ---------------------------------------------------------------- QR
 

@@ -384,6 +384,10 @@ def _numpy_eigh(prim: Primitive, a: Any, UPLO: str = "L") -> Any:
     return np.linalg._linalg.EighResult(packed[..., 0, :], packed[..., 1:, :])
 
 
+def _numpy_eigvalsh(prim: Primitive, a: Any, UPLO: str = "L") -> Any:
+    return prim(from_triangle("np.linalg.eigvalsh", a, UPLO))[..., 0, :]
+
+
 eigh_p = Primitive(
     "eigh",
     _eigh_packed,
@@ -394,24 +398,56 @@ eigh_p = Primitive(
     kink="at repeated eigenvalues the eigenvectors are not unique and have no derivative: chainrule takes "
     "the coupling between them as 0 and warns (RuntimeWarning) whenever that changes the result. NumPy reads "
     "one triangle (UPLO), so the derivative is zero in the other",
-    numpy={np.linalg.eigh: _numpy_eigh},
+    # eigvalsh too: its derivative needs the eigenvectors, so computing them with the values costs less
+    numpy={np.linalg.eigh: _numpy_eigh, np.linalg.eigvalsh: _numpy_eigvalsh},
 )
 
-
-def _eigvecs(a: Any) -> Any:
-    return eigh_p(a)[..., 1:, :]
+# ---------------------------------------------------------------- cross product
 
 
-def _numpy_eigvalsh(prim: Primitive, a: Any, UPLO: str = "L") -> Any:
-    return prim(from_triangle("np.linalg.eigvalsh", a, UPLO))
+def _cross3(a: Any, b: Any) -> Any:
+    return np.cross(a, b)
 
 
-eigvalsh_p = Primitive(
-    "eigvalsh",
-    np.linalg.eigvalsh,
-    vjp=(lambda g, ans, a: (_eigvecs(a) * np.expand_dims(g, -2)) @ _mT(_eigvecs(a)),),
-    jvp=(lambda t, ans, a: np.einsum("...ji,...jk,...ki->...i", _eigvecs(a), t, _eigvecs(a)),),
-    rule="eigenvalue perturbation",
-    notation="dw_i = v_i^T dA v_i",
-    numpy={np.linalg.eigvalsh: _numpy_eigvalsh},
+def _numpy_cross(
+    prim: Primitive, a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: Any = None
+) -> Any:
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a, b = np.moveaxis(a, axisa, -1), np.moveaxis(b, axisb, -1)
+    na, nb = shape_of(a)[-1], shape_of(b)[-1]
+    if na not in (2, 3) or nb not in (2, 3):
+        raise ChainruleValueError(
+            "np.cross: incompatible dimensions for cross product (dimension must be 2 or 3), "
+            f"got {na} and {nb}"
+        )
+    if na == 3 and nb == 3:  # one primitive: its rules are cross products too
+        return np.moveaxis(prim(a, b), -1, axisc)
+    a0, a1, a2 = a[..., 0], a[..., 1], (a[..., 2] if na == 3 else 0.0)
+    b0, b1, b2 = b[..., 0], b[..., 1], (b[..., 2] if nb == 3 else 0.0)
+    z = a0 * b1 - a1 * b0
+    if na == 2 and nb == 2:  # NumPy gives the z component alone
+        return z
+    shape = np.broadcast_shapes(shape_of(a)[:-1], shape_of(b)[:-1])
+    parts = [np.broadcast_to(c, shape) for c in (a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, z)]
+    return np.moveaxis(np.stack(parts, axis=-1), -1, axisc)
+
+
+def _numpy_linalg_cross(prim: Primitive, x1: Any, x2: Any, /, *, axis: int = -1) -> Any:
+    if shape_of(x1)[axis] != 3 or shape_of(x2)[axis] != 3:
+        raise ChainruleValueError("np.linalg.cross: both inputs must be 3-element vectors along axis")
+    return _numpy_cross(prim, x1, x2, axis=axis)
+
+
+cross_p = Primitive(
+    "cross",
+    _cross3,
+    vjp=(
+        lambda g, ans, a, b: unbroadcast(np.cross(b, g), shape_of(a)),
+        lambda g, ans, a, b: unbroadcast(np.cross(g, a), shape_of(b)),
+    ),
+    jvp=(lambda t, ans, a, b: np.cross(t, b), lambda t, ans, a, b: np.cross(a, t)),
+    rule="product rule",
+    notation="d(a x b) = da x b + a x db",
+    numpy={np.cross: _numpy_cross, np.linalg.cross: _numpy_linalg_cross},
 )
