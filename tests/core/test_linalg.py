@@ -230,3 +230,13 @@ def test_repeated_values_alone_are_differentiated_without_warning(f: Callable[[A
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         np.testing.assert_allclose(cr.grad(f)(REPEATED), 2 * REPEATED, atol=1e-12)
+
+
+@pytest.mark.parametrize("uplo", ["L", "U"])
+def test_eigenvectors_traced_are_numpys_own(uplo: str) -> None:
+    """The same vectors, signs included, as NumPy's call with the same UPLO (finite differences rely on it)."""
+    a = np.random.default_rng(3).standard_normal((2, 6, 6))
+    np.testing.assert_allclose(cr.vjp(lambda x: np.linalg.eigh(x, uplo)[1], a)[0], np.linalg.eigh(a, uplo)[1])
+    np.testing.assert_allclose(
+        cr.jvp(lambda x: np.linalg.eigh(x, uplo)[1], (a,), (a,))[0], np.linalg.eigh(a, uplo)[1]
+    )

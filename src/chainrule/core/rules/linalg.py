@@ -327,9 +327,13 @@ cholesky_p = Primitive(
 )
 
 
-def _eigh_packed(a: Any) -> Any:
-    """Eigenvalues (row 0) and eigenvectors (rows 1..n) in one array, so one primitive gives both."""
-    w, v = np.linalg.eigh(a)
+def _eigh_packed(a: Any, *, UPLO: str = "L") -> Any:
+    """Eigenvalues (row 0) and eigenvectors (rows 1..n) in one array, so one primitive gives both.
+
+    ``UPLO`` names the triangle LAPACK reads; the rules see a symmetric ``a``, where either gives the same
+    decomposition, but the eigenvectors' signs are those of NumPy's call with the same ``UPLO``.
+    """
+    w, v = np.linalg.eigh(a, UPLO)
     return np.concatenate([w[..., None, :], v], axis=-2)
 
 
@@ -339,7 +343,7 @@ def _gap_inverse(w: Any) -> tuple[Any, Any]:
     return reciprocal_gaps(gaps, np.max(np.abs(concrete(w)), axis=-1))
 
 
-def _eigh_vjp(g: Any, ans: Any, a: Any) -> Any:
+def _eigh_vjp(g: Any, ans: Any, a: Any, **params: Any) -> Any:
     w, v = ans[..., 0, :], ans[..., 1:, :]
     gw, gv = g[..., 0, :], g[..., 1:, :]
     f, ties = _gap_inverse(w)
@@ -350,7 +354,7 @@ def _eigh_vjp(g: Any, ans: Any, a: Any) -> Any:
     return 0.5 * (s + _mT(s))
 
 
-def _eigh_jvp(t: Any, ans: Any, a: Any) -> Any:
+def _eigh_jvp(t: Any, ans: Any, a: Any, **params: Any) -> Any:
     w, v = ans[..., 0, :], ans[..., 1:, :]
     m = _mT(v) @ t @ v
     dw = np.diagonal(m, axis1=-2, axis2=-1)
@@ -380,12 +384,12 @@ def from_triangle(name: str, a: Any, UPLO: str) -> Any:
 
 
 def _numpy_eigh(prim: Primitive, a: Any, UPLO: str = "L") -> Any:
-    packed = prim(from_triangle("np.linalg.eigh", a, UPLO))
+    packed = prim(from_triangle("np.linalg.eigh", a, UPLO), UPLO=UPLO)
     return np.linalg._linalg.EighResult(packed[..., 0, :], packed[..., 1:, :])
 
 
 def _numpy_eigvalsh(prim: Primitive, a: Any, UPLO: str = "L") -> Any:
-    return prim(from_triangle("np.linalg.eigvalsh", a, UPLO))[..., 0, :]
+    return prim(from_triangle("np.linalg.eigvalsh", a, UPLO), UPLO=UPLO)[..., 0, :]
 
 
 eigh_p = Primitive(
