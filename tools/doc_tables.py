@@ -35,6 +35,7 @@ FAMILIES = [
     ("arithmetic and powers", ["chainrule.core.rules.arithmetic"]),
     ("exponentials, logarithms, trigonometric and hyperbolic", ["chainrule.core.rules.elementary"]),
     ("kinks, jumps and selection", ["chainrule.core.rules.piecewise"]),
+    ("complex numbers", ["chainrule.core.rules.complex_parts"]),
     (
         "reductions and statistics",
         ["chainrule.core.rules.reductions", "chainrule.core.rules.order_statistics"],
@@ -42,6 +43,7 @@ FAMILIES = [
     ("linear algebra and norms", ["chainrule.core.rules.linalg", "chainrule.core.rules.norms"]),
     ("shape and indexing", ["chainrule.core.rules.reshaping", "chainrule.core.rules.indexing"]),
     ("differences, integration, interpolation, convolution and samples", ["chainrule.core.rules.numerical"]),
+    ("Fourier transforms", ["chainrule.core.rules.fft"]),
     ("ufunc methods, and np.divmod", []),
     (
         "special functions (scipy.special's when SciPy is installed)",
@@ -56,6 +58,7 @@ _COMPOSITE_FAMILY = {
     "chainrule.core.numpy_linalg": "linear algebra and norms",
     "chainrule.core.numpy_numerical": "differences, integration, interpolation, convolution and samples",
     "chainrule.core.numpy_ufuncs": "ufunc methods, and np.divmod",
+    "chainrule.core.numpy_fft": "Fourier transforms",
 }
 
 
@@ -134,6 +137,22 @@ def kinks() -> str:
     return "| function | at its kinks and jumps |\n| --- | --- |\n" + "\n".join(sorted(set(rows))) + "\n"
 
 
+_COMPLEX_KINDS = {
+    "holomorphic": "holomorphic (or complex-linear): the rules hold as written, with no conjugate",
+    "written": "not holomorphic: rules written for complex numbers",
+}
+
+
+def complex_support() -> str:
+    """The rows that declare complex rules (``complex=``), by kind; every other row refuses complex values."""
+    names: dict[str, list[str]] = {kind: [] for kind in _COMPLEX_KINDS}
+    for key, owner in registry.OWNERS.items():
+        if isinstance(owner, Primitive) and owner.complex is not None and not isinstance(key, str):
+            names[owner.complex].append(registry.function_name(key))
+    rows = [f"| {_COMPLEX_KINDS[kind]} | {_code(found)} |" for kind, found in names.items()]
+    return "| complex rule | functions |\n| --- | --- |\n" + "\n".join(rows) + "\n"
+
+
 def formula_functions() -> str:
     """The functions a formula may contain: names, aliases, derivative, LaTeX and SymPy names."""
     rows = []
@@ -156,6 +175,7 @@ def formula_functions() -> str:
 TABLES: dict[str, Callable[[], str]] = {
     "numpy-functions": numpy_functions,
     "kinks": kinks,
+    "complex": complex_support,
     "formula-functions": formula_functions,
 }
 

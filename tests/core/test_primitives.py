@@ -376,6 +376,24 @@ OTHER: dict[str, list[tuple[Callable[..., Any], list[Callable[[np.random.Generat
     # stop_gradient stops is tested in tests/core/test_idioms.py
     "stop_gradient": [(lambda x: cr.stop_gradient(np.floor(x) + 1.0) * x,
                        [lambda r: r.uniform(0.1, 0.9, 3)])],
+    # the parts of a complex number, of z = a + ib made from real arrays (every complex primitive's rules
+    # against finite differences: tests/core/test_complex.py)
+    "real": [(lambda a, b: np.real((a + 1j * b) ** 2), [lambda r: r.standard_normal(3)] * 2),
+             (lambda a: np.real(a) * a, [lambda r: r.standard_normal(3)])],
+    "imag": [(lambda a, b: np.imag((a + 1j * b) ** 2), [lambda r: r.standard_normal(3)] * 2),
+             (lambda a: np.imag(a) + a, [lambda r: r.standard_normal(3)])],
+    "conjugate": [(lambda a, b: np.imag(np.conj(a + 1j * b) * (a + 2j * b)),
+                   [lambda r: r.standard_normal(3)] * 2)],
+    "angle": [(lambda a, b: np.angle((a + 1j * b) ** 3), [lambda r: r.standard_normal(3)] * 2),
+              (lambda a, b: np.angle(a + 1j * b, deg=True), [lambda r: r.standard_normal(3)] * 2)],
+    # the transforms, over real input here (every option, and complex input: tests/core/test_fft.py)
+    "fftn": [(lambda x: np.real(np.fft.fft2(x)) + np.imag(np.fft.fft(x, n=3)),
+              [lambda r: r.standard_normal((2, 3))])],
+    "ifftn": [(lambda x: np.imag(np.fft.ifftn(x, norm="ortho")), [lambda r: r.standard_normal((2, 3))])],
+    "rfftn": [(lambda x: np.imag(np.fft.rfft(x, n=5)) ** 2, [lambda r: r.standard_normal((2, 4))])],
+    "irfftn": [(lambda x: np.fft.irfft2(x, s=(2, 5)), [lambda r: r.standard_normal((2, 3))])],
+    "astype": [(lambda a, b: np.imag(a.astype(np.complex128) ** 2 * (1 + 2j)) * b,
+                [lambda r: r.standard_normal(3)] * 2)],
 }  # fmt: skip
 
 NON_DIFFERENTIABLE: set[str] = set()

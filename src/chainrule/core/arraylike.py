@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.core import numpy_creation as _numpy_creation  # noqa: F401
+from chainrule.core import numpy_fft as _numpy_fft  # noqa: F401
 from chainrule.core import numpy_linalg as _numpy_linalg  # noqa: F401  (registers the composites)
 from chainrule.core import numpy_nanfunctions as _numpy_nanfunctions  # noqa: F401
 from chainrule.core import numpy_numerical as _numpy_numerical  # noqa: F401
@@ -393,6 +394,12 @@ class ArrayLike(Traced):
         if self.dtype.kind != "c":  # the imaginary part of a real array is a constant 0
             return _np.zeros_like(self)
         return _np.imag(self)
+
+    def conj(self) -> Any:
+        return _np.conjugate(self)
+
+    def conjugate(self) -> Any:
+        return _np.conjugate(self)
 
     def item(self) -> Any:
         return np.asarray(self._number(".item()")).item()

@@ -5,6 +5,11 @@ created after its operands), so a node is reached only after every node that use
 on: gradients arriving from several children are added first (a value used twice gets both contributions).
 The traversal is iterative, so a chain of a million operations is fine.
 
+Complex numbers follow one convention (JAX's and HIPS autograd's; the docs' "Complex numbers"): a cotangent
+``g`` pairs with a change ``dy`` as ``Re(g * dy)``. So the cotangent of a real value is real: where a complex
+result sends a cotangent to a real operand (``x * 1j``, a real array into ``np.fft.fft``), its real part
+is what goes on, here, in every mode and at every order (``np.real`` records under ``create_graph``).
+
 This module knows only the node protocol, which :class:`~chainrule.core.tensor.Tensor` implements: a node has
 ``_prim`` (its primitive, None for a leaf), ``_parents`` (the operands that take a gradient, by position, None
 for the others; :data:`FREED` once released), ``_args`` and ``_params`` (what the rule needs), ``_data`` (its
@@ -16,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from heapq import heapify, heappop, heappush
 from typing import Any
+
+import numpy as np
 
 from chainrule.errors import GraphError
 
@@ -61,6 +68,8 @@ def backprop(  # noqa: C901  (the hot loop, spelled out: a helper call per node 
     heap: list[int] = []
     queued: dict[int, Node] = {}
     for root, ct in zip(roots, cotangents, strict=True):
+        if _is_complex(ct) and not _is_complex(root._data):
+            ct = np.real(ct)
         if root in grads:
             grads[root] = grads[root] + ct
         else:
@@ -98,6 +107,11 @@ def backprop(  # noqa: C901  (the hot loop, spelled out: a helper call per node 
         else:
             ans = node._data
         vjp = prim.vjp
+        # a complex result: a real operand takes the real part of its cotangent (see the module docstring)
+        try:  # inline: this runs once per node
+            into_real = node._data.dtype.kind == "c"
+        except AttributeError:
+            into_real = False
         # the hot loop: each parent's rule, and its gradient added to what that parent already has
         if len(parents) == 1:
             rule = vjp[0]
@@ -105,6 +119,8 @@ def backprop(  # noqa: C901  (the hot loop, spelled out: a helper call per node 
             if rule is not None:
                 p = parents[0]
                 ct = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
+                if into_real and not _is_complex(p._data):
+                    ct = np.real(ct)
                 old = get(p)
                 if old is not None:
                     grads[p] = old + ct
@@ -119,6 +135,8 @@ def backprop(  # noqa: C901  (the hot loop, spelled out: a helper call per node 
                 if p is None or rule is None:
                     continue
                 ct = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
+                if into_real and not _is_complex(p._data):
+                    ct = np.real(ct)
                 old = get(p)
                 if old is None:
                     grads[p] = ct
@@ -130,6 +148,14 @@ def backprop(  # noqa: C901  (the hot loop, spelled out: a helper call per node 
             node._parents = FREED  # the operation's name stays, for printing and drawing
             node._args = None
     return leaves
+
+
+def _is_complex(value: Any) -> bool:
+    """True for a complex array, NumPy scalar or traced value (a Python number is never the data here)."""
+    try:
+        return bool(value.dtype.kind == "c")
+    except AttributeError:
+        return isinstance(value, complex)
 
 
 def _recorded_operands(node: Node, g: Any, lift: Callable[[Any, int], Node] | None) -> tuple[list[Any], Any]:

@@ -12,7 +12,7 @@ from chainrule.core.arraylike import _PLAIN_TYPES, ArrayLike
 from chainrule.core.assignment import STANDING_IN, stale_error
 from chainrule.core.conversion import conversion_error
 from chainrule.core.grad_mode import OPEN, recording_off
-from chainrule.core.primitive import Primitive, Traced, apply, missing_rule
+from chainrule.core.primitive import Primitive, Traced, apply, complex_error, involves_complex, missing_rule
 from chainrule.core.rules._util import shape_of
 from chainrule.errors import GraphError
 
@@ -60,11 +60,10 @@ class Dual(ArrayLike):
         out = apply(prim, vals, params, lower)
         if not tangents or (OPEN[0] and recording_off(level)):
             return Dual(out, None, level)
-        if prim.jvp is None:
-            raise missing_rule(prim, "forward")
+        rules = _forward_rules(prim, vals, out)
         tangent = None
         for i, t in tangents:
-            rule = prim.jvp[i]
+            rule = rules[i]
             if rule is None:
                 continue
             contribution = rule(t, out, *vals, **params)
@@ -109,6 +108,15 @@ class Dual(ArrayLike):
 
     def __repr__(self) -> str:
         return f"Dual(primal={self.primal!r}, tangent={self.tangent!r})"
+
+
+def _forward_rules(prim: Primitive, vals: list[Any], out: Any) -> Any:
+    """``prim``'s forward rules, or the error for a missing one (or a complex value without complex rules)."""
+    if prim.jvp is None:
+        raise missing_rule(prim, "forward")
+    if prim.complex is None and involves_complex(vals, out):
+        raise complex_error(prim)
+    return prim.jvp
 
 
 class _StaleDual(Dual):

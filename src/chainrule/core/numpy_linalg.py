@@ -15,7 +15,7 @@ from chainrule.core.rules import norms as nm
 from chainrule.core.rules import piecewise as pw
 from chainrule.core.rules import reductions as red
 from chainrule.core.rules._util import concrete, refuse, shape_of
-from chainrule.errors import ChainruleValueError, UnsupportedOperationError
+from chainrule.errors import ChainruleValueError
 
 
 def _ndim(x: Any) -> int:
@@ -58,7 +58,8 @@ def _dot(a: Any, b: Any, out: Any = None) -> Any:
 
 @implements(np.vdot)
 def _vdot(a: Any, b: Any) -> Any:
-    return red.sum_p(np.ravel(a) * np.ravel(b), axis=None, keepdims=False)
+    # NumPy's vdot conjugates its first operand (np.conjugate is the identity on real values)
+    return red.sum_p(np.conjugate(np.ravel(a)) * np.ravel(b), axis=None, keepdims=False)
 
 
 @implements(np.inner)
@@ -157,13 +158,6 @@ def _clip(
 def _copy(a: Any, order: str = "K", subok: bool = False) -> Any:
     # a new array, not ``a`` itself: assigning into the copy leaves ``a`` alone (chainrule.core.assignment)
     return ar.positive_p(a)
-
-
-@implements(np.real)
-def _real(val: Any) -> Any:
-    if np.iscomplexobj(concrete(val)):
-        raise UnsupportedOperationError("np.real: complex inputs are not differentiable this way")
-    return val
 
 
 # ---------------------------------------------------------------- not differentiable: plain results

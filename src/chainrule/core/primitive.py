@@ -36,6 +36,8 @@ __all__ = [
     "Traced",
     "apply",
     "bind",
+    "complex_error",
+    "involves_complex",
     "missing_rule",
     "new_level",
     "operation_error",
@@ -129,6 +131,9 @@ class Formula:
         return self.name if self.sympy is None else self.sympy
 
 
+# what a row's complex= may say (see Primitive); None: no complex rule
+COMPLEX_SUPPORT = (None, "holomorphic", "written")
+
 NumPyDeclaration = Callable[..., Any] | Sequence[Callable[..., Any]] | Mapping[Any, Callable[..., Any] | None]
 
 
@@ -164,6 +169,14 @@ class Primitive:
         the primitive itself).
     formula:
         How formulas write it (:class:`Formula`), if they can.
+    complex:
+        Whether its rules hold at complex operands, under chainrule's convention (the docs' "Complex numbers":
+        JAX's and HIPS autograd's, where a cotangent pairs with a change as ``Re(cotangent * change)``).
+        ``"holomorphic"``: the function is complex-differentiable (linear maps included) and its rules,
+        written as the derivative times the tangent or cotangent with no conjugate, hold as they stand.
+        ``"written"``: its rules were written for complex operands (``abs``, ``real``, ``conj``, the real
+        FFTs), real operands keeping real cotangents and tangents. ``None`` (the default): no complex rule,
+        and differentiating it where an operand or its result is complex raises, rather than guess.
     declare:
         Enter what it declares in :mod:`chainrule.core.registry` now (``False``: later, with
         ``registry.register(prim)``, or for a block with ``registry.replacing(prim)``).
@@ -172,7 +185,7 @@ class Primitive:
     so nothing derived from them can go stale.
     """
 
-    __slots__ = ("formula", "impl", "jvp", "kink", "name", "notation", "numpy", "rule", "vjp")
+    __slots__ = ("complex", "formula", "impl", "jvp", "kink", "name", "notation", "numpy", "rule", "vjp")
 
     name: str
     impl: Callable[..., Any]
@@ -183,6 +196,7 @@ class Primitive:
     kink: str | None
     numpy: dict[Any, Callable[..., Any] | None]
     formula: Formula | None
+    complex: str | None
 
     def __init__(
         self,
@@ -196,8 +210,12 @@ class Primitive:
         kink: str | None = None,
         numpy: NumPyDeclaration | None = None,
         formula: Formula | None = None,
+        complex: str | None = None,
         declare: bool = True,
     ) -> None:
+        if complex not in COMPLEX_SUPPORT:
+            choices = ", ".join(map(repr, COMPLEX_SUPPORT))
+            raise ChainruleValueError(f"Primitive {name!r}: complex={complex!r}; write one of {choices}")
         fields = {
             "name": name,
             "impl": impl,
@@ -208,6 +226,7 @@ class Primitive:
             "kink": kink,
             "numpy": _numpy_table(numpy),
             "formula": formula,
+            "complex": complex,
         }
         for key, value in fields.items():
             object.__setattr__(self, key, value)
@@ -264,6 +283,29 @@ def missing_rule(prim: Primitive, mode: str) -> Exception:
     return UnsupportedOperationError(
         f"{prim.name} has no {which} rule, so its derivative cannot be taken in {mode} mode; give the "
         f"primitive {'vjp' if mode == 'reverse' else 'jvp'}= rules, or use the other mode"
+    )
+
+
+def _is_complex(x: Any) -> bool:
+    dtype = getattr(x, "dtype", None)
+    if dtype is None:
+        if isinstance(x, list | tuple):
+            return any(_is_complex(a) for a in x)
+        return isinstance(x, complex)
+    return bool(dtype.kind == "c")
+
+
+def involves_complex(operands: Sequence[Any], out: Any) -> bool:
+    """True when an operand or the result is complex: where a primitive without complex rules must stop."""
+    return _is_complex(out) or any(_is_complex(a) for a in operands)
+
+
+def complex_error(prim: Primitive) -> Exception:
+    """The error for differentiating ``prim`` at complex values when its rules are not written for them."""
+    return UnsupportedOperationError(
+        f"{prim.name}: its derivative at complex numbers is not written (its rules are for real operands), "
+        "so chainrule refuses rather than guess; differentiate a real-valued rewriting (through np.real and "
+        "np.imag), or give the primitive complex rules and declare complex= on its row"
     )
 
 

@@ -18,7 +18,15 @@ from chainrule.core.assignment import ASSIGNED, STANDING_IN, current, links_of, 
 from chainrule.core.backprop import FREED, backprop
 from chainrule.core.conversion import conversion_error
 from chainrule.core.grad_mode import OPEN, recording_off
-from chainrule.core.primitive import Primitive, Traced, apply, missing_rule, operation_error
+from chainrule.core.primitive import (
+    Primitive,
+    Traced,
+    apply,
+    complex_error,
+    involves_complex,
+    missing_rule,
+    operation_error,
+)
 from chainrule.core.registry import UFUNCS as _UFUNCS
 from chainrule.errors import ChainruleTypeError, GraphError, ShapeError
 
@@ -190,6 +198,8 @@ class Tensor(ArrayLike):
         if parents is not None and not (OPEN[0] and recording_off(level)):
             if prim.vjp is None:
                 raise missing_rule(prim, "reverse")
+            if prim.complex is None and involves_complex(vals, out):
+                raise complex_error(prim)
             t.requires_grad = True
             t._prim = prim
             t._parents = parents
@@ -221,6 +231,8 @@ class Tensor(ArrayLike):
         if self.requires_grad and not (OPEN[0] and recording_off(level)):
             if prim.vjp is None:
                 raise missing_rule(prim, "reverse")
+            if prim.complex is None and involves_complex((va,), t._data):
+                raise complex_error(prim)
             t.requires_grad = True
             t._prim = prim
             t._parents = inputs  # (self,)
@@ -598,6 +610,8 @@ def _lift_nested(level: int, prim: Primitive, args: Any, params: dict[str, Any])
     if parents is not None and not (OPEN[0] and recording_off(level)):
         if prim.vjp is None:
             raise missing_rule(prim, "reverse")
+        if prim.complex is None and involves_complex(vals, out):
+            raise complex_error(prim)
         t.requires_grad = True
         t._prim = prim
         t._parents = parents

@@ -6,8 +6,10 @@ Importing this package makes every row, and so registers what each declares (:mo
 from chainrule.core.rules import (
     arithmetic,
     assignment,
+    complex_parts,
     decompositions,
     elementary,
+    fft,
     indexing,
     linalg,
     norms,
@@ -24,8 +26,10 @@ from chainrule.core.rules import (
 __all__ = [
     "arithmetic",
     "assignment",
+    "complex_parts",
     "decompositions",
     "elementary",
+    "fft",
     "indexing",
     "linalg",
     "norms",

@@ -14,6 +14,7 @@ __all__ = [
     "concrete",
     "expand_reduced",
     "has_value",
+    "is_complex",
     "keep_reduced",
     "normalize_axes",
     "refuse",
@@ -52,6 +53,18 @@ def has_value(x: Any) -> bool:
     except ChainruleTypeError:
         return False
     return True
+
+
+def is_complex(x: Any) -> bool:
+    """True for a complex array, number or traced value; False for real ones and symbolic expressions
+    (formulas are real: the symbolic side differentiates real functions)."""
+    if isinstance(x, complex):
+        return True
+    try:
+        dtype = x.dtype
+    except (AttributeError, ChainruleTypeError):
+        return False
+    return bool(dtype.kind == "c")
 
 
 def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:

@@ -30,6 +30,7 @@ add_p = Primitive(
     notation="(f + g)' = f' + g'",
     numpy=np.add,
     formula=Formula(rewrite="x + y"),
+    complex="holomorphic",
 )
 subtract_p = Primitive(
     "subtract",
@@ -43,6 +44,7 @@ subtract_p = Primitive(
     notation="(f - g)' = f' - g'",
     numpy=np.subtract,
     formula=Formula(rewrite="x - y"),
+    complex="holomorphic",
 )
 
 
@@ -71,6 +73,7 @@ multiply_p = Primitive(
     notation="(f g)' = f' g + f g'",
     numpy=np.multiply,
     formula=Formula(rewrite="x*y"),
+    complex="holomorphic",
 )
 divide_p = Primitive(
     "divide",
@@ -84,6 +87,7 @@ divide_p = Primitive(
     notation="(f / g)' = (f' g - f g') / g^2",
     numpy=(np.divide, np.true_divide),
     formula=Formula(rewrite="x/y"),
+    complex="holomorphic",
 )
 negative_p = unary(
     "negative",
@@ -93,6 +97,7 @@ negative_p = unary(
     notation="(-f)' = -f'",
     numpy=np.negative,
     formula=Formula(rewrite="-x"),
+    complex="holomorphic",
 )
 positive_p = unary(
     "positive",
@@ -102,6 +107,7 @@ positive_p = unary(
     notation="(+f)' = f'",
     numpy=np.positive,
     formula=Formula(rewrite="x"),
+    complex="holomorphic",
 )
 reciprocal_p = unary(
     "reciprocal",
@@ -111,6 +117,7 @@ reciprocal_p = unary(
     notation="(1/x)' = -1/x^2",
     numpy=np.reciprocal,
     formula=Formula(rewrite="1/x"),
+    complex="holomorphic",
 )
 
 # degrees and radians: multiplication by a constant
@@ -168,6 +175,7 @@ power_p = binary(
     notation="(x^n)' = n x^(n-1); (a^x)' = a^x ln a",
     numpy=np.power,
     formula=Formula(rewrite="x^y"),
+    complex="holomorphic",
 )
 float_power_p = binary(
     "float_power",
@@ -178,6 +186,7 @@ float_power_p = binary(
     notation="(x^n)' = n x^(n-1)",
     numpy=np.float_power,
     formula=Formula(rewrite="x^y"),
+    complex="holomorphic",
 )
 square_p = unary(
     "square",
@@ -187,6 +196,7 @@ square_p = unary(
     notation="(x^2)' = 2x",
     numpy=np.square,
     formula=Formula(rewrite="x^2"),
+    complex="holomorphic",
 )
 sqrt_p = unary(
     "sqrt",
@@ -196,6 +206,7 @@ sqrt_p = unary(
     notation="sqrt'(x) = 1/(2 sqrt(x))",
     numpy=np.sqrt,
     formula=Formula("sqrt", rewrite="x^(1/2)"),
+    complex="holomorphic",
 )
 cbrt_p = unary(
     "cbrt",
@@ -217,7 +228,10 @@ cbrt_p = unary(
 
 
 def _astype(x: Any, *, dtype: Any) -> Any:
-    return np.asarray(x).astype(dtype)
+    x = np.asarray(x)
+    if x.dtype.kind == "c" and np.dtype(dtype).kind != "c":
+        x = x.real  # complex to real keeps the real part (NumPy's cast, without its warning)
+    return x.astype(dtype)
 
 
 astype_p: Primitive = Primitive(
@@ -227,6 +241,7 @@ astype_p: Primitive = Primitive(
     jvp=(lambda t, ans, x, *, dtype: astype_p(t, dtype=dtype),),
     rule="identity",
     notation="a change of precision does not change the derivative",
+    complex="written",
 )
 
 

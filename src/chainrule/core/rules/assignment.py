@@ -68,4 +68,5 @@ index_update_p: Primitive = Primitive(
     ),
     rule="selection",
     notation="d (x with x[i] = v) = dx with dx[i] = dv",
+    complex="holomorphic",
 )

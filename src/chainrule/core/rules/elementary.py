@@ -26,6 +26,7 @@ exp_p = unary(
     notation="exp'(x) = exp(x)",
     numpy=np.exp,
     formula=Formula("exp", latex=r"e^{{{x}}}", values={0: 1}),
+    complex="holomorphic",
 )
 exp2_p = unary(
     "exp2",
@@ -35,6 +36,7 @@ exp2_p = unary(
     notation="(2^x)' = 2^x ln 2",
     numpy=np.exp2,
     formula=Formula("exp2", rewrite="2^x"),
+    complex="holomorphic",
 )
 expm1_p = unary(
     "expm1",
@@ -44,6 +46,7 @@ expm1_p = unary(
     notation="expm1' = exp",
     numpy=np.expm1,
     formula=Formula("expm1", rewrite="exp(x) - 1"),
+    complex="holomorphic",
 )
 log_p = unary(
     "log",
@@ -53,6 +56,7 @@ log_p = unary(
     notation="ln'(x) = 1/x",
     numpy=np.log,
     formula=Formula("log", latex=r"\ln", aliases=("ln",), values={1: 0}, power_on_name=True),
+    complex="holomorphic",
 )
 log2_p = unary(
     "log2",
@@ -62,6 +66,7 @@ log2_p = unary(
     notation="log2'(x) = 1/(x ln 2)",
     numpy=np.log2,
     formula=Formula("log2", rewrite="log(x)/log(2)"),
+    complex="holomorphic",
 )
 log10_p = unary(
     "log10",
@@ -71,6 +76,7 @@ log10_p = unary(
     notation="log10'(x) = 1/(x ln 10)",
     numpy=np.log10,
     formula=Formula("log10", rewrite="log(x)/log(10)"),
+    complex="holomorphic",
 )
 log1p_p = unary(
     "log1p",
@@ -80,6 +86,7 @@ log1p_p = unary(
     notation="log1p'(x) = 1/(1+x)",
     numpy=np.log1p,
     formula=Formula("log1p", rewrite="log(1 + x)"),
+    complex="holomorphic",
 )
 logaddexp_p = binary(
     "logaddexp",
@@ -113,6 +120,7 @@ sin_p = unary(
     notation="sin' = cos",
     numpy=np.sin,
     formula=Formula("sin", latex=r"\sin", values={0: 0}, power_on_name=True),
+    complex="holomorphic",
 )
 cos_p = unary(
     "cos",
@@ -122,6 +130,7 @@ cos_p = unary(
     notation="cos' = -sin",
     numpy=np.cos,
     formula=Formula("cos", latex=r"\cos", values={0: 1}, power_on_name=True),
+    complex="holomorphic",
 )
 tan_p = unary(
     "tan",
@@ -131,6 +140,7 @@ tan_p = unary(
     notation="tan' = 1 + tan^2",
     numpy=np.tan,
     formula=Formula("tan", latex=r"\tan", values={0: 0}, power_on_name=True),
+    complex="holomorphic",
 )
 arcsin_p = unary(
     "arcsin",
@@ -140,6 +150,7 @@ arcsin_p = unary(
     notation="asin'(x) = 1/sqrt(1-x^2)",
     numpy=np.arcsin,
     formula=Formula("asin", latex=r"\arcsin", aliases=("arcsin",), values={0: 0}),
+    complex="holomorphic",
 )
 arccos_p = unary(
     "arccos",
@@ -149,6 +160,7 @@ arccos_p = unary(
     notation="acos'(x) = -1/sqrt(1-x^2)",
     numpy=np.arccos,
     formula=Formula("acos", latex=r"\arccos", aliases=("arccos",), values={1: 0}),
+    complex="holomorphic",
 )
 arctan_p = unary(
     "arctan",
@@ -158,6 +170,7 @@ arctan_p = unary(
     notation="atan'(x) = 1/(1+x^2)",
     numpy=np.arctan,
     formula=Formula("atan", latex=r"\arctan", aliases=("arctan",), values={0: 0}),
+    complex="holomorphic",
 )
 arctan2_p = binary(
     "arctan2",
@@ -180,6 +193,7 @@ sinh_p = unary(
     notation="sinh' = cosh",
     numpy=np.sinh,
     formula=Formula("sinh", latex=r"\sinh", values={0: 0}, power_on_name=True),
+    complex="holomorphic",
 )
 cosh_p = unary(
     "cosh",
@@ -189,6 +203,7 @@ cosh_p = unary(
     notation="cosh' = sinh",
     numpy=np.cosh,
     formula=Formula("cosh", latex=r"\cosh", values={0: 1}, power_on_name=True),
+    complex="holomorphic",
 )
 tanh_p = unary(
     "tanh",
@@ -198,6 +213,7 @@ tanh_p = unary(
     notation="tanh' = 1 - tanh^2",
     numpy=np.tanh,
     formula=Formula("tanh", latex=r"\tanh", values={0: 0}, power_on_name=True),
+    complex="holomorphic",
 )
 arcsinh_p = unary(
     "arcsinh",
@@ -207,6 +223,7 @@ arcsinh_p = unary(
     notation="asinh'(x) = 1/sqrt(x^2+1)",
     numpy=np.arcsinh,
     formula=Formula("asinh", latex=r"\operatorname{arsinh}", aliases=("arcsinh", "arsinh"), values={0: 0}),
+    complex="holomorphic",
 )
 arccosh_p = unary(
     "arccosh",
@@ -216,6 +233,7 @@ arccosh_p = unary(
     notation="acosh'(x) = 1/sqrt(x^2-1)",
     numpy=np.arccosh,
     formula=Formula("acosh", latex=r"\operatorname{arcosh}", aliases=("arccosh", "arcosh"), values={1: 0}),
+    complex="holomorphic",
 )
 arctanh_p = unary(
     "arctanh",
@@ -225,6 +243,7 @@ arctanh_p = unary(
     notation="atanh'(x) = 1/(1-x^2)",
     numpy=np.arctanh,
     formula=Formula("atanh", latex=r"\operatorname{artanh}", aliases=("arctanh", "artanh"), values={0: 0}),
+    complex="holomorphic",
 )
 
 # ---------------------------------------------------------------- sinc
@@ -279,4 +298,5 @@ sinc_p: Primitive = Primitive(
     notation="sinc'(x) = (cos(pi x) - sinc(x)) / x, and sinc'(0) = 0",
     numpy=np.sinc,
     formula=Formula("sinc", sympy="", meaning="sin(pi*x)/(pi*x)", values={0: 1}),
+    complex="holomorphic",
 )

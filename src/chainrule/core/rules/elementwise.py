@@ -30,11 +30,13 @@ def unary(
     kink: str | None = None,
     numpy: NumPyDeclaration | None = None,
     formula: Formula | None = None,
+    complex: str | None = None,
 ) -> Primitive:
     """A primitive of one operand; ``scale(g, ans, x)`` multiplies ``g`` by the derivative at ``x``.
 
     For an elementwise function the reverse rule (cotangent times derivative) and the forward rule (tangent
-    times derivative) are the same product, so one function serves as both.
+    times derivative) are the same product, so one function serves as both; for a holomorphic one
+    (``complex="holomorphic"``) that stays true at complex operands, the convention having no conjugate.
     """
     return Primitive(
         name,
@@ -46,6 +48,7 @@ def unary(
         kink=kink,
         numpy=numpy,
         formula=formula,
+        complex=complex,
     )
 
 
@@ -60,6 +63,7 @@ def binary(
     kink: str | None = None,
     numpy: NumPyDeclaration | None = None,
     formula: Formula | None = None,
+    complex: str | None = None,
 ) -> Primitive:
     """A broadcasting primitive of two operands with partial derivatives ``dx`` and ``dy``."""
     return Primitive(
@@ -78,6 +82,7 @@ def binary(
         kink=kink,
         numpy=numpy,
         formula=formula,
+        complex=complex,
     )
 
 

@@ -59,6 +59,7 @@ getitem_p: Primitive = Primitive(
     jvp=(lambda t, ans, x, **params: getitem_p(t, **params),),
     rule="selection",
     notation="d x[i] / d x_j = 1 where j = i",
+    complex="holomorphic",
 )
 scatter_add_p: Primitive = Primitive(
     "scatter_add",
@@ -67,6 +68,7 @@ scatter_add_p: Primitive = Primitive(
     jvp=(lambda t, ans, x, **params: scatter_add_p(t, **params),),
     rule="linearity",
     notation="adjoint of indexing",
+    complex="holomorphic",
 )
 
 

@@ -20,6 +20,7 @@ from chainrule.core.rules._util import (
     unbroadcast_like,
     zero_rule,
 )
+from chainrule.core.rules.complex_parts import abs_jvp, abs_vjp
 from chainrule.core.rules.elementwise import binary, piecewise_constant, unary
 
 # ---------------------------------------------------------------- step functions
@@ -80,16 +81,18 @@ heaviside_p = Primitive(
 
 # ---------------------------------------------------------------- kinks and jumps
 
-absolute_p = unary(
+absolute_p = Primitive(
     "absolute",
     np.absolute,
-    lambda g, ans, x: g * np.sign(x),
+    vjp=(abs_vjp,),
+    jvp=(abs_jvp,),
     rule="absolute value rule",
     notation="|x|' = sign(x)",
     kink="|x| has a corner at x = 0, where every slope in [-1, 1] is a subderivative; "
     "chainrule takes abs'(0) = 0",
     numpy=np.absolute,
     formula=Formula("abs", latex=r"\left|{x}\right|", sympy="Abs", exact=abs),
+    complex="written",
 )
 fabs_p = unary(
     "fabs",
@@ -318,4 +321,5 @@ where_p = Primitive(
     notation="each branch's derivative where that branch is chosen",
     numpy={np.where: _numpy_where},
     formula=Formula("piecewise", aliases=("where",), sympy="Piecewise"),
+    complex="holomorphic",
 )

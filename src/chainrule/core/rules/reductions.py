@@ -85,6 +85,7 @@ sum_p = Primitive(
     rule="sum rule",
     notation="d/dx_i sum(x) = 1",
     numpy={np.sum: numpy_reduction, (np.add, "reduce"): _reduce_method},
+    complex="holomorphic",
 )
 
 
@@ -182,6 +183,7 @@ prod_p = Primitive(
     rule="product rule",
     notation="d/dx_i prod(x) = prod of the other entries",
     numpy={np.prod: numpy_reduction, (np.multiply, "reduce"): _reduce_method},
+    complex="holomorphic",
 )
 
 
@@ -201,6 +203,7 @@ cumsum_p = Primitive(
     rule="sum rule",
     notation="d/dx_j cumsum(x)_i = 1 for j <= i",
     numpy={np.cumsum: _numpy_scan, (np.add, "accumulate"): _accumulate_method},
+    complex="holomorphic",
 )
 
 
@@ -242,4 +245,5 @@ cumprod_p = Primitive(
     rule="product rule",
     notation="d/dx_j cumprod(x)_i = product of x_0..x_i except x_j, for j <= i",
     numpy={np.cumprod: _numpy_scan, (np.multiply, "accumulate"): _accumulate_method},
+    complex="holomorphic",
 )

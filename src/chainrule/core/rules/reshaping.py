@@ -36,7 +36,10 @@ __all__ = [
 def linear(
     name: str, impl: Any, adjoint: Any, *, notation: str = "", numpy: NumPyDeclaration | None = None
 ) -> Primitive:
-    """A primitive linear in its one operand: forward applies it to the tangent, reverse its adjoint."""
+    """A primitive linear in its one operand: forward applies it to the tangent, reverse its adjoint.
+
+    The adjoint is the transpose (no conjugate), so the rules hold for complex operands as they stand.
+    """
 
     def jvp(t: Any, ans: Any, x: Any, **params: Any) -> Any:
         return prim(t, **params)
@@ -49,6 +52,7 @@ def linear(
         rule="linearity",
         notation=notation or "linear in x",
         numpy=numpy,
+        complex="holomorphic",
     )
     return prim
 
@@ -244,6 +248,7 @@ pad_p: Primitive = Primitive(
     rule="linearity",
     notation="padding is constant",
     numpy={np.pad: _numpy_pad},
+    complex="holomorphic",
 )
 
 # ---------------------------------------------------------------- joining
@@ -294,6 +299,7 @@ concatenate_p = Primitive(
     rule="linearity",
     notation="each block's derivative is its slice",
     numpy={np.concatenate: _numpy_concatenate},
+    complex="holomorphic",
 )
 
 
@@ -335,4 +341,5 @@ stack_p = Primitive(
     rule="linearity",
     notation="each slice's derivative is its block",
     numpy={np.stack: _numpy_stack},
+    complex="holomorphic",
 )

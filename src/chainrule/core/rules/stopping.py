@@ -26,4 +26,5 @@ stop_gradient_p = unary(
     rule="constant rule",
     notation="stop_gradient'(x) = 0: its value is treated as a constant",
     formula=Formula("stop_gradient", latex=r"\operatorname{sg}", sympy="", meaning="x"),
+    complex="holomorphic",
 )
