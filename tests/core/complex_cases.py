@@ -162,3 +162,8 @@ COMPOSITES: dict[str, list[Case]] = {
     "np.fft.ifftshift": [(lambda xp, z: xp.fft.ifftshift(z, axes=1) * z, [cnormal(3, 4)])],
     "np.abs(z)**2": [(lambda xp, z: xp.sum(xp.abs(z) ** 2), [M23])],
 }
+
+# the linear-algebra rows' cases live with them (the linalg helper's file)
+from complex_linalg_cases import LINALG_CASES  # noqa: E402
+
+CASES.update(LINALG_CASES)

@@ -71,6 +71,7 @@ matmul_p = Primitive(
     rule="product rule",
     notation="d(AB) = dA B + A dB",
     numpy=np.matmul,
+    complex="holomorphic",
 )
 
 # ---------------------------------------------------------------- einsum
@@ -157,6 +158,7 @@ einsum_p = Primitive(
     jvp=VarargRules(_einsum_jvp),
     rule="product rule",
     notation="each operand's derivative is the contraction of the others",
+    complex="holomorphic",
     numpy={np.einsum: _numpy_einsum},
 )
 
@@ -198,6 +200,7 @@ inv_p = Primitive(
     jvp=(lambda t, ans, a: -(ans @ t @ ans),),
     rule="inverse rule",
     notation="d(A^-1) = -A^-1 dA A^-1",
+    complex="holomorphic",
     numpy={np.linalg.inv: _on_square("np.linalg.inv")},
 )
 
@@ -236,6 +239,7 @@ det_p = Primitive(
     jvp=(lambda t, ans, a: np.sum(_cofactors(a) * t, axis=(-2, -1)),),
     rule="Jacobi's formula",
     notation="d det(A) = tr(adj(A) dA)",
+    complex="holomorphic",
     numpy={np.linalg.det: _on_square("np.linalg.det")},
 )
 
@@ -285,6 +289,7 @@ solve_p = Primitive(
     jvp=(_solve_jvp_a, lambda t, ans, a, b: np.linalg.solve(a, t)),
     rule="inverse rule",
     notation="x = A^-1 b: dx = A^-1 (db - dA x)",
+    complex="holomorphic",
     numpy={np.linalg.solve: _numpy_solve},
 )
 
@@ -453,5 +458,6 @@ cross_p = Primitive(
     jvp=(lambda t, ans, a, b: np.cross(t, b), lambda t, ans, a, b: np.cross(a, t)),
     rule="product rule",
     notation="d(a x b) = da x b + a x db",
+    complex="holomorphic",
     numpy={np.cross: _numpy_cross, np.linalg.cross: _numpy_linalg_cross},
 )

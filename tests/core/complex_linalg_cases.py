@@ -1,0 +1,56 @@
+"""Complex cases of the linear-algebra rows, merged into ``complex_cases.CASES`` (same format: ``fn(xp, *z)``
+over NumPy or ``jax.numpy``, with makers of the operands).
+
+Decompositions enter through functions that do not depend on the free phase of each vector (``v * conj(v[0])``),
+and Hermitian inputs are built inside the case (``z + z^H``), so that NumPy's one-triangle reading and JAX's
+symmetrization see the same matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+Maker = Callable[[np.random.Generator], Any]
+Case = tuple[Callable[..., Any], list[Maker]]
+
+
+def cnormal(*shape: int) -> Maker:
+    return lambda r: r.standard_normal(shape) + 1j * r.standard_normal(shape)
+
+
+def shifted(*shape: int) -> Maker:
+    """Complex matrices plus 3 I: well conditioned."""
+    return lambda r: r.standard_normal(shape) + 1j * r.standard_normal(shape) + 3 * np.eye(shape[-1])
+
+
+def real(*shape: int) -> Maker:
+    return lambda r: r.standard_normal(shape)
+
+
+def _H(xp: Any, a: Any) -> Any:
+    return xp.conj(xp.swapaxes(a, -1, -2))
+
+
+def hermitian(xp: Any, z: Any) -> Any:
+    return z + _H(xp, z)
+
+
+def phase_free(xp: Any, v: Any) -> Any:
+    """Each column times the conjugate of its first entry: the same for any phase of the column."""
+    return v * xp.conj(v[..., :1, :])
+
+
+LINALG_CASES: dict[str, list[Case]] = {
+    "matmul": [
+        (lambda xp, a, b: a @ b, [cnormal(2, 3), cnormal(3, 2)]),
+        (lambda xp, a, b: xp.matmul(a, b), [cnormal(2, 2, 3), real(3)]),
+    ],
+    "einsum": [(lambda xp, a, b: xp.einsum("ij,jk->ik", a, b * b), [cnormal(2, 3), cnormal(3, 2)])],
+    "inv": [(lambda xp, a: xp.linalg.inv(a), [shifted(2, 3, 3)])],
+    "det": [(lambda xp, a: xp.linalg.det(a), [cnormal(3, 3)])],
+    "solve": [(lambda xp, a, b: xp.linalg.solve(a, b), [shifted(3, 3), cnormal(3, 2)])],
+    "cross": [(lambda xp, a, b: xp.cross(a, b), [cnormal(2, 3), cnormal(2, 3)])],
+}
