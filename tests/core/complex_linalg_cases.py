@@ -54,3 +54,16 @@ LINALG_CASES: dict[str, list[Case]] = {
     "solve": [(lambda xp, a, b: xp.linalg.solve(a, b), [shifted(3, 3), cnormal(3, 2)])],
     "cross": [(lambda xp, a, b: xp.cross(a, b), [cnormal(2, 3), cnormal(2, 3)])],
 }
+
+LINALG_CASES.update(
+    {
+        "svd": [
+            (lambda xp, a: xp.linalg.svd(a, full_matrices=False)[1], [cnormal(4, 3)]),
+            (lambda xp, a: phase_free(xp, xp.linalg.svd(a, full_matrices=False)[0]), [cnormal(4, 3)]),
+            (lambda xp, a: phase_free(xp, _H(xp, xp.linalg.svd(a, full_matrices=False)[2])), [cnormal(3, 4)]),
+            (lambda xp, a: (lambda u, s, vh: (u * s[..., None, :]) @ vh)(*xp.linalg.svd(a, full_matrices=False)),
+             [cnormal(2, 3, 3)]),
+            (lambda xp, a: xp.linalg.svd(a, compute_uv=False), [cnormal(2, 3)]),
+        ],
+    }
+)  # fmt: skip

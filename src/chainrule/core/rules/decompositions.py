@@ -31,17 +31,45 @@ def _mT(x: Any) -> Any:
     return np.swapaxes(x, -1, -2)
 
 
-def matrices(name: str, a: Any) -> tuple[int, int]:
-    """The last two axes' lengths of ``a``, which must be real matrices (or a stack of them)."""
+def matrices(name: str, a: Any, complex_rules: bool = True) -> tuple[int, int]:
+    """The last two axes' lengths of ``a``, which must be matrices (or a stack of them)."""
     shape = shape_of(a)
     if len(shape) < 2:
         raise ShapeError(f"{name}: expected a matrix (or a stack of them) in the last two axes, got {shape}")
-    if np.iscomplexobj(concrete(a)):
+    if not complex_rules and np.iscomplexobj(concrete(a)):
         raise UnsupportedOperationError(
-            f"{name}: complex matrices are not differentiated yet (their rules follow the complex convention "
-            "of issue 10 once it lands); differentiate the real and imaginary parts as real matrices"
+            f"{name}: its derivative at complex matrices is not written; differentiate the real and imaginary "
+            "parts as real matrices"
         )
     return shape[-2], shape[-1]
+
+
+def is_complex(x: Any) -> bool:
+    return bool(np.iscomplexobj(concrete(x)))
+
+
+def _H(x: Any) -> Any:
+    """The conjugate transpose over the last two axes (the transpose for real values)."""
+    return _mT(np.conj(x)) if is_complex(x) else _mT(x)
+
+
+def transposed(jvp_rule: Any) -> Any:
+    """The reverse rule of a forward rule, by reverse mode through the forward rule itself.
+
+    A forward rule is linear in the tangent, and its transpose under the complex convention (a cotangent pairs
+    with a change as Re(cotangent * change)) is its reverse rule; chainrule's reverse mode over the rule's own
+    (differentiable) operations gives exactly that, at every order. Used where the transpose is not written
+    out by hand: the complex decompositions.
+    """
+
+    def vjp_rule(g: Any, ans: Any, a: Any, **params: Any) -> Any:
+        from chainrule.core.transforms import vjp  # the engine over the rule table: imported when used
+
+        zero = np.zeros(shape_of(a), dtype=np.result_type(concrete(a)))
+        _, pullback = vjp(lambda t: jvp_rule(t, ans, a, **params), zero)
+        return pullback(g)[0]
+
+    return vjp_rule
 
 
 def reciprocal_gaps(gaps: Any, scale: Any) -> tuple[Any, Any]:
@@ -81,9 +109,9 @@ def warn_if_coupled(name: str, ties: Any, coupling: Any, values: str) -> None:
 
 
 def _svd_packed(a: Any) -> Any:
-    """The thin SVD as one array: U (m rows), s (one row), then V = Vh^T (n rows), with min(m, n) columns."""
+    """The thin SVD as one array: U (m rows), s (one row), then V = Vh^H (n rows), with min(m, n) columns."""
     u, s, vh = np.linalg.svd(a, full_matrices=False)
-    return np.concatenate([u, s[..., None, :], _mT(vh)], axis=-2)
+    return np.concatenate([u, s[..., None, :], _H(vh)], axis=-2)
 
 
 def unpack_svd(packed: Any, m: int) -> tuple[Any, Any, Any]:
@@ -107,7 +135,9 @@ def _over_s(x: Any, s: Any) -> Any:
 
 
 def _svd_vjp(g: Any, ans: Any, a: Any) -> Any:
-    # Townsend (2016), "Differentiating the singular value decomposition"
+    # Townsend (2016), "Differentiating the singular value decomposition"; complex: the forward rule's transpose
+    if is_complex(ans):
+        return transposed(_svd_jvp)(g, ans, a)
     m, n = shape_of(a)[-2:]
     u, s, v = unpack_svd(ans, m)
     gu, gs, gv = unpack_svd(g, m)
@@ -126,21 +156,29 @@ def _svd_vjp(g: Any, ans: Any, a: Any) -> Any:
 
 
 def _svd_jvp(t: Any, ans: Any, a: Any) -> Any:
+    # as JAX's: the phase of each pair (u_i, v_i) is fixed by Im(v_i^H dv_i) = 0
     m, n = shape_of(a)[-2:]
     u, s, v = unpack_svd(ans, m)
+    complex_values = is_complex(ans)
+    if complex_values:
+        s = np.real(s)
     f, ties = _svd_coupling(s)
     tv = t @ v
-    dp = _mT(u) @ tv
+    dp = _H(u) @ tv
     ds = np.diagonal(dp, axis1=-2, axis2=-1)
     sr, sc = np.expand_dims(s, -2), np.expand_dims(s, -1)  # s along the row / down the column
-    coupling_u, coupling_v = dp * sr + sc * _mT(dp), sc * dp + _mT(dp) * sr
+    coupling_u, coupling_v = dp * sr + sc * _H(dp), sc * dp + _H(dp) * sr
     warn_if_coupled("np.linalg.svd", ties, concrete(coupling_u) + concrete(coupling_v), "singular values")
-    du, dv = u @ (f * coupling_u), v @ (f * coupling_v)
+    inner_u = f * coupling_u
+    if complex_values:
+        ds = np.real(ds)
+        inner_u = inner_u + np.eye(shape_of(s)[-1]) * _over_s(1j * np.imag(dp), s)
+    du, dv = u @ inner_u, v @ (f * coupling_v)
     if m > n:
         du = du + _over_s(tv - u @ dp, s)
     elif n > m:
-        tu = _mT(t) @ u
-        dv = dv + _over_s(tu - v @ (_mT(v) @ tu), s)
+        tu = _H(t) @ u
+        dv = dv + _over_s(tu - v @ (_H(v) @ tu), s)
     return np.concatenate([du, np.expand_dims(ds, -2), dv], axis=-2)
 
 
@@ -148,8 +186,8 @@ def _numpy_svd(
     prim: Primitive, a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False
 ) -> Any:
     m, n = matrices("np.linalg.svd", a)
-    if not compute_uv:
-        return svdvals_p(a)
+    if not compute_uv:  # the singular values' own row, for real matrices (complex ones: through the SVD)
+        return svdvals_p(a) if not is_complex(a) else np.real(prim(a)[..., m, :])
     if full_matrices and m != n:
         raise UnsupportedOperationError(
             f"np.linalg.svd: full_matrices=True of a {m}x{n} matrix adds {abs(m - n)} singular vectors that "
@@ -157,7 +195,7 @@ def _numpy_svd(
             "np.linalg.svd(a, full_matrices=False) (the same U[..., :k], s and Vh[..., :k, :], k = min(m, n))"
         )
     u, s, v = unpack_svd(prim(a), m)
-    return np.linalg._linalg.SVDResult(u, s, _mT(v))
+    return np.linalg._linalg.SVDResult(u, np.real(s) if is_complex(s) else s, _H(v))
 
 
 svd_p = Primitive(
@@ -171,6 +209,7 @@ svd_p = Primitive(
     "not unique and have no derivative: chainrule takes the coupling between them as 0 and warns "
     "(RuntimeWarning) whenever that changes the result; full_matrices=True of a non-square matrix raises",
     numpy={np.linalg.svd: _numpy_svd},
+    complex="written",
 )
 
 # ---------------------------------------------------------------- general eigenproblem
