@@ -1,8 +1,8 @@
 """Complex cases of the linear-algebra rows, merged into ``complex_cases.CASES`` (same format: ``fn(xp, *z)``
 over NumPy or ``jax.numpy``, with makers of the operands).
 
-Decompositions enter through functions that do not depend on the free phase of each vector (``v * conj(v[0])``),
-and Hermitian inputs are built inside the case (``z + z^H``), so that NumPy's one-triangle reading and JAX's
+Decompositions enter through functions that do not depend on the free phase of each vector
+(``v * conj(v[0])``), and Hermitian inputs are built inside the case (``z + z^H``), so that NumPy's one-triangle reading and JAX's
 symmetrization see the same matrix.
 """
 
@@ -43,6 +43,16 @@ def phase_free(xp: Any, v: Any) -> Any:
     return v * xp.conj(v[..., :1, :])
 
 
+def eig(xp: Any, z: Any) -> Any:
+    """np.linalg.eig; JAX gives the eigenvectors' derivatives (also inside eigvals' second derivative) only
+    when asked (its issue 2748)."""
+    if xp is np:
+        return np.linalg.eig(z)
+    from jax.lax import linalg
+
+    return linalg.eig(z, compute_left_eigenvectors=False, enable_eigvec_derivs=True)
+
+
 LINALG_CASES: dict[str, list[Case]] = {
     "matmul": [
         (lambda xp, a, b: a @ b, [cnormal(2, 3), cnormal(3, 2)]),
@@ -67,3 +77,26 @@ LINALG_CASES.update(
         ],
     }
 )  # fmt: skip
+
+LINALG_CASES.update(
+    {
+        "eigh": [
+            (lambda xp, z: xp.linalg.eigh(hermitian(xp, z))[0], [cnormal(3, 3)]),
+            (lambda xp, z: phase_free(xp, xp.linalg.eigh(hermitian(xp, z))[1]), [cnormal(2, 3, 3)]),
+            (lambda xp, z: xp.linalg.eigvalsh(hermitian(xp, z), UPLO="U"), [cnormal(3, 3)]),
+            (lambda xp, z: phase_free(xp, xp.linalg.eigh(hermitian(xp, z), UPLO="U")[1]), [cnormal(3, 3)]),
+        ],
+    }
+)
+
+LINALG_CASES.update(
+    {
+        "eig": [
+            (lambda xp, z: xp.linalg.eigvals(z) if xp is np else eig(xp, z)[0], [cnormal(3, 3)]),
+            (lambda xp, z: phase_free(xp, eig(xp, z)[1]), [cnormal(3, 3)]),
+            # real input, complex eigenvalues
+            (lambda xp, x: xp.linalg.eigvals(x) if xp is np else eig(xp, x)[0], [real(2, 3, 3)]),
+            (lambda xp, x: xp.abs(eig(xp, x)[1]), [real(3, 3)]),
+        ],
+    }
+)

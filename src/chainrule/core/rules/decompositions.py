@@ -216,13 +216,8 @@ svd_p = Primitive(
 
 
 def _eig_packed(a: Any) -> Any:
-    """Eigenvalues (row 0) and unit eigenvectors (rows 1..n) of a matrix whose eigenvalues are real."""
+    """Eigenvalues (row 0) and unit eigenvectors (rows 1..n): real when NumPy's are, complex otherwise."""
     w, v = np.linalg.eig(a)
-    if np.iscomplexobj(w):
-        raise UnsupportedOperationError(
-            "np.linalg.eig: this matrix has complex eigenvalues, and complex results are not differentiated "
-            "yet (issue 10); for a symmetric matrix use np.linalg.eigh"
-        )
     return np.concatenate([w[..., None, :], v], axis=-2)
 
 
@@ -235,17 +230,23 @@ def _eig_parts(ans: Any, a: Any) -> tuple[Any, Any, Any, Any]:
 
 
 def _eig_jvp(t: Any, ans: Any, a: Any) -> Any:
-    # Magnus (1985); the eigenvectors are kept at unit length, as NumPy returns them
+    # Magnus (1985); the eigenvectors are kept at unit length, as NumPy returns them (and, as JAX's, with
+    # Im(v_i^H dv_i) = 0 for complex ones: their phase is NumPy's choice, which no derivative follows)
     _, v, vinv, (f, ties) = _eig_parts(ans, a)
     mm = vinv @ t @ v
     warn_if_coupled("np.linalg.eig", ties, mm, "eigenvalues")
     dv = v @ (f * mm)
-    dv = dv - v * np.sum(v * dv, axis=-2, keepdims=True)
+    if is_complex(v):
+        dv = dv - v * np.real(np.sum(np.conj(v) * dv, axis=-2, keepdims=True))
+    else:
+        dv = dv - v * np.sum(v * dv, axis=-2, keepdims=True)
     dw = np.diagonal(mm, axis1=-2, axis2=-1)
     return np.concatenate([np.expand_dims(dw, -2), dv], axis=-2)
 
 
 def _eig_vjp(g: Any, ans: Any, a: Any) -> Any:
+    if is_complex(ans):
+        return transposed(_eig_jvp)(g, ans, a)
     _, v, vinv, (f, ties) = _eig_parts(ans, a)
     gw, gv = g[..., 0, :], g[..., 1:, :]
     gd = gv - v * np.sum(v * gv, axis=-2, keepdims=True)  # through the normalization
@@ -282,9 +283,11 @@ eig_p = Primitive(
     notation="dw_i = (V^-1 dA V)_ii; dv_i couples pairs by 1 / (w_i - w_j)",
     kink="at repeated eigenvalues the eigenvectors are not unique and have no derivative: chainrule takes "
     "the coupling between them as 0 and warns (RuntimeWarning) whenever that changes the result; complex "
-    "eigenvalues raise until complex rules land",
+    "eigenvectors have NumPy's phase, which no derivative follows: differentiate functions that do not depend "
+    "on it (|v|, v * conj(v[0]))",
     # eigvals too: its derivative needs the eigenvectors, so computing them with the values costs less
     numpy={np.linalg.eig: _numpy_eig, np.linalg.eigvals: _numpy_eigvals},
+    complex="written",
 )
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from chainrule.core.primitive import Primitive, VarargRules
 from chainrule.core.rules._util import concrete, refuse, shape_of, unbroadcast
-from chainrule.core.rules.decompositions import reciprocal_gaps, warn_if_coupled
+from chainrule.core.rules.decompositions import _H, is_complex, reciprocal_gaps, warn_if_coupled
 from chainrule.errors import ChainruleValueError, ShapeError, UnsupportedOperationError
 
 
@@ -349,24 +349,32 @@ def _gap_inverse(w: Any) -> tuple[Any, Any]:
 
 
 def _eigh_vjp(g: Any, ans: Any, a: Any, **params: Any) -> Any:
-    w, v = ans[..., 0, :], ans[..., 1:, :]
+    # A = V diag(w) V^H: A_bar = conj(V) (diag(w_bar) + F * (V^T V_bar)) V^T, made Hermitian (A is)
+    w, v = _eigh_parts(ans)
     gw, gv = g[..., 0, :], g[..., 1:, :]
     f, ties = _gap_inverse(w)
     coupling = _mT(v) @ gv
-    warn_if_coupled("np.linalg.eigh", ties, concrete(coupling) - _mT(concrete(coupling)), "eigenvalues")
-    inner = f * coupling + np.expand_dims(gw, -2) * np.eye(shape_of(w)[-1])
-    s = v @ inner @ _mT(v)
-    return 0.5 * (s + _mT(s))
+    plain = concrete(coupling)
+    warn_if_coupled("np.linalg.eigh", ties, plain - np.conj(_mT(plain)), "eigenvalues")
+    inner = f * coupling + np.expand_dims(np.real(gw) if is_complex(gw) else gw, -2) * np.eye(shape_of(w)[-1])
+    s = (np.conj(v) if is_complex(v) else v) @ inner @ _mT(v)
+    return 0.5 * (s + _H(s))
+
+
+def _eigh_parts(ans: Any) -> tuple[Any, Any]:
+    """The eigenvalues (real, also for a Hermitian matrix) and eigenvectors from the packed result."""
+    w, v = ans[..., 0, :], ans[..., 1:, :]
+    return (np.real(w) if is_complex(w) else w), v
 
 
 def _eigh_jvp(t: Any, ans: Any, a: Any, **params: Any) -> Any:
-    w, v = ans[..., 0, :], ans[..., 1:, :]
-    m = _mT(v) @ t @ v
+    w, v = _eigh_parts(ans)
+    m = _H(v) @ t @ v
     dw = np.diagonal(m, axis1=-2, axis2=-1)
     f, ties = _gap_inverse(w)
     warn_if_coupled("np.linalg.eigh", ties, m, "eigenvalues")
     dv = v @ (f * m)
-    return np.concatenate([np.expand_dims(dw, -2), dv], axis=-2)
+    return np.concatenate([np.expand_dims(np.real(dw) if is_complex(dw) else dw, -2), dv], axis=-2)
 
 
 def from_triangle(name: str, a: Any, UPLO: str) -> Any:
@@ -376,25 +384,23 @@ def from_triangle(name: str, a: Any, UPLO: str) -> Any:
     differences of NumPy's function show (and as HIPS autograd has it).
     """
     _square(name, a)
-    if np.iscomplexobj(concrete(a)):
-        raise UnsupportedOperationError(
-            f"{name}: Hermitian (complex) matrices are not differentiated yet (issue 10); differentiate a "
-            "real symmetric matrix"
-        )
     if UPLO not in ("L", "U"):
         raise ChainruleValueError(f"{name}: UPLO must be 'L' or 'U', got {UPLO!r}")
-    if UPLO == "L":
-        return np.tril(a) + _mT(np.tril(a, -1))
-    return np.triu(a) + _mT(np.triu(a, 1))
+    strict = np.tril(a, -1) if UPLO == "L" else np.triu(a, 1)
+    if not is_complex(a):
+        return (np.tril(a) if UPLO == "L" else np.triu(a)) + _mT(strict)
+    # Hermitian: the other triangle is the conjugate, and LAPACK reads the diagonal's real part only
+    diagonal = np.real(np.diagonal(a, axis1=-2, axis2=-1))
+    return strict + _H(strict) + np.expand_dims(diagonal, -1) * np.eye(shape_of(a)[-1])
 
 
 def _numpy_eigh(prim: Primitive, a: Any, UPLO: str = "L") -> Any:
-    packed = prim(from_triangle("np.linalg.eigh", a, UPLO), UPLO=UPLO)
-    return np.linalg._linalg.EighResult(packed[..., 0, :], packed[..., 1:, :])
+    w, v = _eigh_parts(prim(from_triangle("np.linalg.eigh", a, UPLO), UPLO=UPLO))
+    return np.linalg._linalg.EighResult(w, v)
 
 
 def _numpy_eigvalsh(prim: Primitive, a: Any, UPLO: str = "L") -> Any:
-    return prim(from_triangle("np.linalg.eigvalsh", a, UPLO), UPLO=UPLO)[..., 0, :]
+    return _eigh_parts(prim(from_triangle("np.linalg.eigvalsh", a, UPLO), UPLO=UPLO))[0]
 
 
 eigh_p = Primitive(
@@ -409,6 +415,7 @@ eigh_p = Primitive(
     "one triangle (UPLO), so the derivative is zero in the other",
     # eigvalsh too: its derivative needs the eigenvectors, so computing them with the values costs less
     numpy={np.linalg.eigh: _numpy_eigh, np.linalg.eigvalsh: _numpy_eigvalsh},
+    complex="written",
 )
 
 # ---------------------------------------------------------------- cross product
