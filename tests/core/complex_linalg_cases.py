@@ -2,8 +2,8 @@
 over NumPy or ``jax.numpy``, with makers of the operands).
 
 Decompositions enter through functions that do not depend on the free phase of each vector
-(``v * conj(v[0])``), and Hermitian inputs are built inside the case (``z + z^H``), so that NumPy's one-triangle reading and JAX's
-symmetrization see the same matrix.
+(``v * conj(v[0])``), and Hermitian inputs are built inside the case (``z + z^H``), so that NumPy's
+one-triangle reading and JAX's symmetrization see the same matrix.
 """
 
 from __future__ import annotations
@@ -36,6 +36,12 @@ def _H(xp: Any, a: Any) -> Any:
 
 def hermitian(xp: Any, z: Any) -> Any:
     return z + _H(xp, z)
+
+
+def rebuilt(usv: Any) -> Any:
+    """U diag(s) Vh."""
+    u, s, vh = usv
+    return (u * s[..., None, :]) @ vh
 
 
 def phase_free(xp: Any, v: Any) -> Any:
@@ -71,8 +77,7 @@ LINALG_CASES.update(
             (lambda xp, a: xp.linalg.svd(a, full_matrices=False)[1], [cnormal(4, 3)]),
             (lambda xp, a: phase_free(xp, xp.linalg.svd(a, full_matrices=False)[0]), [cnormal(4, 3)]),
             (lambda xp, a: phase_free(xp, _H(xp, xp.linalg.svd(a, full_matrices=False)[2])), [cnormal(3, 4)]),
-            (lambda xp, a: (lambda u, s, vh: (u * s[..., None, :]) @ vh)(*xp.linalg.svd(a, full_matrices=False)),
-             [cnormal(2, 3, 3)]),
+            (lambda xp, a: rebuilt(xp.linalg.svd(a, full_matrices=False)), [cnormal(2, 3, 3)]),
             (lambda xp, a: xp.linalg.svd(a, compute_uv=False), [cnormal(2, 3)]),
         ],
     }
@@ -97,6 +102,20 @@ LINALG_CASES.update(
             # real input, complex eigenvalues
             (lambda xp, x: xp.linalg.eigvals(x) if xp is np else eig(xp, x)[0], [real(2, 3, 3)]),
             (lambda xp, x: xp.abs(eig(xp, x)[1]), [real(3, 3)]),
+        ],
+    }
+)
+
+LINALG_CASES.update(
+    {
+        "qr": [
+            (lambda xp, z: xp.linalg.qr(z)[1], [cnormal(4, 3)]),
+            (lambda xp, z: xp.linalg.qr(z)[0], [cnormal(2, 3, 3)]),
+            (lambda xp, z: xp.linalg.qr(z)[1], [cnormal(3, 4)]),
+        ],
+        "pinv": [
+            (lambda xp, z: xp.linalg.pinv(z), [cnormal(4, 3)]),
+            (lambda xp, z: xp.linalg.pinv(z), [cnormal(2, 2, 3)]),
         ],
     }
 )

@@ -229,7 +229,7 @@ def test_repeated_values_alone_are_differentiated_without_warning(f: Callable[[A
 
 @pytest.mark.parametrize("uplo", ["L", "U"])
 def test_eigenvectors_traced_are_numpys_own(uplo: str) -> None:
-    """The same vectors, signs included, as NumPy's call with the same UPLO (finite differences rely on it)."""
+    """The same vectors, signs included, as NumPy's call with the same UPLO (finite differences need it)."""
     a = np.random.default_rng(3).standard_normal((2, 6, 6))
     np.testing.assert_allclose(cr.vjp(lambda x: np.linalg.eigh(x, uplo)[1], a)[0], np.linalg.eigh(a, uplo)[1])
     np.testing.assert_allclose(

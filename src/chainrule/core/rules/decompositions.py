@@ -38,8 +38,8 @@ def matrices(name: str, a: Any, complex_rules: bool = True) -> tuple[int, int]:
         raise ShapeError(f"{name}: expected a matrix (or a stack of them) in the last two axes, got {shape}")
     if not complex_rules and np.iscomplexobj(concrete(a)):
         raise UnsupportedOperationError(
-            f"{name}: its derivative at complex matrices is not written; differentiate the real and imaginary "
-            "parts as real matrices"
+            f"{name}: its derivative at complex matrices is not written; differentiate the real and "
+            "imaginary parts as real matrices"
         )
     return shape[-2], shape[-1]
 
@@ -48,7 +48,7 @@ def is_complex(x: Any) -> bool:
     return bool(np.iscomplexobj(concrete(x)))
 
 
-def _H(x: Any) -> Any:
+def conj_transpose(x: Any) -> Any:
     """The conjugate transpose over the last two axes (the transpose for real values)."""
     return _mT(np.conj(x)) if is_complex(x) else _mT(x)
 
@@ -111,7 +111,7 @@ def warn_if_coupled(name: str, ties: Any, coupling: Any, values: str) -> None:
 def _svd_packed(a: Any) -> Any:
     """The thin SVD as one array: U (m rows), s (one row), then V = Vh^H (n rows), with min(m, n) columns."""
     u, s, vh = np.linalg.svd(a, full_matrices=False)
-    return np.concatenate([u, s[..., None, :], _H(vh)], axis=-2)
+    return np.concatenate([u, s[..., None, :], conj_transpose(vh)], axis=-2)
 
 
 def unpack_svd(packed: Any, m: int) -> tuple[Any, Any, Any]:
@@ -135,7 +135,8 @@ def _over_s(x: Any, s: Any) -> Any:
 
 
 def _svd_vjp(g: Any, ans: Any, a: Any) -> Any:
-    # Townsend (2016), "Differentiating the singular value decomposition"; complex: the forward rule's transpose
+    # Townsend (2016), "Differentiating the singular value decomposition"; complex: the forward rule's
+    # transpose
     if is_complex(ans):
         return transposed(_svd_jvp)(g, ans, a)
     m, n = shape_of(a)[-2:]
@@ -164,10 +165,10 @@ def _svd_jvp(t: Any, ans: Any, a: Any) -> Any:
         s = np.real(s)
     f, ties = _svd_coupling(s)
     tv = t @ v
-    dp = _H(u) @ tv
+    dp = conj_transpose(u) @ tv
     ds = np.diagonal(dp, axis1=-2, axis2=-1)
     sr, sc = np.expand_dims(s, -2), np.expand_dims(s, -1)  # s along the row / down the column
-    coupling_u, coupling_v = dp * sr + sc * _H(dp), sc * dp + _H(dp) * sr
+    coupling_u, coupling_v = dp * sr + sc * conj_transpose(dp), sc * dp + conj_transpose(dp) * sr
     warn_if_coupled("np.linalg.svd", ties, concrete(coupling_u) + concrete(coupling_v), "singular values")
     inner_u = f * coupling_u
     if complex_values:
@@ -177,8 +178,8 @@ def _svd_jvp(t: Any, ans: Any, a: Any) -> Any:
     if m > n:
         du = du + _over_s(tv - u @ dp, s)
     elif n > m:
-        tu = _H(t) @ u
-        dv = dv + _over_s(tu - v @ (_H(v) @ tu), s)
+        tu = conj_transpose(t) @ u
+        dv = dv + _over_s(tu - v @ (conj_transpose(v) @ tu), s)
     return np.concatenate([du, np.expand_dims(ds, -2), dv], axis=-2)
 
 
@@ -195,7 +196,7 @@ def _numpy_svd(
             "np.linalg.svd(a, full_matrices=False) (the same U[..., :k], s and Vh[..., :k, :], k = min(m, n))"
         )
     u, s, v = unpack_svd(prim(a), m)
-    return np.linalg._linalg.SVDResult(u, np.real(s) if is_complex(s) else s, _H(v))
+    return np.linalg._linalg.SVDResult(u, np.real(s) if is_complex(s) else s, conj_transpose(v))
 
 
 svd_p = Primitive(
@@ -283,8 +284,8 @@ eig_p = Primitive(
     notation="dw_i = (V^-1 dA V)_ii; dv_i couples pairs by 1 / (w_i - w_j)",
     kink="at repeated eigenvalues the eigenvectors are not unique and have no derivative: chainrule takes "
     "the coupling between them as 0 and warns (RuntimeWarning) whenever that changes the result; complex "
-    "eigenvectors have NumPy's phase, which no derivative follows: differentiate functions that do not depend "
-    "on it (|v|, v * conj(v[0]))",
+    "eigenvectors have NumPy's phase, which no derivative follows: differentiate functions that do not "
+    "depend on it (|v|, v * conj(v[0]))",
     # eigvals too: its derivative needs the eigenvectors, so computing them with the values costs less
     numpy={np.linalg.eig: _numpy_eig, np.linalg.eigvals: _numpy_eigvals},
     complex="written",
@@ -306,17 +307,22 @@ def _right_solve(x: Any, r: Any) -> Any:
 
 
 def _qr_jvp(t: Any, ans: Any, a: Any) -> Any:
+    # as JAX's: Q^H dQ is anti-Hermitian, dR R^-1 upper triangular with a real diagonal
     m = shape_of(a)[-2]
     q, r = ans[..., :m, :], ans[..., m:, :]
     t_rinv = _right_solve(t, r)
-    c = _mT(q) @ t_rinv
+    c = conj_transpose(q) @ t_rinv
     lower = np.tril(c, -1)
-    omega = lower - _mT(lower)
+    omega = lower - conj_transpose(lower)
+    if is_complex(c):  # the diagonal of R stays real: its phase moves into Q
+        omega = omega + np.eye(shape_of(c)[-1]) * (1j * np.imag(c))
     return np.concatenate([q @ (omega - c) + t_rinv, (c - omega) @ r], axis=-2)
 
 
 def _qr_vjp(g: Any, ans: Any, a: Any) -> Any:
-    # Walter and Lehmann (2018); Liao et al. (2019)
+    # Walter and Lehmann (2018); Liao et al. (2019); complex: the forward rule's transpose
+    if is_complex(ans):
+        return transposed(_qr_jvp)(g, ans, a)
     m = shape_of(a)[-2]
     q, r = ans[..., :m, :], ans[..., m:, :]
     gq, gr = g[..., :m, :], g[..., m:, :]
@@ -346,7 +352,7 @@ def _numpy_qr(prim: Primitive, a: Any, mode: str = "reduced") -> Any:
     else:  # a wide matrix [X | Y]: Q R_X = X, and R = [R_X | Q^T Y]
         packed = prim(a[..., :m])
         q = packed[..., :m, :]
-        r = np.concatenate([packed[..., m:, :], _mT(q) @ a[..., m:]], axis=-1)
+        r = np.concatenate([packed[..., m:, :], conj_transpose(q) @ a[..., m:]], axis=-1)
     return r if mode == "r" else np.linalg._linalg.QRResult(q, r)
 
 
@@ -359,6 +365,7 @@ qr_p = Primitive(
     notation="dQ = Q(Omega - C) + dA R^-1, dR = (C - Omega) R, C = Q^T dA R^-1",
     kink="needs full column rank (R invertible); mode='complete' of a tall matrix and mode='raw' raise",
     numpy={np.linalg.qr: _numpy_qr},
+    complex="written",
 )
 
 # ---------------------------------------------------------------- pseudo-inverse
@@ -370,11 +377,13 @@ def _eye_minus(x: Any) -> Any:
 
 def _pinv_jvp(t: Any, ans: Any, a: Any, **params: Any) -> Any:
     # Golub and Pereyra (1973): exact while the rank stays constant
-    p, tt = ans, _mT(t)
-    return -(p @ t @ p) + p @ _mT(p) @ tt @ _eye_minus(a @ p) + _eye_minus(p @ a) @ tt @ _mT(p) @ p
+    p, th, ph = ans, conj_transpose(t), conj_transpose(ans)
+    return -(p @ t @ p) + p @ ph @ th @ _eye_minus(a @ p) + _eye_minus(p @ a) @ th @ ph @ p
 
 
 def _pinv_vjp(g: Any, ans: Any, a: Any, **params: Any) -> Any:
+    if is_complex(ans) or is_complex(g):
+        return transposed(_pinv_jvp)(g, ans, a, **params)
     p, pt, gt = ans, _mT(ans), _mT(g)
     return -(pt @ g @ pt) + _eye_minus(a @ p) @ gt @ p @ pt + pt @ p @ gt @ _eye_minus(p @ a)
 
@@ -404,4 +413,5 @@ pinv_p = Primitive(
     kink="where the rank changes (a singular value crosses the cutoff rcond * s_max) the pseudo-inverse "
     "jumps and has no derivative; elsewhere the rule is exact, for any rank",
     numpy={np.linalg.pinv: _numpy_pinv},
+    complex="written",
 )

@@ -13,8 +13,8 @@ import numpy as np
 
 from chainrule.core.primitive import Primitive, VarargRules
 from chainrule.core.rules._util import concrete, refuse, shape_of, unbroadcast
-from chainrule.core.rules.decompositions import _H, is_complex, reciprocal_gaps, warn_if_coupled
-from chainrule.errors import ChainruleValueError, ShapeError, UnsupportedOperationError
+from chainrule.core.rules.decompositions import conj_transpose, is_complex, reciprocal_gaps, warn_if_coupled
+from chainrule.errors import ChainruleValueError, ShapeError
 
 
 def _mT(x: Any) -> Any:
@@ -358,7 +358,7 @@ def _eigh_vjp(g: Any, ans: Any, a: Any, **params: Any) -> Any:
     warn_if_coupled("np.linalg.eigh", ties, plain - np.conj(_mT(plain)), "eigenvalues")
     inner = f * coupling + np.expand_dims(np.real(gw) if is_complex(gw) else gw, -2) * np.eye(shape_of(w)[-1])
     s = (np.conj(v) if is_complex(v) else v) @ inner @ _mT(v)
-    return 0.5 * (s + _H(s))
+    return 0.5 * (s + conj_transpose(s))
 
 
 def _eigh_parts(ans: Any) -> tuple[Any, Any]:
@@ -369,7 +369,7 @@ def _eigh_parts(ans: Any) -> tuple[Any, Any]:
 
 def _eigh_jvp(t: Any, ans: Any, a: Any, **params: Any) -> Any:
     w, v = _eigh_parts(ans)
-    m = _H(v) @ t @ v
+    m = conj_transpose(v) @ t @ v
     dw = np.diagonal(m, axis1=-2, axis2=-1)
     f, ties = _gap_inverse(w)
     warn_if_coupled("np.linalg.eigh", ties, m, "eigenvalues")
@@ -391,7 +391,7 @@ def from_triangle(name: str, a: Any, UPLO: str) -> Any:
         return (np.tril(a) if UPLO == "L" else np.triu(a)) + _mT(strict)
     # Hermitian: the other triangle is the conjugate, and LAPACK reads the diagonal's real part only
     diagonal = np.real(np.diagonal(a, axis1=-2, axis2=-1))
-    return strict + _H(strict) + np.expand_dims(diagonal, -1) * np.eye(shape_of(a)[-1])
+    return strict + conj_transpose(strict) + np.expand_dims(diagonal, -1) * np.eye(shape_of(a)[-1])
 
 
 def _numpy_eigh(prim: Primitive, a: Any, UPLO: str = "L") -> Any:
