@@ -119,3 +119,22 @@ LINALG_CASES.update(
         ],
     }
 )
+
+LINALG_CASES.update(
+    {
+        "logabsdet": [
+            (lambda xp, z: xp.linalg.slogdet(z)[1], [cnormal(2, 3, 3)]),
+            (lambda xp, z: xp.linalg.slogdet(z)[0], [cnormal(3, 3)]),  # the sign, through det
+            (lambda xp, x: xp.linalg.slogdet(x)[1], [real(3, 3)]),
+        ],
+    }
+)
+
+LINALG_CASES.update(
+    {
+        "cholesky": [
+            (lambda xp, z: xp.linalg.cholesky(z @ _H(xp, z) + 2 * xp.eye(3)), [cnormal(3, 3)]),
+            (lambda xp, z: xp.linalg.cholesky(z @ _H(xp, z) + 2 * xp.eye(3), upper=True), [cnormal(2, 3, 3)]),
+        ],
+    }
+)

@@ -235,3 +235,20 @@ def test_eigenvectors_traced_are_numpys_own(uplo: str) -> None:
     np.testing.assert_allclose(
         cr.jvp(lambda x: np.linalg.eigh(x, uplo)[1], (a,), (a,))[0], np.linalg.eigh(a, uplo)[1]
     )
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_cholesky_reads_one_triangle_as_numpy_does(upper: bool) -> None:
+    a = np.random.default_rng(4).standard_normal((3, 3))
+    a = a @ a.T + 3 * np.eye(3) + np.triu(np.ones((3, 3)), 1)  # not symmetric: NumPy reads one triangle
+
+    def f(x: Any) -> Any:
+        return np.sum(np.linalg.cholesky(x, upper=upper) ** 3)
+
+    np.testing.assert_allclose(cr.vjp(lambda x: np.linalg.cholesky(x, upper=upper), a)[0],
+                               np.linalg.cholesky(a, upper=upper), atol=1e-12)  # fmt: skip
+    ignored = np.tril_indices(3, -1) if upper else np.triu_indices(3, 1)
+    g = cr.grad(f)(a)
+    assert np.all(g[ignored] == 0)
+    np.testing.assert_allclose(g, cr.numeric.gradient(f, a).value, atol=1e-6)
+    check_grads(f, a)

@@ -13,7 +13,13 @@ import numpy as np
 
 from chainrule.core.primitive import Primitive, VarargRules
 from chainrule.core.rules._util import concrete, refuse, shape_of, unbroadcast
-from chainrule.core.rules.decompositions import conj_transpose, is_complex, reciprocal_gaps, warn_if_coupled
+from chainrule.core.rules.decompositions import (
+    conj_transpose,
+    is_complex,
+    reciprocal_gaps,
+    transposed,
+    warn_if_coupled,
+)
 from chainrule.errors import ChainruleValueError, ShapeError
 
 
@@ -248,19 +254,30 @@ def _logabsdet(a: Any) -> Any:
     return np.linalg.slogdet(a)[1]
 
 
-def _numpy_slogdet(prim: Primitive, a: Any) -> tuple[Any, Any]:
+def _numpy_slogdet(prim: Primitive, a: Any) -> Any:
     _square("np.linalg.slogdet", a)
-    return np.linalg.slogdet(concrete(a))[0], prim(a)
+    logabsdet = prim(a)
+    # complex: the sign det / |det| is on the unit circle and moves with the matrix; real: +-1 (or 0), locally
+    # constant
+    sign = det_p(a) / np.exp(logabsdet) if is_complex(a) else np.linalg.slogdet(concrete(a))[0]
+    return np.linalg._linalg.SlogdetResult(sign, logabsdet)
+
+
+def _logabsdet_jvp(t: Any, ans: Any, a: Any) -> Any:
+    trace = _trace_product(np.linalg.inv(a), t)
+    return np.real(trace) if is_complex(trace) else trace
 
 
 logabsdet_p = Primitive(
     "logabsdet",
     _logabsdet,
+    # d log|det A| = Re tr(A^-1 dA): the cotangent g A^-T pairs with dA as the convention has it
     vjp=(lambda g, ans, a: _expand2(g) * _mT(np.linalg.inv(a)),),
-    jvp=(lambda t, ans, a: _trace_product(np.linalg.inv(a), t),),
+    jvp=(_logabsdet_jvp,),
     rule="Jacobi's formula",
-    notation="d log|det A| = tr(A^-1 dA)",
+    notation="d log|det A| = Re tr(A^-1 dA)",
     numpy={np.linalg.slogdet: _numpy_slogdet},
+    complex="written",
 )
 
 
@@ -303,7 +320,9 @@ def _phi(x: Any) -> Any:
 
 
 def _cholesky_vjp(g: Any, ans: Any, a: Any) -> Any:
-    # Murray (2016): A_bar = L^-T Phi(L^T L_bar) L^-1, then symmetrized.
+    # Murray (2016): A_bar = L^-T Phi(L^T L_bar) L^-1, then symmetrized; complex: the forward rule's transpose
+    if is_complex(ans):
+        return transposed(_cholesky_jvp)(g, ans, a)
     lt = _mT(ans)
     p = _phi(lt @ g)
     s = _mT(np.linalg.solve(lt, _mT(np.linalg.solve(lt, p))))
@@ -311,14 +330,15 @@ def _cholesky_vjp(g: Any, ans: Any, a: Any) -> Any:
 
 
 def _cholesky_jvp(t: Any, ans: Any, a: Any) -> Any:
+    # dL = L Phi(L^-1 dA L^-H), dA Hermitian (the input is: see _numpy_cholesky)
     m = np.linalg.solve(ans, t)
-    return ans @ _phi(_mT(np.linalg.solve(ans, _mT(m))))
+    return ans @ _phi(np.linalg.solve(ans, conj_transpose(m)))
 
 
 def _numpy_cholesky(prim: Primitive, a: Any, /, *, upper: bool = False) -> Any:
-    _square("np.linalg.cholesky", a)
-    lower = prim(a)
-    return np.swapaxes(lower, -1, -2) if upper else lower
+    # NumPy reads one triangle (the lower one, or the upper one for upper=True) and the diagonal's real part
+    lower = prim(from_triangle("np.linalg.cholesky", a, "U" if upper else "L"))
+    return conj_transpose(lower) if upper else lower
 
 
 cholesky_p = Primitive(
@@ -327,8 +347,11 @@ cholesky_p = Primitive(
     vjp=(_cholesky_vjp,),
     jvp=(_cholesky_jvp,),
     rule="Cholesky rule",
-    notation="dL = L Phi(L^-1 dA L^-T)",
+    notation="dL = L Phi(L^-1 dA L^-H)",
+    kink="NumPy reads one triangle (the lower one, the upper one for upper=True), so the derivative is zero "
+    "in the other",
     numpy={np.linalg.cholesky: _numpy_cholesky},
+    complex="written",
 )
 
 
