@@ -164,6 +164,7 @@ COMPOSITES: dict[str, list[Case]] = {
 }
 
 # the linear-algebra rows' cases live with them (the linalg helper's file)
-from complex_linalg_cases import LINALG_CASES  # noqa: E402
+from complex_linalg_cases import LINALG_CASES, LINALG_COMPOSITES  # noqa: E402
 
 CASES.update(LINALG_CASES)
+COMPOSITES.update(LINALG_COMPOSITES)

@@ -138,3 +138,21 @@ LINALG_CASES.update(
         ],
     }
 )
+
+# NumPy functions written through the rows (the norms take |z|, or the singular values, of a complex input)
+LINALG_COMPOSITES: dict[str, list[Case]] = {
+    "np.linalg.norm": [
+        (lambda xp, z: xp.linalg.norm(z), [cnormal(4)]),
+        (lambda xp, z: xp.linalg.norm(z, 3), [cnormal(4)]),
+        (lambda xp, z: xp.linalg.norm(z, axis=1), [cnormal(2, 3)]),
+        (lambda xp, z: xp.linalg.norm(z, "fro"), [cnormal(3, 2)]),
+        (lambda xp, z: xp.linalg.norm(z, "nuc"), [cnormal(3, 2)]),
+        (lambda xp, z: xp.linalg.norm(z, 2), [cnormal(2, 3)]),
+    ],
+    "np.linalg.vector_norm": [(lambda xp, z: xp.linalg.vector_norm(z, ord=4, axis=0), [cnormal(3, 2)])],
+    "np.linalg.matrix_norm": [(lambda xp, z: xp.linalg.matrix_norm(z, ord="nuc"), [cnormal(2, 3, 2)])],
+    "np.linalg.multi_dot": [(lambda xp, a, b, c: xp.linalg.multi_dot([a, b, c]),
+                             [cnormal(2, 3), cnormal(3, 3), cnormal(3, 2)])],
+    "np.linalg.matrix_power": [(lambda xp, a: xp.linalg.matrix_power(a, -2), [shifted(3, 3)])],
+    "np.linalg.lstsq": [(lambda xp, a, b: xp.linalg.lstsq(a, b)[0], [cnormal(4, 3), cnormal(4)])],
+}  # fmt: skip

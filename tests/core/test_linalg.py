@@ -252,3 +252,17 @@ def test_cholesky_reads_one_triangle_as_numpy_does(upper: bool) -> None:
     assert np.all(g[ignored] == 0)
     np.testing.assert_allclose(g, cr.numeric.gradient(f, a).value, atol=1e-6)
     check_grads(f, a)
+
+
+def test_partition_and_real_if_close() -> None:
+    x = np.random.default_rng(5).standard_normal((3, 7))
+    for kth in (0, 3, [1, 5]):
+        np.testing.assert_allclose(cr.vjp(lambda a, k=kth: np.partition(a, k), x)[0], np.partition(x, kth))
+        check_grads(lambda a, k=kth: np.partition(a, k, axis=1), x)
+    check_grads(lambda a: np.partition(a, 2, axis=None), x)
+    z = np.array([1.0 + 1e-16j, 2.0])
+    out = cr.vjp(np.real_if_close, z)[0]
+    assert not np.iscomplexobj(out)
+    np.testing.assert_allclose(out, np.real_if_close(z))
+    assert np.iscomplexobj(cr.vjp(np.real_if_close, z + 1e-3j)[0])
+    np.testing.assert_allclose(cr.grad(lambda w: np.sum(np.real_if_close(w) ** 2))(z), [2.0, 4.0])

@@ -15,7 +15,7 @@ from chainrule.core.rules import norms as nm
 from chainrule.core.rules import piecewise as pw
 from chainrule.core.rules import reductions as red
 from chainrule.core.rules._util import concrete, refuse, shape_of
-from chainrule.errors import ChainruleValueError
+from chainrule.errors import ChainruleValueError, UnsupportedOperationError
 
 
 def _ndim(x: Any) -> int:
@@ -75,9 +75,27 @@ def _outer(a: Any, b: Any, out: Any = None) -> Any:
     return np.reshape(a, (-1, 1)) * np.reshape(b, (1, -1))
 
 
+def _moduli(x: Any, ord: Any, matrix: bool) -> Any:
+    """|x| for a complex x where the norm depends on the moduli only (every one but the matrix 2, -2 and
+    nuclear norms): the real rows then serve, and abs's complex rule gives the convention's derivative."""
+    if not np.iscomplexobj(concrete(x)) or (matrix and ord in (2, -2, "nuc")):
+        return x
+    return np.absolute(x)
+
+
+def _singular_values(x: Any) -> Any:
+    """Descending singular values: their own row for real matrices, through the SVD for complex ones."""
+    if np.iscomplexobj(concrete(x)):
+        return np.linalg.svd(x, compute_uv=False)
+    return nm.svdvals_p(x)
+
+
 @implements(np.linalg.norm)
 def _norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Any:
     nd = _ndim(x)
+    matrix = (axis is None and ord is not None and nd == 2) or (axis is not None and np.ndim(axis) == 1
+                                                                 and len(axis) == 2)  # fmt: skip
+    x = _moduli(x, ord, matrix)
     if axis is None and ord is None:
         return nm.norm2_p(x, axis=None, keepdims=keepdims)
     if axis is None:
@@ -117,7 +135,7 @@ def _matrix_norm(x: Any, ord: Any, axes: tuple[int, int], keepdims: bool) -> Any
         pick = red.amax_p if ord > 0 else red.amin_p
         out = pick(sums, axis=pick_axis, keepdims=True)
     elif ord in (2, -2, "nuc"):
-        s = nm.svdvals_p(np.moveaxis(x, axes, (-2, -1)))  # descending
+        s = _singular_values(np.moveaxis(x, axes, (-2, -1)))  # descending
         if ord == "nuc":
             value = red.sum_p(s, axis=-1, keepdims=False)
         else:
@@ -152,6 +170,26 @@ def _clip(
     if hi is not None:
         a = pw.minimum_p(a, hi)
     return a
+
+
+@implements(np.partition)
+def _partition(a: Any, kth: Any, axis: Any = -1, kind: Any = "introselect", order: Any = None) -> Any:
+    if order is not None:
+        raise UnsupportedOperationError("np.partition: order= (structured arrays) is not supported")
+    if axis is None:
+        a, axis = np.reshape(a, (-1,)), 0
+    indices = np.argpartition(concrete(a), kth, axis=axis, kind=kind)
+    return np.take_along_axis(a, indices, axis=axis)
+
+
+@implements(np.real_if_close)
+def _real_if_close(a: Any, tol: float = 100) -> Any:
+    # NumPy's choice, made on the values: the real part when every imaginary part is within tol epsilons
+    plain = concrete(a)
+    if not np.iscomplexobj(plain):
+        return a
+    bound = tol * np.finfo(plain.dtype).eps if tol > 1 else tol
+    return np.real(a) if np.all(np.absolute(plain.imag) < bound) else a
 
 
 @implements(np.copy)
@@ -197,11 +235,12 @@ def _matrix_norm_api(x: Any, /, *, keepdims: bool = False, ord: Any = "fro") -> 
     if _ndim(x) < 2:
         raise ChainruleValueError(f"np.linalg.matrix_norm: expected a matrix or a stack, got {shape_of(x)}")
     nd = _ndim(x)
-    return _matrix_norm(x, ord, (nd - 2, nd - 1), keepdims)
+    return _matrix_norm(_moduli(x, ord, True), ord, (nd - 2, nd - 1), keepdims)
 
 
 @implements(np.linalg.vector_norm)
 def _vector_norm_api(x: Any, /, *, axis: Any = None, keepdims: bool = False, ord: Any = 2) -> Any:
+    x = _moduli(x, ord, False)
     shape, nd = shape_of(x), _ndim(x)
     axes = tuple(range(nd)) if axis is None else (axis,) if isinstance(axis, int | np.integer) else axis
     axes = tuple(sorted(int(a) % max(nd, 1) for a in axes))
@@ -284,12 +323,13 @@ def _lstsq(a: Any, b: Any, rcond: Any = None) -> tuple[Any, Any, Any, Any]:
     # NumPy's cutoff: rcond times the largest singular value, machine precision times max(m, n) by default
     cutoff = np.finfo(np.float64).eps * max(m, n) if rcond is None or rcond < 0 else float(rcond)
     x = dc.pinv_p(a, rcond=cutoff, hermitian=False) @ b
-    s = nm.svdvals_p(a)
+    s = _singular_values(a)
     plain_s = np.asarray(concrete(s))
     rank = int(np.sum(plain_s > cutoff * plain_s[0])) if plain_s.size else 0
     if rank == n and m > n:
         residual = b - a @ x
-        residuals = red.sum_p(residual * residual, axis=0, keepdims=_ndim(b) == 1)
+        squares = residual * np.conjugate(residual)  # |r|^2, real for complex residuals too
+        residuals = red.sum_p(np.real(squares), axis=0, keepdims=_ndim(b) == 1)
     else:
         residuals = np.empty((0,))
     return x, residuals, np.int32(rank), s

@@ -7,7 +7,7 @@ declares the ``np.linalg`` function it is, with a handler that checks the operan
 from __future__ import annotations
 
 import operator
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -355,7 +355,7 @@ cholesky_p = Primitive(
 )
 
 
-def _eigh_packed(a: Any, *, UPLO: str = "L") -> Any:
+def _eigh_packed(a: Any, *, UPLO: Literal["L", "U"] = "L") -> Any:
     """Eigenvalues (row 0) and eigenvectors (rows 1..n) in one array, so one primitive gives both.
 
     ``UPLO`` names the triangle LAPACK reads; the rules see a symmetric ``a``, where either gives the same
