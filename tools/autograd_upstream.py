@@ -1,7 +1,9 @@
 """Run HIPS autograd's own test files through ``chainrule.autograd``, and through autograd itself.
 
 The test files are not part of chainrule (they are autograd's); copy them, unmodified, into a local folder
-(``scratch/autograd_tests/original/`` by default, which git ignores). This script fetches nothing. It writes
+(``scratch/autograd_tests/original/`` by default, which git ignores), e.g. the ``tests/`` folder of autograd's
+source distribution (``pip download autograd==1.9.1 --no-deps --no-binary :all:``). This script fetches
+nothing. It writes
 a copy of each file with only the import lines changed (``autograd`` -> ``chainrule.autograd``) into
 ``scratch/autograd_tests/chainrule/`` and runs pytest on both copies in subprocesses, so that the pass rate
 through chainrule is measured against the tests that pass with autograd itself (the installed version):
@@ -9,7 +11,8 @@ through chainrule is measured against the tests that pass with autograd itself (
     python tools/autograd_upstream.py                   # both runs, then the summary
     python tools/autograd_upstream.py --folder DIR      # autograd's tests/ folder elsewhere
 
-SciPy's test files (``test_scipy*.py``) are left out, as chainrule.autograd has no ``scipy`` module.
+SciPy's test files (``test_scipy*.py``) are left out of both runs' counts, as chainrule.autograd has no
+``scipy`` module.
 """
 
 from __future__ import annotations
