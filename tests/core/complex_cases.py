@@ -160,6 +160,8 @@ COMPOSITES: dict[str, list[Case]] = {
     "np.fft.ihfft": [(lambda xp, x: xp.fft.ihfft(x * x, norm="ortho"), [real(5)])],
     "np.fft.fftshift": [(lambda xp, z: xp.fft.fftshift(z) * z, [cnormal(3, 4)])],
     "np.fft.ifftshift": [(lambda xp, z: xp.fft.ifftshift(z, axes=1) * z, [cnormal(3, 4)])],
+    "np.var": [(lambda xp, z: xp.var(z, axis=1), [M23]), (lambda xp, z: xp.var(z * z, ddof=1), [cnormal(4)])],
+    "np.nanvar": [(lambda xp, z: xp.nanvar(z, axis=0), [M23])],
     "np.abs(z)**2": [(lambda xp, z: xp.sum(xp.abs(z) ** 2), [M23])],
 }
 

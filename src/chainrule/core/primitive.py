@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.complex_check import COMPLEX_SUPPORT, complex_error, involves_complex
 from chainrule.errors import (
     ChainruleError,
     ChainruleValueError,
@@ -31,6 +32,7 @@ from chainrule.errors import (
 )
 
 __all__ = [
+    "COMPLEX_SUPPORT",
     "Formula",
     "Primitive",
     "Traced",
@@ -130,9 +132,6 @@ class Formula:
     def sympy_name(self) -> str:
         return self.name if self.sympy is None else self.sympy
 
-
-# what a row's complex= may say (see Primitive); None: no complex rule
-COMPLEX_SUPPORT = (None, "holomorphic", "written")
 
 NumPyDeclaration = Callable[..., Any] | Sequence[Callable[..., Any]] | Mapping[Any, Callable[..., Any] | None]
 
@@ -283,29 +282,6 @@ def missing_rule(prim: Primitive, mode: str) -> Exception:
     return UnsupportedOperationError(
         f"{prim.name} has no {which} rule, so its derivative cannot be taken in {mode} mode; give the "
         f"primitive {'vjp' if mode == 'reverse' else 'jvp'}= rules, or use the other mode"
-    )
-
-
-def _is_complex(x: Any) -> bool:
-    dtype = getattr(x, "dtype", None)
-    if dtype is None:
-        if isinstance(x, list | tuple):
-            return any(_is_complex(a) for a in x)
-        return isinstance(x, complex)
-    return bool(dtype.kind == "c")
-
-
-def involves_complex(operands: Sequence[Any], out: Any) -> bool:
-    """True when an operand or the result is complex: where a primitive without complex rules must stop."""
-    return _is_complex(out) or any(_is_complex(a) for a in operands)
-
-
-def complex_error(prim: Primitive) -> Exception:
-    """The error for differentiating ``prim`` at complex values when its rules are not written for them."""
-    return UnsupportedOperationError(
-        f"{prim.name}: its derivative at complex numbers is not written (its rules are for real operands), "
-        "so chainrule refuses rather than guess; differentiate a real-valued rewriting (through np.real and "
-        "np.imag), or give the primitive complex rules and declare complex= on its row"
     )
 
 

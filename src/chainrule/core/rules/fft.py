@@ -20,7 +20,7 @@ from typing import Any, Literal, cast
 
 import numpy as np
 
-from chainrule.core.primitive import Primitive
+from chainrule.core.primitive import Primitive, Traced
 from chainrule.core.rules._util import is_complex, shape_of
 from chainrule.errors import ChainruleValueError, UnsupportedOperationError
 
@@ -226,9 +226,20 @@ def _rfftn_vjp(g: Any, ans: Any, x: Any, *, s: Any, axes: Any, norm: Norm) -> An
     # rfftn is the first half of fftn along the last axis, so its transpose is Re(fftn(g padded with
     # zeros)); that is irfftn of conj(g), each entry divided by the number it stands for in irfftn, with
     # norm's direction swapped (NumPy's hfft in n dimensions): a real transform, not a complex one
-    weights = _along(_hermitian_weights(s[-1]), axes[-1], g)
-    full = irfftn_p(np.conjugate(g) / weights, s=s, axes=axes, norm=SWAPPED[norm])
+    spectrum = _conjugate_scaled(g, 1.0 / _hermitian_weights(s[-1]), axes[-1])
+    full = irfftn_p(spectrum, s=s, axes=axes, norm=SWAPPED[norm])
     return resize(full, _sizes(x, axes), axes)
+
+
+def _conjugate_scaled(a: Any, weights: np.ndarray[Any, Any], axis: int) -> Any:
+    """``conj(a) * weights`` along ``axis``; on plain values in place, in one new array (a transform's
+    cotangent is large, and each temporary of that size costs about what a pass over it does)."""
+    weights = _along(weights, axis, a)
+    out = np.conjugate(a)
+    if isinstance(a, Traced):
+        return out * weights
+    out *= weights
+    return out
 
 
 rfftn_p: Primitive = Primitive(
@@ -259,8 +270,10 @@ def _hermitian_weights(n: int) -> np.ndarray[Any, Any]:
 def _irfftn_vjp(g: Any, ans: Any, x: Any, *, s: Any, axes: Any, norm: Norm) -> Any:
     # the transpose: the half of ifftn(g) that irfftn reads, each entry counted as often as irfftn counts it;
     # for a real g that half is conj(rfftn(g)) with norm's direction swapped (a real transform again)
-    half = np.conjugate(rfftn_p(g, s=s, axes=axes, norm=SWAPPED[norm]))
-    ct = resize(half * _along(_hermitian_weights(s[-1]), axes[-1], g), _sizes(x, axes), axes)
+    half = _conjugate_scaled(
+        rfftn_p(g, s=s, axes=axes, norm=SWAPPED[norm]), _hermitian_weights(s[-1]), axes[-1]
+    )
+    ct = resize(half, _sizes(x, axes), axes)
     return ct if is_complex(x) else np.real(ct)
 
 
