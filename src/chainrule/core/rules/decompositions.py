@@ -9,6 +9,9 @@ the vectors can be rotated among themselves, and the extra columns of ``full_mat
 ``mode='complete'`` are any basis of a complement. chainrule raises for the second kind and, for the first,
 takes the coupling between repeated values as 0 and says so with a :class:`RuntimeWarning` whenever that
 choice changes the result (see :func:`reciprocal_gaps`).
+
+Complex rules follow the convention (a cotangent pairs with a change as Re(cotangent * change)): each reverse
+rule is the transpose, under that pairing, of JAX's forward rule, and reduces to the real one for real values.
 """
 
 from __future__ import annotations
@@ -51,25 +54,6 @@ def is_complex(x: Any) -> bool:
 def conj_transpose(x: Any) -> Any:
     """The conjugate transpose over the last two axes (the transpose for real values)."""
     return _mT(np.conj(x)) if is_complex(x) else _mT(x)
-
-
-def transposed(jvp_rule: Any) -> Any:
-    """The reverse rule of a forward rule, by reverse mode through the forward rule itself.
-
-    A forward rule is linear in the tangent, and its transpose under the complex convention (a cotangent pairs
-    with a change as Re(cotangent * change)) is its reverse rule; chainrule's reverse mode over the rule's own
-    (differentiable) operations gives exactly that, at every order. Used where the transpose is not written
-    out by hand: the complex decompositions.
-    """
-
-    def vjp_rule(g: Any, ans: Any, a: Any, **params: Any) -> Any:
-        from chainrule.core.transforms import vjp  # the engine over the rule table: imported when used
-
-        zero = np.zeros(shape_of(a), dtype=np.result_type(concrete(a)))
-        _, pullback = vjp(lambda t: jvp_rule(t, ans, a, **params), zero)
-        return pullback(g)[0]
-
-    return vjp_rule
 
 
 def reciprocal_gaps(gaps: Any, scale: Any) -> tuple[Any, Any]:
@@ -134,25 +118,32 @@ def _over_s(x: Any, s: Any) -> Any:
     )
 
 
+def _conj(x: Any) -> Any:
+    return np.conj(x) if is_complex(x) else x
+
+
 def _svd_vjp(g: Any, ans: Any, a: Any) -> Any:
-    # Townsend (2016), "Differentiating the singular value decomposition"; complex: the forward rule's
-    # transpose
-    if is_complex(ans):
-        return transposed(_svd_jvp)(g, ans, a)
+    # Townsend (2016), "Differentiating the singular value decomposition", and its complex form
     m, n = shape_of(a)[-2:]
     u, s, v = unpack_svd(ans, m)
     gu, gs, gv = unpack_svd(g, m)
+    complex_values = is_complex(ans)
+    if complex_values:
+        s, gs = np.real(s), np.real(gs)
     f, ties = _svd_coupling(s)
     utgu, vtgv = _mT(u) @ gu, _mT(v) @ gv
-    j, k = utgu - _mT(utgu), vtgv - _mT(vtgv)
+    j, k = utgu - conj_transpose(utgu), vtgv - conj_transpose(vtgv)
     warn_if_coupled("np.linalg.svd", ties, concrete(j) + concrete(k), "singular values")
-    inner = (f * j) * np.expand_dims(s, -2) + np.expand_dims(s, -1) * (f * k)
-    inner = inner + np.expand_dims(gs, -1) * np.eye(shape_of(s)[-1])
-    ga = u @ inner @ _mT(v)
+    eye = np.eye(shape_of(s)[-1])
+    inner = (f * j) * np.expand_dims(s, -2) + np.expand_dims(s, -1) * (f * k) + np.expand_dims(gs, -1) * eye
+    if complex_values:  # the phase of each pair, carried by u_i
+        inner = inner + eye * _over_s(1j * np.imag(utgu), s)
+    cu = _conj(u)
+    ga = cu @ inner @ _mT(v)
     if m > n:
-        ga = ga + _over_s(gu - u @ utgu, s) @ _mT(v)
+        ga = ga + _over_s(gu - cu @ utgu, s) @ _mT(v)
     elif n > m:
-        ga = ga + u @ _mT(_over_s(gv - v @ vtgv, s))
+        ga = ga + cu @ conj_transpose(_over_s(gv - _conj(v) @ vtgv, s))
     return ga
 
 
@@ -246,11 +237,11 @@ def _eig_jvp(t: Any, ans: Any, a: Any) -> Any:
 
 
 def _eig_vjp(g: Any, ans: Any, a: Any) -> Any:
-    if is_complex(ans):
-        return transposed(_eig_jvp)(g, ans, a)
     _, v, vinv, (f, ties) = _eig_parts(ans, a)
     gw, gv = g[..., 0, :], g[..., 1:, :]
-    gd = gv - v * np.sum(v * gv, axis=-2, keepdims=True)  # through the normalization
+    overlap = np.sum(v * gv, axis=-2, keepdims=True)
+    # through the normalization |v_i| = 1
+    gd = gv - np.conj(v) * np.real(overlap) if is_complex(v) else gv - v * overlap
     coupling = _mT(v) @ gd
     warn_if_coupled("np.linalg.eig", ties, coupling, "eigenvalues")
     gm = f * coupling + np.expand_dims(gw, -1) * np.eye(shape_of(gw)[-1])
@@ -320,18 +311,15 @@ def _qr_jvp(t: Any, ans: Any, a: Any) -> Any:
 
 
 def _qr_vjp(g: Any, ans: Any, a: Any) -> Any:
-    # Walter and Lehmann (2018); Liao et al. (2019); complex: the forward rule's transpose
-    if is_complex(ans):
-        return transposed(_qr_jvp)(g, ans, a)
+    # Walter and Lehmann (2018); Liao et al. (2019); the complex form is the forward rule's transpose
     m = shape_of(a)[-2]
     q, r = ans[..., :m, :], ans[..., m:, :]
     gq, gr = g[..., :m, :], g[..., m:, :]
-    mm = r @ _mT(gr) - _mT(gq) @ q
-    lower = np.tril(mm, -1)
-    copyltu = (
-        lower + _mT(lower) + np.eye(shape_of(r)[-1]) * np.expand_dims(np.diagonal(mm, axis1=-2, axis2=-1), -1)
-    )
-    return _right_solve(gq + q @ copyltu, _mT(r))
+    k = _mT(q) @ gq - gr @ _mT(r)
+    gc = np.tril(k - conj_transpose(k), -1) - k
+    if is_complex(k):
+        gc = gc + np.eye(shape_of(k)[-1]) * (1j * np.imag(k))
+    return _right_solve(gq + _conj(q) @ gc, _mT(r))
 
 
 def _numpy_qr(prim: Primitive, a: Any, mode: str = "reduced") -> Any:
@@ -382,10 +370,10 @@ def _pinv_jvp(t: Any, ans: Any, a: Any, **params: Any) -> Any:
 
 
 def _pinv_vjp(g: Any, ans: Any, a: Any, **params: Any) -> Any:
-    if is_complex(ans) or is_complex(g):
-        return transposed(_pinv_jvp)(g, ans, a, **params)
     p, pt, gt = ans, _mT(ans), _mT(g)
-    return -(pt @ g @ pt) + _eye_minus(a @ p) @ gt @ p @ pt + pt @ p @ gt @ _eye_minus(p @ a)
+    p_ph = p @ conj_transpose(p)  # P P^H
+    ph_p = conj_transpose(p) @ p  # P^H P
+    return -(pt @ g @ pt) + _conj(_eye_minus(a @ p) @ gt @ p_ph) + _conj(ph_p @ gt @ _eye_minus(p @ a))
 
 
 def _pinv(a: Any, *, rcond: Any = None, hermitian: bool = False) -> Any:

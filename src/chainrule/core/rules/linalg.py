@@ -17,7 +17,6 @@ from chainrule.core.rules.decompositions import (
     conj_transpose,
     is_complex,
     reciprocal_gaps,
-    transposed,
     warn_if_coupled,
 )
 from chainrule.errors import ChainruleValueError, ShapeError
@@ -320,13 +319,11 @@ def _phi(x: Any) -> Any:
 
 
 def _cholesky_vjp(g: Any, ans: Any, a: Any) -> Any:
-    # Murray (2016): A_bar = L^-T Phi(L^T L_bar) L^-1, then symmetrized; complex: the forward rule's transpose
-    if is_complex(ans):
-        return transposed(_cholesky_jvp)(g, ans, a)
+    # Murray (2016): A_bar = L^-T Phi(L^T L_bar) conj(L)^-1, made Hermitian (A is)
     lt = _mT(ans)
     p = _phi(lt @ g)
-    s = _mT(np.linalg.solve(lt, _mT(np.linalg.solve(lt, p))))
-    return 0.5 * (s + _mT(s))
+    s = _mT(np.linalg.solve(conj_transpose(ans), _mT(np.linalg.solve(lt, p))))
+    return 0.5 * (s + conj_transpose(s))
 
 
 def _cholesky_jvp(t: Any, ans: Any, a: Any) -> Any:
