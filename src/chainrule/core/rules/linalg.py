@@ -445,12 +445,17 @@ def _cross3(a: Any, b: Any) -> Any:
     return np.cross(a, b)
 
 
+def _to_last(x: Any, axis: int) -> Any:
+    """``x`` with ``axis`` moved last (itself when it is last already: no transpose recorded)."""
+    return x if axis in (-1, len(shape_of(x)) - 1) else np.moveaxis(x, axis, -1)
+
+
 def _numpy_cross(
     prim: Primitive, a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: Any = None
 ) -> Any:
     if axis is not None:
         axisa = axisb = axisc = axis
-    a, b = np.moveaxis(a, axisa, -1), np.moveaxis(b, axisb, -1)
+    a, b = _to_last(a, axisa), _to_last(b, axisb)
     na, nb = shape_of(a)[-1], shape_of(b)[-1]
     if na not in (2, 3) or nb not in (2, 3):
         raise ChainruleValueError(
@@ -458,7 +463,8 @@ def _numpy_cross(
             f"got {na} and {nb}"
         )
     if na == 3 and nb == 3:  # one primitive: its rules are cross products too
-        return np.moveaxis(prim(a, b), -1, axisc)
+        out = prim(a, b)
+        return out if axisc in (-1, len(shape_of(out)) - 1) else np.moveaxis(out, -1, axisc)
     a0, a1, a2 = a[..., 0], a[..., 1], (a[..., 2] if na == 3 else 0.0)
     b0, b1, b2 = b[..., 0], b[..., 1], (b[..., 2] if nb == 3 else 0.0)
     z = a0 * b1 - a1 * b0
