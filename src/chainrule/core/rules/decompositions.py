@@ -34,16 +34,11 @@ def _mT(x: Any) -> Any:
     return np.swapaxes(x, -1, -2)
 
 
-def matrices(name: str, a: Any, complex_rules: bool = True) -> tuple[int, int]:
+def matrices(name: str, a: Any) -> tuple[int, int]:
     """The last two axes' lengths of ``a``, which must be matrices (or a stack of them)."""
     shape = shape_of(a)
     if len(shape) < 2:
         raise ShapeError(f"{name}: expected a matrix (or a stack of them) in the last two axes, got {shape}")
-    if not complex_rules and np.iscomplexobj(concrete(a)):
-        raise UnsupportedOperationError(
-            f"{name}: its derivative at complex matrices is not written; differentiate the real and "
-            "imaginary parts as real matrices"
-        )
     return shape[-2], shape[-1]
 
 
