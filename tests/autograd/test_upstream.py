@@ -15,9 +15,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "scratch" / "autograd_tests" / "original"
-# Raise as the functions autograd's tests reach land (np.fft, complex linear algebra, np.mod ...): the goal
-# is 95 %. What passes today is the floor, so that nothing that passes breaks unnoticed.
-FLOOR = 0.70
+# What passes with autograd 1.9.1's own test files (its source distribution's tests/, SciPy's left out):
+# 535 of 542. The floor is that rate, so that nothing that passes breaks unnoticed (docs/autograd.md names
+# the seven that differ).
+FLOOR = 0.987
 
 
 def _tool():  # type: ignore[no-untyped-def]

@@ -172,3 +172,9 @@ COMPOSITES: dict[str, list[Case]] = {
     "np.nanvar": [(lambda xp, z: xp.nanvar(z, axis=0), [M23])],
     "np.abs(z)**2": [(lambda xp, z: xp.sum(xp.abs(z) ** 2), [M23])],
 }
+
+# the linear-algebra rows' cases live with them (the linalg helper's file)
+from complex_linalg_cases import LINALG_CASES, LINALG_COMPOSITES  # noqa: E402
+
+CASES.update(LINALG_CASES)
+COMPOSITES.update(LINALG_COMPOSITES)

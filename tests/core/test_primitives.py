@@ -151,6 +151,12 @@ def spd(rng: np.random.Generator, n: int = 3) -> Any:
     return a @ a.T + n * np.eye(n)
 
 
+def real_eigenvalues(rng: np.random.Generator, n: int) -> Any:
+    """A non-symmetric matrix with eigenvalues 1..n (real and distinct)."""
+    q = rng.standard_normal((n, n)) + n * np.eye(n)
+    return q @ np.diag(np.arange(1.0, n + 1)) @ np.linalg.inv(q)
+
+
 def sym(x: Any) -> Any:
     return (x + np.swapaxes(x, -1, -2)) / 2
 
@@ -285,6 +291,15 @@ OTHER: dict[str, list[tuple[Callable[..., Any], list[Callable[[np.random.Generat
         (lambda a: np.abs(np.linalg.eigh(sym(a))[1][0]), [lambda r: r.standard_normal((3, 3))]),
     ],
     "eigvalsh": [(lambda a: np.linalg.eigvalsh(sym(a)), [lambda r: r.standard_normal((3, 3))])],
+    # the decompositions: more shapes and options in tests/core/test_linalg.py
+    "svd": [(lambda a: np.linalg.svd(a, full_matrices=False)[0] ** 2, [lambda r: r.standard_normal((4, 3))]),
+            (lambda a: np.linalg.svd(a)[1], [lambda r: r.standard_normal((3, 3))])],
+    "eig": [(lambda a: np.linalg.eig(a)[1] ** 2, [lambda r: real_eigenvalues(r, 3)])],
+    "eig values": [(np.linalg.eigvals, [lambda r: real_eigenvalues(r, 3)])],
+    "qr": [(lambda a: np.linalg.qr(a)[0] + np.sum(np.linalg.qr(a)[1]),
+            [lambda r: r.standard_normal((4, 3))])],
+    "pinv": [(np.linalg.pinv, [lambda r: r.standard_normal((3, 4))])],
+    "cross": [(np.cross, [lambda r: r.standard_normal((2, 3)), lambda r: r.standard_normal(3)])],
     "norm": [
         (np.linalg.norm, [lambda r: r.standard_normal(3)]),
         (lambda x: np.linalg.norm(x, axis=1), [lambda r: r.standard_normal((2, 3))]),

@@ -9,12 +9,13 @@ import numpy as np
 
 from chainrule.core.registry import implements
 from chainrule.core.rules import arithmetic as ar
+from chainrule.core.rules import decompositions as dc
 from chainrule.core.rules import linalg as la
 from chainrule.core.rules import norms as nm
 from chainrule.core.rules import piecewise as pw
 from chainrule.core.rules import reductions as red
 from chainrule.core.rules._util import concrete, refuse, shape_of
-from chainrule.errors import ChainruleValueError
+from chainrule.errors import ChainruleValueError, UnsupportedOperationError
 
 
 def _ndim(x: Any) -> int:
@@ -74,9 +75,27 @@ def _outer(a: Any, b: Any, out: Any = None) -> Any:
     return np.reshape(a, (-1, 1)) * np.reshape(b, (1, -1))
 
 
+def _moduli(x: Any, ord: Any, matrix: bool) -> Any:
+    """|x| for a complex x where the norm depends on the moduli only (every one but the matrix 2, -2 and
+    nuclear norms): the real rows then serve, and abs's complex rule gives the convention's derivative."""
+    if not np.iscomplexobj(concrete(x)) or (matrix and ord in (2, -2, "nuc")):
+        return x
+    return np.absolute(x)
+
+
+def _singular_values(x: Any) -> Any:
+    """Descending singular values: their own row for real matrices, through the SVD for complex ones."""
+    if np.iscomplexobj(concrete(x)):
+        return np.linalg.svd(x, compute_uv=False)
+    return nm.svdvals_p(x)
+
+
 @implements(np.linalg.norm)
 def _norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Any:
     nd = _ndim(x)
+    matrix = (axis is None and ord is not None and nd == 2) or (axis is not None and np.ndim(axis) == 1
+                                                                 and len(axis) == 2)  # fmt: skip
+    x = _moduli(x, ord, matrix)
     if axis is None and ord is None:
         return nm.norm2_p(x, axis=None, keepdims=keepdims)
     if axis is None:
@@ -116,7 +135,7 @@ def _matrix_norm(x: Any, ord: Any, axes: tuple[int, int], keepdims: bool) -> Any
         pick = red.amax_p if ord > 0 else red.amin_p
         out = pick(sums, axis=pick_axis, keepdims=True)
     elif ord in (2, -2, "nuc"):
-        s = nm.svdvals_p(np.moveaxis(x, axes, (-2, -1)))  # descending
+        s = _singular_values(np.moveaxis(x, axes, (-2, -1)))  # descending
         if ord == "nuc":
             value = red.sum_p(s, axis=-1, keepdims=False)
         else:
@@ -153,6 +172,26 @@ def _clip(
     return a
 
 
+@implements(np.partition)
+def _partition(a: Any, kth: Any, axis: Any = -1, kind: Any = "introselect", order: Any = None) -> Any:
+    if order is not None:
+        raise UnsupportedOperationError("np.partition: order= (structured arrays) is not supported")
+    if axis is None:
+        a, axis = np.reshape(a, (-1,)), 0
+    indices = np.argpartition(concrete(a), kth, axis=axis, kind=kind)
+    return np.take_along_axis(a, indices, axis=axis)
+
+
+@implements(np.real_if_close)
+def _real_if_close(a: Any, tol: float = 100) -> Any:
+    # NumPy's choice, made on the values: the real part when every imaginary part is within tol epsilons
+    plain = concrete(a)
+    if not np.iscomplexobj(plain):
+        return a
+    bound = tol * np.finfo(plain.dtype).eps if tol > 1 else tol
+    return np.real(a) if np.all(np.absolute(plain.imag) < bound) else a
+
+
 @implements(np.copy)
 def _copy(a: Any, order: str = "K", subok: bool = False) -> Any:
     # a new array, not ``a`` itself: assigning into the copy leaves ``a`` alone (chainrule.core.assignment)
@@ -186,3 +225,111 @@ for _func in (
     np.may_share_memory, np.shares_memory, np.can_cast, np.min_scalar_type,
 ):  # fmt: skip
     implements(_func, plain=True)(_on_values(_func))
+
+
+# ---------------------------------------------------------------- np.linalg's composites
+
+
+@implements(np.linalg.matrix_norm)
+def _matrix_norm_api(x: Any, /, *, keepdims: bool = False, ord: Any = "fro") -> Any:
+    if _ndim(x) < 2:
+        raise ChainruleValueError(f"np.linalg.matrix_norm: expected a matrix or a stack, got {shape_of(x)}")
+    nd = _ndim(x)
+    return _matrix_norm(_moduli(x, ord, True), ord, (nd - 2, nd - 1), keepdims)
+
+
+@implements(np.linalg.vector_norm)
+def _vector_norm_api(x: Any, /, *, axis: Any = None, keepdims: bool = False, ord: Any = 2) -> Any:
+    x = _moduli(x, ord, False)
+    shape, nd = shape_of(x), _ndim(x)
+    axes = tuple(range(nd)) if axis is None else (axis,) if isinstance(axis, int | np.integer) else axis
+    axes = tuple(sorted(int(a) % max(nd, 1) for a in axes))
+    rest = [a for a in range(nd) if a not in axes]
+    flat = np.reshape(np.transpose(x, (*rest, *axes)), (*(shape[a] for a in rest), -1))
+    out = _vector_norm(flat, ord, -1, False)
+    if keepdims:
+        out = np.reshape(out, tuple(1 if a in axes else n for a, n in enumerate(shape)))
+    return out
+
+
+@implements(np.linalg.matrix_power)
+def _matrix_power(a: Any, n: Any) -> Any:
+    la._square("np.linalg.matrix_power", a)
+    n = int(n)
+    if n == 0:
+        return np.broadcast_to(np.eye(shape_of(a)[-1]), shape_of(a)) + 0 * a  # the identity, traced
+    if n < 0:
+        a, n = la.inv_p(a), -n
+    result, square = None, a
+    while n:  # binary powering: about log2(n) products, as NumPy does
+        if n & 1:
+            result = square if result is None else result @ square
+        n >>= 1
+        if n:
+            square = square @ square
+    return result
+
+
+@implements(np.linalg.multi_dot)
+def _multi_dot(arrays: Any, *, out: Any = None) -> Any:
+    refuse("np.linalg.multi_dot", out=out)
+    arrays = list(arrays)
+    if len(arrays) < 2:
+        raise ChainruleValueError("np.linalg.multi_dot: expected at least two arrays")
+    first, last = _ndim(arrays[0]) == 1, _ndim(arrays[-1]) == 1
+    if first:
+        arrays[0] = np.reshape(arrays[0], (1, -1))
+    if last:
+        arrays[-1] = np.reshape(arrays[-1], (-1, 1))
+    if any(_ndim(m) != 2 for m in arrays):
+        raise ChainruleValueError("np.linalg.multi_dot: every array but the first and last must be 2-D")
+    result = _chain(arrays, _chain_order([shape_of(m) for m in arrays]), 0, len(arrays) - 1)
+    if first and last:
+        return result[0, 0]
+    return result[0] if first else result[:, 0] if last else result
+
+
+def _chain_order(shapes: list[tuple[int, ...]]) -> Any:
+    """NumPy's own optimal parenthesization (by the operands' shapes), so the products are NumPy's."""
+    dims = [s[0] for s in shapes] + [shapes[-1][1]]
+    n = len(shapes)
+    cost = np.zeros((n, n))
+    split = np.zeros((n, n), dtype=int)
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i, j] = np.inf
+            for k in range(i, j):
+                c = cost[i, k] + cost[k + 1, j] + dims[i] * dims[k + 1] * dims[j + 1]
+                if c < cost[i, j]:
+                    cost[i, j], split[i, j] = c, k
+    return split
+
+
+def _chain(arrays: list[Any], split: Any, i: int, j: int) -> Any:
+    if i == j:
+        return arrays[i]
+    k = int(split[i, j])
+    return la.matmul_p(_chain(arrays, split, i, k), _chain(arrays, split, k + 1, j))
+
+
+@implements(np.linalg.lstsq)
+def _lstsq(a: Any, b: Any, rcond: Any = None) -> tuple[Any, Any, Any, Any]:
+    m, n = dc.matrices("np.linalg.lstsq", a)
+    if _ndim(a) != 2 or _ndim(b) not in (1, 2):
+        raise ChainruleValueError(
+            f"np.linalg.lstsq: a must be 2-D and b 1-D or 2-D, got {shape_of(a)}, {shape_of(b)}"
+        )
+    # NumPy's cutoff: rcond times the largest singular value, machine precision times max(m, n) by default
+    cutoff = np.finfo(np.float64).eps * max(m, n) if rcond is None or rcond < 0 else float(rcond)
+    x = dc.pinv_p(a, rcond=cutoff, hermitian=False) @ b
+    s = _singular_values(a)
+    plain_s = np.asarray(concrete(s))
+    rank = int(np.sum(plain_s > cutoff * plain_s[0])) if plain_s.size else 0
+    if rank == n and m > n:
+        residual = b - a @ x
+        squares = residual * np.conjugate(residual)  # |r|^2, real for complex residuals too
+        residuals = red.sum_p(np.real(squares), axis=0, keepdims=_ndim(b) == 1)
+    else:
+        residuals = np.empty((0,))
+    return x, residuals, np.int32(rank), s

@@ -7,13 +7,19 @@ declares the ``np.linalg`` function it is, with a handler that checks the operan
 from __future__ import annotations
 
 import operator
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from chainrule.core.primitive import Primitive, VarargRules
-from chainrule.core.rules._util import concrete, refuse, safe_divide, shape_of, unbroadcast
-from chainrule.errors import ChainruleValueError, ShapeError, UnsupportedOperationError
+from chainrule.core.rules._util import concrete, refuse, shape_of, unbroadcast
+from chainrule.core.rules.decompositions import (
+    conj_transpose,
+    is_complex,
+    reciprocal_gaps,
+    warn_if_coupled,
+)
+from chainrule.errors import ChainruleValueError, ShapeError
 
 
 def _mT(x: Any) -> Any:
@@ -70,6 +76,7 @@ matmul_p = Primitive(
     rule="product rule",
     notation="d(AB) = dA B + A dB",
     numpy=np.matmul,
+    complex="holomorphic",
 )
 
 # ---------------------------------------------------------------- einsum
@@ -156,6 +163,7 @@ einsum_p = Primitive(
     jvp=VarargRules(_einsum_jvp),
     rule="product rule",
     notation="each operand's derivative is the contraction of the others",
+    complex="holomorphic",
     numpy={np.einsum: _numpy_einsum},
 )
 
@@ -197,6 +205,7 @@ inv_p = Primitive(
     jvp=(lambda t, ans, a: -(ans @ t @ ans),),
     rule="inverse rule",
     notation="d(A^-1) = -A^-1 dA A^-1",
+    complex="holomorphic",
     numpy={np.linalg.inv: _on_square("np.linalg.inv")},
 )
 
@@ -235,6 +244,7 @@ det_p = Primitive(
     jvp=(lambda t, ans, a: np.sum(_cofactors(a) * t, axis=(-2, -1)),),
     rule="Jacobi's formula",
     notation="d det(A) = tr(adj(A) dA)",
+    complex="holomorphic",
     numpy={np.linalg.det: _on_square("np.linalg.det")},
 )
 
@@ -243,19 +253,30 @@ def _logabsdet(a: Any) -> Any:
     return np.linalg.slogdet(a)[1]
 
 
-def _numpy_slogdet(prim: Primitive, a: Any) -> tuple[Any, Any]:
+def _numpy_slogdet(prim: Primitive, a: Any) -> Any:
     _square("np.linalg.slogdet", a)
-    return np.linalg.slogdet(concrete(a))[0], prim(a)
+    logabsdet = prim(a)
+    # complex: the sign det / |det| is on the unit circle and moves with the matrix; real: +-1 (or 0), locally
+    # constant
+    sign = det_p(a) / np.exp(logabsdet) if is_complex(a) else np.linalg.slogdet(concrete(a))[0]
+    return np.linalg._linalg.SlogdetResult(sign, logabsdet)
+
+
+def _logabsdet_jvp(t: Any, ans: Any, a: Any) -> Any:
+    trace = _trace_product(np.linalg.inv(a), t)
+    return np.real(trace) if is_complex(trace) else trace
 
 
 logabsdet_p = Primitive(
     "logabsdet",
     _logabsdet,
+    # d log|det A| = Re tr(A^-1 dA): the cotangent g A^-T pairs with dA as the convention has it
     vjp=(lambda g, ans, a: _expand2(g) * _mT(np.linalg.inv(a)),),
-    jvp=(lambda t, ans, a: _trace_product(np.linalg.inv(a), t),),
+    jvp=(_logabsdet_jvp,),
     rule="Jacobi's formula",
-    notation="d log|det A| = tr(A^-1 dA)",
+    notation="d log|det A| = Re tr(A^-1 dA)",
     numpy={np.linalg.slogdet: _numpy_slogdet},
+    complex="written",
 )
 
 
@@ -284,6 +305,7 @@ solve_p = Primitive(
     jvp=(_solve_jvp_a, lambda t, ans, a, b: np.linalg.solve(a, t)),
     rule="inverse rule",
     notation="x = A^-1 b: dx = A^-1 (db - dA x)",
+    complex="holomorphic",
     numpy={np.linalg.solve: _numpy_solve},
 )
 
@@ -297,22 +319,23 @@ def _phi(x: Any) -> Any:
 
 
 def _cholesky_vjp(g: Any, ans: Any, a: Any) -> Any:
-    # Murray (2016): A_bar = L^-T Phi(L^T L_bar) L^-1, then symmetrized.
+    # Murray (2016): A_bar = L^-T Phi(L^T L_bar) conj(L)^-1, made Hermitian (A is)
     lt = _mT(ans)
     p = _phi(lt @ g)
-    s = _mT(np.linalg.solve(lt, _mT(np.linalg.solve(lt, p))))
-    return 0.5 * (s + _mT(s))
+    s = _mT(np.linalg.solve(conj_transpose(ans), _mT(np.linalg.solve(lt, p))))
+    return 0.5 * (s + conj_transpose(s))
 
 
 def _cholesky_jvp(t: Any, ans: Any, a: Any) -> Any:
+    # dL = L Phi(L^-1 dA L^-H), dA Hermitian (the input is: see _numpy_cholesky)
     m = np.linalg.solve(ans, t)
-    return ans @ _phi(_mT(np.linalg.solve(ans, _mT(m))))
+    return ans @ _phi(np.linalg.solve(ans, conj_transpose(m)))
 
 
 def _numpy_cholesky(prim: Primitive, a: Any, /, *, upper: bool = False) -> Any:
-    _square("np.linalg.cholesky", a)
-    lower = prim(a)
-    return np.swapaxes(lower, -1, -2) if upper else lower
+    # NumPy reads one triangle (the lower one, or the upper one for upper=True) and the diagonal's real part
+    lower = prim(from_triangle("np.linalg.cholesky", a, "U" if upper else "L"))
+    return conj_transpose(lower) if upper else lower
 
 
 cholesky_p = Primitive(
@@ -321,45 +344,83 @@ cholesky_p = Primitive(
     vjp=(_cholesky_vjp,),
     jvp=(_cholesky_jvp,),
     rule="Cholesky rule",
-    notation="dL = L Phi(L^-1 dA L^-T)",
+    notation="dL = L Phi(L^-1 dA L^-H)",
+    kink="NumPy reads one triangle (the lower one, the upper one for upper=True), so the derivative is zero "
+    "in the other",
     numpy={np.linalg.cholesky: _numpy_cholesky},
+    complex="written",
 )
 
 
-def _eigh_packed(a: Any) -> Any:
-    """Eigenvalues (row 0) and eigenvectors (rows 1..n) in one array, so one primitive gives both."""
-    w, v = np.linalg.eigh(a)
+def _eigh_packed(a: Any, *, UPLO: Literal["L", "U"] = "L") -> Any:
+    """Eigenvalues (row 0) and eigenvectors (rows 1..n) in one array, so one primitive gives both.
+
+    ``UPLO`` names the triangle LAPACK reads; the rules see a symmetric ``a``, where either gives the same
+    decomposition, but the eigenvectors' signs are those of NumPy's call with the same ``UPLO``.
+    """
+    w, v = np.linalg.eigh(a, UPLO)
     return np.concatenate([w[..., None, :], v], axis=-2)
 
 
-def _gap_inverse(w: Any) -> Any:
-    """F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it (and for repeated eigenvalues)."""
+def _gap_inverse(w: Any) -> tuple[Any, Any]:
+    """F[i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it and for repeated eigenvalues; and the ties."""
     gaps = np.expand_dims(w, -2) - np.expand_dims(w, -1)
-    return safe_divide(np.ones_like(concrete(gaps)), gaps)
+    return reciprocal_gaps(gaps, np.max(np.abs(concrete(w)), axis=-1))
 
 
-def _eigh_vjp(g: Any, ans: Any, a: Any) -> Any:
-    w, v = ans[..., 0, :], ans[..., 1:, :]
+def _eigh_vjp(g: Any, ans: Any, a: Any, **params: Any) -> Any:
+    # A = V diag(w) V^H: A_bar = conj(V) (diag(w_bar) + F * (V^T V_bar)) V^T, made Hermitian (A is)
+    w, v = _eigh_parts(ans)
     gw, gv = g[..., 0, :], g[..., 1:, :]
-    inner = _gap_inverse(w) * (_mT(v) @ gv) + np.expand_dims(gw, -2) * np.eye(shape_of(w)[-1])
-    s = v @ inner @ _mT(v)
-    return 0.5 * (s + _mT(s))
+    f, ties = _gap_inverse(w)
+    coupling = _mT(v) @ gv
+    plain = concrete(coupling)
+    warn_if_coupled("np.linalg.eigh", ties, plain - np.conj(_mT(plain)), "eigenvalues")
+    inner = f * coupling + np.expand_dims(np.real(gw) if is_complex(gw) else gw, -2) * np.eye(shape_of(w)[-1])
+    s = (np.conj(v) if is_complex(v) else v) @ inner @ _mT(v)
+    return 0.5 * (s + conj_transpose(s))
 
 
-def _eigh_jvp(t: Any, ans: Any, a: Any) -> Any:
+def _eigh_parts(ans: Any) -> tuple[Any, Any]:
+    """The eigenvalues (real, also for a Hermitian matrix) and eigenvectors from the packed result."""
     w, v = ans[..., 0, :], ans[..., 1:, :]
-    m = _mT(v) @ t @ v
+    return (np.real(w) if is_complex(w) else w), v
+
+
+def _eigh_jvp(t: Any, ans: Any, a: Any, **params: Any) -> Any:
+    w, v = _eigh_parts(ans)
+    m = conj_transpose(v) @ t @ v
     dw = np.diagonal(m, axis1=-2, axis2=-1)
-    dv = v @ (_gap_inverse(w) * m)
-    return np.concatenate([np.expand_dims(dw, -2), dv], axis=-2)
+    f, ties = _gap_inverse(w)
+    warn_if_coupled("np.linalg.eigh", ties, m, "eigenvalues")
+    dv = v @ (f * m)
+    return np.concatenate([np.expand_dims(np.real(dw) if is_complex(dw) else dw, -2), dv], axis=-2)
 
 
-def _numpy_eigh(prim: Primitive, a: Any, UPLO: str = "L") -> tuple[Any, Any]:
-    _square("np.linalg.eigh", a)
-    if UPLO != "L":
-        raise UnsupportedOperationError("np.linalg.eigh: only UPLO='L' is supported on traced values")
-    packed = prim(a)
-    return packed[..., 0, :], packed[..., 1:, :]
+def from_triangle(name: str, a: Any, UPLO: str) -> Any:
+    """The symmetric matrix NumPy's ``eigh(a, UPLO)`` decomposes: ``a``'s lower (or upper) triangle mirrored.
+
+    NumPy reads one triangle only, so a derivative with respect to ``a`` is zero in the other one, as finite
+    differences of NumPy's function show (and as HIPS autograd has it).
+    """
+    _square(name, a)
+    if UPLO not in ("L", "U"):
+        raise ChainruleValueError(f"{name}: UPLO must be 'L' or 'U', got {UPLO!r}")
+    strict = np.tril(a, -1) if UPLO == "L" else np.triu(a, 1)
+    if not is_complex(a):
+        return (np.tril(a) if UPLO == "L" else np.triu(a)) + _mT(strict)
+    # Hermitian: the other triangle is the conjugate, and LAPACK reads the diagonal's real part only
+    diagonal = np.real(np.diagonal(a, axis1=-2, axis2=-1))
+    return strict + conj_transpose(strict) + np.expand_dims(diagonal, -1) * np.eye(shape_of(a)[-1])
+
+
+def _numpy_eigh(prim: Primitive, a: Any, UPLO: str = "L") -> Any:
+    w, v = _eigh_parts(prim(from_triangle("np.linalg.eigh", a, UPLO), UPLO=UPLO))
+    return np.linalg._linalg.EighResult(w, v)
+
+
+def _numpy_eigvalsh(prim: Primitive, a: Any, UPLO: str = "L") -> Any:
+    return _eigh_parts(prim(from_triangle("np.linalg.eigvalsh", a, UPLO), UPLO=UPLO))[0]
 
 
 eigh_p = Primitive(
@@ -369,29 +430,67 @@ eigh_p = Primitive(
     jvp=(_eigh_jvp,),
     rule="eigenvalue perturbation",
     notation="dw_i = v_i^T dA v_i",
-    kink="at repeated eigenvalues the eigenvectors are not unique and have no derivative; chainrule takes "
-    "their coupling term as 0",
-    numpy={np.linalg.eigh: _numpy_eigh},
+    kink="at repeated eigenvalues the eigenvectors are not unique and have no derivative: chainrule takes "
+    "the coupling between them as 0 and warns (RuntimeWarning) whenever that changes the result. NumPy reads "
+    "one triangle (UPLO), so the derivative is zero in the other",
+    # eigvalsh too: its derivative needs the eigenvectors, so computing them with the values costs less
+    numpy={np.linalg.eigh: _numpy_eigh, np.linalg.eigvalsh: _numpy_eigvalsh},
+    complex="written",
 )
 
-
-def _eigvecs(a: Any) -> Any:
-    return eigh_p(a)[..., 1:, :]
+# ---------------------------------------------------------------- cross product
 
 
-def _numpy_eigvalsh(prim: Primitive, a: Any, UPLO: str = "L") -> Any:
-    _square("np.linalg.eigvalsh", a)
-    if UPLO != "L":
-        raise UnsupportedOperationError("np.linalg.eigvalsh: only UPLO='L' is supported on traced values")
-    return prim(a)
+def _cross3(a: Any, b: Any) -> Any:
+    return np.cross(a, b)
 
 
-eigvalsh_p = Primitive(
-    "eigvalsh",
-    np.linalg.eigvalsh,
-    vjp=(lambda g, ans, a: (_eigvecs(a) * np.expand_dims(g, -2)) @ _mT(_eigvecs(a)),),
-    jvp=(lambda t, ans, a: np.einsum("...ji,...jk,...ki->...i", _eigvecs(a), t, _eigvecs(a)),),
-    rule="eigenvalue perturbation",
-    notation="dw_i = v_i^T dA v_i",
-    numpy={np.linalg.eigvalsh: _numpy_eigvalsh},
+def _to_last(x: Any, axis: int) -> Any:
+    """``x`` with ``axis`` moved last (itself when it is last already: no transpose recorded)."""
+    return x if axis in (-1, len(shape_of(x)) - 1) else np.moveaxis(x, axis, -1)
+
+
+def _numpy_cross(
+    prim: Primitive, a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: Any = None
+) -> Any:
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a, b = _to_last(a, axisa), _to_last(b, axisb)
+    na, nb = shape_of(a)[-1], shape_of(b)[-1]
+    if na not in (2, 3) or nb not in (2, 3):
+        raise ChainruleValueError(
+            "np.cross: incompatible dimensions for cross product (dimension must be 2 or 3), "
+            f"got {na} and {nb}"
+        )
+    if na == 3 and nb == 3:  # one primitive: its rules are cross products too
+        out = prim(a, b)
+        return out if axisc in (-1, len(shape_of(out)) - 1) else np.moveaxis(out, -1, axisc)
+    a0, a1, a2 = a[..., 0], a[..., 1], (a[..., 2] if na == 3 else 0.0)
+    b0, b1, b2 = b[..., 0], b[..., 1], (b[..., 2] if nb == 3 else 0.0)
+    z = a0 * b1 - a1 * b0
+    if na == 2 and nb == 2:  # NumPy gives the z component alone
+        return z
+    shape = np.broadcast_shapes(shape_of(a)[:-1], shape_of(b)[:-1])
+    parts = [np.broadcast_to(c, shape) for c in (a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, z)]
+    return np.moveaxis(np.stack(parts, axis=-1), -1, axisc)
+
+
+def _numpy_linalg_cross(prim: Primitive, x1: Any, x2: Any, /, *, axis: int = -1) -> Any:
+    if shape_of(x1)[axis] != 3 or shape_of(x2)[axis] != 3:
+        raise ChainruleValueError("np.linalg.cross: both inputs must be 3-element vectors along axis")
+    return _numpy_cross(prim, x1, x2, axis=axis)
+
+
+cross_p = Primitive(
+    "cross",
+    _cross3,
+    vjp=(
+        lambda g, ans, a, b: unbroadcast(np.cross(b, g), shape_of(a)),
+        lambda g, ans, a, b: unbroadcast(np.cross(g, a), shape_of(b)),
+    ),
+    jvp=(lambda t, ans, a, b: np.cross(t, b), lambda t, ans, a, b: np.cross(a, t)),
+    rule="product rule",
+    notation="d(a x b) = da x b + a x db",
+    complex="holomorphic",
+    numpy={np.cross: _numpy_cross, np.linalg.cross: _numpy_linalg_cross},
 )
