@@ -73,6 +73,13 @@ class Tensor(ArrayLike):
     requires_grad:
         Record operations on this Tensor so that ``backward()`` fills in its ``grad``.
 
+    Notes
+    -----
+    A leaf (a Tensor created by the user, like a model's parameters) can be pickled, sent to another process
+    and copied with ``copy.deepcopy``: the copy is a new leaf with the same values, ``requires_grad`` and
+    ``grad``, independent of the original. A Tensor made by an operation cannot: pickling or copying it raises
+    :class:`~chainrule.errors.ChainruleTypeError` (a ``TypeError``); pickle ``t.detach()`` for its values.
+
     Examples
     --------
     >>> import chainrule as cr
@@ -367,6 +374,28 @@ class Tensor(ArrayLike):
         data = np.asarray(self._data)
         return data if dtype is None else data.astype(dtype)
 
+    # ---------------------------------------------------------------- pickle and copy.deepcopy
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A leaf travels as its values, requires_grad and grad; a node made by an operation would need its
+        # whole graph, whose creation numbers belong to the process (and order) that recorded it.
+        if self._prim is not None or self._level:
+            made = f"made by {self._prim.name}" if self._prim is not None else "traced by a transform"
+            raise ChainruleTypeError(
+                f"cannot pickle or copy a Tensor {made}: only leaves (Tensors created by the user) can be; "
+                "pickle t.detach() for its values, or copy the leaves and compute again from them"
+            )
+        return {"data": self._data, "requires_grad": self.requires_grad, "grad": self._grad}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._data = state["data"]
+        self.requires_grad = state["requires_grad"]
+        self._grad = state["grad"]
+        self._prim = None
+        self._level = 0
+        # a creation number of this process: the copy's, not the original's (see _sequence)
+        self._seq = next(_sequence)
+
     # ---------------------------------------------------------------- assignment (chainrule.core.assignment)
 
     def _become(self, new: Any) -> bool:
@@ -529,6 +558,9 @@ class _StaleTensor(Tensor):
         raise stale_error()
 
     def _resolve(self) -> Tensor:
+        raise stale_error()
+
+    def __getstate__(self) -> dict[str, Any]:
         raise stale_error()
 
     def __repr__(self) -> str:
