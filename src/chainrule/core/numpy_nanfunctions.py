@@ -163,7 +163,7 @@ def _nanvar(
     refuse("np.nanvar", out=out, where=where, mean=mean)
     keepdims = _kept(keepdims)
     deviations, axis, divisor = _nan_moments(a, axis, dtype, ddof, correction, keepdims)
-    squares = red.sum_p(deviations * deviations, axis=axis, keepdims=keepdims)
+    squares = nm.sum_of_squares(deviations, axis, keepdims)  # real, also for complex a
     return _where_empty(divisor, squares / np.maximum(divisor, 1), "Degrees of freedom <= 0 for slice.")
 
 

@@ -64,7 +64,7 @@ def _var(
 ) -> Any:
     refuse("np.var", out=out, where=where, mean=mean)
     centered, axis, n = _deviations(a, axis, dtype, ddof, correction)
-    return red.sum_p(centered * centered, axis=axis, keepdims=bool(keepdims)) / n
+    return nm.sum_of_squares(centered, axis, bool(keepdims)) / n  # real, also for complex a, as NumPy's
 
 
 @implements(np.std)
