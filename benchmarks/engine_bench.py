@@ -7,7 +7,8 @@ one line of JSON::
     python benchmarks/engine_bench.py --case chain --framework torch
     python benchmarks/engine_bench.py --list
 
-The cases live in ``engine_chain.py``, ``engine_mlp.py``, ``engine_micrograd.py`` and ``engine_hessian.py``.
+The cases live in ``engine_chain.py``, ``engine_mlp.py``, ``engine_micrograd.py``, ``engine_hessian.py``
+and ``engine_growth.py``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ CASES = {
     "mlp": "engine_mlp",
     "micrograd": "engine_micrograd",
     "hessian": "engine_hessian",
+    "growth": "engine_growth",
 }
 
 # distribution names of the modules whose versions a result reports

@@ -6,8 +6,9 @@ on: gradients arriving from several children are added first (a value used twice
 The traversal is iterative, so a chain of a million operations is fine.
 
 This module knows only the node protocol, which :class:`~chainrule.core.tensor.Tensor` implements: a node has
-``_prim`` (its primitive, None for a leaf), ``_parents`` (the operands that take a gradient, by position, None
-for the others; :data:`FREED` once released), ``_args`` and ``_params`` (what the rule needs), ``_data`` (its
+``_prim`` (its primitive, None for a leaf), ``_parents`` (the operands that take a gradient: a tuple, by
+position, None for the others; the parent node itself when operand 0 is the only one; :data:`FREED` once
+released), ``_args`` and ``_params`` (what the rule needs), ``_data`` (its
 value), ``_seq`` (its creation number, counting down), ``_level``, ``_grad`` and ``requires_grad``.
 """
 
@@ -99,11 +100,11 @@ def backprop(  # noqa: C901  (the hot loop, spelled out: a helper call per node 
             ans = node._data
         vjp = prim.vjp
         # the hot loop: each parent's rule, and its gradient added to what that parent already has
-        if len(parents) == 1:
+        if type(parents) is not tuple:  # one parent, operand 0: no tuple, one object less for the GC
             rule = vjp[0]
             # None: the one operand that takes a gradient is one the primitive treats as a constant
             if rule is not None:
-                p = parents[0]
+                p = parents
                 ct = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
                 old = get(p)
                 if old is not None:
@@ -135,6 +136,8 @@ def backprop(  # noqa: C901  (the hot loop, spelled out: a helper call per node 
 def _recorded_operands(node: Node, g: Any, lift: Callable[[Any, int], Node] | None) -> tuple[list[Any], Any]:
     """The operands and cotangent as nodes, so that applying the rule is recorded too."""
     parents, args = node._parents, node._args
+    if type(parents) is not tuple:
+        parents = (parents,)
     operands = [p if p is not None else a for p, a in zip(parents, args, strict=False)]
     operands += args[len(parents) :]  # trailing constants, which parents may leave off
     if type(g) is not type(node):

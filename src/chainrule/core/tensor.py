@@ -96,8 +96,9 @@ class Tensor(ArrayLike):
     """
 
     # A recorded Tensor is its own graph node: _prim is the primitive that made it (None for a leaf),
-    # _parents the operands that require grad by position (None for constants; trailing constants may be
-    # left off; FREED once backward has released the graph), _args the operand values its rule needs and
+    # _parents the operands that require grad by position (a tuple, None for constants; trailing constants
+    # may be left off; the Tensor itself, not a 1-tuple, when it is operand 0 alone; FREED once backward has
+    # released the graph), _args the operand values its rule needs and
     # _params the primitive's keyword parameters. The last three are set only on recorded Tensors. Separate
     # slots rather than one tuple: fewer objects for the garbage collector to track, which matters for graphs
     # of many scalars.
@@ -157,7 +158,7 @@ class Tensor(ArrayLike):
             except ValueError as exc:
                 raise operation_error(prim, vals, exc) from exc
             if a.requires_grad:
-                parents = (a,)
+                parents = a
         elif n == 2:
             a, b = args
             if type(a) is Tensor:
@@ -186,7 +187,7 @@ class Tensor(ArrayLike):
             if rb:
                 parents = (a if ra else None, b)
             elif ra:
-                parents = (a,)  # x * constant: a one-parent node, the backward pass's fast path
+                parents = a  # x * constant: a one-parent node, the backward pass's fast path
         else:
             return _lift_nested(level, prim, args, params)
         t: Tensor = _object_new(Tensor)
@@ -230,7 +231,7 @@ class Tensor(ArrayLike):
                 raise missing_rule(prim, "reverse")
             t.requires_grad = True
             t._prim = prim
-            t._parents = inputs  # (self,)
+            t._parents = self
             t._args = (va,)
             t._params = _NO_PARAMS
         else:
@@ -286,9 +287,12 @@ class Tensor(ArrayLike):
     @property
     def parents(self) -> tuple[Tensor, ...]:
         """The Tensors this one was computed from (those that require grad)."""
-        if self._prim is None or self._parents is FREED:
+        parents = self._parents if self._prim is not None else FREED
+        if parents is FREED:
             return ()
-        return tuple(p for p in self._parents if p is not None)
+        if type(parents) is not tuple:
+            return (parents,)
+        return tuple(p for p in parents if p is not None)
 
     def numpy(self) -> np.ndarray[Any, Any]:
         """The values as a read-only NumPy array (see :attr:`data`)."""
@@ -593,9 +597,10 @@ def _refuse_assigned_in_graph(root: Tensor) -> None:
                 "not supported; take higher derivatives with cr.grad / cr.hessian, which record the "
                 "assignment by its values"
             )
-        parents = node._parents if node._prim is not None else None
-        if parents is not None and parents is not FREED:
-            stack.extend(p for p in parents if p is not None)
+        parents = node._parents if node._prim is not None else FREED
+        if type(parents) is not tuple:
+            parents = () if parents is FREED else (parents,)
+        stack.extend(p for p in parents if p is not None)
 
 
 def _plain(x: Any) -> Any:
@@ -632,7 +637,7 @@ def _lift_nested(level: int, prim: Primitive, args: Any, params: dict[str, Any])
             raise missing_rule(prim, "reverse")
         t.requires_grad = True
         t._prim = prim
-        t._parents = parents
+        t._parents = tuple(parents)
         t._args = vals
         t._params = params
     return t
