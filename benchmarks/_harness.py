@@ -30,6 +30,7 @@ __all__ = [
     "THREAD_ENV",
     "Budget",
     "NotInstalled",
+    "all_cores_env",
     "emit",
     "goal",
     "max_rel_error",
@@ -210,13 +211,26 @@ def emit(payload: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def run_worker(script: Path, args: Sequence[str], timeout: float) -> dict[str, Any]:
-    """Run ``python script *args`` in a fresh single-threaded process and return its result payload."""
+def all_cores_env() -> dict[str, str]:
+    """The current environment without :data:`THREAD_ENV`: every library picks its own thread count."""
+    return {k: v for k, v in os.environ.items() if k not in THREAD_ENV}
+
+
+def run_worker(
+    script: Path, args: Sequence[str], timeout: float, env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Run ``python script *args`` in a fresh process (single-threaded unless ``env`` says otherwise) and
+    return its result payload."""
     command = [sys.executable, str(script), *args]
     start = time.perf_counter()
     try:
         proc = subprocess.run(
-            command, env=single_thread_env(), capture_output=True, text=True, timeout=timeout, check=False
+            command,
+            env=single_thread_env() if env is None else env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         return {"status": "timeout", "error": f"no result after {timeout:.0f} s"}

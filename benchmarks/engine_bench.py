@@ -85,8 +85,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--framework")
     parser.add_argument("--quick", action="store_true", help="shorter timing loops, fewer repeats")
     parser.add_argument("--list", action="store_true", help="print the cases and their frameworks")
+    parser.add_argument(
+        "--all-cores", action="store_true", help="leave NumPy's BLAS its own thread count (not pinned to 1)"
+    )
     args = parser.parse_args(argv)
-    pin_threads()  # before NumPy, PyTorch or JAX is imported, by the case modules below
+    if not args.all_cores:
+        pin_threads()  # before NumPy, PyTorch or JAX is imported, by the case modules below
     if args.list:
         for name in CASES:
             print(f"{name}: {', '.join(load_case(name).FRAMEWORKS)}")

@@ -111,8 +111,9 @@ def backprop(  # noqa: C901  (the hot loop, spelled out: a helper call per node 
                     grads[p] = old + ct
                 elif heap:
                     grads[p] = ct
-                    heappush(heap, p._seq)
-                    queued[p._seq] = p
+                    seq = p._seq
+                    heappush(heap, seq)
+                    queued[seq] = p
                 else:  # a chain: nothing else is pending, so p comes next, with this gradient
                     following, g = p, ct
         else:
@@ -123,8 +124,9 @@ def backprop(  # noqa: C901  (the hot loop, spelled out: a helper call per node 
                 old = get(p)
                 if old is None:
                     grads[p] = ct
-                    heappush(heap, p._seq)
-                    queued[p._seq] = p
+                    seq = p._seq
+                    heappush(heap, seq)
+                    queued[seq] = p
                 else:
                     grads[p] = old + ct
         if not retain_graph:

@@ -185,7 +185,7 @@ class Tensor(ArrayLike):
             except ValueError as exc:
                 raise operation_error(prim, vals, exc) from exc
             if rb:
-                parents = (a if ra else None, b)
+                parents = args if ra else (None, b)  # args: the tuple (a, b) itself
             elif ra:
                 parents = a  # x * constant: a one-parent node, the backward pass's fast path
         else:
