@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "CLOCK",
     "FULL",
     "QUICK",
     "RESULT_PREFIX",
@@ -98,6 +99,10 @@ FULL = Budget(warmup_time=0.5, min_time=0.2, repeats=7, min_repeats=3, max_total
 QUICK = Budget(warmup_time=0.1, min_time=0.03, repeats=3, min_repeats=2, max_total=0.5)
 
 
+# the clock measure() uses unless told: wall time; a worker started with --cpu-time sets time.process_time
+CLOCK: list[Callable[[], float]] = [time.perf_counter]
+
+
 def _timed(fn: Callable[[], Any], number: int, gc_off: bool, clock: Callable[[], float]) -> float:
     # The garbage collector stays on by default (unlike timeit): the collections that a framework's many small
     # graph objects set off are part of what it costs. Each repeat starts from a clean heap instead.
@@ -124,14 +129,16 @@ def measure(
     fn: Callable[[], Any],
     budget: Budget,
     gc_off: bool = False,
-    clock: Callable[[], float] = time.perf_counter,
+    clock: Callable[[], float] | None = None,
 ) -> dict[str, Any]:
     """Time ``fn()``: seconds per call, as the median and the best of several repeats.
 
     The last autorange round is kept as the first repeat, so a slow case is not run once more for nothing.
-    ``gc_off`` turns the garbage collector off while timing, as ``timeit`` does. ``clock`` is wall time by
-    default; ``time.process_time`` counts only this process's CPU time, steadier on a loaded machine.
+    ``gc_off`` turns the garbage collector off while timing, as ``timeit`` does. ``clock`` is :data:`CLOCK`
+    by default (wall time unless the worker was given ``--cpu-time``); ``time.process_time`` counts only
+    this process's CPU time, steadier on a loaded machine (and the sum over threads, if there are several).
     """
+    clock = CLOCK[0] if clock is None else clock
     warm_until = time.perf_counter() + budget.warmup_time
     fn()
     while time.perf_counter() < warm_until:

@@ -18,11 +18,12 @@ import importlib
 import importlib.metadata
 import platform
 import sys
+import time
 import traceback
 from types import ModuleType
 from typing import Any
 
-from _harness import FULL, QUICK, NotInstalled, emit, pin_threads
+from _harness import CLOCK, FULL, QUICK, NotInstalled, emit, pin_threads
 
 CASES = {
     "chain": "engine_chain",
@@ -88,7 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--all-cores", action="store_true", help="leave NumPy's BLAS its own thread count (not pinned to 1)"
     )
+    parser.add_argument(
+        "--cpu-time", action="store_true", help="time this process's CPU time instead of wall time"
+    )
     args = parser.parse_args(argv)
+    if args.cpu_time:
+        CLOCK[0] = time.process_time
     if not args.all_cores:
         pin_threads()  # before NumPy, PyTorch or JAX is imported, by the case modules below
     if args.list:

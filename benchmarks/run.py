@@ -73,7 +73,12 @@ def check_text(check: dict[str, Any] | None) -> str:
 
 
 def run_case(
-    name: str, frameworks: list[str] | None, quick: bool, timeout: float, all_cores: bool = False
+    name: str,
+    frameworks: list[str] | None,
+    quick: bool,
+    timeout: float,
+    all_cores: bool = False,
+    cpu_time: bool = False,
 ) -> dict[str, Any]:
     case = load_case(name)
     outcomes = []
@@ -84,6 +89,8 @@ def run_case(
         args = ["--case", name, "--framework", framework, *(["--quick"] if quick else [])]
         if all_cores:
             args.append("--all-cores")
+        if cpu_time:
+            args.append("--cpu-time")
         payload = run_worker(WORKER, args, timeout, env=all_cores_env() if all_cores else None)
         payload["framework"] = framework
         print(f" {payload['status']} ({payload.get('wall_s', 0.0):.1f} s)", flush=True)
@@ -204,6 +211,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="do not pin the workers to one thread: NumPy's BLAS uses every core (torch workers still pin)",
     )
+    parser.add_argument(
+        "--cpu-time",
+        action="store_true",
+        help="time each worker's CPU time (time.process_time), steadier than wall time on a loaded machine",
+    )
     args = parser.parse_args(argv)
     if not args.all_cores:
         pin_threads()
@@ -227,7 +239,8 @@ def main(argv: list[str] | None = None) -> int:
             + ")"
         )
     print(
-        f"time = median of {budget.min_repeats}-{budget.repeats} repeats, each looping the call until it "
+        f"time ({'process CPU time' if args.cpu_time else 'wall'}) = median of {budget.min_repeats}-"
+        f"{budget.repeats} repeats, each looping the call until it "
         f"lasts >= {budget.min_time} s; garbage collector on unless a row says otherwise\n"
     )
     results: dict[str, Any] = {
@@ -237,13 +250,16 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"cpu": cpu_model(), "platform": platform.platform(), "python": platform.python_version()},
         "threads": "all cores" if args.all_cores else THREAD_ENV,
         "statistic": "median of repeats (best also recorded); seconds per call",
+        "clock": "cpu" if args.cpu_time else "wall",
         "budget": dataclasses.asdict(budget),
         "cases": {},
     }
     for index, name in enumerate(CASES, start=1):
         if args.case and name not in args.case:
             continue
-        results["cases"][name] = run_case(name, args.framework, args.quick, args.timeout, args.all_cores)
+        results["cases"][name] = run_case(
+            name, args.framework, args.quick, args.timeout, args.all_cores, args.cpu_time
+        )
         print_table(index, load_case(name), results["cases"][name])
 
     numeric = None if args.no_numeric else run_numeric(args.quick, 2 * args.timeout)
