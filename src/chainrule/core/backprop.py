@@ -105,7 +105,14 @@ def backprop(  # noqa: C901  (the hot loop, spelled out: a helper call per node 
             # None: the one operand that takes a gradient is one the primitive treats as a constant
             if rule is not None:
                 p = parents
-                ct = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
+                if params:
+                    ct = rule(g, ans, *args, **params)
+                elif len(args) == 1:  # sin(x), x * 2.0: plain calls, no argument tuple to build
+                    ct = rule(g, ans, args[0])
+                elif len(args) == 2:
+                    ct = rule(g, ans, args[0], args[1])
+                else:
+                    ct = rule(g, ans, *args)
                 old = get(p)
                 if old is not None:
                     grads[p] = old + ct
@@ -117,10 +124,16 @@ def backprop(  # noqa: C901  (the hot loop, spelled out: a helper call per node 
                 else:  # a chain: nothing else is pending, so p comes next, with this gradient
                     following, g = p, ct
         else:
+            binary = not params and len(args) == 2  # a * b, a + b: plain calls, as above
+            if binary:
+                x, y = args
             for p, rule in zip(parents, vjp, strict=False):
                 if p is None or rule is None:
                     continue
-                ct = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
+                if binary:
+                    ct = rule(g, ans, x, y)
+                else:
+                    ct = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
                 old = get(p)
                 if old is None:
                     grads[p] = ct
