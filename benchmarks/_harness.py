@@ -24,12 +24,14 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "CLOCK",
     "FULL",
     "QUICK",
     "RESULT_PREFIX",
     "THREAD_ENV",
     "Budget",
     "NotInstalled",
+    "all_cores_env",
     "emit",
     "goal",
     "max_rel_error",
@@ -97,17 +99,21 @@ FULL = Budget(warmup_time=0.5, min_time=0.2, repeats=7, min_repeats=3, max_total
 QUICK = Budget(warmup_time=0.1, min_time=0.03, repeats=3, min_repeats=2, max_total=0.5)
 
 
-def _timed(fn: Callable[[], Any], number: int, gc_off: bool) -> float:
+# the clock measure() uses unless told: wall time; a worker started with --cpu-time sets time.process_time
+CLOCK: list[Callable[[], float]] = [time.perf_counter]
+
+
+def _timed(fn: Callable[[], Any], number: int, gc_off: bool, clock: Callable[[], float]) -> float:
     # The garbage collector stays on by default (unlike timeit): the collections that a framework's many small
     # graph objects set off are part of what it costs. Each repeat starts from a clean heap instead.
     gc.collect()
     if gc_off:
         gc.disable()
     try:
-        start = time.perf_counter()
+        start = clock()
         for _ in range(number):
             fn()
-        return time.perf_counter() - start
+        return clock() - start
     finally:
         gc.enable()
 
@@ -119,22 +125,30 @@ def _loop_counts() -> Iterator[int]:
             yield k * 10**power
 
 
-def measure(fn: Callable[[], Any], budget: Budget, gc_off: bool = False) -> dict[str, Any]:
+def measure(
+    fn: Callable[[], Any],
+    budget: Budget,
+    gc_off: bool = False,
+    clock: Callable[[], float] | None = None,
+) -> dict[str, Any]:
     """Time ``fn()``: seconds per call, as the median and the best of several repeats.
 
     The last autorange round is kept as the first repeat, so a slow case is not run once more for nothing.
-    ``gc_off`` turns the garbage collector off while timing, as ``timeit`` does.
+    ``gc_off`` turns the garbage collector off while timing, as ``timeit`` does. ``clock`` is :data:`CLOCK`
+    by default (wall time unless the worker was given ``--cpu-time``); ``time.process_time`` counts only
+    this process's CPU time, steadier on a loaded machine (and the sum over threads, if there are several).
     """
+    clock = CLOCK[0] if clock is None else clock
     warm_until = time.perf_counter() + budget.warmup_time
     fn()
     while time.perf_counter() < warm_until:
         fn()
     for number in _loop_counts():
-        elapsed = _timed(fn, number, gc_off)
+        elapsed = _timed(fn, number, gc_off, clock)
         if elapsed >= budget.min_time:
             break
     repeats = max(budget.min_repeats, min(budget.repeats, int(budget.max_total / max(elapsed, 1e-9))))
-    times = [elapsed / number] + [_timed(fn, number, gc_off) / number for _ in range(repeats - 1)]
+    times = [elapsed / number] + [_timed(fn, number, gc_off, clock) / number for _ in range(repeats - 1)]
     return {
         "median_s": statistics.median(times),
         "best_s": min(times),
@@ -142,6 +156,7 @@ def measure(fn: Callable[[], Any], budget: Budget, gc_off: bool = False) -> dict
         "number": number,
         "repeats": repeats,
         "gc": "off" if gc_off else "on",
+        "clock": "cpu" if clock is time.process_time else "wall",
     }
 
 
@@ -203,13 +218,26 @@ def emit(payload: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def run_worker(script: Path, args: Sequence[str], timeout: float) -> dict[str, Any]:
-    """Run ``python script *args`` in a fresh single-threaded process and return its result payload."""
+def all_cores_env() -> dict[str, str]:
+    """The current environment without :data:`THREAD_ENV`: every library picks its own thread count."""
+    return {k: v for k, v in os.environ.items() if k not in THREAD_ENV}
+
+
+def run_worker(
+    script: Path, args: Sequence[str], timeout: float, env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Run ``python script *args`` in a fresh process (single-threaded unless ``env`` says otherwise) and
+    return its result payload."""
     command = [sys.executable, str(script), *args]
     start = time.perf_counter()
     try:
         proc = subprocess.run(
-            command, env=single_thread_env(), capture_output=True, text=True, timeout=timeout, check=False
+            command,
+            env=single_thread_env() if env is None else env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         return {"status": "timeout", "error": f"no result after {timeout:.0f} s"}

@@ -7,7 +7,8 @@ one line of JSON::
     python benchmarks/engine_bench.py --case chain --framework torch
     python benchmarks/engine_bench.py --list
 
-The cases live in ``engine_chain.py``, ``engine_mlp.py``, ``engine_micrograd.py`` and ``engine_hessian.py``.
+The cases live in ``engine_chain.py``, ``engine_mlp.py``, ``engine_micrograd.py``, ``engine_hessian.py``
+and ``engine_growth.py``.
 """
 
 from __future__ import annotations
@@ -17,17 +18,19 @@ import importlib
 import importlib.metadata
 import platform
 import sys
+import time
 import traceback
 from types import ModuleType
 from typing import Any
 
-from _harness import FULL, QUICK, NotInstalled, emit, pin_threads
+from _harness import CLOCK, FULL, QUICK, NotInstalled, emit, pin_threads
 
 CASES = {
     "chain": "engine_chain",
     "mlp": "engine_mlp",
     "micrograd": "engine_micrograd",
     "hessian": "engine_hessian",
+    "growth": "engine_growth",
 }
 
 # distribution names of the modules whose versions a result reports
@@ -83,8 +86,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--framework")
     parser.add_argument("--quick", action="store_true", help="shorter timing loops, fewer repeats")
     parser.add_argument("--list", action="store_true", help="print the cases and their frameworks")
+    parser.add_argument(
+        "--all-cores", action="store_true", help="leave NumPy's BLAS its own thread count (not pinned to 1)"
+    )
+    parser.add_argument(
+        "--cpu-time", action="store_true", help="time this process's CPU time instead of wall time"
+    )
     args = parser.parse_args(argv)
-    pin_threads()  # before NumPy, PyTorch or JAX is imported, by the case modules below
+    if args.cpu_time:
+        CLOCK[0] = time.process_time
+    if not args.all_cores:
+        pin_threads()  # before NumPy, PyTorch or JAX is imported, by the case modules below
     if args.list:
         for name in CASES:
             print(f"{name}: {', '.join(load_case(name).FRAMEWORKS)}")

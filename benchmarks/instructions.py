@@ -9,7 +9,9 @@ checkouts can be compared op for op:
     python benchmarks/instructions.py --src ../other/src   # another checkout's package, same interpreter
 
 Cases: ``chain`` (benchmark case 1: 200 x ``y = sin(y) * 1.01`` on 16 values, cr.grad), ``tensor`` (the same
-with the Tensor API) and ``scalars`` (a micrograd-style graph of 0-d Tensors: multiply, add, relu).
+with the Tensor API), ``numpy`` (case 1's baseline: the same in NumPy with the backward pass written by hand,
+so ``chain / numpy`` is case 1's "x NumPy forward + hand-written backward" in instructions) and ``scalars`` (a
+micrograd-style graph of 0-d Tensors: multiply, add, relu).
 """
 
 from __future__ import annotations
@@ -40,6 +42,17 @@ def tensor():
     leaf = cr.Tensor(x, requires_grad=True)
     chain_sum(leaf).backward()
 
+def numpy_by_hand():  # case 1's baseline: NumPy forward + hand-written backward
+    inputs = []
+    y = x
+    for _ in range(200):
+        inputs.append(y)
+        y = np.sin(y) * 1.01
+    g = np.ones_like(x)
+    for y in reversed(inputs):
+        g = g * (1.01 * np.cos(y))
+    return g
+
 def scalars():
     a = [cr.Tensor(float(v), requires_grad=True) for v in x[:4]]
     y = a[0]
@@ -53,6 +66,7 @@ CASES = {
     "chain": ("g(x)", 400),  # 200 sines and 200 multiplications
     "tensor": ("tensor()", 400),
     "scalars": ("scalars()", 400),  # 100 x (multiply, add, relu, multiply)
+    "numpy": ("numpy_by_hand()", 400),  # the same 400 operations as chain, differentiated by hand
 }
 
 

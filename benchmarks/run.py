@@ -20,7 +20,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from _harness import FULL, QUICK, THREAD_ENV, pin_threads, run_worker, single_thread_env
+from _harness import FULL, QUICK, THREAD_ENV, all_cores_env, pin_threads, run_worker, single_thread_env
 from engine_bench import CASES, load_case
 
 HERE = Path(__file__).resolve().parent
@@ -72,7 +72,14 @@ def check_text(check: dict[str, Any] | None) -> str:
     return f"{'ok' if check['ok'] else 'FAIL'} {check['error']:.1e}"
 
 
-def run_case(name: str, frameworks: list[str] | None, quick: bool, timeout: float) -> dict[str, Any]:
+def run_case(
+    name: str,
+    frameworks: list[str] | None,
+    quick: bool,
+    timeout: float,
+    all_cores: bool = False,
+    cpu_time: bool = False,
+) -> dict[str, Any]:
     case = load_case(name)
     outcomes = []
     for framework in case.FRAMEWORKS:
@@ -80,7 +87,11 @@ def run_case(name: str, frameworks: list[str] | None, quick: bool, timeout: floa
             continue
         print(f"  {name}: {framework} ...", end="", flush=True)
         args = ["--case", name, "--framework", framework, *(["--quick"] if quick else [])]
-        payload = run_worker(WORKER, args, timeout)
+        if all_cores:
+            args.append("--all-cores")
+        if cpu_time:
+            args.append("--cpu-time")
+        payload = run_worker(WORKER, args, timeout, env=all_cores_env() if all_cores else None)
         payload["framework"] = framework
         print(f" {payload['status']} ({payload.get('wall_s', 0.0):.1f} s)", flush=True)
         outcomes.append(payload)
@@ -195,8 +206,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--framework", action="append", help="run only this framework (repeatable)")
     parser.add_argument("--no-numeric", action="store_true", help="skip numeric_bench.py")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per worker")
+    parser.add_argument(
+        "--all-cores",
+        action="store_true",
+        help="do not pin the workers to one thread: NumPy's BLAS uses every core (torch workers still pin)",
+    )
+    parser.add_argument(
+        "--cpu-time",
+        action="store_true",
+        help="time each worker's CPU time (time.process_time), steadier than wall time on a loaded machine",
+    )
     args = parser.parse_args(argv)
-    pin_threads()
+    if not args.all_cores:
+        pin_threads()
 
     known = {framework for name in CASES for framework in load_case(name).FRAMEWORKS}
     unknown = sorted(set(args.framework or ()) - known)
@@ -208,13 +230,17 @@ def main(argv: list[str] | None = None) -> int:
     revision = engine_revision()
     print(f"{cpu_model()}, {platform.system()} {platform.machine()}, Python {platform.python_version()}")
     print(f"chainrule at {revision}")
+    if args.all_cores:
+        print("each framework in its own process, NumPy's BLAS on every core (threads not pinned)")
+    else:
+        print(
+            "each framework in its own process, one thread everywhere (torch.set_num_threads(1); "
+            + ", ".join(f"{k}={v}" for k, v in THREAD_ENV.items() if k.endswith("THREADS"))
+            + ")"
+        )
     print(
-        "each framework in its own process, one thread everywhere (torch.set_num_threads(1); "
-        + ", ".join(f"{k}={v}" for k, v in THREAD_ENV.items() if k.endswith("THREADS"))
-        + ")"
-    )
-    print(
-        f"time = median of {budget.min_repeats}-{budget.repeats} repeats, each looping the call until it "
+        f"time ({'process CPU time' if args.cpu_time else 'wall'}) = median of {budget.min_repeats}-"
+        f"{budget.repeats} repeats, each looping the call until it "
         f"lasts >= {budget.min_time} s; garbage collector on unless a row says otherwise\n"
     )
     results: dict[str, Any] = {
@@ -222,15 +248,18 @@ def main(argv: list[str] | None = None) -> int:
         "quick": args.quick,
         "revision": revision,
         "machine": {"cpu": cpu_model(), "platform": platform.platform(), "python": platform.python_version()},
-        "threads": THREAD_ENV,
+        "threads": "all cores" if args.all_cores else THREAD_ENV,
         "statistic": "median of repeats (best also recorded); seconds per call",
+        "clock": "cpu" if args.cpu_time else "wall",
         "budget": dataclasses.asdict(budget),
         "cases": {},
     }
     for index, name in enumerate(CASES, start=1):
         if args.case and name not in args.case:
             continue
-        results["cases"][name] = run_case(name, args.framework, args.quick, args.timeout)
+        results["cases"][name] = run_case(
+            name, args.framework, args.quick, args.timeout, args.all_cores, args.cpu_time
+        )
         print_table(index, load_case(name), results["cases"][name])
 
     numeric = None if args.no_numeric else run_numeric(args.quick, 2 * args.timeout)

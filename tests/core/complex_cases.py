@@ -150,6 +150,15 @@ CASES: dict[str, list[Case]] = {
     ],
     "where": [(lambda xp, z, w: xp.where(xp.array([True, False, True]), z, w) ** 2, [V3, V3])],
 }
+
+
+# the 2-norm's row (core/rules/norms.py): real-valued, with the conjugate direction; np.std of a complex
+# array is the 2-norm of its complex deviations
+CASES.update(
+    {
+        "norm": [(lambda xp, z: xp.std(z), [cnormal(4)]), (lambda xp, z: xp.std(z, axis=1), [M23])],
+    }
+)
 # NumPy functions written through the rows above, where a dropped conjugate would give a wrong value
 COMPOSITES: dict[str, list[Case]] = {
     "np.vdot": [(lambda xp, z, w: xp.vdot(z, w), [V3, V3]), (lambda xp, z: xp.vdot(z, z), [M23])],

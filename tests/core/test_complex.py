@@ -262,11 +262,15 @@ def test_pytorch_convention_is_the_conjugate() -> None:
     np.testing.assert_allclose(np.conj(cr.grad(np.abs)(z)), z / abs(z))
 
 
-def test_rows_without_complex_support_include_the_unowned_norms() -> None:
-    # the norm rows do not declare complex rules yet, so they refuse instead of returning a wrong value
-    # (np.linalg.norm of a complex array goes through |z| instead: complex_linalg_cases.py)
-    with pytest.raises(UnsupportedOperationError):
-        cr.grad(lambda z: np.std(z))(np.array([3 + 4j, 1j]))
+def test_complex_std_goes_through_the_norm_row_and_follows_the_convention() -> None:
+    # std of complex values is the 2-norm of the complex deviations (its row declares complex rules):
+    # the same value and gradient as the formula written with |z|, whose rule is checked against JAX
+    z = np.array([3 + 4j, 1j, -2 + 0.5j])
+    value, gradient = cr.value_and_grad(np.std)(z)
+    by_abs = cr.value_and_grad(lambda z: np.sqrt(np.mean(np.abs(z - np.mean(z)) ** 2)))(z)
+    np.testing.assert_allclose(value, np.std(z))
+    np.testing.assert_allclose(value, by_abs[0])
+    np.testing.assert_allclose(gradient, by_abs[1])
 
 
 def test_a_bad_declaration_is_refused() -> None:

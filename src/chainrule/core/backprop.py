@@ -11,8 +11,9 @@ result sends a cotangent to a real operand (``x * 1j``, a real array into ``np.f
 is what goes on, here, in every mode and at every order (``np.real`` records under ``create_graph``).
 
 This module knows only the node protocol, which :class:`~chainrule.core.tensor.Tensor` implements: a node has
-``_prim`` (its primitive, None for a leaf), ``_parents`` (the operands that take a gradient, by position, None
-for the others; :data:`FREED` once released), ``_args`` and ``_params`` (what the rule needs), ``_data`` (its
+``_prim`` (its primitive, None for a leaf), ``_parents`` (the operands that take a gradient: a tuple, by
+position, None for the others; the parent node itself when operand 0 is the only one; :data:`FREED` once
+released), ``_args`` and ``_params`` (what the rule needs), ``_data`` (its
 value), ``_seq`` (its creation number, counting down), ``_level``, ``_grad`` and ``requires_grad``.
 """
 
@@ -113,12 +114,19 @@ def backprop(  # noqa: C901  (the hot loop, spelled out: a helper call per node 
         except AttributeError:
             into_real = False
         # the hot loop: each parent's rule, and its gradient added to what that parent already has
-        if len(parents) == 1:
+        if type(parents) is not tuple:  # one parent, operand 0: no tuple, one object less for the GC
             rule = vjp[0]
             # None: the one operand that takes a gradient is one the primitive treats as a constant
             if rule is not None:
-                p = parents[0]
-                ct = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
+                p = parents
+                if params:
+                    ct = rule(g, ans, *args, **params)
+                elif len(args) == 1:  # sin(x), x * 2.0: plain calls, no argument tuple to build
+                    ct = rule(g, ans, args[0])
+                elif len(args) == 2:
+                    ct = rule(g, ans, args[0], args[1])
+                else:
+                    ct = rule(g, ans, *args)
                 if into_real and not _is_complex(p._data):
                     ct = np.real(ct)
                 old = get(p)
@@ -126,22 +134,30 @@ def backprop(  # noqa: C901  (the hot loop, spelled out: a helper call per node 
                     grads[p] = old + ct
                 elif heap:
                     grads[p] = ct
-                    heappush(heap, p._seq)
-                    queued[p._seq] = p
+                    seq = p._seq
+                    heappush(heap, seq)
+                    queued[seq] = p
                 else:  # a chain: nothing else is pending, so p comes next, with this gradient
                     following, g = p, ct
         else:
+            binary = not params and len(args) == 2  # a * b, a + b: plain calls, as above
+            if binary:
+                x, y = args
             for p, rule in zip(parents, vjp, strict=False):
                 if p is None or rule is None:
                     continue
-                ct = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
+                if binary:
+                    ct = rule(g, ans, x, y)
+                else:
+                    ct = rule(g, ans, *args, **params) if params else rule(g, ans, *args)
                 if into_real and not _is_complex(p._data):
                     ct = np.real(ct)
                 old = get(p)
                 if old is None:
                     grads[p] = ct
-                    heappush(heap, p._seq)
-                    queued[p._seq] = p
+                    seq = p._seq
+                    heappush(heap, seq)
+                    queued[seq] = p
                 else:
                     grads[p] = old + ct
         if not retain_graph:
@@ -161,6 +177,8 @@ def _is_complex(value: Any) -> bool:
 def _recorded_operands(node: Node, g: Any, lift: Callable[[Any, int], Node] | None) -> tuple[list[Any], Any]:
     """The operands and cotangent as nodes, so that applying the rule is recorded too."""
     parents, args = node._parents, node._args
+    if type(parents) is not tuple:
+        parents = (parents,)
     operands = [p if p is not None else a for p, a in zip(parents, args, strict=False)]
     operands += args[len(parents) :]  # trailing constants, which parents may leave off
     if type(g) is not type(node):

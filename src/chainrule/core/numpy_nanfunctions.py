@@ -17,7 +17,7 @@ from chainrule.core.registry import implements
 from chainrule.core.rules import norms as nm
 from chainrule.core.rules import piecewise as pw
 from chainrule.core.rules import reductions as red
-from chainrule.core.rules._util import axis_argument, concrete, is_complex, refuse
+from chainrule.core.rules._util import axis_argument, concrete, refuse
 from chainrule.core.rules.arithmetic import cast
 from chainrule.errors import UnsupportedOperationError
 
@@ -163,11 +163,7 @@ def _nanvar(
     refuse("np.nanvar", out=out, where=where, mean=mean)
     keepdims = _kept(keepdims)
     deviations, axis, divisor = _nan_moments(a, axis, dtype, ddof, correction, keepdims)
-    # |d|^2 of complex deviations, as NumPy's nanvar (d * d would be a complex number, a wrong value)
-    squared = (
-        np.real(deviations * np.conjugate(deviations)) if is_complex(deviations) else deviations * deviations
-    )
-    squares = red.sum_p(squared, axis=axis, keepdims=keepdims)
+    squares = nm.sum_of_squares(deviations, axis, keepdims)  # real, also for complex a
     return _where_empty(divisor, squares / np.maximum(divisor, 1), "Degrees of freedom <= 0 for slice.")
 
 

@@ -14,7 +14,7 @@ from chainrule.core.registry import implements
 from chainrule.core.rules import norms as nm
 from chainrule.core.rules import reductions as red
 from chainrule.core.rules import reshaping as rs
-from chainrule.core.rules._util import axis_argument, concrete, is_complex, normalize_axes, refuse, shape_of
+from chainrule.core.rules._util import axis_argument, concrete, normalize_axes, refuse, shape_of
 from chainrule.core.rules.arithmetic import cast
 from chainrule.errors import ChainruleTypeError, ChainruleValueError, ShapeError, UnsupportedOperationError
 
@@ -64,9 +64,7 @@ def _var(
 ) -> Any:
     refuse("np.var", out=out, where=where, mean=mean)
     centered, axis, n = _deviations(a, axis, dtype, ddof, correction)
-    # |d|^2 of complex deviations, as NumPy's var (d * d would be a complex number, a wrong value)
-    squares = np.real(centered * np.conjugate(centered)) if is_complex(centered) else centered * centered
-    return red.sum_p(squares, axis=axis, keepdims=bool(keepdims)) / n
+    return nm.sum_of_squares(centered, axis, bool(keepdims)) / n  # real, also for complex a, as NumPy's
 
 
 @implements(np.std)

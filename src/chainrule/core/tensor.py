@@ -81,6 +81,13 @@ class Tensor(ArrayLike):
     requires_grad:
         Record operations on this Tensor so that ``backward()`` fills in its ``grad``.
 
+    Notes
+    -----
+    A leaf (a Tensor created by the user, like a model's parameters) can be pickled, sent to another process
+    and copied with ``copy.deepcopy``: the copy is a new leaf with the same values, ``requires_grad`` and
+    ``grad``, independent of the original. A Tensor made by an operation cannot: pickling or copying it raises
+    :class:`~chainrule.errors.ChainruleTypeError` (a ``TypeError``); pickle ``t.detach()`` for its values.
+
     Examples
     --------
     >>> import chainrule as cr
@@ -97,8 +104,9 @@ class Tensor(ArrayLike):
     """
 
     # A recorded Tensor is its own graph node: _prim is the primitive that made it (None for a leaf),
-    # _parents the operands that require grad by position (None for constants; trailing constants may be
-    # left off; FREED once backward has released the graph), _args the operand values its rule needs and
+    # _parents the operands that require grad by position (a tuple, None for constants; trailing constants
+    # may be left off; the Tensor itself, not a 1-tuple, when it is operand 0 alone; FREED once backward has
+    # released the graph), _args the operand values its rule needs and
     # _params the primitive's keyword parameters. The last three are set only on recorded Tensors. Separate
     # slots rather than one tuple: fewer objects for the garbage collector to track, which matters for graphs
     # of many scalars.
@@ -158,7 +166,7 @@ class Tensor(ArrayLike):
             except ValueError as exc:
                 raise operation_error(prim, vals, exc) from exc
             if a.requires_grad:
-                parents = (a,)
+                parents = a
         elif n == 2:
             a, b = args
             if type(a) is Tensor:
@@ -185,9 +193,9 @@ class Tensor(ArrayLike):
             except ValueError as exc:
                 raise operation_error(prim, vals, exc) from exc
             if rb:
-                parents = (a if ra else None, b)
+                parents = args if ra else (None, b)  # args: the tuple (a, b) itself
             elif ra:
-                parents = (a,)  # x * constant: a one-parent node, the backward pass's fast path
+                parents = a  # x * constant: a one-parent node, the backward pass's fast path
         else:
             return _lift_nested(level, prim, args, params)
         t: Tensor = _object_new(Tensor)
@@ -235,7 +243,7 @@ class Tensor(ArrayLike):
                 raise complex_error(prim)
             t.requires_grad = True
             t._prim = prim
-            t._parents = inputs  # (self,)
+            t._parents = self
             t._args = (va,)
             t._params = _NO_PARAMS
         else:
@@ -291,9 +299,12 @@ class Tensor(ArrayLike):
     @property
     def parents(self) -> tuple[Tensor, ...]:
         """The Tensors this one was computed from (those that require grad)."""
-        if self._prim is None or self._parents is FREED:
+        parents = self._parents if self._prim is not None else FREED
+        if parents is FREED:
             return ()
-        return tuple(p for p in self._parents if p is not None)
+        if type(parents) is not tuple:
+            return (parents,)
+        return tuple(p for p in parents if p is not None)
 
     def numpy(self) -> np.ndarray[Any, Any]:
         """The values as a read-only NumPy array (see :attr:`data`)."""
@@ -378,6 +389,28 @@ class Tensor(ArrayLike):
             raise conversion_error()
         data = np.asarray(self._data)
         return data if dtype is None else data.astype(dtype)
+
+    # ---------------------------------------------------------------- pickle and copy.deepcopy
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A leaf travels as its values, requires_grad and grad; a node made by an operation would need its
+        # whole graph, whose creation numbers belong to the process (and order) that recorded it.
+        if self._prim is not None or self._level:
+            made = f"made by {self._prim.name}" if self._prim is not None else "traced by a transform"
+            raise ChainruleTypeError(
+                f"cannot pickle or copy a Tensor {made}: only leaves (Tensors created by the user) can be; "
+                "pickle t.detach() for its values, or copy the leaves and compute again from them"
+            )
+        return {"data": self._data, "requires_grad": self.requires_grad, "grad": self._grad}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._data = state["data"]
+        self.requires_grad = state["requires_grad"]
+        self._grad = state["grad"]
+        self._prim = None
+        self._level = 0
+        # a creation number of this process: the copy's, not the original's (see _sequence)
+        self._seq = next(_sequence)
 
     # ---------------------------------------------------------------- assignment (chainrule.core.assignment)
 
@@ -543,6 +576,9 @@ class _StaleTensor(Tensor):
     def _resolve(self) -> Tensor:
         raise stale_error()
 
+    def __getstate__(self) -> dict[str, Any]:
+        raise stale_error()
+
     def __repr__(self) -> str:
         return "Tensor(<a stale slice: its array was assigned into after it was taken>)"
 
@@ -573,9 +609,10 @@ def _refuse_assigned_in_graph(root: Tensor) -> None:
                 "not supported; take higher derivatives with cr.grad / cr.hessian, which record the "
                 "assignment by its values"
             )
-        parents = node._parents if node._prim is not None else None
-        if parents is not None and parents is not FREED:
-            stack.extend(p for p in parents if p is not None)
+        parents = node._parents if node._prim is not None else FREED
+        if type(parents) is not tuple:
+            parents = () if parents is FREED else (parents,)
+        stack.extend(p for p in parents if p is not None)
 
 
 def _plain(x: Any) -> Any:
@@ -614,7 +651,7 @@ def _lift_nested(level: int, prim: Primitive, args: Any, params: dict[str, Any])
             raise complex_error(prim)
         t.requires_grad = True
         t._prim = prim
-        t._parents = parents
+        t._parents = tuple(parents)
         t._args = vals
         t._params = params
     return t
