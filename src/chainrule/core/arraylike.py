@@ -362,7 +362,8 @@ class ArrayLike(Traced):
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return np.shape(concrete(self))
+        value = concrete(self)
+        return value.shape if isinstance(value, Traced) else np.shape(value)  # a batch: an example's
 
     @property
     def ndim(self) -> int:
@@ -374,7 +375,8 @@ class ArrayLike(Traced):
 
     @property
     def dtype(self) -> np.dtype[Any]:
-        return np.result_type(concrete(self))
+        value = concrete(self)
+        return value.dtype if isinstance(value, Traced) else np.result_type(value)
 
     @property
     def T(self) -> Any:

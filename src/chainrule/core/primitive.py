@@ -164,6 +164,15 @@ class Primitive:
         the primitive itself).
     formula:
         How formulas write it (:class:`Formula`), if they can.
+    batch:
+        Its batching rule, for :func:`chainrule.vmap`: how it runs on a whole batch of examples at once,
+        ``batch(call, *operands, **params)`` with the batched operands' batch as axis 0, returning the
+        result with its batch as axis 0 (see :mod:`chainrule.core.batch_rules`). Most rows take a factory
+        from there: ``batch=elementwise`` for broadcasting operations, ``batch=axes("axis")`` for
+        parameters that name axes, ``batch=leading`` for operations that already map over leading axes,
+        ``batch=looped`` (one call per example, stated on the row) where NumPy has no batched form. A
+        primitive without one raises under ``vmap``, naming itself; the completeness test in
+        tests/core/test_vmap_rules.py fails for a row without one.
     declare:
         Enter what it declares in :mod:`chainrule.core.registry` now (``False``: later, with
         ``registry.register(prim)``, or for a block with ``registry.replacing(prim)``).
@@ -172,7 +181,7 @@ class Primitive:
     so nothing derived from them can go stale.
     """
 
-    __slots__ = ("formula", "impl", "jvp", "kink", "name", "notation", "numpy", "rule", "vjp")
+    __slots__ = ("batch", "formula", "impl", "jvp", "kink", "name", "notation", "numpy", "rule", "vjp")
 
     name: str
     impl: Callable[..., Any]
@@ -183,6 +192,7 @@ class Primitive:
     kink: str | None
     numpy: dict[Any, Callable[..., Any] | None]
     formula: Formula | None
+    batch: Rule | None
 
     def __init__(
         self,
@@ -196,6 +206,7 @@ class Primitive:
         kink: str | None = None,
         numpy: NumPyDeclaration | None = None,
         formula: Formula | None = None,
+        batch: Rule | None = None,
         declare: bool = True,
     ) -> None:
         fields = {
@@ -208,6 +219,7 @@ class Primitive:
             "kink": kink,
             "numpy": _numpy_table(numpy),
             "formula": formula,
+            "batch": batch,
         }
         for key, value in fields.items():
             object.__setattr__(self, key, value)

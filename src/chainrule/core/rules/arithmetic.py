@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.batch_rules import elementwise, product, quotient
 from chainrule.core.primitive import Formula, Primitive
 from chainrule.core.rules._util import concrete, shape_of, unbroadcast, unbroadcast_like
 from chainrule.core.rules.elementwise import binary, unary
@@ -30,6 +31,7 @@ add_p = Primitive(
     notation="(f + g)' = f' + g'",
     numpy=np.add,
     formula=Formula(rewrite="x + y"),
+    batch=elementwise,
 )
 subtract_p = Primitive(
     "subtract",
@@ -43,6 +45,7 @@ subtract_p = Primitive(
     notation="(f - g)' = f' - g'",
     numpy=np.subtract,
     formula=Formula(rewrite="x - y"),
+    batch=elementwise,
 )
 
 
@@ -71,6 +74,7 @@ multiply_p = Primitive(
     notation="(f g)' = f' g + f g'",
     numpy=np.multiply,
     formula=Formula(rewrite="x*y"),
+    batch=product,
 )
 divide_p = Primitive(
     "divide",
@@ -84,6 +88,7 @@ divide_p = Primitive(
     notation="(f / g)' = (f' g - f g') / g^2",
     numpy=(np.divide, np.true_divide),
     formula=Formula(rewrite="x/y"),
+    batch=quotient,
 )
 negative_p = unary(
     "negative",
@@ -227,6 +232,7 @@ astype_p: Primitive = Primitive(
     jvp=(lambda t, ans, x, *, dtype: astype_p(t, dtype=dtype),),
     rule="identity",
     notation="a change of precision does not change the derivative",
+    batch=elementwise,
 )
 
 

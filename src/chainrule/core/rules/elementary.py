@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.batch_rules import elementwise
 from chainrule.core.primitive import Formula, Primitive
 from chainrule.core.rules._util import has_value
 from chainrule.core.rules.elementwise import binary, unary
@@ -279,4 +280,5 @@ sinc_p: Primitive = Primitive(
     notation="sinc'(x) = (cos(pi x) - sinc(x)) / x, and sinc'(0) = 0",
     numpy=np.sinc,
     formula=Formula("sinc", sympy="", meaning="sin(pi*x)/(pi*x)", values={0: 1}),
+    batch=elementwise,
 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from chainrule.core.batch_rules import BatchRule, elementwise
 from chainrule.core.primitive import Formula, NumPyDeclaration, Primitive
 from chainrule.core.rules._util import unbroadcast_like, zero_rule
 
@@ -30,6 +31,7 @@ def unary(
     kink: str | None = None,
     numpy: NumPyDeclaration | None = None,
     formula: Formula | None = None,
+    batch: BatchRule = elementwise,
 ) -> Primitive:
     """A primitive of one operand; ``scale(g, ans, x)`` multiplies ``g`` by the derivative at ``x``.
 
@@ -46,6 +48,7 @@ def unary(
         kink=kink,
         numpy=numpy,
         formula=formula,
+        batch=batch,
     )
 
 
@@ -60,6 +63,7 @@ def binary(
     kink: str | None = None,
     numpy: NumPyDeclaration | None = None,
     formula: Formula | None = None,
+    batch: BatchRule = elementwise,
 ) -> Primitive:
     """A broadcasting primitive of two operands with partial derivatives ``dx`` and ``dy``."""
     return Primitive(
@@ -78,6 +82,7 @@ def binary(
         kink=kink,
         numpy=numpy,
         formula=formula,
+        batch=batch,
     )
 
 
@@ -88,6 +93,7 @@ def piecewise_constant(
     kink: str,
     numpy: NumPyDeclaration | None = None,
     formula: Formula | None = None,
+    batch: BatchRule = elementwise,
 ) -> Primitive:
     """A function that is constant between jumps (sign, floor): derivative zero wherever it exists."""
     return Primitive(
@@ -100,4 +106,5 @@ def piecewise_constant(
         kink=kink,
         numpy=numpy,
         formula=formula,
+        batch=batch,
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.batch_rules import elementwise
 from chainrule.core.primitive import Formula, Primitive
 from chainrule.core.rules._util import (
     concrete,
@@ -57,6 +58,7 @@ step_p = Primitive(
     notation="step'(x) = 0 away from x = y",
     kink="the step jumps where x = y; its derivative is taken as 0 everywhere, the jump included",
     formula=Formula(rewrite="heaviside(x - y, z)"),
+    batch=elementwise,
 )
 
 
@@ -76,6 +78,7 @@ heaviside_p = Primitive(
     formula=Formula(
         "heaviside", latex=r"H_{{{y}}}\left({x}\right)", sympy="Heaviside", exact=_heaviside_exact
     ),
+    batch=elementwise,
 )
 
 # ---------------------------------------------------------------- kinks and jumps
@@ -159,6 +162,7 @@ floor_divide_p = Primitive(
     kink="x // y jumps where x / y is a whole number; its derivative is taken as 0 everywhere, the jumps "
     "included",
     numpy=np.floor_divide,
+    batch=elementwise,
 )
 
 
@@ -214,6 +218,7 @@ copysign_p = Primitive(
     "jumps where y changes sign (the sign bit: -0.0 counts as negative); its derivative in y is taken as 0 "
     "everywhere, the jump included",
     numpy=np.copysign,
+    batch=elementwise,
 )
 
 
@@ -318,4 +323,5 @@ where_p = Primitive(
     notation="each branch's derivative where that branch is chosen",
     numpy={np.where: _numpy_where},
     formula=Formula("piecewise", aliases=("where",), sympy="Piecewise"),
+    batch=elementwise,
 )

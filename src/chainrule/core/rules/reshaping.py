@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.batch_rules import axes, broadcast_to_rule, pad_rule, reshape_rule, roll_rule, tile_rule, transpose_rule
 from chainrule.core.primitive import NumPyDeclaration, Primitive, VarargRules
 from chainrule.core.rules._util import axis_argument, concrete, refuse, shape_of, unbroadcast
 from chainrule.errors import ShapeError, UnsupportedOperationError
@@ -34,7 +35,13 @@ __all__ = [
 
 
 def linear(
-    name: str, impl: Any, adjoint: Any, *, notation: str = "", numpy: NumPyDeclaration | None = None
+    name: str,
+    impl: Any,
+    adjoint: Any,
+    *,
+    notation: str = "",
+    numpy: NumPyDeclaration | None = None,
+    batch: Any = None,
 ) -> Primitive:
     """A primitive linear in its one operand: forward applies it to the tangent, reverse its adjoint."""
 
@@ -49,6 +56,7 @@ def linear(
         rule="linearity",
         notation=notation or "linear in x",
         numpy=numpy,
+        batch=batch,
     )
     return prim
 
@@ -79,6 +87,7 @@ reshape_p = linear(
     _reshape,
     lambda g, ans, x, *, shape: np.reshape(g, shape_of(x)),
     numpy={np.reshape: _numpy_reshape},
+    batch=reshape_rule,
 )
 
 
@@ -97,6 +106,7 @@ transpose_p = linear(
     _transpose,
     lambda g, ans, x, *, axes: np.transpose(g, tuple(np.argsort(axes))),
     numpy={np.transpose: _numpy_transpose},
+    batch=transpose_rule,
 )
 
 
@@ -117,6 +127,7 @@ broadcast_to_p = linear(
     _broadcast_to,
     lambda g, ans, x, *, shape: unbroadcast(g, shape_of(x)),
     numpy={np.broadcast_to: _numpy_broadcast_to},
+    batch=broadcast_to_rule,
 )
 
 # ---------------------------------------------------------------- flip, roll, tile, repeat, pad
@@ -131,6 +142,7 @@ flip_p = linear(
     _flip,
     lambda g, ans, x, *, axis: np.flip(g, axis=axis),
     numpy={np.flip: lambda prim, m, axis=None: prim(m, axis=axis_argument(axis))},
+    batch=axes("axis"),
 )
 
 
@@ -151,6 +163,7 @@ roll_p = linear(
             a, shift=axis_argument(shift), axis=axis_argument(axis)
         )
     },
+    batch=roll_rule,
 )
 
 
@@ -173,7 +186,7 @@ def _numpy_tile(prim: Primitive, A: Any, reps: Any) -> Any:
     return prim(A, reps=reps)
 
 
-tile_p = linear("tile", _tile, _tile_vjp, numpy={np.tile: _numpy_tile})
+tile_p = linear("tile", _tile, _tile_vjp, numpy={np.tile: _numpy_tile}, batch=tile_rule)
 
 
 def _repeat(x: Any, *, repeats: Any, axis: int) -> Any:
@@ -193,7 +206,7 @@ def _numpy_repeat(prim: Primitive, a: Any, repeats: Any, axis: Any = None) -> An
     return prim(a, repeats=repeats, axis=int(axis) % np.ndim(concrete(a)))
 
 
-repeat_p = linear("repeat", _repeat, _repeat_vjp, numpy={np.repeat: _numpy_repeat})
+repeat_p = linear("repeat", _repeat, _repeat_vjp, numpy={np.repeat: _numpy_repeat}, batch=axes("axis"))
 
 
 def _reduceat(g: Any, *, starts: Any, counts: Any, axis: int) -> Any:
@@ -211,6 +224,7 @@ reduceat_p = linear(
     _reduceat,
     lambda g, ans, x, *, starts, counts, axis: repeat_p(g, repeats=counts, axis=axis),
     notation="sum of runs",
+    batch=axes("axis"),
 )
 
 
@@ -244,6 +258,7 @@ pad_p: Primitive = Primitive(
     rule="linearity",
     notation="padding is constant",
     numpy={np.pad: _numpy_pad},
+    batch=pad_rule,
 )
 
 # ---------------------------------------------------------------- joining
@@ -294,6 +309,7 @@ concatenate_p = Primitive(
     rule="linearity",
     notation="each block's derivative is its slice",
     numpy={np.concatenate: _numpy_concatenate},
+    batch=axes("axis"),
 )
 
 
@@ -335,4 +351,5 @@ stack_p = Primitive(
     rule="linearity",
     notation="each slice's derivative is its block",
     numpy={np.stack: _numpy_stack},
+    batch=axes("axis"),
 )

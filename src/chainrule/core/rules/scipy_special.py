@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.deferred import Deferred
+from chainrule.core.batch_rules import elementwise
 from chainrule.core.primitive import Formula, Primitive, Traced
 from chainrule.core.rules import _special_numerics as num
 from chainrule.core.rules._util import concrete, unbroadcast_like
@@ -124,6 +125,7 @@ polygamma_p: Primitive = Primitive(
     rule="polygamma rule",
     notation="d/dx psi^(n)(x) = psi^(n+1)(x)",
     formula=Formula("polygamma", latex=r"\psi^{{({x})}}\left({y}\right)"),
+    batch=elementwise,
 )
 digamma_p = unary(
     "digamma",
@@ -200,6 +202,7 @@ zeta_p: Primitive = Primitive(
     rule="power rule",
     notation="d/dq zeta(s, q) = -s zeta(s + 1, q)",
     numpy=scipy("zeta", "scipy.special._ufuncs._zeta"),
+    batch=elementwise,
 )
 
 # ---------------------------------------------------------------- logit, x log y, entropies
@@ -333,6 +336,7 @@ bessel_i_p: Primitive = Primitive(
         scipy("i1"): lambda prim, x: prim(x, order=1.0),
         scipy("iv"): _numpy_iv,
     },
+    batch=elementwise,
 )
 bessel_ie_p: Primitive = Primitive(
     "ive",
@@ -349,4 +353,5 @@ bessel_ie_p: Primitive = Primitive(
         scipy("i1e"): lambda prim, x: prim(x, order=1.0),
         scipy("ive"): _numpy_iv,
     },
+    batch=elementwise,
 )

@@ -1,0 +1,112 @@
+"""Batching rules for the linear-algebra rows: matmul, einsum, solve, and those that map over leading axes.
+
+The rows live in :mod:`chainrule.core.rules.linalg` and :mod:`chainrule.core.rules.norms`; until those modules
+declare ``batch=`` themselves, :data:`chainrule.core.batching.PENDING` holds these rules by primitive name
+(see there). The rules are written so that moving them onto the rows is a one-word change per row.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from chainrule.core.batch_rules import BatchCall, align, axes, batch_numbers, leading
+from chainrule.core.rules._util import concrete, shape_of
+
+__all__ = ["PENDING_RULES", "einsum_rule", "matmul_rule", "solve_rule"]
+
+
+def _strong_bilinear(
+    call: BatchCall, out: Any, apply: Callable[[Any, Any], Any], batched: Any, constant: Any
+) -> Any:
+    """``out = apply(batched, constant)`` with 0 for the entries whose every nonzero batch entry meets only
+    finite numbers (Jacobians of basis vectors: see :func:`chainrule.core.batch_rules.product`)."""
+    numbers = batch_numbers(constant)
+    finite = np.isfinite(numbers)
+    if not call.strong_zero or bool(np.all(finite)):
+        return out
+    nonzero = (concrete(batched) != 0).astype(float)
+    poisoned = apply(nonzero, (~finite).astype(float)) > 0
+    clean = apply(batched, np.where(finite, constant, 0.0))
+    return np.where(poisoned, out, clean)
+
+
+def _as_matrix(x: Any, batched: bool, first: bool) -> tuple[Any, bool]:
+    """A vector operand of matmul as a matrix (a row if it is the first operand, else a column)."""
+    if len(shape_of(x)) - batched != 1:
+        return x, False
+    return (np.expand_dims(x, -2) if first else np.expand_dims(x, -1)), True
+
+
+def matmul_rule(call: BatchCall, a: Any, b: Any) -> Any:
+    """``a @ b`` for every example: vectors made matrices, batched operands lined up with the other's axes."""
+    ba, bb = call.batched
+    a2, a_vec = _as_matrix(a, ba, True)
+    b2, b_vec = _as_matrix(b, bb, False)
+    ndim = max(len(shape_of(a2)) - ba, len(shape_of(b2)) - bb)
+    a2 = align(a2, ndim) if ba else a2
+    b2 = align(b2, ndim) if bb else b2
+    out = call.prim(a2, b2)
+    if ba != bb:
+        matmul = call.prim
+        order: Callable[[Any, Any], Any] = (lambda t, c: matmul(t, c)) if ba else (lambda t, c: matmul(c, t))
+        out = _strong_bilinear(call, out, order, a2 if ba else b2, b2 if ba else a2)
+    if b_vec:
+        out = np.squeeze(out, axis=-1)
+    if a_vec:
+        out = np.squeeze(out, axis=-1 if b_vec else -2)
+    return out
+
+
+def einsum_rule(call: BatchCall, *operands: Any, spec: str) -> Any:
+    """``einsum`` for every example: a new subscript for the batch axis of the batched operands and output."""
+    letter = next(c for c in string.ascii_letters if c not in spec)
+    inputs, output = spec.split("->")
+    subs = inputs.split(",")
+    new = [letter + s if b else s for s, b in zip(subs, call.batched, strict=True)]
+    batched_spec = ",".join(new) + "->" + letter + output
+    out = call.prim(*operands, spec=batched_spec)
+    if len(operands) == 2 and sum(call.batched) == 1:
+        i = 0 if call.batched[0] else 1
+        einsum = call.prim
+
+        def apply(t: Any, c: Any) -> Any:
+            return einsum(t, c, spec=batched_spec) if i == 0 else einsum(c, t, spec=batched_spec)
+
+        out = _strong_bilinear(call, out, apply, operands[i], operands[1 - i])
+    return out
+
+
+def solve_rule(call: BatchCall, a: Any, b: Any) -> Any:
+    """``solve(a, b)`` for every example; a right-hand side that is a vector per example is made a column."""
+    ba, bb = call.batched
+    vector = bb and len(shape_of(b)) - 1 == 1
+    if vector:
+        b = np.expand_dims(b, -1)
+    ndim = max(len(shape_of(a)) - ba, len(shape_of(b)) - bb)
+    a = align(a, ndim) if ba else a
+    b = align(b, ndim) if bb else b
+    if ba and not bb and len(shape_of(b)) == 1:
+        out = call.prim(a, b)  # one vector for every example: NumPy broadcasts it as a vector
+        return out
+    out = call.prim(a, b)
+    return np.squeeze(out, axis=-1) if vector else out
+
+
+PENDING_RULES: dict[str, Any] = {
+    "matmul": matmul_rule,
+    "einsum": einsum_rule,
+    "solve": solve_rule,
+    "inv": leading,
+    "det": leading,
+    "logabsdet": leading,
+    "cholesky": leading,
+    "eigh": leading,
+    "eigvalsh": leading,
+    "svdvals": leading,
+    "norm": axes("axis"),
+    "pnorm": axes("axis"),
+}
