@@ -123,13 +123,53 @@ class Batched(ArrayLike):
         return Batched(ufunc(*vals), level, self._size, self._strong)
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        if ufunc in COMPARISONS and method == "__call__" and not kwargs:
+        if (ufunc in COMPARISONS or ufunc in _LOGICAL) and method == "__call__" and not kwargs:
             return self._compare(ufunc, inputs)
         return ArrayLike.__array_ufunc__(self, ufunc, method, *inputs, **kwargs)
+
+    def __lt__(self, other: Any) -> Any:
+        return self._compare(np.less, (self, other))
+
+    def __le__(self, other: Any) -> Any:
+        return self._compare(np.less_equal, (self, other))
+
+    def __gt__(self, other: Any) -> Any:
+        return self._compare(np.greater, (self, other))
+
+    def __ge__(self, other: Any) -> Any:
+        return self._compare(np.greater_equal, (self, other))
+
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return self._compare(np.equal, (self, other))
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return self._compare(np.not_equal, (self, other))
+
+    __hash__ = object.__hash__
+
+    def __and__(self, other: Any) -> Any:
+        return self._compare(np.bitwise_and, (self, other))
+
+    def __rand__(self, other: Any) -> Any:
+        return self._compare(np.bitwise_and, (other, self))
+
+    def __or__(self, other: Any) -> Any:
+        return self._compare(np.bitwise_or, (self, other))
+
+    def __ror__(self, other: Any) -> Any:
+        return self._compare(np.bitwise_or, (other, self))
+
+    def __xor__(self, other: Any) -> Any:
+        return self._compare(np.bitwise_xor, (self, other))
+
+    def __invert__(self) -> Any:
+        return self._compare(np.invert, (self,))
 
     def __array_function__(self, func: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         if func in PLAIN_RESULTS:
             return self._plain_function(func, args, kwargs)
+        if func in _CREATION and args and args[0] is self:  # the same for every example
+            return func(np.zeros(self.shape, dtype=self.dtype), *args[1:], **kwargs)
         return ArrayLike.__array_function__(self, func, types, args, kwargs)
 
     def _plain_function(self, func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -194,6 +234,11 @@ class Batched(ArrayLike):
 
     def __repr__(self) -> str:
         return f"Batched(size={self._size}, example shape {self.shape}, level={self._level})"
+
+
+# masks combined (x > 0) & (y < 1): not differentiable, applied to the plain numbers like comparisons
+_LOGICAL = frozenset({np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.invert})
+_CREATION = frozenset({np.zeros_like, np.ones_like, np.empty_like, np.full_like})
 
 
 def _shift_axis(axis: Any) -> Any:
