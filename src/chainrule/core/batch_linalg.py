@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core.batch_rules import BatchCall, align, axes, batch_numbers, leading
+from chainrule.core.batch_rules import BatchCall, align, batch_numbers, leading
 from chainrule.core.rules._util import concrete, shape_of
 
 __all__ = ["PENDING_RULES", "einsum_rule", "matmul_rule", "solve_rule"]
@@ -107,6 +107,4 @@ PENDING_RULES: dict[str, Any] = {
     "eigh": leading,
     "eigvalsh": leading,
     "svdvals": leading,
-    "norm": axes("axis"),
-    "pnorm": axes("axis"),
 }

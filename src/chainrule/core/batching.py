@@ -170,7 +170,20 @@ class Batched(ArrayLike):
             return self._plain_function(func, args, kwargs)
         if func in _CREATION and args and args[0] is self:  # the same for every example
             return func(np.zeros(self.shape, dtype=self.dtype), *args[1:], **kwargs)
-        return ArrayLike.__array_function__(self, func, types, args, kwargs)
+        plain = not isinstance(self._batched_value, Traced)
+        if plain and func in _LEADING and len(args) == 1 and args[0] is self:
+            return _batched_results(func(self._batched_value, **kwargs), self)
+        key = (id(self), func)
+        if plain and key in _ACTIVE:  # a handler asked for this batch's numbers in a form with no batch
+            raise UnsupportedOperationError(
+                f"{function_name(func)} looks at the numbers of a value batched by cr.vmap (size "
+                f"{self._size}) in a way that has no batched form; use cr.vmap(f, loop=True)"
+            )
+        _ACTIVE.add(key)
+        try:
+            return ArrayLike.__array_function__(self, func, types, args, kwargs)
+        finally:
+            _ACTIVE.discard(key)
 
     def _plain_function(self, func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """NumPy functions whose results carry no derivative: shapes and dtypes, and batched reductions."""
@@ -182,6 +195,9 @@ class Batched(ArrayLike):
             return int(np.prod(self.shape))
         if func in (np.result_type, np.iscomplexobj, np.isrealobj, np.can_cast, np.min_scalar_type):
             return func(*[batch_numbers(a) for a in args], **kwargs)
+        if func in (np.round, np.around) and args and args[0] is self:
+            value = concrete(self._batched_value)
+            return Batched(func(value, *args[1:], **kwargs), self._level, self._size, self._strong)
         if func in (np.any, np.all, np.count_nonzero) and len(args) == 1:
             axis = kwargs.pop("axis", None)
             ndim = len(self.shape)
@@ -196,9 +212,18 @@ class Batched(ArrayLike):
     # ---------------------------------------------------------------- what cannot be batched
 
     def __bool__(self) -> bool:
+        # A Python if/while takes one branch for the whole batch: exactly what a loop over the examples
+        # would do when every example takes the same branch; otherwise refused.
+        if int(np.prod(self.shape)) != 1:
+            raise ValueError(
+                "the truth value of an array with more than one element is ambiguous; use np.any or np.all"
+            )
+        truths = np.asarray(batch_numbers(self._batched_value), dtype=bool).reshape(-1)
+        if truths.all() or not truths.any():
+            return bool(truths[0]) if truths.size else False
         raise GraphError(
-            f"a Python if/while on a value batched by cr.vmap (size {self._size}) would have to take one "
-            "branch for every example; write the choice with np.where, or use cr.vmap(f, loop=True)"
+            f"a Python if/while on a value batched by cr.vmap (size {self._size}) whose examples take "
+            "different branches; write the choice with np.where, or use cr.vmap(f, loop=True)"
         )
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
@@ -238,7 +263,22 @@ class Batched(ArrayLike):
 
 # masks combined (x > 0) & (y < 1): not differentiable, applied to the plain numbers like comparisons
 _LOGICAL = frozenset({np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.invert})
+# NumPy functions that map over leading axes: on a batch of plain numbers, one call for the batch
+_LEADING = frozenset(
+    {np.linalg.slogdet, np.linalg.det, np.linalg.eigh, np.linalg.eigvalsh, np.linalg.svd, np.linalg.inv}
+)
+# (batch, NumPy function) calls under way, so that a handler asking for the same again raises, not recurses
+_ACTIVE: set[tuple[int, Any]] = set()
 _CREATION = frozenset({np.zeros_like, np.ones_like, np.empty_like, np.full_like})
+
+
+def _batched_results(out: Any, like: Batched) -> Any:
+    """Each array of a NumPy result (a tuple of them, or one) as a batch like ``like``."""
+    if isinstance(out, tuple):
+        return type(out)(*[_batched_results(o, like) for o in out]) if hasattr(out, "_fields") else tuple(
+            _batched_results(o, like) for o in out
+        )
+    return Batched(out, like._level, like._size, like._strong)
 
 
 def _shift_axis(axis: Any) -> Any:

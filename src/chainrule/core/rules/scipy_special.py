@@ -224,8 +224,9 @@ logit_p = unary(
 
 def _where_both_zero(x: Any, y: Any, value: Any) -> Any:
     """``y`` with ``value`` where x and y are both 0 (a removable 0/0 of the partials below)."""
-    both = (np.asarray(concrete(x)) == 0) & (np.asarray(concrete(y)) == value)
-    return where_p(both, 1.0, y) if np.any(both) else y
+    both = (concrete(x) == 0) & (concrete(y) == value)
+    # (a mask batched by vmap can differ between examples: always the where there)
+    return where_p(both, 1.0, y) if isinstance(both, Traced) or np.any(both) else y
 
 
 def _xlogy(x: Any, y: Any) -> Any:
