@@ -80,7 +80,8 @@ def test_python_branches_on_a_batch() -> None:
     with pytest.raises(cr.GraphError, match="different branches"):
         cr.vmap(lambda x: x if np.sum(x) > 0 else -x)(X)
     np.testing.assert_allclose(
-        cr.vmap(lambda x: x if np.sum(x) > 0 else -x, loop=True)(X), _loop(lambda x: x if x.sum() > 0 else -x, X)
+        cr.vmap(lambda x: x if np.sum(x) > 0 else -x, loop=True)(X),
+        _loop(lambda x: x if x.sum() > 0 else -x, X),
     )
 
 
@@ -170,9 +171,11 @@ def test_a_nan_stays_in_its_own_entries(mode: str) -> None:
     jac = cr.jacobian(lambda v: v**2, mode=mode)(v)
     np.testing.assert_array_equal(jac, np.diag([np.nan, 2.0, 4.0]) + np.where(np.eye(3), 0, 0.0))
     jac = cr.jacobian(lambda v: W[:, :3] @ (v**2), mode=mode)(v)
-    assert np.isnan(jac[:, 0]).all() and np.isfinite(jac[:, 1:]).all()
+    assert np.isnan(jac[:, 0]).all()
+    assert np.isfinite(jac[:, 1:]).all()
     h = cr.hessian(lambda v: np.sum(np.sqrt(v)), mode=mode)(np.array([0.0, 4.0]))
-    assert h[0, 1] == 0.0 and h[1, 0] == 0.0
+    assert h[0, 1] == 0.0
+    assert h[1, 0] == 0.0
     assert h[1, 1] == pytest.approx(-0.25 * 4.0**-1.5)
 
 

@@ -363,7 +363,9 @@ class ArrayLike(Traced):
     @property
     def shape(self) -> tuple[int, ...]:
         value = concrete(self)
-        return value.shape if isinstance(value, Traced) else np.shape(value)  # a batch: an example's
+        if isinstance(value, Traced):  # a batch under vmap: an example's shape
+            return tuple(value.shape)  # type: ignore[attr-defined]
+        return np.shape(value)
 
     @property
     def ndim(self) -> int:
@@ -376,7 +378,9 @@ class ArrayLike(Traced):
     @property
     def dtype(self) -> np.dtype[Any]:
         value = concrete(self)
-        return value.dtype if isinstance(value, Traced) else np.result_type(value)
+        if isinstance(value, Traced):  # a batch under vmap
+            return np.dtype(value.dtype)  # type: ignore[attr-defined]
+        return np.result_type(value)
 
     @property
     def T(self) -> Any:

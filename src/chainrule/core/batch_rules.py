@@ -53,7 +53,7 @@ BatchRule = Callable[..., Any]
 
 
 class BatchCall:
-    """What a batching rule is told about one call: the primitive, which operands carry the batch, and its size.
+    """What a batching rule is told about a call: the primitive, which operands are batched, the batch size.
 
     ``strong_zero`` is set by the Jacobians, whose batch is a set of basis vectors: there a batched zero
     times a NaN or infinity of an unbatched operand is 0 (that entry does not depend on the bad value), so
@@ -73,7 +73,7 @@ def batch_numbers(x: Any) -> Any:
     """The plain numbers under ``x``, batched values included (for decisions that hold for every example)."""
     while isinstance(x, Traced):
         inner = x._value()  # type: ignore[attr-defined]
-        x = inner if inner is not x else x._batched_value  # type: ignore[attr-defined]
+        x = inner if inner is not x else x._batched_value
     return x
 
 
@@ -147,7 +147,8 @@ def axes(*names: str, none: str = "all") -> BatchRule:
         ndim = len(shape_of(x)) - 1
         for name in names:
             params[name] = _shift(params.get(name), ndim, none)
-        rest = tuple(broadcast_batch(r, call.size) if not b else r for r, b in zip(rest, call.batched[1:]))
+        flags = call.batched[1:]
+        rest = tuple(r if b else broadcast_batch(r, call.size) for r, b in zip(rest, flags, strict=True))
         if not call.batched[0]:
             x = broadcast_batch(x, call.size)
             ndim += 1

@@ -25,7 +25,7 @@ from chainrule.core.registry import COMPARISONS, PLAIN_RESULTS, function_name
 from chainrule.core.rules._util import concrete, shape_of
 from chainrule.errors import ChainruleError, GraphError, UnsupportedOperationError
 
-__all__ = ["Batched", "PENDING", "batch_rule", "missing_batch_rule"]
+__all__ = ["PENDING", "Batched", "batch_rule", "missing_batch_rule"]
 
 # Batching rules for rows in modules this change could not edit (core/rules/linalg.py, norms.py); each
 # moves to its row's batch= when that module is next edited (tests/core/test_vmap_rules.py checks that a
@@ -139,10 +139,10 @@ class Batched(ArrayLike):
     def __ge__(self, other: Any) -> Any:
         return self._compare(np.greater_equal, (self, other))
 
-    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+    def __eq__(self, other: Any) -> Any:
         return self._compare(np.equal, (self, other))
 
-    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+    def __ne__(self, other: Any) -> Any:
         return self._compare(np.not_equal, (self, other))
 
     __hash__ = object.__hash__
@@ -275,8 +275,10 @@ _CREATION = frozenset({np.zeros_like, np.ones_like, np.empty_like, np.full_like}
 def _batched_results(out: Any, like: Batched) -> Any:
     """Each array of a NumPy result (a tuple of them, or one) as a batch like ``like``."""
     if isinstance(out, tuple):
-        return type(out)(*[_batched_results(o, like) for o in out]) if hasattr(out, "_fields") else tuple(
-            _batched_results(o, like) for o in out
+        return (
+            type(out)(*[_batched_results(o, like) for o in out])
+            if hasattr(out, "_fields")
+            else tuple(_batched_results(o, like) for o in out)
         )
     return Batched(out, like._level, like._size, like._strong)
 

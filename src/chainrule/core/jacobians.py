@@ -2,9 +2,9 @@
 
 Reverse mode pulls a basis cotangent back for each output entry, forward mode pushes a basis tangent forward
 for each input entry; both run as one batched pass with :func:`chainrule.vmap` (``jacrev = vmap(vjp)``,
-``jacfwd = vmap(jvp)``), so ``mode="auto"`` picks reverse when there are no more outputs than inputs. The blocks are computed in the
-mixed layout (``f(x).shape + x.shape``) and laid out at the end by :func:`_layout` (the three layouts are
-defined once, in :mod:`chainrule.layouts`).
+``jacfwd = vmap(jvp)``), so ``mode="auto"`` picks reverse when there are no more outputs than inputs. The
+blocks are computed in the mixed layout (``f(x).shape + x.shape``) and laid out at the end by
+:func:`_layout` (the three layouts are defined once, in :mod:`chainrule.layouts`).
 """
 
 from __future__ import annotations
@@ -66,7 +66,8 @@ def _blocks_rev(
             cts = batched_call(vjp_fn, (unflatten(out_tree, zeros),), {}, (in_axes,), 0, strong=True)
             for i, g in enumerate(flatten(cts)[0]):
                 parts[i].append(g)
-        blocks.append([_joined(p, (0, *si), shape, si, rows_first=True) for p, si in zip(parts, in_shapes)])
+        pairs = zip(parts, in_shapes, strict=True)
+        blocks.append([_joined(p, (0, *si), shape, si, rows_first=True) for p, si in pairs])
     return blocks
 
 

@@ -28,7 +28,7 @@ Axes = int | None | tuple[Any, ...] | list[Any] | dict[Any, Any]
 
 
 def _leaf_axes(spec: Any, tree: TreeDef, where: str) -> list[int | None]:
-    """One axis (or None) per leaf of ``tree``: ``spec`` is an int/None for the whole tree, or a prefix of it."""
+    """One axis (or None) per leaf of ``tree``: ``spec`` is an int/None for the whole tree, or a prefix."""
     if spec is None or isinstance(spec, int | np.integer):
         return [None if spec is None else int(spec)] * tree.n_leaves
     if tree.kind is None or not isinstance(spec, tree.kind if tree.kind in (dict, list) else tuple | list):
@@ -135,7 +135,7 @@ def _finish(out: Any, out_axes: Axes, level: int, size: int) -> Any:
 def batched_call(
     f: Callable[..., Any], args: tuple[Any, ...], kwargs: Any, in_axes: Axes, out_axes: Axes, strong: bool
 ) -> Any:
-    """``vmap(f, in_axes, out_axes)(*args, **kwargs)``; ``strong`` marks a batch of basis vectors (Jacobians)."""
+    """``vmap(f, in_axes, out_axes)(*args, **kwargs)``; ``strong``: a batch of basis vectors (Jacobians)."""
     batch = _Batch(args, in_axes)
     level, size = new_level(), batch.size
 
@@ -145,11 +145,17 @@ def batched_call(
     return _finish(f(*batch.arguments(wrap), **kwargs), out_axes, level, size)
 
 
-def _looped_call(f: Callable[..., Any], args: tuple[Any, ...], kwargs: Any, in_axes: Axes, out_axes: Axes) -> Any:
+def _looped_call(
+    f: Callable[..., Any], args: tuple[Any, ...], kwargs: Any, in_axes: Axes, out_axes: Axes
+) -> Any:
     batch = _Batch(args, in_axes)
     outs = []
     for i in range(batch.size):
-        outs.append(f(*batch.arguments(lambda v, a, i=i: np.moveaxis(v, a, 0)[i]), **kwargs))
+
+        def example(v: Any, a: int, i: int = i) -> Any:
+            return np.moveaxis(v, a, 0)[i]
+
+        outs.append(f(*batch.arguments(example), **kwargs))
     leaves = [flatten(o)[0] for o in outs]
     tree = flatten(outs[0])[1]
     axes = _leaf_axes(out_axes, tree, "out_axes")
@@ -160,7 +166,9 @@ def _looped_call(f: Callable[..., Any], args: tuple[Any, ...], kwargs: Any, in_a
     return unflatten(tree, stacked)
 
 
-def vmap(f: Callable[..., Any], in_axes: Axes = 0, out_axes: Axes = 0, *, loop: bool = False) -> Callable[..., Any]:
+def vmap(
+    f: Callable[..., Any], in_axes: Axes = 0, out_axes: Axes = 0, *, loop: bool = False
+) -> Callable[..., Any]:
     """Vectorise ``f``, written for one example, over a batch axis of its arguments.
 
     Parameters

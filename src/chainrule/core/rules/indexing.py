@@ -11,7 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core.batch_rules import axes, getitem_rule, looped, scatter_add_rule, take_along_axis_rule, triangle
+from chainrule.core.batch_rules import (
+    axes,
+    getitem_rule,
+    looped,
+    scatter_add_rule,
+    take_along_axis_rule,
+    triangle,
+)
 from chainrule.core.primitive import Primitive
 from chainrule.core.rules._util import concrete, shape_of
 from chainrule.core.rules.reshaping import linear
@@ -123,7 +130,9 @@ def _numpy_diagonal(prim: Primitive, a: Any, offset: int = 0, axis1: int = 0, ax
     return prim(a, offset=int(offset), axis1=int(axis1), axis2=int(axis2))
 
 
-diagonal_p = linear("diagonal", _diagonal, _diagonal_vjp, numpy={np.diagonal: _numpy_diagonal}, batch=axes("axis1", "axis2"))
+diagonal_p = linear(
+    "diagonal", _diagonal, _diagonal_vjp, numpy={np.diagonal: _numpy_diagonal}, batch=axes("axis1", "axis2")
+)
 
 
 def _diag_embed(v: Any, *, k: int) -> Any:
@@ -140,7 +149,10 @@ def _numpy_diag(prim: Primitive, v: Any, k: int = 0) -> Any:
 
 
 diag_embed_p = linear(
-    "diag", _diag_embed, lambda g, ans, v, *, k: np.diagonal(g, offset=k), numpy={np.diag: _numpy_diag},
+    "diag",
+    _diag_embed,
+    lambda g, ans, v, *, k: np.diagonal(g, offset=k),
+    numpy={np.diag: _numpy_diag},
     batch=looped,
 )
 

@@ -113,7 +113,15 @@ def weighted_reduction(
         return _sum(t * weights(ans, x, axis, keepdims, **params), axis=axis, keepdims=keepdims)
 
     return Primitive(
-        name, impl, vjp=(vjp,), jvp=(jvp,), rule=rule, notation=notation, kink=kink, numpy=numpy, batch=axes("axis")
+        name,
+        impl,
+        vjp=(vjp,),
+        jvp=(jvp,),
+        rule=rule,
+        notation=notation,
+        kink=kink,
+        numpy=numpy,
+        batch=axes("axis"),
     )
 
 

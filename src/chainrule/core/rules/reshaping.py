@@ -12,7 +12,15 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core.batch_rules import axes, broadcast_to_rule, pad_rule, reshape_rule, roll_rule, tile_rule, transpose_rule
+from chainrule.core.batch_rules import (
+    axes,
+    broadcast_to_rule,
+    pad_rule,
+    reshape_rule,
+    roll_rule,
+    tile_rule,
+    transpose_rule,
+)
 from chainrule.core.primitive import NumPyDeclaration, Primitive, VarargRules
 from chainrule.core.rules._util import axis_argument, concrete, refuse, shape_of, unbroadcast
 from chainrule.errors import ShapeError, UnsupportedOperationError

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core.deferred import Deferred
 from chainrule.core.batch_rules import elementwise
+from chainrule.core.deferred import Deferred
 from chainrule.core.primitive import Formula, Primitive, Traced
 from chainrule.core.rules import _special_numerics as num
 from chainrule.core.rules._util import concrete, unbroadcast_like
