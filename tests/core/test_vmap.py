@@ -184,3 +184,20 @@ def test_a_nan_in_a_plain_vmap_is_not_hidden() -> None:
     # outside the Jacobians a batched 0 times NaN is NaN, as NumPy says
     got = cr.vmap(lambda a, b: a * b, in_axes=(0, None))(np.array([0.0, 1.0]), np.array(np.nan))
     assert np.isnan(got).all()
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_the_batching_section_of_engine_md_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "engine.md").read_text()
+    section = text[text.index("## Batching: `vmap`") : text.index("## How it works")]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert len(blocks) >= 5
+    for block in blocks:
+        exec(compile(block, "docs/engine.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "(8, 3, 2) (8, 3)" in printed
+    assert "[nan  2.  4.]" in printed
+    assert "GraphError" in printed
