@@ -41,23 +41,57 @@ def _as_matrix(x: Any, batched: bool, first: bool) -> tuple[Any, bool]:
     return (np.expand_dims(x, -2) if first else np.expand_dims(x, -1)), True
 
 
-def matmul_rule(call: BatchCall, a: Any, b: Any) -> Any:
+def _one_gemm(call: BatchCall, a: Any, b: Any) -> Any:
+    """``a @ b`` for every example as one matrix product when one operand is a plain vector or matrix (the
+    common case: a layer's weights against a batch of vectors); None when the shapes are not of that kind."""
+    ba, bb = call.batched
+    if ba and not bb and len(shape_of(b)) <= 2:
+        shape = shape_of(a)
+        if len(shape) == 2:  # a vector per example
+            return call.prim(a, b)
+        if len(shape) == 3:  # a matrix per example: its rows stacked
+            out = call.prim(np.reshape(a, (shape[0] * shape[1], shape[2])), b)
+            return np.reshape(out, (shape[0], shape[1], *shape_of(out)[1:]))
+    if bb and not ba and len(shape_of(a)) == 2:
+        shape = shape_of(b)
+        if len(shape) == 2:  # (a @ x)^T = x^T a^T, for every example x at once
+            return call.prim(b, np.transpose(a))
+        if len(shape) == 3:
+            columns = np.reshape(np.swapaxes(b, 1, 2), (shape[0] * shape[2], shape[1]))
+            out = np.reshape(call.prim(columns, np.transpose(a)), (shape[0], shape[2], shape_of(a)[0]))
+            return np.swapaxes(out, 1, 2)
+    return None
+
+
+def _matmul_general(call: BatchCall, a: Any, b: Any) -> Any:
     """``a @ b`` for every example: vectors made matrices, batched operands lined up with the other's axes."""
     ba, bb = call.batched
     a2, a_vec = _as_matrix(a, ba, True)
     b2, b_vec = _as_matrix(b, bb, False)
     ndim = max(len(shape_of(a2)) - ba, len(shape_of(b2)) - bb)
-    a2 = align(a2, ndim) if ba else a2
-    b2 = align(b2, ndim) if bb else b2
-    out = call.prim(a2, b2)
-    if ba != bb:
-        matmul = call.prim
-        order: Callable[[Any, Any], Any] = (lambda t, c: matmul(t, c)) if ba else (lambda t, c: matmul(c, t))
-        out = _strong_bilinear(call, out, order, a2 if ba else b2, b2 if ba else a2)
+    out = call.prim(align(a2, ndim) if ba else a2, align(b2, ndim) if bb else b2)
     if b_vec:
         out = np.squeeze(out, axis=-1)
     if a_vec:
         out = np.squeeze(out, axis=-1 if b_vec else -2)
+    return out
+
+
+def _matmul(call: BatchCall, a: Any, b: Any) -> Any:
+    out = _one_gemm(call, a, b)
+    return _matmul_general(call, a, b) if out is None else out
+
+
+def matmul_rule(call: BatchCall, a: Any, b: Any) -> Any:
+    """``a @ b`` for every example (one matrix product where it can be), with strong zeros under Jacobians."""
+    out = _matmul(call, a, b)
+    ba, bb = call.batched
+    if ba != bb:
+
+        def apply(t: Any, c: Any) -> Any:
+            return _matmul(call, t, c) if ba else _matmul(call, c, t)
+
+        out = _strong_bilinear(call, out, apply, a if ba else b, b if ba else a)
     return out
 
 
