@@ -2,7 +2,7 @@
 
 Reverse mode pulls a basis cotangent back for each output entry, forward mode pushes a basis tangent forward
 for each input entry; both run as one batched pass with :func:`chainrule.vmap` (``jacrev = vmap(vjp)``,
-``jacfwd = vmap(jvp)``), so ``mode="auto"`` picks reverse when there are no more outputs than inputs. The
+``jacfwd = vmap(jvp)``), so ``mode="auto"`` picks reverse when there are fewer outputs than inputs. The
 blocks are computed in the mixed layout (``f(x).shape + x.shape``) and laid out at the end by
 :func:`_layout` (the three layouts are defined once, in :mod:`chainrule.layouts`).
 """
@@ -81,8 +81,13 @@ def _joined(parts: list[Any], empty: tuple[int, ...], rows: Any, cols: Any, rows
 
 def _use_rev(mode: str, n_out: int, n_in: int) -> bool:
     """Reverse mode for fewer outputs than inputs: one batched backward pass of ``n_out`` rows against one
-    batched forward pass of ``n_in`` (a reverse row costs about what a forward one does)."""
+    batched forward pass of ``n_in`` (a row costs about the same either way; with as many outputs as inputs
+    forward mode wins, having no graph to record)."""
     return mode == "rev" or (mode == "auto" and n_out < n_in)
+
+
+def _size(values: list[Any]) -> int:
+    return sum(math.prod(shape_of(v)) for v in values)
 
 
 def jacobian(
@@ -102,7 +107,8 @@ def jacobian(
     ----------
     mode:
         ``"rev"`` (a batch of one cotangent per output entry), ``"fwd"`` (a batch of one tangent per input
-        entry) or ``"auto"`` (``"rev"`` when there are no more outputs than inputs, else ``"fwd"``).
+        entry) or ``"auto"``: ``"rev"`` when there are fewer outputs than inputs, else ``"fwd"`` (the number
+        of outputs is learned from the first call with arguments of the same shapes).
     layout:
         ``"mixed"`` (the default): ``J.shape == f(x).shape + x.shape``, so a gradient has the shape of its
         variable and a Jacobian's rows are the outputs; ``"numerator"``: ``f(x).shape +
@@ -137,6 +143,10 @@ def jacobian(
         raise ChainruleValueError(f"jacobian: mode must be one of {_MODES}, got {mode!r}")
     check_layout(layout, "jacobian")
     _check_chunk_size(chunk_size, "jacobian")
+    # mode="auto": the number of outputs for arguments of these shapes, learned on the first call, so that
+    # later calls choosing forward mode need not evaluate f in reverse mode first (the choice only affects
+    # speed: both modes give the same Jacobian)
+    outputs_seen: dict[Any, int] = {}
 
     @functools.wraps(f)
     def jacobian_f(*args: Any) -> Any:
@@ -151,17 +161,20 @@ def jacobian(
                 new_args[n] = unflatten(treedef, [next(it) for _ in leaves])
             return f(*new_args)
 
-        if mode == "fwd":
+        n_in = sum(math.prod(s) for s in in_shapes)
+        signature = tuple((s, str(_dtype(p))) for s, p in zip(in_shapes, primals, strict=True))
+        known = outputs_seen.get(signature)
+        if mode == "fwd" or (mode == "auto" and known is not None and not _use_rev(mode, known, n_in)):
             out_vals, out_tree, blocks = _forward(g, primals, in_shapes, chunk_size)
         else:
             out, vjp_fn = vjp(g, *primals)
             out_vals, out_tree = flatten(out)
-            n_out = sum(math.prod(shape_of(v)) for v in out_vals)
-            if _use_rev(mode, n_out, sum(math.prod(s) for s in in_shapes)):
+            if _use_rev(mode, _size(out_vals), n_in):
                 blocks = _blocks_rev(vjp_fn, out_tree, out_vals, in_shapes, chunk_size)
             else:
                 del vjp_fn
                 out_vals, out_tree, blocks = _forward(g, primals, in_shapes, chunk_size)
+        outputs_seen[signature] = _size(out_vals)
         return _assemble(blocks, out_vals, out_tree, in_shapes, trees, isinstance(argnums, int), layout)
 
     return jacobian_f
