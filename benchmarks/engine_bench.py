@@ -28,6 +28,8 @@ CASES = {
     "mlp": "engine_mlp",
     "micrograd": "engine_micrograd",
     "hessian": "engine_hessian",
+    "per_example": "vmap_per_example",
+    "jacobian": "vmap_jacobian",
 }
 
 # distribution names of the modules whose versions a result reports
