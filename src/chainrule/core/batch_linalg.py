@@ -69,7 +69,10 @@ def _matmul_general(call: BatchCall, a: Any, b: Any) -> Any:
     a2, a_vec = _as_matrix(a, ba, True)
     b2, b_vec = _as_matrix(b, bb, False)
     ndim = max(len(shape_of(a2)) - ba, len(shape_of(b2)) - bb)
-    out = call.prim(align(a2, ndim) if ba else a2, align(b2, ndim) if bb else b2)
+    a2, b2 = (align(a2, ndim) if ba else a2), (align(b2, ndim) if bb else b2)
+    # an outer product per example (a matrix-vector product's reverse rule): NumPy's stacked matmul over a
+    # contracted axis of length 1 is several times slower than the broadcast product it equals
+    out = a2 * b2 if shape_of(a2)[-1] == 1 else call.prim(a2, b2)
     if b_vec:
         out = np.squeeze(out, axis=-1)
     if a_vec:
