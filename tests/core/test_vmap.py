@@ -51,6 +51,18 @@ def test_vmap_of_vmap() -> None:
     np.testing.assert_allclose(got, W @ X.T)
 
 
+def test_vmap_of_vmap_through_rules_that_read_values() -> None:
+    # indexing and logsumexp look at their operands' numbers: batches of batches must resolve, not loop
+    def f(w: Any, x: Any) -> Any:
+        return cr.logsumexp(w @ x) - (w @ x)[0] + np.max(np.abs(x))
+
+    got = cr.vmap(cr.vmap(f, in_axes=(None, 0)), in_axes=(0, None))(np.stack([W, 2 * W]), X)
+    want = np.array([[f(w, x) for x in X] for w in (W, 2 * W)])
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    grads = cr.vmap(cr.vmap(cr.grad(f), in_axes=(None, 0)), in_axes=(0, None))(np.stack([W, 2 * W]), X)
+    np.testing.assert_allclose(grads[1, 2], cr.grad(f)(2 * W, X[2]), rtol=1e-12)
+
+
 def test_batch_size_mismatch_and_no_batch_are_refused() -> None:
     with pytest.raises(cr.ShapeError, match="disagree on the batch size"):
         cr.vmap(lambda a, b: a + b)(X, W)

@@ -76,9 +76,10 @@ class Batched(ArrayLike):
 
     def _value(self) -> Any:
         v = self._batched_value
-        if not isinstance(v, Traced):
-            return self  # the plain numbers of a batch are this batch (see the module docstring)
-        return Batched(concrete(v), self._level, self._size, self._strong)
+        numbers = concrete(v) if isinstance(v, Traced) else v
+        if numbers is v:  # the plain numbers of a batch are this batch (see the module docstring), also
+            return self  # when they are a batch of an enclosing vmap
+        return Batched(numbers, self._level, self._size, self._strong)
 
     def _constant(self, value: Any) -> Any:
         return value
