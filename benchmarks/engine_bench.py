@@ -31,6 +31,8 @@ CASES = {
     "micrograd": "engine_micrograd",
     "hessian": "engine_hessian",
     "growth": "engine_growth",
+    "per_example": "vmap_per_example",
+    "jacobian": "vmap_jacobian",
 }
 
 # distribution names of the modules whose versions a result reports

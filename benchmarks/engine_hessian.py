@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from _harness import Budget, measure, require, row, verdict
+from _harness import Budget, goal, measure, require, row, verdict
 
 TITLE = "Hessian of a logistic-regression loss: X 500 x 100 float64, 100 parameters"
 UNIT = "ms"
@@ -140,5 +140,11 @@ FRAMEWORKS: dict[str, Callable[[Budget], list[dict[str, Any]]]] = {
 
 
 def goals(rows: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """No speed goal for this case; its checks (agreement to 1e-8) appear with all the others."""
-    return []
+    """cr.hessian (batched with vmap) <= 1.0x torch.func.hessian in the same run."""
+    mine, torch = rows.get(REFERENCE), rows.get("PyTorch torch.func.hessian")
+    text = "cr.hessian <= 1.0x torch.func.hessian"
+    if mine is None or torch is None:
+        return [goal(text, None, "missing a result")]
+    ratio = mine["median_s"] / torch["median_s"]
+    detail = f"{ratio:.2f}x ({mine['median_s'] * 1e3:.2f} vs {torch['median_s'] * 1e3:.2f} ms)"
+    return [goal(text, ratio <= 1.0, detail)]

@@ -31,6 +31,7 @@ from chainrule.core import (
     stop_gradient,
     value_and_grad,
     vjp,
+    vmap,
 )
 from chainrule.errors import (
     ChainruleError,
@@ -102,4 +103,5 @@ __all__ = [
     "value_and_grad",
     "viz",
     "vjp",
+    "vmap",
 ]

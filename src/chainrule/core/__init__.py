@@ -9,6 +9,7 @@ from chainrule.core.jacobians import hessian, hvp, jacobian
 from chainrule.core.primitive import Formula, Primitive, VarargRules
 from chainrule.core.tensor import Tensor
 from chainrule.core.transforms import grad, jvp, value_and_grad, vjp
+from chainrule.core.vmap import vmap
 
 __all__ = [
     "Dual",
@@ -31,4 +32,5 @@ __all__ = [
     "stop_gradient",
     "value_and_grad",
     "vjp",
+    "vmap",
 ]

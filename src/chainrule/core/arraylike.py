@@ -363,7 +363,10 @@ class ArrayLike(Traced):
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return np.shape(concrete(self))
+        value = concrete(self)
+        if isinstance(value, Traced):  # a batch under vmap: an example's shape
+            return tuple(value.shape)  # type: ignore[attr-defined]
+        return np.shape(value)
 
     @property
     def ndim(self) -> int:
@@ -375,7 +378,10 @@ class ArrayLike(Traced):
 
     @property
     def dtype(self) -> np.dtype[Any]:
-        return np.result_type(concrete(self))
+        value = concrete(self)
+        if isinstance(value, Traced):  # a batch under vmap
+            return np.dtype(value.dtype)  # type: ignore[attr-defined]
+        return np.result_type(value)
 
     @property
     def T(self) -> Any:

@@ -1,9 +1,10 @@
 """Jacobians and Hessians built from vjp and jvp.
 
-Reverse mode costs one backward pass per output entry, forward mode one forward pass per input entry, so
-``mode="auto"`` picks reverse when there are fewer outputs than inputs. The blocks are computed in the
-mixed layout (``f(x).shape + x.shape``) and laid out at the end by :func:`_layout` (the three layouts are
-defined once, in :mod:`chainrule.layouts`).
+Reverse mode pulls a basis cotangent back for each output entry, forward mode pushes a basis tangent forward
+for each input entry; both run as one batched pass with :func:`chainrule.vmap` (``jacrev = vmap(vjp)``,
+``jacfwd = vmap(jvp)``), so ``mode="auto"`` picks reverse when there are fewer outputs than inputs. The
+blocks are computed in the mixed layout (``f(x).shape + x.shape``) and laid out at the end by
+:func:`_layout` (the three layouts are defined once, in :mod:`chainrule.layouts`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from chainrule.core.transforms import (
     jvp,
     vjp,
 )
+from chainrule.core.vmap import batched_call
 from chainrule.errors import ChainruleValueError
 from chainrule.layouts import check_layout, layout_axes
 
@@ -35,41 +37,57 @@ __all__ = ["hessian", "hvp", "jacobian"]
 _MODES = ("auto", "fwd", "rev")
 
 
-def _one_hot(shapes: list[tuple[int, ...]], dtypes: list[Any], which: int, k: int) -> list[Any]:
-    out = [np.zeros(s, dtype=d) for s, d in zip(shapes, dtypes, strict=True)]
-    out[which].reshape(-1)[k] = 1
-    return out
+def _chunks(n: int, chunk_size: int | None) -> list[tuple[int, int]]:
+    step = n if chunk_size is None else chunk_size
+    return [(start, min(start + step, n)) for start in range(0, n, max(step, 1))]
 
 
-def _blocks_rev(vjp_fn: Any, out_tree: Any, out_vals: list[Any], n_in: int) -> list[list[Any]]:
+def _basis(shape: tuple[int, ...], dtype: Any, start: int, stop: int) -> Any:
+    """Rows ``start:stop`` of the identity on ``shape``'s entries, each row shaped like ``shape``."""
+    n = math.prod(shape)
+    rows = np.zeros((stop - start, n), dtype=dtype)
+    rows[np.arange(stop - start), np.arange(start, stop)] = 1
+    return rows.reshape((stop - start, *shape))
+
+
+def _blocks_rev(
+    vjp_fn: Any, out_tree: Any, out_vals: list[Any], in_shapes: list[Any], chunk_size: int | None
+) -> list[list[Any]]:
+    """Block (o, i) of the Jacobian: every basis cotangent of output o pulled back at once, by vmap."""
     shapes = [shape_of(v) for v in out_vals]
     dtypes = [_dtype(v) for v in out_vals]
-    rows: list[list[list[Any]]] = [[[] for _ in range(n_in)] for _ in out_vals]
+    blocks: list[list[Any]] = []
     for o, shape in enumerate(shapes):
-        for k in range(math.prod(shape)):
-            cts = vjp_fn(unflatten(out_tree, _one_hot(shapes, dtypes, o, k)))
+        zeros = [np.zeros(s, dtype=d) for s, d in zip(shapes, dtypes, strict=True)]
+        in_axes = unflatten(out_tree, [0 if j == o else None for j in range(len(shapes))])
+        parts: list[list[Any]] = [[] for _ in in_shapes]
+        for start, stop in _chunks(math.prod(shape), chunk_size):
+            zeros[o] = _basis(shape, dtypes[o], start, stop)
+            cts = batched_call(vjp_fn, (unflatten(out_tree, zeros),), {}, (in_axes,), 0, strong=True)
             for i, g in enumerate(flatten(cts)[0]):
-                rows[o][i].append(g)
-    return [
-        [np.reshape(np.stack(r, axis=0), so + shape_of(r[0])) for r in per_in]
-        for per_in, so in zip(rows, shapes, strict=True)
-    ]
+                parts[i].append(g)
+        pairs = zip(parts, in_shapes, strict=True)
+        blocks.append([_joined(p, (0, *si), shape, si, rows_first=True) for p, si in pairs])
+    return blocks
 
 
-def _blocks_fwd(
-    g: Callable[..., Any], primals: list[Any], out_vals: list[Any], in_shapes: list[Any]
-) -> list[list[Any]]:
-    dtypes = [_dtype(p) for p in primals]
-    cols: list[list[list[Any]]] = [[[] for _ in primals] for _ in out_vals]
-    for i, shape in enumerate(in_shapes):
-        for k in range(math.prod(shape)):
-            _, tangent_out = jvp(g, primals, _one_hot(in_shapes, dtypes, i, k))
-            for o, t in enumerate(flatten(tangent_out)[0]):
-                cols[o][i].append(t)
-    return [
-        [np.reshape(np.stack(c, axis=-1), shape_of(v) + si) for c, si in zip(per_in, in_shapes, strict=True)]
-        for per_in, v in zip(cols, out_vals, strict=True)
-    ]
+def _joined(parts: list[Any], empty: tuple[int, ...], rows: Any, cols: Any, rows_first: bool) -> Any:
+    """Chunks stacked along axis 0 (one entry of ``rows`` each), laid out as ``rows + cols``."""
+    stacked = np.concatenate(parts, axis=0) if parts else np.zeros(empty)
+    if rows_first:
+        return np.reshape(stacked, (*rows, *cols))
+    return np.reshape(np.moveaxis(stacked, 0, -1), (*cols, *rows))
+
+
+def _use_rev(mode: str, n_out: int, n_in: int) -> bool:
+    """Reverse mode for fewer outputs than inputs: one batched backward pass of ``n_out`` rows against one
+    batched forward pass of ``n_in`` (a row costs about the same either way; with as many outputs as inputs
+    forward mode wins, having no graph to record)."""
+    return mode == "rev" or (mode == "auto" and n_out < n_in)
+
+
+def _size(values: list[Any]) -> int:
+    return sum(math.prod(shape_of(v)) for v in values)
 
 
 def jacobian(
@@ -77,19 +95,34 @@ def jacobian(
     argnums: Argnums = 0,
     mode: str = "auto",
     layout: str = "mixed",
+    chunk_size: int | None = None,
 ) -> Callable[..., Any]:
     """All first derivatives of ``f``: ``J[i..., j...] = d f(x)[i...] / d x[j...]``.
+
+    Both modes are batched with :func:`chainrule.vmap`: reverse mode (``jacrev``) pulls every basis
+    cotangent back through one backward pass, forward mode (``jacfwd``) pushes every basis tangent through
+    one forward pass.
 
     Parameters
     ----------
     mode:
-        ``"rev"`` (one backward pass per output entry), ``"fwd"`` (one forward pass per input entry) or
-        ``"auto"`` (whichever needs fewer passes).
+        ``"rev"`` (a batch of one cotangent per output entry), ``"fwd"`` (a batch of one tangent per input
+        entry) or ``"auto"``: ``"rev"`` when there are fewer outputs than inputs, else ``"fwd"`` (the number
+        of outputs is learned from the first call with arguments of the same shapes).
     layout:
         ``"mixed"`` (the default): ``J.shape == f(x).shape + x.shape``, so a gradient has the shape of its
         variable and a Jacobian's rows are the outputs; ``"numerator"``: ``f(x).shape +
         reversed(x.shape)``; ``"denominator"``: the full transpose of numerator, ``x.shape +
         reversed(f(x).shape)``. For vectors numerator is mixed; they differ for matrices.
+    chunk_size:
+        At most this many basis vectors per batch (``None``: all at once). Peak memory is about
+        ``min(chunk_size, n) * M + (the Jacobian itself)``, where ``n`` is the number of entries of the
+        batched side (outputs for ``"rev"``, inputs for ``"fwd"``) and ``M`` is the memory of one
+        derivative pass (every intermediate array of ``f`` once, and in reverse mode its graph); smaller
+        chunks take more, smaller batched passes.
+
+    Entries that do not depend on an input are exact even when another input is NaN or infinite: a basis
+    entry that is 0 contributes 0, not ``0 * nan``.
 
     Examples
     --------
@@ -109,6 +142,11 @@ def jacobian(
     if mode not in _MODES:
         raise ChainruleValueError(f"jacobian: mode must be one of {_MODES}, got {mode!r}")
     check_layout(layout, "jacobian")
+    _check_chunk_size(chunk_size, "jacobian")
+    # mode="auto": the number of outputs for arguments of these shapes, learned on the first call, so that
+    # later calls choosing forward mode need not evaluate f in reverse mode first (the choice only affects
+    # speed: both modes give the same Jacobian)
+    outputs_seen: dict[Any, int] = {}
 
     @functools.wraps(f)
     def jacobian_f(*args: Any) -> Any:
@@ -123,19 +161,65 @@ def jacobian(
                 new_args[n] = unflatten(treedef, [next(it) for _ in leaves])
             return f(*new_args)
 
-        out, vjp_fn = vjp(g, *primals)
-        out_vals, out_tree = flatten(out)
-        n_out = sum(math.prod(shape_of(v)) for v in out_vals)
         n_in = sum(math.prod(s) for s in in_shapes)
-        use_rev = mode == "rev" or (mode == "auto" and n_out <= n_in)
-        if use_rev:
-            blocks = _blocks_rev(lambda ct: vjp_fn(ct), out_tree, out_vals, len(primals))
+        signature = tuple((s, str(_dtype(p))) for s, p in zip(in_shapes, primals, strict=True))
+        known = outputs_seen.get(signature)
+        if mode == "fwd" or (mode == "auto" and known is not None and not _use_rev(mode, known, n_in)):
+            out_vals, out_tree, blocks = _forward(g, primals, in_shapes, chunk_size)
         else:
-            del vjp_fn
-            blocks = _blocks_fwd(g, primals, out_vals, in_shapes)
+            out, vjp_fn = vjp(g, *primals)
+            out_vals, out_tree = flatten(out)
+            if _use_rev(mode, _size(out_vals), n_in):
+                blocks = _blocks_rev(vjp_fn, out_tree, out_vals, in_shapes, chunk_size)
+            else:
+                del vjp_fn
+                out_vals, out_tree, blocks = _forward(g, primals, in_shapes, chunk_size)
+        outputs_seen[signature] = _size(out_vals)
         return _assemble(blocks, out_vals, out_tree, in_shapes, trees, isinstance(argnums, int), layout)
 
     return jacobian_f
+
+
+def _check_chunk_size(chunk_size: Any, name: str) -> None:
+    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
+        raise ChainruleValueError(f"{name}: chunk_size must be a positive int or None, got {chunk_size!r}")
+
+
+def _forward(
+    g: Callable[..., Any], primals: list[Any], in_shapes: list[Any], chunk_size: int | None
+) -> tuple[list[Any], Any, list[list[Any]]]:
+    """The outputs of ``g`` and its Jacobian's blocks by forward mode: column block i pushes every basis
+    tangent of input i forward at once, by vmap (the outputs come from the first pass)."""
+    dtypes = [_dtype(p) for p in primals]
+    values: list[Any] = []
+    cols: list[list[list[Any]]] | None = None
+
+    def pushed(*tangents: Any) -> Any:
+        return jvp(g, primals, tangents)
+
+    for i, shape in enumerate(in_shapes):
+        tangents = [np.zeros(s, dtype=d) for s, d in zip(in_shapes, dtypes, strict=True)]
+        in_axes = tuple(0 if j == i else None for j in range(len(primals)))
+        for start, stop in _chunks(math.prod(shape), chunk_size):
+            tangents[i] = _basis(shape, dtypes[i], start, stop)
+            value, out = batched_call(pushed, tuple(tangents), {}, in_axes, (None, 0), strong=True)
+            values.append(value)
+            leaves = flatten(out)[0]
+            if cols is None:
+                cols = [[[] for _ in primals] for _ in leaves]
+            for o, t in enumerate(leaves):
+                cols[o][i].append(t)
+    out_vals, out_tree = flatten(values[0] if values else g(*primals))
+    if cols is None:
+        cols = [[[] for _ in primals] for _ in out_vals]
+    blocks = [
+        [
+            _joined(c, (0, *shape_of(v)), si, shape_of(v), rows_first=False)
+            for c, si in zip(per_in, in_shapes, strict=True)
+        ]
+        for per_in, v in zip(cols, out_vals, strict=True)
+    ]
+    return out_vals, out_tree, blocks
 
 
 def _assemble(
@@ -165,7 +249,11 @@ def _layout(block: Any, out_ndim: int, layout: str) -> Any:
 
 
 def hessian(
-    f: Callable[..., Any], argnums: Argnums = 0, mode: str = "fwd", layout: str = "mixed"
+    f: Callable[..., Any],
+    argnums: Argnums = 0,
+    mode: str = "fwd",
+    layout: str = "mixed",
+    chunk_size: int | None = None,
 ) -> Callable[..., Any]:
     """The matrix of second derivatives of a scalar function.
 
@@ -176,11 +264,14 @@ def hessian(
     Parameters
     ----------
     mode:
-        ``"fwd"`` (the default) is forward-over-reverse: one forward-mode pass through the gradient per
-        input entry, each re-running ``f``; the memory of one gradient computation. ``"rev"`` is
-        reverse-over-reverse: the gradient's own graph is recorded once and walked backwards once per input
-        entry, which is usually faster for functions dominated by large array operations, at the memory cost
-        of keeping that graph.
+        ``"fwd"`` (the default) is forward-over-reverse, ``jacfwd(grad(f))``: the gradient computed once
+        with a batch of one tangent per input entry (by :func:`chainrule.vmap`). ``"rev"`` is
+        reverse-over-reverse, ``jacrev(grad(f))``: the gradient's own graph recorded once and walked
+        backwards with a batch of one cotangent per input entry.
+    chunk_size:
+        At most this many basis vectors per batch, to bound memory (see :func:`jacobian`): peak memory is
+        about ``min(chunk_size, n) * M`` with ``n`` the number of input entries and ``M`` the memory of one
+        gradient computation.
 
     Examples
     --------
@@ -192,7 +283,8 @@ def hessian(
     _check_callable(f, "hessian")
     if mode not in ("fwd", "rev"):
         raise ChainruleValueError(f"hessian: mode must be 'fwd' or 'rev', got {mode!r}")
-    return jacobian(grad(f, argnums), argnums, mode=mode, layout=check_layout(layout, "hessian"))
+    layout = check_layout(layout, "hessian")
+    return jacobian(grad(f, argnums), argnums, mode=mode, layout=layout, chunk_size=chunk_size)
 
 
 def hvp(f: Callable[..., Any]) -> Callable[[Any, Any], Any]:

@@ -176,6 +176,15 @@ class Primitive:
         ``"written"``: its rules were written for complex operands (``abs``, ``real``, ``conj``, the real
         FFTs), real operands keeping real cotangents and tangents. ``None`` (the default): no complex rule,
         and differentiating it where an operand or its result is complex raises, rather than guess.
+    batch:
+        Its batching rule, for :func:`chainrule.vmap`: how it runs on a whole batch of examples at once,
+        ``batch(call, *operands, **params)`` with the batched operands' batch as axis 0, returning the
+        result with its batch as axis 0 (see :mod:`chainrule.core.batch_rules`). Most rows take a factory
+        from there: ``batch=elementwise`` for broadcasting operations, ``batch=axes("axis")`` for
+        parameters that name axes, ``batch=leading`` for operations that already map over leading axes,
+        ``batch=looped`` (one call per example, stated on the row) where NumPy has no batched form. A
+        primitive without one raises under ``vmap``, naming itself; the completeness test in
+        tests/core/test_vmap_rules.py fails for a row without one.
     declare:
         Enter what it declares in :mod:`chainrule.core.registry` now (``False``: later, with
         ``registry.register(prim)``, or for a block with ``registry.replacing(prim)``).
@@ -186,7 +195,19 @@ class Primitive:
     so nothing derived from them can go stale.
     """
 
-    __slots__ = ("complex", "formula", "impl", "jvp", "kink", "name", "notation", "numpy", "rule", "vjp")
+    __slots__ = (
+        "batch",
+        "complex",
+        "formula",
+        "impl",
+        "jvp",
+        "kink",
+        "name",
+        "notation",
+        "numpy",
+        "rule",
+        "vjp",
+    )
 
     name: str
     impl: Callable[..., Any]
@@ -198,6 +219,7 @@ class Primitive:
     numpy: dict[Any, Callable[..., Any] | None]
     formula: Formula | None
     complex: str | None
+    batch: Rule | None
 
     def __init__(
         self,
@@ -212,6 +234,7 @@ class Primitive:
         numpy: NumPyDeclaration | None = None,
         formula: Formula | None = None,
         complex: str | None = None,
+        batch: Rule | None = None,
         declare: bool = True,
     ) -> None:
         if complex not in COMPLEX_SUPPORT:
@@ -228,6 +251,7 @@ class Primitive:
             "numpy": _numpy_table(numpy),
             "formula": formula,
             "complex": complex,
+            "batch": batch,
         }
         for key, value in fields.items():
             object.__setattr__(self, key, value)

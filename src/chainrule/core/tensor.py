@@ -617,7 +617,10 @@ def _refuse_assigned_in_graph(root: Tensor) -> None:
 
 def _plain(x: Any) -> Any:
     while isinstance(x, Traced):
-        x = x._value()  # type: ignore[attr-defined]
+        inner = x._value()  # type: ignore[attr-defined]
+        if inner is x:  # a batch under vmap (chainrule.core.batching)
+            return getattr(x, "_batched_value", x)
+        x = inner
     return x
 
 

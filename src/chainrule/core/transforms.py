@@ -41,7 +41,14 @@ def _argnum_tuple(argnums: Argnums, n_args: int, name: str) -> tuple[int, ...]:
             raise ChainruleValueError(
                 f"{name}: argnums={argnums!r} does not name an argument of a call with {n_args}"
             )
-    return tuple(n % n_args for n in nums)
+    normalized = tuple(n % n_args for n in nums)
+    if len(set(normalized)) != len(normalized):
+        repeated = sorted({n for n in normalized if normalized.count(n) > 1})
+        raise ChainruleValueError(
+            f"{name}: argnums={argnums!r} names argument {repeated[0]} more than once; each argument is "
+            f"differentiated once, so name it once (argnums={tuple(dict.fromkeys(normalized))!r})"
+        )
+    return normalized
 
 
 def _float_leaf(leaf: Any) -> Any:

@@ -38,7 +38,10 @@ def shape_of(x: Any) -> tuple[int, ...]:
 def concrete(x: Any) -> Any:
     """The plain NumPy value under any number of traced wrappers."""
     while isinstance(x, Traced):
-        x = x._value()  # type: ignore[attr-defined]
+        inner = x._value()  # type: ignore[attr-defined]
+        if inner is x:  # a batch of plain numbers under vmap (chainrule.core.batching): itself
+            return x
+        x = inner
     return x
 
 

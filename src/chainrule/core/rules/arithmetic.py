@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.batch_rules import elementwise, product, quotient
 from chainrule.core.primitive import Formula, Primitive
 from chainrule.core.rules._util import concrete, shape_of, unbroadcast, unbroadcast_like
 from chainrule.core.rules.elementwise import binary, unary
@@ -31,6 +32,7 @@ add_p = Primitive(
     numpy=np.add,
     formula=Formula(rewrite="x + y"),
     complex="holomorphic",
+    batch=elementwise,
 )
 subtract_p = Primitive(
     "subtract",
@@ -45,6 +47,7 @@ subtract_p = Primitive(
     numpy=np.subtract,
     formula=Formula(rewrite="x - y"),
     complex="holomorphic",
+    batch=elementwise,
 )
 
 
@@ -74,6 +77,7 @@ multiply_p = Primitive(
     numpy=np.multiply,
     formula=Formula(rewrite="x*y"),
     complex="holomorphic",
+    batch=product,
 )
 divide_p = Primitive(
     "divide",
@@ -88,6 +92,7 @@ divide_p = Primitive(
     numpy=(np.divide, np.true_divide),
     formula=Formula(rewrite="x/y"),
     complex="holomorphic",
+    batch=quotient,
 )
 negative_p = unary(
     "negative",
@@ -242,6 +247,7 @@ astype_p: Primitive = Primitive(
     rule="identity",
     notation="a change of precision does not change the derivative",
     complex="written",
+    batch=elementwise,
 )
 
 

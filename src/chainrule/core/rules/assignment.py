@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.batch_rules import index_update_rule
 from chainrule.core.primitive import Primitive
 from chainrule.core.rules._util import concrete, shape_of, unbroadcast
 from chainrule.core.rules.indexing import getitem_p
@@ -69,4 +70,5 @@ index_update_p: Primitive = Primitive(
     rule="selection",
     notation="d (x with x[i] = v) = dx with dx[i] = dv",
     complex="holomorphic",
+    batch=index_update_rule,
 )

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.batch_rules import elementwise
 from chainrule.core.primitive import Primitive
 from chainrule.core.rules._util import is_complex, safe_divide, shape_of
 from chainrule.core.rules.arithmetic import cast
@@ -44,6 +45,7 @@ real_p: Primitive = Primitive(
     notation="d Re(z) = Re(dz)",
     numpy={np.real: _real},
     complex="written",
+    batch=elementwise,
 )
 
 
@@ -61,6 +63,7 @@ imag_p: Primitive = Primitive(
     notation="d Im(z) = Im(dz)",
     numpy={np.imag: _imag},
     complex="written",
+    batch=elementwise,
 )
 conjugate_p: Primitive = Primitive(
     "conjugate",
@@ -71,6 +74,7 @@ conjugate_p: Primitive = Primitive(
     notation="d conj(z) = conj(dz)",
     numpy=np.conjugate,
     complex="written",
+    batch=elementwise,
 )
 
 
@@ -94,6 +98,7 @@ angle_p: Primitive = Primitive(
     "derivative as 0 at z = 0, and on real numbers (where it is 0 or pi)",
     numpy={np.angle: lambda prim, z, deg=False: prim(z) * (180.0 / np.pi) if deg else prim(z)},
     complex="written",
+    batch=elementwise,
 )
 
 

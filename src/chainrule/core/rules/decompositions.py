@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.batch_rules import batch_numbers, leading
 from chainrule.core.primitive import Primitive
 from chainrule.core.rules._util import concrete, shape_of
 from chainrule.core.rules.norms import svdvals_p
@@ -61,18 +62,17 @@ def reciprocal_gaps(gaps: Any, scale: Any) -> tuple[Any, Any]:
     plain = concrete(gaps)
     n = plain.shape[-1]
     off_diagonal = ~np.eye(n, dtype=bool)
-    ties = off_diagonal & (
-        np.abs(plain) <= TIE_TOLERANCE * np.expand_dims(np.asarray(concrete(scale)), (-1, -2))
-    )
+    ties = off_diagonal & (np.abs(plain) <= TIE_TOLERANCE * np.expand_dims(concrete(scale), (-1, -2)))
     zero = ties | ~off_diagonal
     return np.where(zero, 0.0, 1.0 / np.where(zero, 1.0, gaps)), ties
 
 
 def warn_if_coupled(name: str, ties: Any, coupling: Any, values: str) -> None:
     """Warn when the term a tie drops (``coupling`` at a tied pair) is not zero, so the result changed."""
+    # on the plain numbers of every example at once (under vmap too: one warning for the whole batch)
+    ties, plain = batch_numbers(ties), np.abs(batch_numbers(coupling))
     if not np.any(ties):
         return
-    plain = np.abs(concrete(coupling))
     if np.any(ties & (plain > 1e-8 * max(float(np.max(plain, initial=0.0)), 1e-300))):
         warnings.warn(
             f"{name}: repeated {values}; the vectors belonging to them are not unique there and have no "
@@ -197,6 +197,7 @@ svd_p = Primitive(
     "(RuntimeWarning) whenever that changes the result; full_matrices=True of a non-square matrix raises",
     numpy={np.linalg.svd: _numpy_svd},
     complex="written",
+    batch=leading,
 )
 
 # ---------------------------------------------------------------- general eigenproblem
@@ -275,6 +276,7 @@ eig_p = Primitive(
     # eigvals too: its derivative needs the eigenvectors, so computing them with the values costs less
     numpy={np.linalg.eig: _numpy_eig, np.linalg.eigvals: _numpy_eigvals},
     complex="written",
+    batch=leading,
 )
 
 
@@ -349,6 +351,7 @@ qr_p = Primitive(
     kink="needs full column rank (R invertible); mode='complete' of a tall matrix and mode='raw' raise",
     numpy={np.linalg.qr: _numpy_qr},
     complex="written",
+    batch=leading,
 )
 
 # ---------------------------------------------------------------- pseudo-inverse
@@ -397,4 +400,5 @@ pinv_p = Primitive(
     "jumps and has no derivative; elsewhere the rule is exact, for any rank",
     numpy={np.linalg.pinv: _numpy_pinv},
     complex="written",
+    batch=leading,
 )

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.batch_rules import elementwise
 from chainrule.core.primitive import Formula, Primitive
 from chainrule.core.rules._util import has_value
 from chainrule.core.rules.elementwise import binary, unary
@@ -299,4 +300,5 @@ sinc_p: Primitive = Primitive(
     numpy=np.sinc,
     formula=Formula("sinc", sympy="", meaning="sin(pi*x)/(pi*x)", values={0: 1}),
     complex="holomorphic",
+    batch=elementwise,
 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from chainrule.core.batch_rules import BatchRule, elementwise
 from chainrule.core.primitive import Formula, NumPyDeclaration, Primitive
 from chainrule.core.rules._util import unbroadcast_like, zero_rule
 
@@ -31,6 +32,7 @@ def unary(
     numpy: NumPyDeclaration | None = None,
     formula: Formula | None = None,
     complex: str | None = None,
+    batch: BatchRule = elementwise,
 ) -> Primitive:
     """A primitive of one operand; ``scale(g, ans, x)`` multiplies ``g`` by the derivative at ``x``.
 
@@ -49,6 +51,7 @@ def unary(
         numpy=numpy,
         formula=formula,
         complex=complex,
+        batch=batch,
     )
 
 
@@ -64,6 +67,7 @@ def binary(
     numpy: NumPyDeclaration | None = None,
     formula: Formula | None = None,
     complex: str | None = None,
+    batch: BatchRule = elementwise,
 ) -> Primitive:
     """A broadcasting primitive of two operands with partial derivatives ``dx`` and ``dy``."""
     return Primitive(
@@ -83,6 +87,7 @@ def binary(
         numpy=numpy,
         formula=formula,
         complex=complex,
+        batch=batch,
     )
 
 
@@ -93,6 +98,7 @@ def piecewise_constant(
     kink: str,
     numpy: NumPyDeclaration | None = None,
     formula: Formula | None = None,
+    batch: BatchRule = elementwise,
 ) -> Primitive:
     """A function that is constant between jumps (sign, floor): derivative zero wherever it exists."""
     return Primitive(
@@ -105,4 +111,5 @@ def piecewise_constant(
         kink=kink,
         numpy=numpy,
         formula=formula,
+        batch=batch,
     )

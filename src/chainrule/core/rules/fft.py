@@ -20,6 +20,7 @@ from typing import Any, Literal, cast
 
 import numpy as np
 
+from chainrule.core.batch_rules import axes
 from chainrule.core.primitive import Primitive, Traced
 from chainrule.core.rules._util import is_complex, shape_of
 from chainrule.errors import ChainruleValueError, UnsupportedOperationError
@@ -190,6 +191,7 @@ def _complex_row(name: str, impl: Any, notation: str, numpy: dict[Any, Any]) -> 
         notation=notation,
         numpy=numpy,
         complex="holomorphic",
+        batch=axes("axes"),
     )
     return prim
 
@@ -251,6 +253,7 @@ rfftn_p: Primitive = Primitive(
     notation="rfft is linear: d rfft(x) = rfft(dx), for real x",
     numpy=_numpy(np.fft.rfft, np.fft.rfft2, np.fft.rfftn),
     complex="written",
+    batch=axes("axes"),
 )
 
 
@@ -286,4 +289,5 @@ irfftn_p: Primitive = Primitive(
     notation="irfft is linear: d irfft(X) = irfft(dX)",
     numpy=_numpy(np.fft.irfft, np.fft.irfft2, np.fft.irfftn, inverse_real=True),
     complex="written",
+    batch=axes("axes"),
 )

@@ -11,6 +11,14 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.batch_rules import (
+    axes,
+    getitem_rule,
+    looped,
+    scatter_add_rule,
+    take_along_axis_rule,
+    triangle,
+)
 from chainrule.core.primitive import Primitive
 from chainrule.core.rules._util import concrete, shape_of
 from chainrule.core.rules.reshaping import linear
@@ -60,6 +68,7 @@ getitem_p: Primitive = Primitive(
     rule="selection",
     notation="d x[i] / d x_j = 1 where j = i",
     complex="holomorphic",
+    batch=getitem_rule,
 )
 scatter_add_p: Primitive = Primitive(
     "scatter_add",
@@ -69,6 +78,7 @@ scatter_add_p: Primitive = Primitive(
     rule="linearity",
     notation="adjoint of indexing",
     complex="holomorphic",
+    batch=scatter_add_rule,
 )
 
 
@@ -96,6 +106,7 @@ take_along_axis_p = linear(
         g, shape=shape_of(x), index=_full_index(indices, axis), basic=False
     ),
     numpy={np.take_along_axis: _numpy_take_along_axis},
+    batch=take_along_axis_rule,
 )
 
 # ---------------------------------------------------------------- diagonals and triangles
@@ -121,7 +132,9 @@ def _numpy_diagonal(prim: Primitive, a: Any, offset: int = 0, axis1: int = 0, ax
     return prim(a, offset=int(offset), axis1=int(axis1), axis2=int(axis2))
 
 
-diagonal_p = linear("diagonal", _diagonal, _diagonal_vjp, numpy={np.diagonal: _numpy_diagonal})
+diagonal_p = linear(
+    "diagonal", _diagonal, _diagonal_vjp, numpy={np.diagonal: _numpy_diagonal}, batch=axes("axis1", "axis2")
+)
 
 
 def _diag_embed(v: Any, *, k: int) -> Any:
@@ -138,7 +151,11 @@ def _numpy_diag(prim: Primitive, v: Any, k: int = 0) -> Any:
 
 
 diag_embed_p = linear(
-    "diag", _diag_embed, lambda g, ans, v, *, k: np.diagonal(g, offset=k), numpy={np.diag: _numpy_diag}
+    "diag",
+    _diag_embed,
+    lambda g, ans, v, *, k: np.diagonal(g, offset=k),
+    numpy={np.diag: _numpy_diag},
+    batch=looped,
 )
 
 
@@ -155,10 +172,12 @@ triu_p = linear(
     _triu,
     lambda g, ans, x, *, k: np.triu(g, k),
     numpy={np.triu: lambda prim, m, k=0: prim(m, k=int(k))},
+    batch=triangle,
 )
 tril_p = linear(
     "tril",
     _tril,
     lambda g, ans, x, *, k: np.tril(g, k),
     numpy={np.tril: lambda prim, m, k=0: prim(m, k=int(k))},
+    batch=triangle,
 )

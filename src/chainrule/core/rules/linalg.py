@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from chainrule.core.batch_linalg import einsum_rule, matmul_rule, solve_rule
+from chainrule.core.batch_rules import elementwise, leading
 from chainrule.core.primitive import Primitive, VarargRules
 from chainrule.core.rules._util import concrete, refuse, shape_of, unbroadcast
 from chainrule.core.rules.decompositions import (
@@ -77,6 +79,7 @@ matmul_p = Primitive(
     notation="d(AB) = dA B + A dB",
     numpy=np.matmul,
     complex="holomorphic",
+    batch=matmul_rule,
 )
 
 # ---------------------------------------------------------------- einsum
@@ -165,6 +168,7 @@ einsum_p = Primitive(
     notation="each operand's derivative is the contraction of the others",
     complex="holomorphic",
     numpy={np.einsum: _numpy_einsum},
+    batch=einsum_rule,
 )
 
 
@@ -207,6 +211,7 @@ inv_p = Primitive(
     notation="d(A^-1) = -A^-1 dA A^-1",
     complex="holomorphic",
     numpy={np.linalg.inv: _on_square("np.linalg.inv")},
+    batch=leading,
 )
 
 
@@ -246,6 +251,7 @@ det_p = Primitive(
     notation="d det(A) = tr(adj(A) dA)",
     complex="holomorphic",
     numpy={np.linalg.det: _on_square("np.linalg.det")},
+    batch=leading,
 )
 
 
@@ -277,6 +283,7 @@ logabsdet_p = Primitive(
     notation="d log|det A| = Re tr(A^-1 dA)",
     numpy={np.linalg.slogdet: _numpy_slogdet},
     complex="written",
+    batch=leading,
 )
 
 
@@ -307,6 +314,7 @@ solve_p = Primitive(
     notation="x = A^-1 b: dx = A^-1 (db - dA x)",
     complex="holomorphic",
     numpy={np.linalg.solve: _numpy_solve},
+    batch=solve_rule,
 )
 
 # ---------------------------------------------------------------- Cholesky and symmetric eigenproblems
@@ -349,6 +357,7 @@ cholesky_p = Primitive(
     "in the other",
     numpy={np.linalg.cholesky: _numpy_cholesky},
     complex="written",
+    batch=leading,
 )
 
 
@@ -436,6 +445,7 @@ eigh_p = Primitive(
     # eigvalsh too: its derivative needs the eigenvectors, so computing them with the values costs less
     numpy={np.linalg.eigh: _numpy_eigh, np.linalg.eigvalsh: _numpy_eigvalsh},
     complex="written",
+    batch=leading,
 )
 
 # ---------------------------------------------------------------- cross product
@@ -493,4 +503,5 @@ cross_p = Primitive(
     notation="d(a x b) = da x b + a x db",
     complex="holomorphic",
     numpy={np.cross: _numpy_cross, np.linalg.cross: _numpy_linalg_cross},
+    batch=elementwise,
 )

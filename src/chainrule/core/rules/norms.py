@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.batch_rules import axes, leading
 from chainrule.core.primitive import Primitive
 from chainrule.core.rules._util import concrete, keep_reduced, safe_divide, shape_of
 from chainrule.core.rules.reductions import sum_p
@@ -55,6 +56,7 @@ def _norm_reduction(
         notation=notation,
         kink=_AT_ZERO,
         complex=complex,
+        batch=axes("axis"),
     )
 
 
@@ -171,4 +173,5 @@ svdvals_p = Primitive(
     "spectral and nuclear norms have norm'(0) = 0; at repeated singular values any choice of singular "
     "vectors gives a valid subgradient",
     numpy={np.linalg.svdvals: None},
+    batch=leading,
 )

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.batch_rules import interp_rule, looped
 from chainrule.core.primitive import Primitive, Traced
 from chainrule.core.rules._util import concrete, is_complex, shape_of
 from chainrule.core.rules.indexing import scatter_add_p
@@ -147,6 +148,7 @@ interp_p = Primitive(
     "ties of max and min), and so half the slope of the first or last interval at the end knots, outside "
     "which the interpolant is flat; the derivatives in xp and fp are the mean of the two intervals' too",
     numpy={np.interp: _numpy_interp},
+    batch=interp_rule,
 )
 
 # ---------------------------------------------------------------- convolve
@@ -218,4 +220,5 @@ convolve_p: Primitive = Primitive(
     notation="d(a * v) = da * v + a * dv (* the convolution)",
     numpy={np.convolve: _numpy_convolve, np.correlate: _numpy_correlate},
     complex="holomorphic",
+    batch=looped,
 )

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.batch_rules import axes
 from chainrule.core.primitive import Primitive, Traced
 from chainrule.core.rules._util import axis_argument, concrete, normalize_axes, refuse, shape_of
 from chainrule.core.rules.arithmetic import cast
@@ -309,4 +310,5 @@ cummax_p = Primitive(
     "weighting of their derivatives that sums to 1 is a subderivative, and chainrule splits the gradient "
     "evenly among them, as for the max reduction",
     numpy={(np.maximum, "accumulate"): _numpy_accumulate},
+    batch=axes("axis"),
 )

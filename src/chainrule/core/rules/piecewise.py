@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.batch_rules import elementwise
 from chainrule.core.primitive import Formula, Primitive
 from chainrule.core.rules._util import (
     concrete,
@@ -58,6 +59,7 @@ step_p = Primitive(
     notation="step'(x) = 0 away from x = y",
     kink="the step jumps where x = y; its derivative is taken as 0 everywhere, the jump included",
     formula=Formula(rewrite="heaviside(x - y, z)"),
+    batch=elementwise,
 )
 
 
@@ -77,6 +79,7 @@ heaviside_p = Primitive(
     formula=Formula(
         "heaviside", latex=r"H_{{{y}}}\left({x}\right)", sympy="Heaviside", exact=_heaviside_exact
     ),
+    batch=elementwise,
 )
 
 # ---------------------------------------------------------------- kinks and jumps
@@ -93,6 +96,7 @@ absolute_p = Primitive(
     numpy=np.absolute,
     formula=Formula("abs", latex=r"\left|{x}\right|", sympy="Abs", exact=abs),
     complex="written",
+    batch=elementwise,
 )
 fabs_p = unary(
     "fabs",
@@ -162,6 +166,7 @@ floor_divide_p = Primitive(
     kink="x // y jumps where x / y is a whole number; its derivative is taken as 0 everywhere, the jumps "
     "included",
     numpy=np.floor_divide,
+    batch=elementwise,
 )
 
 
@@ -217,6 +222,7 @@ copysign_p = Primitive(
     "jumps where y changes sign (the sign bit: -0.0 counts as negative); its derivative in y is taken as 0 "
     "everywhere, the jump included",
     numpy=np.copysign,
+    batch=elementwise,
 )
 
 
@@ -322,4 +328,5 @@ where_p = Primitive(
     numpy={np.where: _numpy_where},
     formula=Formula("piecewise", aliases=("where",), sympy="Piecewise"),
     complex="holomorphic",
+    batch=elementwise,
 )

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.batch_rules import axes
 from chainrule.core.primitive import Primitive
 from chainrule.core.rules._util import (
     axis_argument,
@@ -86,6 +87,7 @@ sum_p = Primitive(
     notation="d/dx_i sum(x) = 1",
     numpy={np.sum: numpy_reduction, (np.add, "reduce"): _reduce_method},
     complex="holomorphic",
+    batch=axes("axis"),
 )
 
 
@@ -111,7 +113,17 @@ def weighted_reduction(
     def jvp(t: Any, ans: Any, x: Any, *, axis: Any = None, keepdims: bool = False, **params: Any) -> Any:
         return _sum(t * weights(ans, x, axis, keepdims, **params), axis=axis, keepdims=keepdims)
 
-    return Primitive(name, impl, vjp=(vjp,), jvp=(jvp,), rule=rule, notation=notation, kink=kink, numpy=numpy)
+    return Primitive(
+        name,
+        impl,
+        vjp=(vjp,),
+        jvp=(jvp,),
+        rule=rule,
+        notation=notation,
+        kink=kink,
+        numpy=numpy,
+        batch=axes("axis"),
+    )
 
 
 def _tie_weights(ans: Any, x: Any, axis: Any, keepdims: bool) -> Any:
@@ -184,6 +196,7 @@ prod_p = Primitive(
     notation="d/dx_i prod(x) = prod of the other entries",
     numpy={np.prod: numpy_reduction, (np.multiply, "reduce"): _reduce_method},
     complex="holomorphic",
+    batch=axes("axis"),
 )
 
 
@@ -204,6 +217,7 @@ cumsum_p = Primitive(
     notation="d/dx_j cumsum(x)_i = 1 for j <= i",
     numpy={np.cumsum: _numpy_scan, (np.add, "accumulate"): _accumulate_method},
     complex="holomorphic",
+    batch=axes("axis"),
 )
 
 
@@ -246,4 +260,5 @@ cumprod_p = Primitive(
     notation="d/dx_j cumprod(x)_i = product of x_0..x_i except x_j, for j <= i",
     numpy={np.cumprod: _numpy_scan, (np.multiply, "accumulate"): _accumulate_method},
     complex="holomorphic",
+    batch=axes("axis"),
 )

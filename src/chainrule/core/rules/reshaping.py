@@ -12,6 +12,15 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.batch_rules import (
+    axes,
+    broadcast_to_rule,
+    pad_rule,
+    reshape_rule,
+    roll_rule,
+    tile_rule,
+    transpose_rule,
+)
 from chainrule.core.primitive import NumPyDeclaration, Primitive, VarargRules
 from chainrule.core.rules._util import axis_argument, concrete, refuse, shape_of, unbroadcast
 from chainrule.errors import ShapeError, UnsupportedOperationError
@@ -34,7 +43,13 @@ __all__ = [
 
 
 def linear(
-    name: str, impl: Any, adjoint: Any, *, notation: str = "", numpy: NumPyDeclaration | None = None
+    name: str,
+    impl: Any,
+    adjoint: Any,
+    *,
+    notation: str = "",
+    numpy: NumPyDeclaration | None = None,
+    batch: Any = None,
 ) -> Primitive:
     """A primitive linear in its one operand: forward applies it to the tangent, reverse its adjoint.
 
@@ -53,6 +68,7 @@ def linear(
         notation=notation or "linear in x",
         numpy=numpy,
         complex="holomorphic",
+        batch=batch,
     )
     return prim
 
@@ -83,6 +99,7 @@ reshape_p = linear(
     _reshape,
     lambda g, ans, x, *, shape: np.reshape(g, shape_of(x)),
     numpy={np.reshape: _numpy_reshape},
+    batch=reshape_rule,
 )
 
 
@@ -101,6 +118,7 @@ transpose_p = linear(
     _transpose,
     lambda g, ans, x, *, axes: np.transpose(g, tuple(np.argsort(axes))),
     numpy={np.transpose: _numpy_transpose},
+    batch=transpose_rule,
 )
 
 
@@ -121,6 +139,7 @@ broadcast_to_p = linear(
     _broadcast_to,
     lambda g, ans, x, *, shape: unbroadcast(g, shape_of(x)),
     numpy={np.broadcast_to: _numpy_broadcast_to},
+    batch=broadcast_to_rule,
 )
 
 # ---------------------------------------------------------------- flip, roll, tile, repeat, pad
@@ -135,6 +154,7 @@ flip_p = linear(
     _flip,
     lambda g, ans, x, *, axis: np.flip(g, axis=axis),
     numpy={np.flip: lambda prim, m, axis=None: prim(m, axis=axis_argument(axis))},
+    batch=axes("axis"),
 )
 
 
@@ -155,6 +175,7 @@ roll_p = linear(
             a, shift=axis_argument(shift), axis=axis_argument(axis)
         )
     },
+    batch=roll_rule,
 )
 
 
@@ -177,7 +198,7 @@ def _numpy_tile(prim: Primitive, A: Any, reps: Any) -> Any:
     return prim(A, reps=reps)
 
 
-tile_p = linear("tile", _tile, _tile_vjp, numpy={np.tile: _numpy_tile})
+tile_p = linear("tile", _tile, _tile_vjp, numpy={np.tile: _numpy_tile}, batch=tile_rule)
 
 
 def _repeat(x: Any, *, repeats: Any, axis: int) -> Any:
@@ -197,7 +218,7 @@ def _numpy_repeat(prim: Primitive, a: Any, repeats: Any, axis: Any = None) -> An
     return prim(a, repeats=repeats, axis=int(axis) % np.ndim(concrete(a)))
 
 
-repeat_p = linear("repeat", _repeat, _repeat_vjp, numpy={np.repeat: _numpy_repeat})
+repeat_p = linear("repeat", _repeat, _repeat_vjp, numpy={np.repeat: _numpy_repeat}, batch=axes("axis"))
 
 
 def _reduceat(g: Any, *, starts: Any, counts: Any, axis: int) -> Any:
@@ -215,6 +236,7 @@ reduceat_p = linear(
     _reduceat,
     lambda g, ans, x, *, starts, counts, axis: repeat_p(g, repeats=counts, axis=axis),
     notation="sum of runs",
+    batch=axes("axis"),
 )
 
 
@@ -249,6 +271,7 @@ pad_p: Primitive = Primitive(
     notation="padding is constant",
     numpy={np.pad: _numpy_pad},
     complex="holomorphic",
+    batch=pad_rule,
 )
 
 # ---------------------------------------------------------------- joining
@@ -300,6 +323,7 @@ concatenate_p = Primitive(
     notation="each block's derivative is its slice",
     numpy={np.concatenate: _numpy_concatenate},
     complex="holomorphic",
+    batch=axes("axis"),
 )
 
 
@@ -342,4 +366,5 @@ stack_p = Primitive(
     notation="each slice's derivative is its block",
     numpy={np.stack: _numpy_stack},
     complex="holomorphic",
+    batch=axes("axis"),
 )

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.batch_rules import elementwise
 from chainrule.core.deferred import Deferred
 from chainrule.core.primitive import Formula, Primitive, Traced
 from chainrule.core.rules import _special_numerics as num
@@ -124,6 +125,7 @@ polygamma_p: Primitive = Primitive(
     rule="polygamma rule",
     notation="d/dx psi^(n)(x) = psi^(n+1)(x)",
     formula=Formula("polygamma", latex=r"\psi^{{({x})}}\left({y}\right)"),
+    batch=elementwise,
 )
 digamma_p = unary(
     "digamma",
@@ -200,6 +202,7 @@ zeta_p: Primitive = Primitive(
     rule="power rule",
     notation="d/dq zeta(s, q) = -s zeta(s + 1, q)",
     numpy=scipy("zeta", "scipy.special._ufuncs._zeta"),
+    batch=elementwise,
 )
 
 # ---------------------------------------------------------------- logit, x log y, entropies
@@ -221,8 +224,9 @@ logit_p = unary(
 
 def _where_both_zero(x: Any, y: Any, value: Any) -> Any:
     """``y`` with ``value`` where x and y are both 0 (a removable 0/0 of the partials below)."""
-    both = (np.asarray(concrete(x)) == 0) & (np.asarray(concrete(y)) == value)
-    return where_p(both, 1.0, y) if np.any(both) else y
+    both = (concrete(x) == 0) & (concrete(y) == value)
+    # (a mask batched by vmap can differ between examples: always the where there)
+    return where_p(both, 1.0, y) if isinstance(both, Traced) or np.any(both) else y
 
 
 def _xlogy(x: Any, y: Any) -> Any:
@@ -333,6 +337,7 @@ bessel_i_p: Primitive = Primitive(
         scipy("i1"): lambda prim, x: prim(x, order=1.0),
         scipy("iv"): _numpy_iv,
     },
+    batch=elementwise,
 )
 bessel_ie_p: Primitive = Primitive(
     "ive",
@@ -349,4 +354,5 @@ bessel_ie_p: Primitive = Primitive(
         scipy("i1e"): lambda prim, x: prim(x, order=1.0),
         scipy("ive"): _numpy_iv,
     },
+    batch=elementwise,
 )

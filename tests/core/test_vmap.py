@@ -1,0 +1,215 @@
+"""cr.vmap: axes, pytrees, errors, and composition with the other transforms in any order; the Jacobian and
+Hessian built on it (chunks, modes, empty inputs, NaN kept to its own entries); repeated argnums refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+from chainrule.core.primitive import Primitive
+
+RNG = np.random.default_rng(0)
+X = RNG.standard_normal((5, 3))
+W = RNG.standard_normal((4, 3))
+
+
+def _loop(f: Any, *args: Any) -> Any:
+    return np.stack([f(*a) for a in zip(*args, strict=True)])
+
+
+def test_in_axes_none_and_out_axes() -> None:
+    got = cr.vmap(lambda w, x: np.tanh(w @ x), in_axes=(None, 0))(W, X)
+    np.testing.assert_allclose(got, np.tanh(X @ W.T))
+    got = cr.vmap(lambda x: np.outer(x, x), in_axes=1, out_axes=2)(X.T)
+    np.testing.assert_allclose(got, np.moveaxis(_loop(lambda x: np.outer(x, x), X), 0, 2))
+    got = cr.vmap(lambda x: x * 2.0, in_axes=-1)(X.T)
+    np.testing.assert_allclose(got, X * 2.0)
+
+
+def test_pytrees_in_and_out() -> None:
+    params = {"w": W, "b": np.ones(4)}
+
+    def f(p: Any, x: Any) -> Any:
+        return {"y": p["w"] @ x + p["b"], "n": (np.sum(x),)}
+
+    out = cr.vmap(f, in_axes=({"w": None, "b": None}, 0))(params, X)
+    np.testing.assert_allclose(out["y"], X @ W.T + 1.0)
+    np.testing.assert_allclose(out["n"][0], X.sum(axis=1))
+    batched_b = cr.vmap(f, in_axes=({"w": None, "b": 0}, 0))({"w": W, "b": np.ones((5, 4))}, X)
+    np.testing.assert_allclose(batched_b["y"], out["y"])
+
+
+def test_an_output_the_same_for_every_example_is_repeated() -> None:
+    np.testing.assert_allclose(cr.vmap(lambda x: np.ones(2))(X), np.ones((5, 2)))
+
+
+def test_vmap_of_vmap() -> None:
+    got = cr.vmap(cr.vmap(lambda a, b: np.dot(a, b), in_axes=(0, None)), in_axes=(None, 0))(X, W)
+    np.testing.assert_allclose(got, W @ X.T)
+
+
+def test_vmap_of_vmap_through_rules_that_read_values() -> None:
+    # indexing and logsumexp look at their operands' numbers: batches of batches must resolve, not loop
+    def f(w: Any, x: Any) -> Any:
+        return cr.logsumexp(w @ x) - (w @ x)[0] + np.max(np.abs(x))
+
+    got = cr.vmap(cr.vmap(f, in_axes=(None, 0)), in_axes=(0, None))(np.stack([W, 2 * W]), X)
+    want = np.array([[f(w, x) for x in X] for w in (W, 2 * W)])
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    grads = cr.vmap(cr.vmap(cr.grad(f), in_axes=(None, 0)), in_axes=(0, None))(np.stack([W, 2 * W]), X)
+    np.testing.assert_allclose(grads[1, 2], cr.grad(f)(2 * W, X[2]), rtol=1e-12)
+
+
+def test_batch_size_mismatch_and_no_batch_are_refused() -> None:
+    with pytest.raises(cr.ShapeError, match="disagree on the batch size"):
+        cr.vmap(lambda a, b: a + b)(X, W)
+    with pytest.raises(cr.ChainruleValueError, match="no batch"):
+        cr.vmap(lambda a: a, in_axes=None)(X)
+    with pytest.raises(cr.ShapeError, match="axis 2"):
+        cr.vmap(lambda a: a, in_axes=2)(X)
+
+
+def test_errors_show_the_batch_axis() -> None:
+    with pytest.raises(cr.ShapeError, match="batched over axis 0 of size 5"):
+        cr.vmap(lambda x: x @ np.ones(4))(X)
+
+
+def test_a_primitive_without_a_batching_rule_is_named_and_loop_is_explicit() -> None:
+    double = Primitive("double_unbatched", lambda x: 2 * x, vjp=(lambda g, ans, x: 2 * g,), declare=False)
+    with pytest.raises(cr.ChainruleError, match="double_unbatched has no batching rule"):
+        cr.vmap(double)(X)
+    np.testing.assert_allclose(cr.vmap(double, loop=True)(X), 2 * X)
+
+
+def test_python_branches_on_a_batch() -> None:
+    def f(x: Any) -> Any:
+        return x if np.sum(x) > -100 else -x  # the same branch for every example: as a loop
+
+    np.testing.assert_allclose(cr.vmap(f)(X), X)
+    with pytest.raises(cr.GraphError, match="different branches"):
+        cr.vmap(lambda x: x if np.sum(x) > 0 else -x)(X)
+    np.testing.assert_allclose(
+        cr.vmap(lambda x: x if np.sum(x) > 0 else -x, loop=True)(X),
+        _loop(lambda x: x if x.sum() > 0 else -x, X),
+    )
+
+
+def _loss(w: Any, x: Any, y: Any) -> Any:
+    return np.sum((np.tanh(w @ x) - y) ** 2)
+
+
+Y = RNG.standard_normal((5, 4))
+
+
+def test_per_example_gradients() -> None:
+    got = cr.vmap(cr.grad(_loss), in_axes=(None, 0, 0))(W, X, Y)
+    want = np.stack([cr.grad(_loss)(W, x, y) for x, y in zip(X, Y, strict=True)])
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_grad_of_vmap() -> None:
+    def total(w: Any) -> Any:
+        return np.sum(cr.vmap(_loss, in_axes=(None, 0, 0))(w, X, Y))
+
+    want = cr.grad(lambda w: sum(_loss(w, x, y) for x, y in zip(X, Y, strict=True)))(W)
+    np.testing.assert_allclose(cr.grad(total)(W), want, rtol=1e-12)
+
+
+def test_jacobian_of_vmap_and_vmap_of_jacobian_and_hessian() -> None:
+    f = lambda x: np.sin(x) * np.sum(x)  # noqa: E731
+    per = np.stack([cr.jacobian(f)(x) for x in X])
+    np.testing.assert_allclose(cr.vmap(cr.jacobian(f))(X), per, rtol=1e-12)
+    full = cr.jacobian(cr.vmap(f))(X)  # (5, 3, 5, 3): block diagonal in the batch
+    np.testing.assert_allclose(full[np.arange(5), :, np.arange(5), :], per, rtol=1e-12)
+    g = lambda x: np.sum(np.exp(x) * x[0])  # noqa: E731
+    np.testing.assert_allclose(
+        cr.vmap(cr.hessian(g))(X), np.stack([cr.hessian(g, mode="rev")(x) for x in X]), rtol=1e-12
+    )
+
+
+def test_vmap_of_jvp_and_vjp() -> None:
+    tangents = RNG.standard_normal((5, 3))
+    x0 = X[0]
+    out = cr.vmap(lambda t: cr.jvp(np.sin, (x0,), (t,))[1])(tangents)
+    np.testing.assert_allclose(out, np.cos(x0) * tangents)
+    _, vjp_fn = cr.vjp(lambda x: W @ x, x0)
+    np.testing.assert_allclose(cr.vmap(lambda c: vjp_fn(c)[0])(Y), Y @ W, rtol=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["fwd", "rev", "auto"])
+def test_jacobian_modes_and_chunks_agree(mode: str) -> None:
+    f = lambda x: np.tanh(W @ x)  # noqa: E731
+    want = (1 - np.tanh(W @ X[0]) ** 2)[:, None] * W
+    np.testing.assert_allclose(cr.jacobian(f, mode=mode)(X[0]), want, rtol=1e-12)
+    np.testing.assert_allclose(cr.jacobian(f, mode=mode, chunk_size=2)(X[0]), want, rtol=1e-12)
+    with pytest.raises(cr.ChainruleValueError, match="chunk_size"):
+        cr.jacobian(f, chunk_size=0)
+
+
+def test_hessian_chunks() -> None:
+    f = lambda x: np.sum(x**3) * x[0]  # noqa: E731
+    x = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(cr.hessian(f, chunk_size=1)(x), cr.hessian(f)(x))
+
+
+# ---------------------------------------------------------------- issue 16: engine edge cases
+
+
+def test_repeated_argnums_are_refused() -> None:
+    with pytest.raises(cr.ChainruleValueError, match="more than once"):
+        cr.value_and_grad(lambda x, y: x * y, argnums=(0, 0))(2.0, 3.0)
+    with pytest.raises(cr.ChainruleValueError, match="more than once"):
+        cr.grad(lambda x, y: x * y, argnums=(0, -2))(2.0, 3.0)
+
+
+@pytest.mark.parametrize("mode", ["fwd", "rev", "auto"])
+def test_empty_inputs_give_empty_results(mode: str) -> None:
+    assert cr.jacobian(np.sin, mode=mode)(np.zeros(0)).shape == (0, 0)
+    assert cr.jacobian(lambda x: np.sum(x) * np.ones(2), mode=mode)(np.zeros((0, 3))).shape == (2, 0, 3)
+    hmode = "rev" if mode == "rev" else "fwd"
+    assert cr.hessian(lambda x: np.sum(x**2), mode=hmode)(np.zeros(0)).shape == (0, 0)
+    assert cr.grad(np.prod)(np.zeros(0)).shape == (0,)
+    assert cr.grad(lambda x: np.sum(np.prod(x, axis=1)))(np.zeros((2, 0))).shape == (2, 0)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("mode", ["fwd", "rev"])
+def test_a_nan_stays_in_its_own_entries(mode: str) -> None:
+    v = np.array([np.nan, 1.0, 2.0])
+    np.testing.assert_array_equal(cr.jacobian(lambda v: np.sum(v**2), mode=mode)(v), [np.nan, 2.0, 4.0])
+    jac = cr.jacobian(lambda v: v**2, mode=mode)(v)
+    np.testing.assert_array_equal(jac, np.diag([np.nan, 2.0, 4.0]) + np.where(np.eye(3), 0, 0.0))
+    jac = cr.jacobian(lambda v: W[:, :3] @ (v**2), mode=mode)(v)
+    assert np.isnan(jac[:, 0]).all()
+    assert np.isfinite(jac[:, 1:]).all()
+    h = cr.hessian(lambda v: np.sum(np.sqrt(v)), mode=mode)(np.array([0.0, 4.0]))
+    assert h[0, 1] == 0.0
+    assert h[1, 0] == 0.0
+    assert h[1, 1] == pytest.approx(-0.25 * 4.0**-1.5)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_a_nan_in_a_plain_vmap_is_not_hidden() -> None:
+    # outside the Jacobians a batched 0 times NaN is NaN, as NumPy says
+    got = cr.vmap(lambda a, b: a * b, in_axes=(0, None))(np.array([0.0, 1.0]), np.array(np.nan))
+    assert np.isnan(got).all()
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_the_batching_section_of_engine_md_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "engine.md").read_text()
+    section = text[text.index("## Batching: `vmap`") : text.index("## How it works")]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert len(blocks) >= 5
+    for block in blocks:
+        exec(compile(block, "docs/engine.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "(8, 3, 2) (8, 3)" in printed
+    assert "[nan  2.  4.]" in printed
+    assert "GraphError" in printed
