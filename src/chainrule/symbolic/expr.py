@@ -527,6 +527,8 @@ def as_expr(value: Any) -> Expr:
     """``value`` as an expression: expressions unchanged, real numbers (and 0-d arrays) as number nodes."""
     if value.__class__ is Expr:
         return value
+    if value.__class__ is float and -64.0 <= value <= 64.0 and value.is_integer():
+        return _SMALL_INTEGERS[int(value)]  # a rule's 2.0 (no constant of constants.py is an integer)
     if isinstance(value, np.ndarray):
         if value.ndim != 0:
             raise ChainruleTypeError(
