@@ -282,8 +282,13 @@ def _derivative(expr: Expr, var: Expr, known: dict[Expr, Expr | None] | None = N
 
 def _starts_chain(given: list[Expr | None]) -> bool:
     """Whether one argument's derivative alone is given, and it is a long product (see :mod:`.chains`)."""
-    found = [t for t in given if t is not None]
-    return len(found) == 1 and found[0].op is MUL and len(found[0].args) >= LONG
+    found = None
+    for t in given:  # (a loop, no list: this runs at every node of every derivative)
+        if t is not None:
+            if found is not None:
+                return False
+            found = t
+    return found is not None and found.op is MUL and len(found.args) >= LONG
 
 
 def _handed_to_sums(nodes: list[Expr], users: dict[Expr, int], root: Expr) -> set[Expr]:

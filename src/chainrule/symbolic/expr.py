@@ -337,7 +337,7 @@ class Expr(Traced):
     def _value(self) -> Any:
         # concrete() asks traced values for their plain NumPy value; a symbolic expression has none, so every
         # rule that runs on expressions is written with primitives (relu's with the step primitive).
-        raise ChainruleTypeError(f"the symbolic expression {self} has no numeric value here")
+        raise _NoValueError(self)
 
     def _lift(self, prim: Primitive, args: Any, params: dict[str, Any]) -> Expr:
         """Record a primitive applied to symbolic operands as a node (see ``core.primitive.bind``)."""
@@ -348,6 +348,22 @@ class Expr(Traced):
 
     def __array_function__(self, func: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         return _ops.apply_array_function(func, args, kwargs)
+
+
+class _NoValueError(ChainruleTypeError):
+    """What :meth:`Expr._value` raises. Rules that look for a number catch it on every call they make on an
+    expression (power's, at each exponent), so the message, which prints the expression, is written only
+    when it is read."""
+
+    def __init__(self, expr: Expr) -> None:
+        super().__init__()
+        self.expr = expr
+
+    def __str__(self) -> str:
+        return f"the symbolic expression {self.expr} has no numeric value here"
+
+    def __reduce__(self) -> tuple[type[ChainruleTypeError], tuple[str]]:
+        return ChainruleTypeError, (str(self),)
 
 
 # ---------------------------------------------------------------------------------------- hash-consing
@@ -527,6 +543,8 @@ def as_expr(value: Any) -> Expr:
     """``value`` as an expression: expressions unchanged, real numbers (and 0-d arrays) as number nodes."""
     if value.__class__ is Expr:
         return value
+    if value.__class__ is float and -64.0 <= value <= 64.0 and value.is_integer():
+        return _SMALL_INTEGERS[int(value)]  # a rule's 2.0 (no constant of constants.py is an integer)
     if isinstance(value, np.ndarray):
         if value.ndim != 0:
             raise ChainruleTypeError(

@@ -50,6 +50,15 @@ def apply_primitive(prim: Primitive, args: list[Expr], params: dict[str, Any]) -
     return call(formula.name, *args)
 
 
+def _plain(inputs: tuple[Any, ...]) -> bool:
+    """Whether every input is an expression or no traced value at all (a loop: this runs for every rule's
+    ufunc call on an expression)."""
+    for a in inputs:  # noqa: SIM110  (a loop: all() over a generator is slower here)
+        if a.__class__ is not Expr and isinstance(a, Traced):
+            return False
+    return True
+
+
 def apply_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Expr:
     """A NumPy ufunc called on expressions: through the registry's primitive to a node."""
     if method != "__call__" or (kwargs and any(kwargs.get(k) is not None for k in ("out", "where"))):
@@ -58,7 +67,7 @@ def apply_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: d
     if prim is None and resolve(ufunc):  # a SciPy ufunc declared by name, met here first
         prim = UFUNCS.get(ufunc)
     if prim is not None:
-        if all(a.__class__ is Expr or not isinstance(a, Traced) for a in inputs):
+        if _plain(inputs):
             # only expressions and plain numbers (every rule's np.cos(x) on an expression): the node at
             # once, as bind() would make it through Expr._lift
             return apply_primitive(prim, [as_expr(a) for a in inputs], {})

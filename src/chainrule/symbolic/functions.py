@@ -87,13 +87,28 @@ def call(name: str, *args: Any) -> Expr:
         arity = _ARITIES[prim] = prim.arity
     if len(args) != arity:
         raise ChainruleTypeError(f"{name} takes {arity} argument(s), got {len(args)}")
-    exprs = tuple(a if a.__class__ is Expr else as_expr(a) for a in args)
-    if all(a.op is NUM for a in exprs):
+    exprs = args if _all_exprs(args) else tuple(a if a.__class__ is Expr else as_expr(a) for a in args)
+    if _all_numbers(exprs):
         folded = _numeric(prim, exprs)
         if folded is not None:
             return folded
     simpler = _identities(name, exprs)
     return function_node(name, exprs) if simpler is None else simpler
+
+
+def _all_exprs(args: tuple[Any, ...]) -> bool:
+    # (loops rather than all() over a generator: call() runs for every function node a rule builds)
+    for a in args:  # noqa: SIM110  (a loop: all() over a generator is slower here)
+        if a.__class__ is not Expr:
+            return False
+    return True
+
+
+def _all_numbers(exprs: tuple[Expr, ...]) -> bool:
+    for a in exprs:  # noqa: SIM110  (a loop: all() over a generator is slower here)
+        if a.op is not NUM:
+            return False
+    return True
 
 
 def _identities(name: str, exprs: tuple[Expr, ...]) -> Expr | None:

@@ -79,15 +79,27 @@ def _may_apply(node: Expr) -> bool:
     """Whether an identity might apply at ``node``: a quick test that lets most expressions skip the pass."""
     op = node.op
     if op is ADD:
-        return _shared_bases(node) is not None or sum(t.op == "piecewise" for t in node.args) > 1
+        return (_any_base_shared(node.args) and _shared_bases(node) is not None) or sum(
+            t.op == "piecewise" for t in node.args
+        ) > 1
     if op is POW:
         base = node.args[0]
         return base.op in _SQUARED or base.op is POW
     if op is MUL:
-        return sum(f.op == "exp" or (f.op is POW and f.args[0].op == "exp") for f in node.args) > 1 or any(
-            f.op == "sign" for f in node.args
-        )
+        return _exponentials_or_sign(node.args)
     return op == "exp" and node.args[0].op is MUL
+
+
+def _exponentials_or_sign(factors: tuple[Expr, ...]) -> bool:
+    """Whether a product has two exponentials (or powers of one) or a sign factor (one loop, no calls)."""
+    exponentials = 0
+    for f in factors:
+        op = f.op
+        if op == "exp" or (op is POW and f.args[0].op == "exp"):
+            exponentials += 1
+        elif op == "sign":
+            return True
+    return exponentials > 1
 
 
 def _rewrite(node: Expr, args: list[Expr]) -> Expr | None:
@@ -215,6 +227,17 @@ def _term_powers(term: Expr) -> tuple[Value, dict[Expr, Expr]]:
 
 def _polynomial(base: Expr, exponent: Expr) -> bool:
     return base.op is SYM and exponent.op is NUM
+
+
+def _any_base_shared(terms: tuple[Expr, ...]) -> bool:
+    """Whether some base is a factor of every term: the quick test before :func:`_shared_bases`."""
+    shared: set[Expr] | None = None
+    for term in terms:
+        bases = {f.args[0] if f.op is POW else f for f in (term.args if term.op is MUL else (term,))}
+        shared = bases if shared is None else shared & bases
+        if not shared:
+            return False
+    return True
 
 
 def _shared_bases(node: Expr) -> set[Expr] | None:
