@@ -121,6 +121,8 @@ def jacobian(
         derivative pass (every intermediate array of ``f`` once, and in reverse mode its graph); smaller
         chunks take more, smaller batched passes.
 
+    Notes
+    -----
     Entries that do not depend on an input are exact even when another input is NaN or infinite: a basis
     entry that is 0 contributes 0, not ``0 * nan``.
 
