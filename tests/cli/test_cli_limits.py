@@ -45,3 +45,30 @@ def test_a_derivative_that_grows_stops_with_a_message(
     assert "grown past 50 nodes" in err
     assert "the command line's limit" in err
     assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("diff", "√" * 4999 + "x", "--order", "2"), "2nd derivative in x of √√√"),
+        (("grad", "*".join(f"(x+{k})" for k in range(1200)), "--at", "x=0.5"), "1,440,000 factors"),
+    ],
+)
+def test_a_product_rule_too_large_to_write_is_refused_at_once(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
+) -> None:
+    # both ran for minutes (the first for over ten, in 600 MB): the product rule would write millions of
+    # factors, which the command line's limit on nodes did not see coming
+    status, _, err = in_process(capsys, *argv)
+    assert status == 2
+    assert message in err
+    assert "the command line's limit" in err
+    assert "max_nodes=" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_grad_prints_a_long_formula_below_its_table(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = in_process(capsys, "grad", "√" * 300 + "x", "--at", "x=0.5")
+    assert status == 0, err
+    assert "characters: below" in out
+    assert "\n∂f/∂x = " in out

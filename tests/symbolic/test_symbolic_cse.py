@@ -96,3 +96,39 @@ def test_sharing_products_takes_work_linear_in_the_factors_found_once() -> None:
     large = _products_with_long_tails(1000)
     ratio = _calls(lambda: plan([large])) / _calls(lambda: plan([small]))
     assert 3 < ratio < 6
+
+
+def _terms_sharing_most_factors(n: int) -> sym.Expr:
+    """``n`` products of ``n`` factors each, any two sharing all but two: the shape of the second derivative
+    of an ``n``-fold composition, where greedy pairing would take work of the order of ``n**3``."""
+    names = [f"q{k}" for k in range(n)]
+    text = " + ".join("*".join([*names[:k], f"r{k}", *names[k + 1 :]]) for k in range(n))
+    return sym.parse(text, max_length=len(text))
+
+
+def test_pairing_stops_at_its_budget_and_the_plan_still_computes_the_expression(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from chainrule.symbolic import cse
+
+    e = _terms_sharing_most_factors(40)
+    shared = plan([e]).operations()
+    monkeypatch.setattr(cse, "PAIRING_WORK", 40_000)  # the pairs are counted (29,640), a few rounds run
+    partly = plan([e]).operations()
+    monkeypatch.setattr(cse, "PAIRING_WORK", 10)  # not even the pairs can be counted: none shared
+    unshared = plan([e]).operations()
+    assert shared < partly < unshared == e.count_ops(cse=False)
+    names = [f"q{k}" for k in range(40)] + [f"r{k}" for k in range(40)]
+    values = np.random.default_rng(1).uniform(0.9, 1.1, size=len(names))
+    want = float(e.evaluate(dict(zip(names, values, strict=True))))
+    for budget in (10, 40_000):
+        monkeypatch.setattr(cse, "PAIRING_WORK", budget)
+        assert float(sym.lambdify(e, names)(*values)) == pytest.approx(want, rel=1e-12)
+
+
+def test_pairing_products_that_share_most_factors_stays_within_its_budget() -> None:
+    # 200 products of 200 factors (3.9 million pairs: not even counted), and 120 of 120 (850,000 pairs, then
+    # rounds until the budget is spent): pairing to the end would take minutes, and 5.2 million calls
+    for n, most in ((200, 500_000), (120, 3_000_000)):
+        e = _terms_sharing_most_factors(n)
+        assert _calls(lambda e=e: plan([e])) < most

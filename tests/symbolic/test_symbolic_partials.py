@@ -102,3 +102,24 @@ def test_a_symbol_that_does_not_occur_gives_an_exact_zero() -> None:
     assert sym.gradient("x y", "x y z")[2] is sym.parse("0")
     with pytest.raises(ChainruleTypeError, match="must be a symbol"):
         sym.diff("x", [1])
+
+
+def test_a_product_rule_too_large_to_write_stops_before_it_starts() -> None:
+    # the second derivative of sqrt nested 5,000 deep is 5,000 terms of 5,000 factors (25 million): it ran
+    # for over ten minutes; the first derivative of a product of 1,200 varying factors has 1.4 million
+    deep = sym.parse("√" * 4999 + "x")
+    with pytest.raises(ChainruleValueError, match=r"2nd derivative.*24,990,001 factors.*max_nodes=20000"):
+        sym.diff(deep, "x", 2)
+    assert sym.diff(deep, "x").free_symbols == {sym.symbols("x")}  # the first is one product: linear
+    product = "*".join(f"(x+{k})" for k in range(1200))  # 9,689 characters
+    for call in (sym.diff, sym.gradient, sym.hessian):
+        with pytest.raises(ChainruleValueError, match=r"1st derivative.*1,440,000 factors.*max_nodes="):
+            call(product, "x")
+    with pytest.raises(ChainruleValueError, match="max_nodes=2000"):
+        sym.jacobian([product], "x", max_nodes=2000)
+    small = "*".join(f"(x + {k})" for k in range(1, 40))  # 1,521 factors: under any limit but the tightest
+    assert sym.diff(small, "x").evaluate({"x": 0.0}) == pytest.approx(
+        float(np.prod(np.arange(1, 40, dtype=float))) * float(np.sum(1 / np.arange(1, 40))), rel=1e-12
+    )
+    with pytest.raises(ChainruleValueError, match="1,521 factors"):
+        sym.diff(small, "x", max_nodes=60)

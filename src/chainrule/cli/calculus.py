@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -54,7 +55,13 @@ def _three_jacobians(expressions: list[Any], names: list[str], point: dict[str, 
 
     x = np.array([point[n] for n in names])
     f = _vector_function(expressions, names, vector)
-    rows = symbolic.jacobian(expressions, names) if vector else [symbolic.gradient(expressions[0], names)]
+    rows = _within_limits(
+        lambda: (
+            symbolic.jacobian(expressions, names, max_nodes=MAX_NODES)
+            if vector
+            else [symbolic.gradient(expressions[0], names, max_nodes=MAX_NODES)]
+        )
+    )
     values: dict[Any, Any] = dict(point)
     exact = np.array([[d.evaluate(values) if d.free_symbols else float(d) for d in row] for row in rows])
     if vector:
@@ -82,12 +89,18 @@ def run_grad(args: argparse.Namespace, out: Output) -> int:
     formulas, automatic, exact, numerical, error = _three_jacobians(expressions, names, point, vector)
     at = ", ".join(f"{n}={point[n]:g}" for n in names)
     out.heading(f"{'Jacobian' if vector else 'gradient'} of {args.expression} at {at}")
-    table = []
+    table, long = [], []
     for (i, j), value in np.ndenumerate(automatic):
         label = f"∂f{i + 1}/∂{names[j]}" if vector else f"∂f/∂{names[j]}"
         cells = [f"{v:.12g}" for v in (value, exact[i, j], numerical[i, j])]
-        table.append([label, str(formulas[i][j]), *cells, f"{error[i, j]:.1e}"])
+        formula = str(formulas[i][j])
+        if len(formula) > LONG_FORMULA:  # (a table lays out a long cell slowly and unreadably: below it)
+            long.append(f"{label} = {formula}")
+            formula = f"({len(formula):,} characters: below)"
+        table.append([label, formula, *cells, f"{error[i, j]:.1e}"])
     out.table(["", "formula", "automatic", "symbolic", "numerical", "± error"], table)
+    for line in long:
+        out.line(line)
     if vector:
         matrix = automatic.T if args.layout == "denominator" else automatic  # numerator is mixed for vectors
         out.line(f"J ({args.layout} layout, shape {matrix.shape}) =\n{_number(matrix)}")
@@ -98,6 +111,10 @@ def run_grad(args: argparse.Namespace, out: Output) -> int:
         hessian = cr.hessian(f)(np.array([point[n] for n in names]))
         out.line(f"Hessian (rows and columns {', '.join(names)}) =\n{_number(hessian)}")
     return 0
+
+
+# A formula longer than this many characters is printed below grad's table, not in it.
+LONG_FORMULA = 200
 
 
 def _variable(expression: Any, wanted: str | None) -> str:
@@ -143,14 +160,21 @@ def _check_order(args: argparse.Namespace) -> None:
 def _derivative(expression: Any, var: str, order: int) -> Any:
     from chainrule import symbolic
 
+    return _within_limits(lambda: symbolic.diff(expression, var, order, max_nodes=MAX_NODES))
+
+
+def _within_limits(work: Callable[[], Any]) -> Any:
+    """``work()``, whose symbolic derivatives are bounded by ``max_nodes=MAX_NODES``; the error of one that
+    stops names the command line's limit and how to go past it in Python."""
     try:
-        return symbolic.diff(expression, var, order, max_nodes=MAX_NODES)
+        return work()
     except ChainruleValueError as exc:
         if "max_nodes=" not in str(exc):
             raise
         reason = str(exc).split(" (the limit")[0]
         raise UsageError(
-            f"{reason} (the command line's limit; in Python, symbolic.diff(..., max_nodes=...) goes on)"
+            f"{reason} (the command line's limit; in Python, max_nodes= of chainrule.symbolic's diff, "
+            "gradient or jacobian goes on)"
         ) from None
 
 

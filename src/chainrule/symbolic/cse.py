@@ -167,6 +167,10 @@ def _split_factors(p: Plan) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
     return shareable, alone
 
 
+# The most steps the pairing of sub-products takes for one plan (about a third of a second in pure Python).
+PAIRING_WORK = 1_000_000
+
+
 def _share_products(p: Plan) -> None:
     """Greedy pairing: give the pair of factors most products hold an instruction of its own, and repeat.
 
@@ -182,8 +186,17 @@ def _share_products(p: Plan) -> None:
     occur in other products too. That is linear in the size of the plan for a product of thousands of
     factors found nowhere else (the derivative of a deep composition) and for a long sum of products that
     each share a few factors; pairing every factor with every other would be quadratic in the first case.
+
+    Where many long products share most of their factors (the second derivative of a deep composition: ``n``
+    terms of ``n`` factors each), that order is ``n**3``. The pairing therefore stops once it has done
+    :data:`PAIRING_WORK` steps (a pair counted, or a factor of a product a round rewrites): the pairs found
+    until then are shared, the rest of each product is multiplied out as it is. The plan stays right and the
+    same in every run; it only shares less than it might.
     """
     shareable, alone = _split_factors(p)
+    work = sum(len(fs) * (len(fs) - 1) // 2 for fs in shareable.values())
+    if work > PAIRING_WORK:
+        return  # counting the pairs alone would overrun the budget: no sub-product is shared
     holders: dict[tuple[int, int], set[int]] = {}
     for i, fs in shareable.items():
         for pair in itertools.combinations(sorted(fs), 2):
@@ -202,28 +215,43 @@ def _share_products(p: Plan) -> None:
         if len(owners) != -count:
             heapq.heappush(heap, (-len(owners), pair))
             continue
+        work += sum(len(shareable[i]) for i in owners)
+        if work > PAIRING_WORK:
+            break
         new = len(p.steps) + len(pairs)  # above every index so far, so (f, new) is a sorted pair
         pairs.append(Instruction(MUL, list(pair), 1))
         del holders[pair]  # no product holds both of its factors any more
-        a, b = pair
-        partners: set[int] = set()
-        for i in owners:  # in any order: the heap is only updated once the round is done
-            fs = shareable[i]
-            fs.discard(a)
-            fs.discard(b)
-            for f in fs:
-                holders[(f, a) if f < a else (a, f)].discard(i)
-                holders[(f, b) if f < b else (b, f)].discard(i)
-                holders.setdefault((f, new), set()).add(i)
-            partners |= fs
-            fs.add(new)
         # the new pairs now have all their holders: one heap entry each, with its final count
-        for f in partners:
+        for f in _replace_pair(pair, new, owners, shareable, holders):
             n = len(holders[(f, new)])
             if n >= 2:
                 heapq.heappush(heap, (-n, (f, new)))
     if pairs:
         _splice(p, {i: sorted(alone[i] | fs) for i, fs in shareable.items()}, pairs)
+
+
+def _replace_pair(
+    pair: tuple[int, int],
+    new: int,
+    owners: set[int],
+    shareable: dict[int, set[int]],
+    holders: dict[tuple[int, int], set[int]],
+) -> set[int]:
+    """Put ``new`` in the place of both factors of ``pair`` in every product that ``owners`` names, keeping
+    ``holders`` up to date; the factors that now stand beside ``new`` in some product."""
+    a, b = pair
+    partners: set[int] = set()
+    for i in owners:  # in any order: the heap is only updated once the round is done
+        fs = shareable[i]
+        fs.discard(a)
+        fs.discard(b)
+        for f in fs:
+            holders[(f, a) if f < a else (a, f)].discard(i)
+            holders[(f, b) if f < b else (b, f)].discard(i)
+            holders.setdefault((f, new), set()).add(i)
+        partners |= fs
+        fs.add(new)
+    return partners
 
 
 def _splice(p: Plan, factors: dict[int, list[int]], pairs: list[Instruction]) -> None:

@@ -39,6 +39,7 @@ from chainrule.symbolic.unknowns import APPLY, derivative_of
 from chainrule.symbolic.variables import as_expression, as_variable, orders, ordinal, variable_list
 
 __all__ = [
+    "FACTORS_PER_NODE",
     "MAX_NODES",
     "MAX_ORDER",
     "as_expression",
@@ -60,6 +61,19 @@ __all__ = [
 Tangents = Sequence[Expr | None]
 MAX_ORDER = 10_000
 MAX_NODES = 20_000  # a repeated derivative that grows past this (and past twice the first) stops
+# A derivative whose product rule would write more factors than this many times max_nodes stops before it
+# starts: a product of k factors that all vary has k terms of k factors each (the second derivative of a
+# composition 5,000 deep would be 25 million), which no node count sees coming.
+FACTORS_PER_NODE = 25
+SHORT_PRODUCT = 16  # factors: products up to this long are not counted (see _depending_on)
+
+
+class _TooLarge(Exception):
+    """Raised by :func:`_derivative` before it starts, with the number of factors it would write."""
+
+    def __init__(self, factors: int) -> None:
+        super().__init__(factors)
+        self.factors = factors
 
 
 def power_primitive(exponent: Expr) -> Primitive:
@@ -205,14 +219,19 @@ def tangent(node: Expr, tangents: Tangents) -> Expr:
 
 def _depending_on(
     expr: Expr, var: Expr, known: dict[Expr, Expr | None]
-) -> tuple[list[Expr], dict[Expr, int]]:
-    """The nodes of ``expr`` that depend on ``var``, children first, and how many users each has among
-    them. Subtrees free of ``var`` are skipped, and so are conditions: a condition is constant wherever it
-    is defined, so the choice of a piece has no derivative. (Written out rather than with ``postorder``:
-    every derivative walks its expression once.) Nodes whose derivative is ``known`` are not walked into."""
+) -> tuple[list[Expr], dict[Expr, int], int]:
+    """The nodes of ``expr`` that depend on ``var``, children first, how many users each has among them,
+    and how many factors the product rule will write for the long products among them (one term of about
+    ``len(args)`` factors for each factor that depends on ``var``; products up to ``SHORT_PRODUCT`` factors
+    write at most its square each, as many in all as the expression's size allows, and are not counted).
+
+    Subtrees free of ``var`` are skipped, and so are conditions: a condition is constant wherever it is
+    defined, so the choice of a piece has no derivative. (Written out rather than with ``postorder``: every
+    derivative walks its expression once.) Nodes whose derivative is ``known`` are not walked into."""
     seen: set[Expr] = set()
     users: dict[Expr, int] = {}
     order: list[Expr] = []
+    factors = 0
     stack: list[tuple[Expr, bool]] = [(expr, False)]
     while stack:
         node, expanded = stack.pop()
@@ -226,12 +245,16 @@ def _depending_on(
         if node in known:
             continue
         args = node.args[1:] if node.op == "piecewise" else node.args
+        dependent = 0
         for a in reversed(args):
             if var in a._free:
+                dependent += 1
                 users[a] = users.get(a, 0) + 1
                 if a not in seen:
                     stack.append((a, False))
-    return order, users
+        if dependent and len(args) > SHORT_PRODUCT and node.op is MUL:
+            factors += dependent * len(args)
+    return order, users, factors
 
 
 def derivative(expr: Expr, var: Expr) -> Expr:
@@ -239,11 +262,14 @@ def derivative(expr: Expr, var: Expr) -> Expr:
     return _derivative(expr, var)[0]
 
 
-def _derivative(expr: Expr, var: Expr, known: dict[Expr, Expr | None] | None = None) -> tuple[Expr, int]:
+def _derivative(
+    expr: Expr, var: Expr, known: dict[Expr, Expr | None] | None = None, max_factors: int | None = None
+) -> tuple[Expr, int]:
     """The first derivative, and how many nodes of ``expr`` depend on ``var`` (the work it took).
 
     ``known`` holds derivatives by ``var`` found before (by the earlier derivatives of a repeated one, whose
-    expressions share most of their factors) and receives the new ones.
+    expressions share most of their factors) and receives the new ones. With ``max_factors``, raises
+    :class:`_TooLarge` before any work if the product rule would write more factors than that.
     """
     if var not in expr.free_symbols:
         return ZERO, 0
@@ -252,7 +278,9 @@ def _derivative(expr: Expr, var: Expr, known: dict[Expr, Expr | None] | None = N
     # node -> its derivative, None for 0 (as tangent() takes them); kept across the rounds of repeated()
     tangents: dict[Expr, Expr | None] = {} if known is None else known
     tangents[var] = ONE
-    nodes, users = _depending_on(expr, var, tangents)
+    nodes, users, factors = _depending_on(expr, var, tangents)
+    if max_factors is not None and factors > max_factors:
+        raise _TooLarge(factors)
     handed = _handed_to_sums(nodes, users, expr)
     terms: dict[Expr, list[tuple[Any, Expr]]] = {}  # the product rule's terms of the products in handed
     chains = Chains(tangents, tangent)
@@ -354,7 +382,10 @@ def repeated(expr: Expr, var: Expr, times: int, max_order: int, max_nodes: int) 
                 f"{_short(history[0])} neither vanish nor repeat, and {times} exceeds the limit "
                 f"max_order={max_order} (pass a larger max_order= to go on)"
             )
-        expr, size = _derivative(expr, var, known)
+        try:
+            expr, size = _derivative(expr, var, known, FACTORS_PER_NODE * max_nodes)
+        except _TooLarge as big:
+            raise _too_large(k, var, history[0], big, max_nodes) from None
         if k == 1:
             first_size = size
         elif size > max_nodes and size > 2 * first_size:  # grown, not merely large (an expanded polynomial)
@@ -371,6 +402,14 @@ def repeated(expr: Expr, var: Expr, times: int, max_order: int, max_nodes: int) 
         seen[expr] = k
         history.append(expr)
     return expr
+
+
+def _too_large(k: int, var: Expr, expr: Expr, big: _TooLarge, max_nodes: int) -> ChainruleValueError:
+    return ChainruleValueError(
+        f"stopped before the {ordinal(k)} derivative in {var} of {_short(expr)}: the product rule would "
+        f"write {big.factors:,} factors (the limit is {FACTORS_PER_NODE} per node of max_nodes={max_nodes}; "
+        "pass a larger max_nodes= to go on)"
+    )
 
 
 def _short(expr: Expr) -> str:
@@ -442,13 +481,23 @@ def diff(
     return simplify(e)
 
 
-def _first(e: Expr, v: Expr) -> Expr:
-    return simplify(derivative(e, v)) if v in e.free_symbols else ZERO
+def _first(e: Expr, v: Expr, max_nodes: int) -> Expr:
+    if v not in e.free_symbols:
+        return ZERO
+    try:
+        return simplify(_derivative(e, v, None, FACTORS_PER_NODE * max_nodes)[0])
+    except _TooLarge as big:
+        raise _too_large(1, v, e, big, max_nodes) from None
 
 
-def gradient(expr: Expr | str, vars: Any, *, shapes: Any = None, layout: str = "mixed") -> Any:
+def gradient(
+    expr: Expr | str, vars: Any, *, shapes: Any = None, layout: str = "mixed", max_nodes: int = MAX_NODES
+) -> Any:
     """The partial derivatives of a scalar expression, one per variable (of matrix expressions, with
     ``shapes=``: see :mod:`chainrule.symbolic.matrix`).
+
+    ``max_nodes`` bounds the work as in :func:`diff`: a product rule that would write more than
+    ``FACTORS_PER_NODE * max_nodes`` factors raises instead of running for minutes.
 
     Examples
     --------
@@ -460,15 +509,18 @@ def gradient(expr: Expr | str, vars: Any, *, shapes: Any = None, layout: str = "
     if matrix is not None:
         return matrix.gradient(expr, vars, shapes=shapes, layout=layout)
     e = as_expression(expr)
-    return [_first(e, v) for v in variable_list(vars)]
+    return [_first(e, v, max_nodes) for v in variable_list(vars)]
 
 
-def jacobian(exprs: Any, vars: Any, layout: str = "mixed", *, shapes: Any = None) -> Any:
+def jacobian(
+    exprs: Any, vars: Any, layout: str = "mixed", *, shapes: Any = None, max_nodes: int = MAX_NODES
+) -> Any:
     """The matrix of first derivatives: row ``i`` is the gradient of ``exprs[i]`` (mixed layout, which for
     scalars is numerator layout too).
 
     ``layout="denominator"`` gives the transpose, one row per variable (DESIGN.md's layouts). A matrix
     expression, or text with ``shapes=``, is differentiated by :mod:`chainrule.symbolic.matrix`.
+    ``max_nodes`` bounds the work as in :func:`gradient`.
 
     Examples
     --------
@@ -482,15 +534,18 @@ def jacobian(exprs: Any, vars: Any, layout: str = "mixed", *, shapes: Any = None
     if layout not in ("mixed", "numerator", "denominator"):
         raise ChainruleValueError(f"layout must be 'mixed', 'numerator' or 'denominator', got {layout!r}")
     variables = variable_list(vars)
-    rows = [[_first(e, v) for v in variables] for e in (as_expression(x) for x in exprs)]
+    rows = [[_first(e, v, max_nodes) for v in variables] for e in (as_expression(x) for x in exprs)]
     if layout == "denominator":
         return [list(column) for column in zip(*rows, strict=True)] if rows else []
     return rows
 
 
-def hessian(expr: Expr | str, vars: Any, *, shapes: Any = None, layout: str = "mixed") -> Any:
+def hessian(
+    expr: Expr | str, vars: Any, *, shapes: Any = None, layout: str = "mixed", max_nodes: int = MAX_NODES
+) -> Any:
     """The matrix of second derivatives of a scalar expression (of a matrix expression, with ``shapes=``:
-    the derivative of its gradient, see :mod:`chainrule.symbolic.matrix`).
+    the derivative of its gradient, see :mod:`chainrule.symbolic.matrix`). ``max_nodes`` bounds the work
+    as in :func:`gradient`.
 
     Examples
     --------
@@ -502,4 +557,4 @@ def hessian(expr: Expr | str, vars: Any, *, shapes: Any = None, layout: str = "m
     if matrix is not None:
         return matrix.hessian(expr, vars, shapes=shapes, layout=layout)
     variables = variable_list(vars)
-    return jacobian(gradient(expr, variables), variables)
+    return jacobian(gradient(expr, variables, max_nodes=max_nodes), variables, max_nodes=max_nodes)
