@@ -167,3 +167,28 @@ def test_backward_frames_fill_in_gradients_from_the_output_back() -> None:
     assert "grad 6" in frames[-1]  # dL/da arrives last among the inputs' gradients
     page = cr.viz.frames_html(frames)
     assert page.count("class='frame'") == 8
+
+
+def test_a_graph_recorded_under_vmap_names_the_batch_axis():
+    W = cr.Tensor(np.ones((3, 2)), requires_grad=True)
+    y = cr.vmap(lambda x: np.tanh(W @ x))(np.arange(8.0).reshape(4, 2))
+    dot = viz.draw_graph(np.sum(y), "dot", names={"W": W}, backward=True)
+    boxes = {line.split('label="')[1].split("\\n")[0]: line for line in dot.splitlines() if 'label="' in line}
+    for op in ("matmul", "tanh"):  # value and gradient, each a batch of four examples of shape (3,)
+        assert boxes[op].count("batch of 4 (axis 0) × shape (3,) ") == 2
+    assert "batch of" not in boxes["W"]  # one matrix for every example
+    assert "batch of" not in boxes["sum"]
+    plain = viz.trace_graph(np.sum(np.tanh(np.arange(8.0).reshape(4, 2) @ W.T)), {"W": W})
+    assert all("batch of" not in node.value for node in plain.nodes)  # the same shapes, without vmap
+
+
+def test_the_batch_of_a_value_is_forgotten_with_it():
+    from chainrule.core import batching
+
+    before = len(batching._BATCHES)
+    for _ in range(50):
+        y = cr.vmap(lambda x: np.sin(x) * 2.0)(cr.Tensor(np.ones((3, 2)), requires_grad=True))
+        assert batching.batch_size_of(y) == 3
+        del y
+    assert len(batching._BATCHES) <= before + 5
+    assert batching.batch_size_of(np.ones((3, 2))) is None

@@ -12,6 +12,7 @@ Python ``if`` on them, which would have to pick one branch for every example, is
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,40 @@ from chainrule.core.registry import COMPARISONS, PLAIN_RESULTS, function_name
 from chainrule.core.rules._util import concrete, shape_of
 from chainrule.errors import ChainruleError, GraphError, UnsupportedOperationError
 
-__all__ = ["Batched", "batch_rule", "missing_batch_rule"]
+__all__ = ["Batched", "batch_rule", "batch_size_of", "missing_batch_rule"]
+
+# Recorded values (Tensors) that a vmap computed for a whole batch, by id: a weak reference and the batch's
+# size. A graph drawing reads it to say which axis is the batch (batch_size_of); an entry goes with its value.
+_BATCHES: dict[int, tuple[weakref.ref[Any], int]] = {}
+
+
+def _remember_batch(value: Any, size: int) -> None:
+    key = id(value)
+
+    def forget(ref: weakref.ref[Any]) -> None:
+        entry = _BATCHES.get(key)
+        if entry is not None and entry[0] is ref:
+            del _BATCHES[key]
+
+    _BATCHES[key] = (weakref.ref(value, forget), size)
+
+
+def batch_size_of(value: Any) -> int | None:
+    """The number of examples when ``value`` (a recorded Tensor) was computed under :func:`chainrule.vmap`
+    for a whole batch, whose examples then lie along its axis 0; None otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np, chainrule as cr
+    >>> w = cr.Tensor(np.ones(3), requires_grad=True)
+    >>> y = cr.vmap(lambda x: np.tanh(w * x))(np.ones((5, 3)))
+    >>> y.shape, batch_size_of(y), batch_size_of(w)
+    ((5, 3), 5, None)
+    """
+    entry = _BATCHES.get(id(value))
+    if entry is None or entry[0]() is not value:
+        return None
+    return entry[1]
 
 
 def batch_rule(prim: Primitive) -> Any:
@@ -55,6 +89,8 @@ class Batched(ArrayLike):
         self._level = level
         self._size = size
         self._strong = strong
+        if isinstance(value, Traced) and not isinstance(value, Batched) and hasattr(value, "parents"):
+            _remember_batch(value, size)  # a recorded node: its drawing shows the batch axis
 
     # ---------------------------------------------------------------- what an example looks like
 

@@ -50,16 +50,22 @@ class Graph:
     edges: tuple[tuple[int, int], ...]
 
 
-def format_value(value: Any) -> str:
-    """A value for a box: a scalar to 4 digits, an array by its shape and a few entries.
+def format_value(value: Any, batch: int | None = None) -> str:
+    """A value for a box: a scalar to 4 digits, an array by its shape and a few entries. ``batch``: the value
+    was computed under ``vmap`` for that many examples, along its axis 0, and the box says so.
 
     Examples
     --------
     >>> format_value(2.0 / 3.0), format_value([[1.0, 2.0], [3.0, 4.0]])
     ('0.6667', 'shape (2, 2) [1., 2., 3., 4.]')
+    >>> format_value([[1.0, 2.0], [3.0, 4.0]], batch=2), format_value([1.0, 2.0], batch=2)
+    ('batch of 2 (axis 0) × shape (2,) [1., 2., 3., 4.]', 'batch of 2 (axis 0) × scalar [1., 2.]')
     """
     array = np.asarray(value)
     if array.ndim == 0:
         return f"{array.item():.4g}"
     body = np.array2string(array.ravel(), precision=3, separator=", ", threshold=6, edgeitems=2)
+    if batch is not None and array.shape[0] == batch:
+        example = array.shape[1:]
+        return f"batch of {batch} (axis 0) × {f'shape {example}' if example else 'scalar'} {body}"
     return f"shape {array.shape} {body}" if array.ndim > 1 else body

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from chainrule.core.batching import batch_size_of
 from chainrule.errors import ChainruleTypeError, GraphError
 from chainrule.viz.expression_graph import trace_expression
 from chainrule.viz.model import Graph, GraphNode, format_value
@@ -19,7 +20,8 @@ def _format_grad(tensor: Any) -> str | None:
     grad = tensor.grad
     if grad is None:
         return None
-    return format_value(grad.data if hasattr(grad, "op") else grad)  # a Tensor under create_graph=True
+    # (a Tensor under create_graph=True); a gradient has its value's shape, batch axis included
+    return format_value(grad.data if hasattr(grad, "op") else grad, batch_size_of(tensor))
 
 
 def trace_graph(
@@ -62,7 +64,7 @@ def trace_graph(
             k,
             labels.get(id(t), ""),
             t.op,
-            format_value(t.data),
+            format_value(t.data, batch_size_of(t)),
             _format_grad(t),
             formulas.get(id(t), "") if t.op else "",
         )
