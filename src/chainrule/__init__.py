@@ -9,7 +9,10 @@ Examples
 
 from __future__ import annotations
 
-from chainrule import nn, numeric, optim, symbolic, tree, viz
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from chainrule import numeric, symbolic, tree
 from chainrule.core import (
     Dual,
     Formula,
@@ -54,7 +57,10 @@ from chainrule.symbolic import (
     tangent_line,
     taylor,
 )
-from chainrule.viz import draw_graph
+
+if TYPE_CHECKING:
+    from chainrule import nn, optim, viz
+    from chainrule.viz import draw_graph
 
 __version__ = "0.1.0"
 
@@ -105,3 +111,18 @@ __all__ = [
     "vjp",
     "vmap",
 ]
+
+# Imported when first used (a tenth of a second that the command line and scripts without them need not wait)
+_LAZY_MODULES = ("nn", "optim", "viz")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f"chainrule.{name}")  # (the import also sets it on this package)
+    if name == "draw_graph":
+        return importlib.import_module("chainrule.viz").draw_graph
+    raise AttributeError(f"module 'chainrule' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -26,10 +26,11 @@ Examples
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chainrule.symbolic import algebra, elementary, expr, forms, functions, matrix
+from chainrule.symbolic import algebra, elementary, expr, forms, functions
 from chainrule.symbolic.bridge import from_sympy, to_sympy
 from chainrule.symbolic.calculus import TangentLine, tangent_line, taylor
 from chainrule.symbolic.constants import exact_constant
@@ -52,10 +53,22 @@ from chainrule.symbolic.trace import trace
 
 pi = PI
 e = E
-# matrix calculus: sym.vector("x", "n"), sym.matrix("A", ("m", "n")) (the package, callable), sym.scalar("s")
-vector = matrix.vector
-scalar = matrix.scalar
-tr, det, logdet, inv = matrix.trace, matrix.det, matrix.logdet, matrix.inverse
+# matrix calculus: sym.vector("x", "n"), sym.matrix("A", ("m", "n")) (the package, callable), sym.scalar("s"),
+# imported when first asked for (see __getattr__): scalar formulas do not wait for it
+if TYPE_CHECKING:
+    from chainrule.symbolic import matrix
+
+    vector = matrix.vector
+    scalar = matrix.scalar
+    tr, det, logdet, inv = matrix.trace, matrix.det, matrix.logdet, matrix.inverse
+_MATRIX_NAMES = {
+    "vector": "vector",
+    "scalar": "scalar",
+    "tr": "trace",
+    "det": "det",
+    "logdet": "logdet",
+    "inv": "inverse",
+}
 
 
 def _subs(node: Expr, mapping: Mapping[Any, Any]) -> Expr:
@@ -92,6 +105,10 @@ def __getattr__(name: str) -> Any:
     # for (see chainrule.symbolic.elementary), so that a primitive made later is a function here too
     if name.startswith("__"):
         raise AttributeError(name)
+    if name == "matrix":
+        return importlib.import_module("chainrule.symbolic.matrix")
+    if name in _MATRIX_NAMES:
+        return getattr(importlib.import_module("chainrule.symbolic.matrix"), _MATRIX_NAMES[name])
     try:
         return elementary.function(name)
     except AttributeError:
@@ -99,7 +116,8 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(functions.function_names()) | set(elementary.COMPOSITES))
+    names = set(globals()) | set(functions.function_names()) | set(elementary.COMPOSITES)
+    return sorted(names | {"matrix", *_MATRIX_NAMES})
 
 
 __all__ = [
