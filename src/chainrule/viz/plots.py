@@ -43,7 +43,8 @@ def _point_and_slope(f: Callable[..., Any], x0: float, caller: str) -> tuple[flo
         y0, slope = float(values_of(f, np.array([x0]))[0]), float(grad(f)(x0))
     if not (np.isfinite(y0) and np.isfinite(slope)):
         raise ChainruleValueError(
-            f"{caller}: f({x0:g}) = {y0:g} with slope {slope:g}; choose a point where f is differentiable"
+            f"{caller}: f({x0:g}) = {y0:g} with slope {slope:g}; a tangent needs both finite: choose a point "
+            "where f is differentiable and its value and slope fit in a float64"
         )
     return y0, slope
 
