@@ -72,3 +72,24 @@ def test_grad_prints_a_long_formula_below_its_table(capsys: pytest.CaptureFixtur
     assert status == 0, err
     assert "characters: below" in out
     assert "\n∂f/∂x = " in out
+
+
+def test_grad_of_many_variables_checks_numerically_along_one_direction(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # 1,400 variables took a minute: a finite difference per variable, each evaluation as long as f
+    names = [f"x{k}" for k in range(201)]
+    at = ",".join(f"{n}={0.01 * k}" for k, n in enumerate(names))
+    status, out, err = in_process(capsys, "grad", "+".join(f"{n}^2" for n in names), "--at", at)
+    assert status == 0, err
+    assert "about 2,412 evaluations of f for 201 variables" in out
+    assert "checked instead along one random direction v" in out
+    assert "agreement: the three differ by at most" in out
+    assert "┃" not in out  # 201 rows: plain columns, not a rich table
+    assert "∂f/∂x200  2*x200   4" in out
+    few = names[:100]
+    status, out, err = in_process(
+        capsys, "grad", "+".join(f"{n}^2" for n in few), "--at", at.rsplit(",", 101)[0]
+    )
+    assert status == 0, err
+    assert "random direction" not in out  # up to 100 variables, one finite difference each

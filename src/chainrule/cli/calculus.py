@@ -62,17 +62,40 @@ def _three_jacobians(expressions: list[Any], names: list[str], point: dict[str, 
             else [symbolic.gradient(expressions[0], names, max_nodes=MAX_NODES)]
         )
     )
-    values: dict[Any, Any] = dict(point)
-    exact = np.array([[d.evaluate(values) if d.free_symbols else float(d) for d in row] for row in rows])
-    if vector:
-        automatic = np.asarray(cr.jacobian(f)(x))
-        result = cr.numeric.jacobian(f, x)
-    else:
-        automatic = np.asarray(cr.grad(f)(x))[None, :]
-        result = cr.numeric.gradient(f, x)
+
+    def value(d: Any) -> float:  # (given only its own symbols: evaluate reads every value it is given)
+        return (
+            float(d.evaluate({s.name: point[s.name] for s in d.free_symbols})) if d.free_symbols else float(d)
+        )
+
+    exact = np.array([[value(d) for d in row] for row in rows])
+    automatic = np.asarray(cr.jacobian(f)(x)) if vector else np.asarray(cr.grad(f)(x))[None, :]
+    if len(names) > NUMERIC_MAX_VARIABLES:
+        return rows, automatic, exact, None, _along_a_direction(f, x, automatic, exact)
+    result = cr.numeric.jacobian(f, x) if vector else cr.numeric.gradient(f, x)
     numerical = np.asarray(result.value).reshape(automatic.shape)
     error = np.broadcast_to(np.asarray(result.error, dtype=float), automatic.shape)
     return rows, automatic, exact, numerical, error
+
+
+# Up to this many variables the numerical column has a finite difference per variable (about 12 evaluations
+# of f each, every one costing as much as f's size: 2,000 variables took a minute); beyond, one direction.
+NUMERIC_MAX_VARIABLES = 100
+
+
+def _along_a_direction(f: Callable[..., Any], x: Any, automatic: Any, exact: Any) -> tuple[Any, ...]:
+    """The three derivatives along one random direction ``v`` (the numerical one with its error bound)."""
+    import chainrule as cr
+
+    v = np.random.default_rng(0).standard_normal(x.size)
+    result = cr.numeric.directional_derivative(f, x, v)
+    numerical = np.asarray(result.value, dtype=float).reshape(-1)
+    return (
+        automatic @ v,
+        exact @ v,
+        numerical,
+        np.broadcast_to(np.asarray(result.error, float), numerical.shape),
+    )
 
 
 def run_grad(args: argparse.Namespace, out: Output) -> int:
@@ -92,20 +115,32 @@ def run_grad(args: argparse.Namespace, out: Output) -> int:
     table, long = [], []
     for (i, j), value in np.ndenumerate(automatic):
         label = f"∂f{i + 1}/∂{names[j]}" if vector else f"∂f/∂{names[j]}"
-        cells = [f"{v:.12g}" for v in (value, exact[i, j], numerical[i, j])]
+        cells = [f"{v:.12g}" for v in (value, exact[i, j])]
+        cells += ["–", "–"] if numerical is None else [f"{numerical[i, j]:.12g}", f"{error[i, j]:.1e}"]
         formula = str(formulas[i][j])
         if len(formula) > LONG_FORMULA:  # (a table lays out a long cell slowly and unreadably: below it)
             long.append(f"{label} = {formula}")
             formula = f"({len(formula):,} characters: below)"
-        table.append([label, formula, *cells, f"{error[i, j]:.1e}"])
+        table.append([label, formula, *cells])
     out.table(["", "formula", "automatic", "symbolic", "numerical", "± error"], table)
     for line in long:
         out.line(line)
+    if numerical is None:  # too many variables for a finite difference each: one direction (see above)
+        values = error
+        out.line(
+            f"numerical: a finite difference per variable would take about {12 * len(names):,} evaluations "
+            f"of f for {len(names):,} variables (the command takes them up to {NUMERIC_MAX_VARIABLES}); "
+            "checked instead along one random direction v (seed 0): the derivative along v is "
+            f"{_number(values[0])} automatic, {_number(values[1])} symbolic, {_number(values[2])} ± "
+            f"{_number(values[3])} numerical"
+        )
+    else:
+        values = (automatic, exact, numerical, error)
     if vector:
         matrix = automatic.T if args.layout == "denominator" else automatic  # numerator is mixed for vectors
         out.line(f"J ({args.layout} layout, shape {matrix.shape}) =\n{_number(matrix)}")
     derivatives = [d for row in formulas for d in row]
-    _report(out, (automatic, exact, numerical, error), expressions, derivatives, point)
+    _report(out, values, expressions, derivatives, point)
     if args.hessian:
         f = _vector_function(expressions, names, vector)
         hessian = cr.hessian(f)(np.array([point[n] for n in names]))

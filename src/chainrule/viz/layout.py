@@ -24,6 +24,9 @@ _PAD = 10.0
 _COLUMN_GAP = 60.0
 _ROW_GAP = 24.0
 _WAYPOINT = 4.0  # the height of the slot an edge takes through a column it skips
+# The most slots edges may take through the columns they skip. A value used across thousands of steps (x in
+# x^x^...^x, 3,000 deep) would need millions, and the layout minutes; past this, edges are drawn straight.
+MAX_WAYPOINTS = 20_000
 
 
 @dataclass(frozen=True)
@@ -74,9 +77,11 @@ def _slots(graph: Graph, column: list[int]) -> tuple[dict[int, list[Any]], list[
         members.setdefault(column[k], []).append(k)
     chains: list[list[Any]] = []
     before: dict[Any, list[Any]] = {}
+    skipped = sum(column[child] - column[parent] - 1 for parent, child in graph.edges)
+    through = skipped <= MAX_WAYPOINTS  # else every edge goes straight to its child
     for e, (parent, child) in enumerate(graph.edges):
         chain: list[Any] = [parent]
-        for c in range(column[parent] + 1, column[child]):
+        for c in range(column[parent] + 1, column[child] if through else column[parent] + 1):
             waypoint = ("edge", e, c)
             members[c].append(waypoint) if c in members else members.setdefault(c, [waypoint])
             chain.append(waypoint)
