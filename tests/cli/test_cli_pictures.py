@@ -118,3 +118,18 @@ def test_the_page_imports_are_the_names_the_snippets_ran_with():
     exec(IMPORTS, names)
     assert (names["np"], names["cr"], names["viz"]) == (np, cr, viz)
     assert all("run." in code or "fig =" in code or "svg =" in code for code in SNIPPETS.values())
+
+
+def test_a_long_formula_is_cut_short_in_the_picture(tmp_path: Path) -> None:
+    # the whole of a 9,800-character formula in the legend squeezed the axes to nothing
+    import warnings
+
+    from matplotlib import pyplot as plt
+
+    long = "+".join(f"sin({k}*x)" for k in range(1, 300))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert main(["--plain", "plot", long, "-o", str(tmp_path / "p.png")]) == 0
+    assert not [w for w in caught if "constrained_layout" in str(w.message)]
+    assert (tmp_path / "p.png").stat().st_size > 0
+    plt.close("all")

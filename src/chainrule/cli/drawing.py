@@ -33,7 +33,7 @@ def run_plot(args: argparse.Namespace, out: Output) -> int:
     existed = {path: path.exists() for path in (target, *also)}
     if len(names) == 2:  # a surface: contours and gradient arrows
         compiled = symbolic.lambdify(expression, names)
-        figure = viz.gradient_field(lambda p: compiled(p[0], p[1]), title=f"f = {expression}")
+        figure = viz.gradient_field(lambda p: compiled(p[0], p[1]), title=f"f = {_caption(expression)}")
         written = [viz.save(figure, target)]
     else:
         written = _plot_one_variable(args, expression, names[0], target)
@@ -43,6 +43,14 @@ def run_plot(args: argparse.Namespace, out: Output) -> int:
 
 
 _PICTURES = (".png", ".svg", ".pdf")
+# A formula longer than this is cut short in a picture's title or legend: the whole of a long one squeezed
+# the axes to nothing (matplotlib's "constrained_layout not applied"), and took a second to lay out.
+CAPTION = 60
+
+
+def _caption(expression: Any) -> str:
+    text = str(expression)
+    return text if len(text) <= CAPTION else text[: CAPTION - 1] + "…"
 
 
 def _plot_one_variable(args: argparse.Namespace, expression: Any, name: str, target: Path) -> list[Path]:
@@ -50,7 +58,7 @@ def _plot_one_variable(args: argparse.Namespace, expression: Any, name: str, tar
 
     x0 = parse_point(args.at, [name])[name] if args.at is not None else 0.0
     compiled = _complex_safe(symbolic.lambdify(expression, [name]))
-    written = [viz.save(viz.tangent_plot(compiled, x0, label=f"f(x) = {expression}"), target)]
+    written = [viz.save(viz.tangent_plot(compiled, x0, label=f"f(x) = {_caption(expression)}"), target)]
     if args.secants:
         written.append(viz.save(viz.secant_plot(compiled, x0), _with_suffix(target, "secants")))
     if args.error:
