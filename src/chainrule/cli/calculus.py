@@ -49,7 +49,8 @@ def _vector_function(expressions: list[Any], names: list[str], vector: bool) -> 
 
 def _three_jacobians(expressions: list[Any], names: list[str], point: dict[str, float], vector: bool) -> Any:
     """The symbolic rows of formulas, the automatic, symbolic and numerical matrices at the point, and the
-    numerical error bounds."""
+    numerical error bounds. With more than ``NUMERIC_MAX_VARIABLES`` variables the numerical matrix is None
+    and the last item is the check along one direction instead (see :func:`_along_a_direction`)."""
     import chainrule as cr
     from chainrule import symbolic
 
@@ -125,7 +126,7 @@ def run_grad(args: argparse.Namespace, out: Output) -> int:
     out.table(["", "formula", "automatic", "symbolic", "numerical", "± error"], table)
     for line in long:
         out.line(line)
-    if numerical is None:  # too many variables for a finite difference each: one direction (see above)
+    if numerical is None:  # too many variables for a finite difference each: `error` is the check along v
         values = error
         out.line(
             f"numerical: a finite difference per variable would take about {12 * len(names):,} evaluations "
