@@ -245,15 +245,13 @@ def _depending_on(
         if node in known:
             continue
         args = node.args[1:] if node.op == "piecewise" else node.args
-        dependent = 0
         for a in reversed(args):
             if var in a._free:
-                dependent += 1
                 users[a] = users.get(a, 0) + 1
                 if a not in seen:
                     stack.append((a, False))
-        if dependent and len(args) > SHORT_PRODUCT and node.op is MUL:
-            factors += dependent * len(args)
+        if len(args) > SHORT_PRODUCT and node.op is MUL:  # (rare: a second pass costs less than a count)
+            factors += len(args) * sum(1 for a in args if var in a._free)
     return order, users, factors
 
 
