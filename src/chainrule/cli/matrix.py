@@ -75,7 +75,8 @@ def run_matrix_diff(args: argparse.Namespace, out: Output) -> int:
     result = mx.diff(expression, var, layout=args.layout, n=args.order)
     context = ", ".join(f"{v.name}: {'×'.join(map(str, v.shape)) or 'scalar'}" for v in expression.variables)
     what = "∂" if args.order == 1 else "∂²"
-    out.heading(f"d/d{var.name} {expression}  ({context}; {args.layout} layout)")
+    power = "" if args.order == 1 else "²"
+    out.heading(f"d{power}/d{var.name}{power} {expression}  ({context}; {args.layout} layout)")
     f = "f" if not expression.shape else "F"
     out.line(f"{what}{f}/∂{var.name}{'' if args.order == 1 else '²'} = {result}    ({_describe(result)})")
     if args.order == 1 and result.ndim > 2:

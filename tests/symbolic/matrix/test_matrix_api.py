@@ -115,6 +115,15 @@ def test_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
         == 0
     )
     assert "LaTeX: A + A^\\top" in capsys.readouterr().out
+    # a Hessian that is zero: its check compiled the gradient (I, of X's dimensions) without X, and crashed
+    for linear in ("tr(X)", "a' X b"):
+        assert (
+            main(["diff", linear, "--wrt", "X", "--shapes", "X=n,n,a=n,b=n", "--order", "2", "--plain"]) == 0
+        )
+        out = capsys.readouterr().out
+        assert "d²/dX² " in out
+        assert "∂²f/∂X² = zeros(n, n, n, n)" in out
+        assert "differ by at most 0.0e+00" in out
     for bad, message in (
         (["diff", "x' B x", "--shapes", "x=n"], "unknown variable 'B'"),
         (["diff", "x + y", "--shapes", "x=n,y=m"], "cannot add x (an n-vector) and y (an m-vector)"),

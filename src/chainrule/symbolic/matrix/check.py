@@ -55,6 +55,8 @@ def engine_derivative(expr: MatExpr, var: Any, arrays: Mapping[str, Any], layout
     """``cr.jacobian`` (reverse mode) of ``expr`` as a NumPy function of ``var``, the others held fixed."""
     v = resolve(var, expr)
     names = [w.name for w in expr.variables]
+    if v.name not in names:  # a constant of var's dimensions (the gradient of tr X is I): var gives them
+        names.append(v.name)
     compiled = lambdify(expr, names)
 
     def f(x: Any) -> Any:
