@@ -187,8 +187,10 @@ def test_the_batch_of_a_value_is_forgotten_with_it():
 
     before = len(batching._BATCHES)
     for _ in range(50):
-        y = cr.vmap(lambda x: np.sin(x) * 2.0)(cr.Tensor(np.ones((3, 2)), requires_grad=True))
+        leaf = cr.Tensor(np.ones((3, 2)), requires_grad=True)
+        y = cr.vmap(lambda x: np.sin(x) * 2.0)(leaf)
         assert batching.batch_size_of(y) == 3
-        del y
+        assert batching.batch_size_of(leaf) is None  # the user's input, drawn as it is
+        del y, leaf
     assert len(batching._BATCHES) <= before + 5
     assert batching.batch_size_of(np.ones((3, 2))) is None

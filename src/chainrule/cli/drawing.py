@@ -49,8 +49,9 @@ CAPTION = 60
 
 
 def _caption(expression: Any) -> str:
-    text = str(expression)
-    return text if len(text) <= CAPTION else text[: CAPTION - 1] + "…"
+    from chainrule.viz.model import shorten
+
+    return shorten(str(expression), CAPTION)
 
 
 def _plot_one_variable(args: argparse.Namespace, expression: Any, name: str, target: Path) -> list[Path]:

@@ -32,6 +32,15 @@ __all__ = ["Batched", "batch_rule", "batch_size_of", "missing_batch_rule"]
 _BATCHES: dict[int, tuple[weakref.ref[Any], int]] = {}
 
 
+def _computed(value: Any, level: int, size: int, strong: bool) -> Batched:
+    """A result computed under vmap for the whole batch; a recorded node (a Tensor: ``parents`` is looked up
+    on its class, no exception per call) is remembered so that drawings show its batch axis. (The arguments
+    vmap wraps are not: a Tensor passed in is the user's, drawn as it is.)"""
+    if getattr(type(value), "parents", None) is not None:
+        _remember_batch(value, size)
+    return Batched(value, level, size, strong)
+
+
 def _remember_batch(value: Any, size: int) -> None:
     key = id(value)
 
@@ -89,8 +98,6 @@ class Batched(ArrayLike):
         self._level = level
         self._size = size
         self._strong = strong
-        if isinstance(value, Traced) and not isinstance(value, Batched) and hasattr(value, "parents"):
-            _remember_batch(value, size)  # a recorded node: its drawing shows the batch axis
 
     # ---------------------------------------------------------------- what an example looks like
 
@@ -141,7 +148,7 @@ class Batched(ArrayLike):
         except ValueError as exc:
             error = operation_error(prim, vals, exc)
             raise type(error)(str(error) + _note(self._size, vals)) from exc
-        return Batched(out, level, self._size, self._strong)
+        return _computed(out, level, self._size, self._strong)
 
     def _compare(self, ufunc: Any, inputs: Any) -> Batched:
         """A comparison (not differentiable): the plain numbers compared, example by example."""
@@ -310,7 +317,7 @@ def _batched_results(out: Any, like: Batched) -> Any:
             if hasattr(out, "_fields")
             else tuple(_batched_results(o, like) for o in out)
         )
-    return Batched(out, like._level, like._size, like._strong)
+    return _computed(out, like._level, like._size, like._strong)
 
 
 def _shift_axis(axis: Any) -> Any:

@@ -9,15 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from chainrule.viz.model import Graph, GraphNode, format_value
+from chainrule.viz.model import Graph, GraphNode, format_value, shorten
 
 __all__ = ["trace_expression"]
 
 _LEAVES = ("symbol", "num", "constant")
 
-
-def _short(text: str, width: int = 40) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+_BOX_WIDTH = 40  # characters of a sub-expression in a box
 
 
 def trace_expression(expr: Any, values: Mapping[str, Any] | None = None) -> Graph:
@@ -43,7 +41,9 @@ def trace_expression(expr: Any, values: Mapping[str, Any] | None = None) -> Grap
         value = "" if values is None else format_value(node.evaluate(assignment))
         label = str(node) if leaf else ""
         nodes.append(
-            GraphNode(k, label, "" if leaf else node.op, value, None, "" if leaf else _short(str(node)))
+            GraphNode(
+                k, label, "" if leaf else node.op, value, None, "" if leaf else shorten(str(node), _BOX_WIDTH)
+            )
         )
     edges = tuple((index[id(a)], index[id(n)]) for n in order for a in n.args)
     return Graph(tuple(nodes), edges)

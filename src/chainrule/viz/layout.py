@@ -81,7 +81,7 @@ def _slots(graph: Graph, column: list[int]) -> tuple[dict[int, list[Any]], list[
     through = skipped <= MAX_WAYPOINTS  # else every edge goes straight to its child
     for e, (parent, child) in enumerate(graph.edges):
         chain: list[Any] = [parent]
-        for c in range(column[parent] + 1, column[child] if through else column[parent] + 1):
+        for c in range(column[parent] + 1, column[child]) if through else ():
             waypoint = ("edge", e, c)
             members[c].append(waypoint) if c in members else members.setdefault(c, [waypoint])
             chain.append(waypoint)

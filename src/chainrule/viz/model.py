@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Graph", "GraphNode", "format_value"]
+__all__ = ["Graph", "GraphNode", "format_value", "shorten"]
 
 
 @dataclass(frozen=True)
@@ -69,3 +69,14 @@ def format_value(value: Any, batch: int | None = None) -> str:
         example = array.shape[1:]
         return f"batch of {batch} (axis 0) × {f'shape {example}' if example else 'scalar'} {body}"
     return f"shape {array.shape} {body}" if array.ndim > 1 else body
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, the last an ellipsis, if longer (a box, a title, a legend).
+
+    Examples
+    --------
+    >>> shorten("sin(x)", 10), shorten("sin(x) + cos(x)", 10)
+    ('sin(x)', 'sin(x) + …')
+    """
+    return text if len(text) <= width else text[: width - 1] + "…"

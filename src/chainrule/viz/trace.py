@@ -11,7 +11,7 @@ from typing import Any
 from chainrule.core.batching import batch_size_of
 from chainrule.errors import ChainruleTypeError, GraphError
 from chainrule.viz.expression_graph import trace_expression
-from chainrule.viz.model import Graph, GraphNode, format_value
+from chainrule.viz.model import Graph, GraphNode, format_value, shorten
 
 __all__ = ["backward_keeping_grads", "trace_graph"]
 
@@ -102,7 +102,7 @@ def _formulas(order: list[Any], labels: Mapping[int, str]) -> dict[int, str]:
             known[id(t)] = _substitute(prim.formula.rewrite, [str(o) for o in operands])
         elif prim.formula.name:
             known[id(t)] = f"{prim.formula.name}({', '.join(str(o) for o in operands)})"
-    return {k: _shorten(v) for k, v in known.items()}
+    return {k: shorten(v, _FORMULA_WIDTH) for k, v in known.items()}
 
 
 def _top_level(text: str) -> set[str]:
@@ -134,10 +134,6 @@ def _substitute(template: str, operands: list[str]) -> str:
         return f"({text})" if _top_level(text) & tight else text
 
     return re.sub(r"\b[xyz]\b", operand, template)
-
-
-def _shorten(text: str) -> str:
-    return text if len(text) <= _FORMULA_WIDTH else text[: _FORMULA_WIDTH - 1] + "…"
 
 
 def _check_recorded(tensor: Any) -> None:
