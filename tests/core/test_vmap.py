@@ -192,6 +192,22 @@ def test_a_nan_stays_in_its_own_entries(mode: str) -> None:
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("mode", ["fwd", "rev"])
+def test_a_nan_stays_in_its_own_argument_and_its_own_output(mode: str) -> None:
+    # one block per argument (forward) or per output (reverse): the other arguments are held constant and
+    # the other outputs left out, not given zeros that would meet their infinite local derivatives
+    da, db = cr.jacobian(lambda a, b: a * b, argnums=(0, 1), mode=mode)(np.nan, 2.0)
+    assert da == 2.0
+    assert np.isnan(db)
+    h = cr.hessian(lambda a, b: a * b * b, argnums=(0, 1), mode=mode)(np.nan, 2.0)
+    assert (h[0][0], h[0][1], h[1][0]) == (0.0, 4.0, 4.0)
+    assert np.isnan(h[1][1])
+    jac = cr.jacobian(lambda x: {"double": 2.0 * x, "root": np.sqrt(x)}, mode=mode)(np.array([0.0, 1.0]))
+    np.testing.assert_array_equal(jac["double"], 2.0 * np.eye(2))
+    np.testing.assert_array_equal(jac["root"], np.diag([np.inf, 0.5]))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_a_nan_in_a_plain_vmap_is_not_hidden() -> None:
     # outside the Jacobians a batched 0 times NaN is NaN, as NumPy says
     got = cr.vmap(lambda a, b: a * b, in_axes=(0, None))(np.array([0.0, 1.0]), np.array(np.nan))
@@ -213,3 +229,24 @@ def test_the_batching_section_of_engine_md_runs(capsys: pytest.CaptureFixture[st
     assert "(8, 3, 2) (8, 3)" in printed
     assert "[nan  2.  4.]" in printed
     assert "GraphError" in printed
+
+
+def test_a_function_of_one_number_is_differentiated_without_the_batching_layer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a batch of one basis vector of one entry is a plain jvp or vjp (the Hessian of a 5,000-op function
+    # of x went from 0.31 s to 0.06 s); its results still get their batch axis
+    import chainrule.core.jacobians as jacobians
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("batched")
+
+    monkeypatch.setattr(jacobians, "batched_call", refuse)
+    f = lambda x: np.sin(x) * x**3  # noqa: E731
+    want = 6 * 0.7 * np.sin(0.7) + 6 * 0.7**2 * np.cos(0.7) - 0.7**3 * np.sin(0.7)
+    for mode in ("fwd", "rev"):
+        assert cr.hessian(f, mode=mode)(0.7) == pytest.approx(want)
+        assert cr.jacobian(lambda x: x**2, mode=mode)(np.array([[3.0]])).shape == (1, 1, 1, 1)
+    assert cr.jacobian(lambda x: np.stack([x, x**2]))(np.array([2.0])).tolist() == [[[1.0]], [[4.0]]]
+    with pytest.raises(AssertionError, match="batched"):
+        cr.jacobian(np.sin)(np.zeros(2))

@@ -26,7 +26,7 @@ from chainrule.core.transforms import (
     _float_leaf,
     grad,
     jvp,
-    vjp,
+    vjp_leaves,
 )
 from chainrule.core.vmap import batched_call
 from chainrule.errors import ChainruleValueError
@@ -51,24 +51,38 @@ def _basis(shape: tuple[int, ...], dtype: Any, start: int, stop: int) -> Any:
 
 
 def _blocks_rev(
-    vjp_fn: Any, out_tree: Any, out_vals: list[Any], in_shapes: list[Any], chunk_size: int | None
+    pull: Any, out_vals: list[Any], in_shapes: list[Any], chunk_size: int | None
 ) -> list[list[Any]]:
-    """Block (o, i) of the Jacobian: every basis cotangent of output o pulled back at once, by vmap."""
-    shapes = [shape_of(v) for v in out_vals]
-    dtypes = [_dtype(v) for v in out_vals]
+    """Block (o, i) of the Jacobian: every basis cotangent of output o pulled back at once, by vmap, with
+    the other outputs left out of the backward pass (not given zero cotangents: see ``vjp_leaves``)."""
     blocks: list[list[Any]] = []
-    for o, shape in enumerate(shapes):
-        zeros = [np.zeros(s, dtype=d) for s, d in zip(shapes, dtypes, strict=True)]
-        in_axes = unflatten(out_tree, [0 if j == o else None for j in range(len(shapes))])
+    for o, value in enumerate(out_vals):
+        shape = shape_of(value)
+
+        def pulled(ct: Any, o: int = o) -> Any:
+            return pull([ct if j == o else None for j in range(len(out_vals))])
+
         parts: list[list[Any]] = [[] for _ in in_shapes]
         for start, stop in _chunks(math.prod(shape), chunk_size):
-            zeros[o] = _basis(shape, dtypes[o], start, stop)
-            cts = batched_call(vjp_fn, (unflatten(out_tree, zeros),), {}, (in_axes,), 0, strong=True)
+            cts = _batched(pulled, _basis(shape, _dtype(value), start, stop), pair=False)
             for i, g in enumerate(flatten(cts)[0]):
                 parts[i].append(g)
         pairs = zip(parts, in_shapes, strict=True)
         blocks.append([_joined(p, (0, *si), shape, si, rows_first=True) for p, si in pairs])
     return blocks
+
+
+def _batched(fn: Callable[[Any], Any], basis: Any, pair: bool) -> Any:
+    """``vmap(fn)(basis)`` for a batch of basis vectors (``pair``: ``fn`` returns ``(value, batched)`` and
+    only the second is batched). A single basis vector with a single entry (the derivative of a function
+    of one number) goes through without the batching layer, its results given their batch axis of 1."""
+    if basis.size != 1:
+        return batched_call(fn, (basis,), {}, 0, (None, 0) if pair else 0, strong=True)
+    out = fn(basis[0])
+    value, batched = out if pair else (None, out)
+    leaves, tree = flatten(batched)
+    batched = unflatten(tree, [np.expand_dims(v, 0) for v in leaves])
+    return (value, batched) if pair else batched
 
 
 def _joined(parts: list[Any], empty: tuple[int, ...], rows: Any, cols: Any, rows_first: bool) -> Any:
@@ -169,12 +183,12 @@ def jacobian(
         if mode == "fwd" or (mode == "auto" and known is not None and not _use_rev(mode, known, n_in)):
             out_vals, out_tree, blocks = _forward(g, primals, in_shapes, chunk_size)
         else:
-            out, vjp_fn = vjp(g, *primals)
-            out_vals, out_tree = flatten(out)
+            out, out_tree, pull = vjp_leaves(g, tuple(primals))
+            out_vals = flatten(out)[0]
             if _use_rev(mode, _size(out_vals), n_in):
-                blocks = _blocks_rev(vjp_fn, out_tree, out_vals, in_shapes, chunk_size)
+                blocks = _blocks_rev(pull, out_vals, in_shapes, chunk_size)
             else:
-                del vjp_fn
+                del pull
                 out_vals, out_tree, blocks = _forward(g, primals, in_shapes, chunk_size)
         outputs_seen[signature] = _size(out_vals)
         return _assemble(blocks, out_vals, out_tree, in_shapes, trees, isinstance(argnums, int), layout)
@@ -191,20 +205,21 @@ def _forward(
     g: Callable[..., Any], primals: list[Any], in_shapes: list[Any], chunk_size: int | None
 ) -> tuple[list[Any], Any, list[list[Any]]]:
     """The outputs of ``g`` and its Jacobian's blocks by forward mode: column block i pushes every basis
-    tangent of input i forward at once, by vmap (the outputs come from the first pass)."""
-    dtypes = [_dtype(p) for p in primals]
+    tangent of input i forward at once, by vmap, the other inputs held constant (not given zero tangents,
+    which would meet their local derivatives: ``0 * inf`` is NaN where the exact entry is finite); the
+    outputs come from the first pass."""
     values: list[Any] = []
     cols: list[list[list[Any]]] | None = None
-
-    def pushed(*tangents: Any) -> Any:
-        return jvp(g, primals, tangents)
-
     for i, shape in enumerate(in_shapes):
-        tangents = [np.zeros(s, dtype=d) for s, d in zip(in_shapes, dtypes, strict=True)]
-        in_axes = tuple(0 if j == i else None for j in range(len(primals)))
+
+        def pushed(tangent: Any, i: int = i) -> Any:
+            def g_i(x: Any) -> Any:
+                return g(*primals[:i], x, *primals[i + 1 :])
+
+            return jvp(g_i, (primals[i],), (tangent,))
+
         for start, stop in _chunks(math.prod(shape), chunk_size):
-            tangents[i] = _basis(shape, dtypes[i], start, stop)
-            value, out = batched_call(pushed, tuple(tangents), {}, in_axes, (None, 0), strong=True)
+            value, out = _batched(pushed, _basis(shape, _dtype(primals[i]), start, stop), pair=True)
             values.append(value)
             leaves = flatten(out)[0]
             if cols is None:

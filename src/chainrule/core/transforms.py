@@ -226,6 +226,24 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[..., Any]]:
     (array([1., 2.]),)
     """
     _check_callable(f, "vjp")
+    out, out_tree, pull = vjp_leaves(f, primals)
+
+    def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
+        ct_leaves, ct_tree = flatten(cotangent)
+        if ct_tree != out_tree:
+            raise ShapeError(f"vjp: the cotangent has structure {ct_tree}, the output {out_tree}")
+        return pull(ct_leaves)
+
+    return out, vjp_fn
+
+
+def vjp_leaves(
+    f: Callable[..., Any], primals: tuple[Any, ...]
+) -> tuple[Any, Any, Callable[[list[Any]], tuple[Any, ...]]]:
+    """:func:`vjp`'s work: ``f(*primals)``, its structure, and ``pull(cotangent_leaves)``, one cotangent per
+    output leaf in order, where ``None`` leaves that output out of the backward pass (the Jacobians pull one
+    output back at a time: a zero cotangent would still meet the other outputs' local derivatives, and
+    ``0 * inf`` would make NaNs where the exact entry is finite)."""
     nums = tuple(range(len(primals)))
     level = new_level()
     inputs = _reverse_inputs(primals, nums, level)
@@ -234,12 +252,11 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[..., Any]]:
     out_leaves = checked_leaves(out_leaves, "vjp")
     values = [_unwrap(leaf, level) for leaf in out_leaves]
 
-    def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
-        ct_leaves, ct_tree = flatten(cotangent)
-        if ct_tree != out_tree:
-            raise ShapeError(f"vjp: the cotangent has structure {ct_tree}, the output {out_tree}")
+    def pull(ct_leaves: list[Any]) -> tuple[Any, ...]:
         roots, cts = [], []
         for leaf, value, ct in zip(out_leaves, values, ct_leaves, strict=True):
+            if ct is None:
+                continue
             ct = _float_leaf(ct)
             if shape_of(ct) != shape_of(value):
                 raise ShapeError(
@@ -255,7 +272,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[..., Any]]:
         rebuilt = inputs.rebuild(grads, len(nums) == 1)
         return (rebuilt,) if len(nums) == 1 else rebuilt
 
-    return unflatten(out_tree, values), vjp_fn
+    return unflatten(out_tree, values), out_tree, pull
 
 
 def jvp(
