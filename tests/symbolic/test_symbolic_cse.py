@@ -132,3 +132,26 @@ def test_pairing_products_that_share_most_factors_stays_within_its_budget() -> N
     for n, most in ((200, 500_000), (120, 3_000_000)):
         e = _terms_sharing_most_factors(n)
         assert _calls(lambda e=e: plan([e])) < most
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x^x^x",
+        "2*x*y*sin(z) + 3*x*y*cos(z)",
+        "e^x + e - pi*x^2",
+        "-x - y",
+        "-(x + y)*3 + 1",
+        "sqrt(x^2 + 1)/(x - 1) + log(x, 2) + abs(x)",
+        "sin(x)^2*cos(x) - 4*tanh(x*y)^3/exp(x)",
+    ],
+)
+def test_the_count_without_sharing_products_is_the_plans(text: str) -> None:
+    # count_ops(cse=False) reads the costs off the DAG without building a plan; it must count as the plan
+    from chainrule.symbolic.cse import count_ops
+
+    e = sym.parse(text)
+    for expr in (e, sym.diff(e, "x"), sym.diff(e, "x", 2)):
+        assert count_ops([expr], cse=False) == plan([expr], share_products=False).operations()
+    both = [e, sym.diff(e, "x")]
+    assert count_ops(both, cse=False) == plan(both, share_products=False).operations()

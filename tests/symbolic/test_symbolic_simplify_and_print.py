@@ -51,6 +51,8 @@ def test_output_is_deterministic_across_processes() -> None:
         "from chainrule import symbolic as sym\n"
         "e = sym.diff('sin(x) e^(x^2)/(1 + x^2) + atan(x y) + max(x, y)', 'x', 3)\n"
         "print(e); print(sym.to_latex(e)); print(sym.lambdify(e, 'x y').source)\n"
+        # large enough to print with named shared subexpressions (t1, t2, ...), numbered the same each run
+        "big = sym.diff('x^x', 'x', 12); print(big); print(sym.to_latex(big))\n"
     )
     outputs = {
         subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout

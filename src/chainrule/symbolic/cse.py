@@ -55,10 +55,11 @@ class Plan:
         return sum(_cost(s) for s, n in zip(self.steps, self.uses, strict=True) if n > 0)
 
 
-def digests(roots: Sequence[Expr]) -> dict[Expr, bytes]:
-    """A structural digest of every node, the same in every run (unlike ``id`` or ``hash`` of strings)."""
+def digests(roots: Sequence[Expr], nodes: Sequence[Expr] | None = None) -> dict[Expr, bytes]:
+    """A structural digest of every node, the same in every run (unlike ``id`` or ``hash`` of strings);
+    ``nodes``: ``postorder(roots)``, if the caller has it."""
     out: dict[Expr, bytes] = {}
-    for node in postorder(roots):
+    for node in postorder(roots) if nodes is None else nodes:
         h = hashlib.blake2b(digest_size=12)
         op = node.op
         if op is ADD:  # the terms of sums and factors of products are unordered: sort them
@@ -301,4 +302,32 @@ def count_ops(roots: Sequence[Expr], cse: bool = True) -> int:
     >>> count_ops([e], cse=False), count_ops([e])
     (9, 8)
     """
+    if not cse:  # each node once, in any order: no plan needed (simplify counts both ways)
+        return _dag_operations(roots)
     return plan(roots, share_products=cse).operations()
+
+
+def _dag_operations(roots: Sequence[Expr]) -> int:
+    """``plan(roots, share_products=False).operations()`` without building the plan: the same costs
+    (:func:`_cost`), read off every node of the DAG once."""
+    seen: set[Expr] = set()
+    stack = list(roots)
+    total = 0
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        op = node.op
+        if op is ADD:
+            const, coeffs = node.data
+            total += len(coeffs) + int(const != 0) - 1 + int(all(c < 0 for c in coeffs) and const == 0)
+            total += sum(1 for c in coeffs if c not in (1, -1))
+        elif op is MUL:
+            total += len(node.args) - 1 + int(node.data != 1)
+        elif node is E or op is SYM or op is NUM or op is CONST:
+            continue
+        else:
+            total += 1
+        stack.extend(node.args)
+    return total

@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from chainrule.symbolic.algebra import power
 from chainrule.symbolic.conditions import CONDITIONS
+from chainrule.symbolic.cse import digests
 from chainrule.symbolic.expr import ADD, CONST, MUL, NUM, POW, SYM, E, Expr, Value, as_float, number
 from chainrule.symbolic.traverse import postorder
 from chainrule.symbolic.unknowns import APPLY
@@ -94,18 +95,20 @@ class Printer:
             return f"d{times}{name}/d{var}{times}"
         return str(name) + "'" * int(order)
 
-    def __call__(self, expr: Expr) -> str:
+    def __call__(self, expr: Expr, named: list[Expr] | None = None) -> str:
+        """The text of ``expr``; ``named``: its :func:`shared_subexpressions`, if already known."""
         if self.printing:  # a part, from a print_* method
             return self.of(expr)[0]
         self.printing = True
         try:
-            return self.whole(expr)
+            return self.whole(expr, named)
         finally:
             self.printing = False
 
-    def whole(self, expr: Expr) -> str:
+    def whole(self, expr: Expr, named: list[Expr] | None = None) -> str:
         """The text of a whole output, naming shared subexpressions when it is large."""
-        named = shared_subexpressions(expr)
+        if named is None:
+            named = shared_subexpressions(expr)
         if not named:
             return self.of(expr)[0]
         definitions: list[tuple[str, str]] = []
@@ -328,6 +331,10 @@ def shared_subexpressions(root: Expr, limit: int = SHARE_LIMIT) -> list[Expr]:
         size[node] = min(1 + sum(size[a] for a in node.args), limit + 1)
     if size[root] <= limit:
         return []
+    # the names are numbered in this walk's order: children by structural digest, the same in every run
+    # (a sum's terms and a product's factors are stored in memory-address order)
+    keys = digests([root], nodes)
+    nodes = postorder([root], lambda node: sorted(node.args, key=keys.__getitem__))
     uses: dict[Expr, int] = dict.fromkeys(nodes, 0)
     for node in nodes:
         for a in node.args:

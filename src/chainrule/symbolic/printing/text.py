@@ -20,6 +20,7 @@ from chainrule.symbolic.printing.base import (
     Printer,
     ProductLayout,
     pieces,
+    shared_subexpressions,
 )
 from chainrule.symbolic.unknowns import unknown_name
 
@@ -187,7 +188,8 @@ def to_text(expr: Expr) -> str:
     >>> to_text(sym.parse("1/(2*sqrt(x)) - x^2 + 3/2*x"))
     '-x^2 + 3*x/2 + 1/(2*sqrt(x))'
     """
-    text = TextPrinter()(expr)
+    named = shared_subexpressions(expr)  # (for both printers: the same names)
+    text = TextPrinter()(expr, named)
     if text.count("(") > MAX_DEPTH and nesting(text) > MAX_DEPTH:  # (count first: C-fast, mostly enough)
-        return CompactTextPrinter()(expr)
+        return CompactTextPrinter()(expr, named)
     return text
