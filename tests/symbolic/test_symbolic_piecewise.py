@@ -85,6 +85,21 @@ def test_a_piece_not_chosen_never_poisons_the_symbolic_derivative() -> None:
     assert d.evaluate(x=-1.0) == 0.0  # np.where picks 0; the NaN of the other piece stays out
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_a_piecewise_exponent_constant_in_a_piece_has_derivative_0_there_at_a_negative_base() -> None:
+    # d/dx y^v = y^v log(y) v': in the piece where v = 2, v' = 0 and y^2 is defined at y = -2 though log(y)
+    # is not; the exponent's term is taken into the pieces, so that piece is an exact 0, not NaN * 0
+    for text in ("y^piecewise(x < 0, 2, x)", "y^(if x < 0 then 2 else x^2)"):
+        d = sym.diff(text, "x")
+        assert d.evaluate(x=-1.0, y=-2.0) == 0.0
+        assert sym.lambdify(d, "x y")(-1.0, -2.0) == 0.0
+        assert d.evaluate(x=1.5, y=2.0) == pytest.approx(
+            sym.parse(text).evaluate(x=1.5, y=2.0) * np.log(2.0) * (1.0 if "x)" in text else 3.0)
+        )
+    f = lambda x, y: y ** np.where(x < 0, 2.0, x)  # noqa: E731
+    assert sym.diff("y^piecewise(x < 0, 2, x)", "x").evaluate(x=-1.0, y=-2.0) == cr.grad(f)(-1.0, -2.0)
+
+
 def test_at_the_boundary_the_chosen_piece_gives_the_derivative_as_in_the_engine() -> None:
     def f(x):  # type: ignore[no-untyped-def]
         return np.where(x < 0, -x, x**2)

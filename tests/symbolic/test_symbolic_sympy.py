@@ -48,3 +48,15 @@ def test_from_sympy_builds_the_same_expression() -> None:
     assert sym.from_sympy(sympy.sec(x) + sympy.Heaviside(x)) is sym.parse("sec(x) + heaviside(x)")
     with pytest.raises(UnsupportedOperationError, match="besselj"):
         sym.from_sympy(sympy.besselj(1, x))
+
+
+def test_lgamma_goes_to_sympy_as_log_abs_gamma_with_its_value_at_negative_points() -> None:
+    # SymPy's loggamma is the complex log-gamma: at -2.5 it has imaginary part -3 pi; lgamma is log |Gamma|
+    e = sym.parse("lgamma(x)")
+    x = sympy.Symbol("x", real=True)
+    for v in (-2.5, -0.3, 0.7, 4.2):
+        theirs = complex(sym.to_sympy(e).evalf(subs={x: v}))
+        assert theirs.imag == 0.0
+        assert theirs.real == pytest.approx(e.evaluate(x=v), rel=1e-12)
+    with pytest.raises(UnsupportedOperationError, match="loggamma"):
+        sym.from_sympy(sympy.loggamma(x))

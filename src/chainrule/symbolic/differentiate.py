@@ -33,7 +33,7 @@ from chainrule.symbolic.algebra import (
 from chainrule.symbolic.chains import LONG, Chains
 from chainrule.symbolic.conditions import CONDITIONS
 from chainrule.symbolic.expr import ADD, HALF, MUL, NUM, ONE, POW, ZERO, Expr, symbol
-from chainrule.symbolic.functions import primitive
+from chainrule.symbolic.functions import call, primitive
 from chainrule.symbolic.simplify import simplify
 from chainrule.symbolic.unknowns import APPLY, derivative_of
 from chainrule.symbolic.variables import as_expression, as_variable, orders, ordinal, variable_list
@@ -125,8 +125,18 @@ def _power_rule(node: Expr, tangents: Tangents) -> list[Expr]:
         operands = (base, exponent) if prim is ar.power_p else (base,)
         parts.append(rule_result(prim, 0, tb, node, *operands))
     if te is not None:
-        parts.append(rule_result(ar.power_p, 1, te, node, base, exponent))
+        parts.append(_in_each_piece(te, lambda t: rule_result(ar.power_p, 1, t, node, base, exponent)))
     return parts
+
+
+def _in_each_piece(t: Expr, make: Callable[[Expr], Expr]) -> Expr:
+    """``make(t)``, taken into the pieces of a piecewise ``t``: a piece whose derivative is 0 stays an
+    exact 0. (``d/dx y^v = y^v log(y) v'``: where ``v`` is piecewise and constant in a piece, ``log(y)`` may
+    be undefined there, as for a negative ``y``, while ``y^v`` is defined; ``log(y) * 0`` would be NaN.)"""
+    if t.op == "piecewise":
+        chosen, value, other = t.args
+        return call("piecewise", chosen, _in_each_piece(value, make), _in_each_piece(other, make))
+    return t if t is ZERO else make(t)
 
 
 def _product_rule(node: Expr, tangents: Tangents) -> list[Expr]:

@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -33,18 +34,22 @@ from chainrule.symbolic.variables import as_variable
 
 __all__ = ["ImplicitExplanation", "ImplicitStep", "explain_implicit", "implicit_diff"]
 
-_SLOPE = symbol("_slope")  # stands for y' while it is collected
+_SLOPE = symbol("_slope")
+_EQUALS = re.compile(r"(?<![<>=!])=(?!=)")  # stands for y' while it is collected
 
 
 def _sides(equation: Any) -> tuple[Expr, Expr]:
     """``(lhs, rhs)`` of ``"lhs = rhs"``, of a pair, or of an expression meaning ``expr = 0``."""
     if isinstance(equation, str):
-        if equation.count("=") != 1:
+        # the '=' between the sides, not one of a condition's <=, >=, ==, !=
+        signs = [m.start() for m in _EQUALS.finditer(equation)]
+        if len(signs) != 1:
             raise ChainruleValueError(
                 f"an equation has one '=' between its sides, e.g. 'x^2 + y^2 = 25'; got {equation!r}"
+                + (f", which has {len(signs)}" if signs else ", which has none")
+                + " (the '=' of a condition's <=, >=, ==, != does not count)"
             )
-        left, right = equation.split("=")
-        return parse(left), parse(right)
+        return parse(equation[: signs[0]]), parse(equation[signs[0] + 1 :])
     if isinstance(equation, tuple):
         if len(equation) != 2:
             raise ChainruleTypeError("an equation given as a tuple is (lhs, rhs)")

@@ -152,8 +152,14 @@ gammaln_p = unary(
     rule="polygamma rule",
     notation="(ln |Gamma|)'(x) = psi(x)",
     numpy=scipy("gammaln"),
+    # SymPy's loggamma is the complex log-gamma (log(-2.5)-like imaginary parts for x < 0), not log |Gamma|
     formula=Formula(
-        "lgamma", latex=r"\ln\Gamma", sympy="loggamma", aliases=("gammaln",), values={1: 0, 2: 0}
+        "lgamma",
+        latex=r"\ln\Gamma",
+        sympy="",
+        meaning="log(abs(gamma(x)))",
+        aliases=("gammaln",),
+        values={1: 0, 2: 0},
     ),
 )
 loggamma_p = unary(
