@@ -266,3 +266,17 @@ def test_partition_and_real_if_close() -> None:
     np.testing.assert_allclose(out, np.real_if_close(z))
     assert np.iscomplexobj(cr.vjp(np.real_if_close, z + 1e-3j)[0])
     np.testing.assert_allclose(cr.grad(lambda w: np.sum(np.real_if_close(w) ** 2))(z), [2.0, 4.0])
+
+
+def test_solve_of_a_stack_of_matrices_against_one_vector() -> None:
+    # NumPy reads solve(A, b) with a stack A and a 1-D b as one vector per matrix; the rules' cotangents
+    # and tangents are then stacks of vectors, which solve would read as one matrix (a core-dimension
+    # mismatch from NumPy, also under grad of vmap)
+    rng = np.random.default_rng(3)
+    A = rng.standard_normal((2, 3, 3)) + 7 * np.eye(3)
+    b = np.array([1.0, 2.0, -0.5])
+    check_grads(lambda a, b: np.linalg.solve(a, b), A, b, modes=("fwd", "rev"), order=2)
+    h = cr.vmap(lambda a: np.linalg.solve(a, b))
+    looped = cr.vmap(cr.grad(lambda a: np.sum(np.linalg.solve(a, b))))(A)
+    np.testing.assert_allclose(cr.grad(lambda a: np.sum(h(a)))(A), looped, rtol=1e-12)
+    np.testing.assert_allclose(cr.jacobian(h, mode="rev")(A), cr.jacobian(h, mode="fwd")(A), atol=1e-15)

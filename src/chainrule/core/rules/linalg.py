@@ -287,17 +287,33 @@ logabsdet_p = Primitive(
 )
 
 
+def _solve_vectors(a: Any, v: Any) -> Any:
+    """``a^-1 v`` for a stack of vectors ``v`` (NumPy's solve reads a 2-D right-hand side as one matrix,
+    and so misreads the cotangent of ``solve(A, b)`` for a stack ``A`` and one vector ``b``)."""
+    return np.squeeze(np.linalg.solve(a, np.expand_dims(v, -1)), -1)
+
+
 def _solve_vjp_a(g: Any, ans: Any, a: Any, b: Any) -> Any:
-    gb = np.linalg.solve(_mT(a), g)
     if np.ndim(b) == 1:
+        gb = _solve_vectors(_mT(a), g)
         return unbroadcast(-(np.expand_dims(gb, -1) * np.expand_dims(ans, -2)), shape_of(a))
-    return unbroadcast(-(gb @ _mT(ans)), shape_of(a))
+    return unbroadcast(-(np.linalg.solve(_mT(a), g) @ _mT(ans)), shape_of(a))
+
+
+def _solve_vjp_b(g: Any, ans: Any, a: Any, b: Any) -> Any:
+    if np.ndim(b) == 1:
+        return unbroadcast(_solve_vectors(_mT(a), g), shape_of(b))
+    return unbroadcast(np.linalg.solve(_mT(a), g), shape_of(b))
 
 
 def _solve_jvp_a(t: Any, ans: Any, a: Any, b: Any) -> Any:
     if np.ndim(b) == 1:
-        return np.linalg.solve(a, -np.squeeze(t @ np.expand_dims(ans, -1), -1))
+        return _solve_vectors(a, -np.squeeze(t @ np.expand_dims(ans, -1), -1))
     return np.linalg.solve(a, -(t @ ans))
+
+
+def _solve_jvp_b(t: Any, ans: Any, a: Any, b: Any) -> Any:
+    return _solve_vectors(a, t) if np.ndim(b) == 1 else np.linalg.solve(a, t)
 
 
 def _numpy_solve(prim: Primitive, a: Any, b: Any) -> Any:
@@ -308,8 +324,8 @@ def _numpy_solve(prim: Primitive, a: Any, b: Any) -> Any:
 solve_p = Primitive(
     "solve",
     np.linalg.solve,
-    vjp=(_solve_vjp_a, lambda g, ans, a, b: unbroadcast(np.linalg.solve(_mT(a), g), shape_of(b))),
-    jvp=(_solve_jvp_a, lambda t, ans, a, b: np.linalg.solve(a, t)),
+    vjp=(_solve_vjp_a, _solve_vjp_b),
+    jvp=(_solve_jvp_a, _solve_jvp_b),
     rule="inverse rule",
     notation="x = A^-1 b: dx = A^-1 (db - dA x)",
     complex="holomorphic",
