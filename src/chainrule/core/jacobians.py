@@ -35,6 +35,13 @@ from chainrule.layouts import check_layout, layout_axes
 __all__ = ["hessian", "hvp", "jacobian"]
 
 _MODES = ("auto", "fwd", "rev")
+_NOT_HOLOMORPHIC = (
+    "{name}: an input is complex, and a complex derivative exists only for a holomorphic function (sin, exp, "
+    "products, powers ...): pass holomorphic=True if f is one (both modes then give f'(z)); otherwise "
+    "differentiate by the real and imaginary parts, e.g. cr.{name}(lambda x, y: f(x + 1j * y), "
+    "argnums=(0, 1))(z.real, z.imag) (for a non-holomorphic f forward and reverse mode would give different "
+    "numbers: df/dx and df/dx - i df/dy)"
+)
 
 
 def _chunks(n: int, chunk_size: int | None) -> list[tuple[int, int]]:
@@ -51,21 +58,30 @@ def _basis(shape: tuple[int, ...], dtype: Any, start: int, stop: int) -> Any:
 
 
 def _blocks_rev(
-    pull: Any, out_vals: list[Any], in_shapes: list[Any], chunk_size: int | None
+    pull: Any, out_vals: list[Any], in_shapes: list[Any], real_inputs: list[bool], chunk_size: int | None
 ) -> list[list[Any]]:
     """Block (o, i) of the Jacobian: every basis cotangent of output o pulled back at once, by vmap, with
-    the other outputs left out of the backward pass (not given zero cotangents: see ``vjp_leaves``)."""
+    the other outputs left out of the backward pass (not given zero cotangents: see ``vjp_leaves``).
+
+    A cotangent ``g`` pairs with a change as ``Re(g dy)``, so a real input's cotangent from ``e_k`` is the
+    derivative of ``Re(y_k)`` alone: for a complex output the cotangents ``-i e_k`` are pulled back too,
+    and a real input's block is ``d Re(y)/dx + i d Im(y)/dx``."""
     blocks: list[list[Any]] = []
     for o, value in enumerate(out_vals):
         shape = shape_of(value)
+        imaginary = _dtype(value).kind == "c" and any(real_inputs)
 
         def pulled(ct: Any, o: int = o) -> Any:
             return pull([ct if j == o else None for j in range(len(out_vals))])
 
         parts: list[list[Any]] = [[] for _ in in_shapes]
         for start, stop in _chunks(math.prod(shape), chunk_size):
-            cts = _batched(pulled, _basis(shape, _dtype(value), start, stop), pair=False)
-            for i, g in enumerate(flatten(cts)[0]):
+            basis = _basis(shape, _dtype(value), start, stop)
+            cts = flatten(_batched(pulled, basis, pair=False))[0]
+            if imaginary:
+                im = flatten(_batched(pulled, -1j * basis, pair=False))[0]
+                cts = [g + 1j * h if real else g for g, h, real in zip(cts, im, real_inputs, strict=True)]
+            for i, g in enumerate(cts):
                 parts[i].append(g)
         pairs = zip(parts, in_shapes, strict=True)
         blocks.append([_joined(p, (0, *si), shape, si, rows_first=True) for p, si in pairs])
@@ -110,6 +126,8 @@ def jacobian(
     mode: str = "auto",
     layout: str = "mixed",
     chunk_size: int | None = None,
+    *,
+    holomorphic: bool = False,
 ) -> Callable[..., Any]:
     """All first derivatives of ``f``: ``J[i..., j...] = d f(x)[i...] / d x[j...]``.
 
@@ -134,6 +152,11 @@ def jacobian(
         batched side (outputs for ``"rev"``, inputs for ``"fwd"``) and ``M`` is the memory of one
         derivative pass (every intermediate array of ``f`` once, and in reverse mode its graph); smaller
         chunks take more, smaller batched passes.
+    holomorphic:
+        Required for a complex input, as in JAX: it says that ``f`` is holomorphic, so that its complex
+        derivative exists and both modes give it. For a function that is not (``abs``, ``conj``, ``real``),
+        differentiate by the real and imaginary parts (docs: "Complex numbers"). A complex output of real
+        inputs needs nothing: its block is ``d Re(y)/dx + i d Im(y)/dx`` in both modes.
 
     Notes
     -----
@@ -170,6 +193,9 @@ def jacobian(
         trees = [flatten(args[n]) for n in nums]
         primals = [_float_leaf(leaf) for leaves, _ in trees for leaf in leaves]
         in_shapes = [shape_of(p) for p in primals]
+        real_inputs = [_dtype(p).kind != "c" for p in primals]
+        if not holomorphic and not all(real_inputs):
+            raise ChainruleValueError(_NOT_HOLOMORPHIC.format(name="jacobian"))
 
         def g(*flat: Any) -> Any:
             new_args, it = list(args), iter(flat)
@@ -186,7 +212,7 @@ def jacobian(
             out, out_tree, pull = vjp_leaves(g, tuple(primals))
             out_vals = flatten(out)[0]
             if _use_rev(mode, _size(out_vals), n_in):
-                blocks = _blocks_rev(pull, out_vals, in_shapes, chunk_size)
+                blocks = _blocks_rev(pull, out_vals, in_shapes, real_inputs, chunk_size)
             else:
                 del pull
                 out_vals, out_tree, blocks = _forward(g, primals, in_shapes, chunk_size)
@@ -271,6 +297,8 @@ def hessian(
     mode: str = "fwd",
     layout: str = "mixed",
     chunk_size: int | None = None,
+    *,
+    holomorphic: bool = False,
 ) -> Callable[..., Any]:
     """The matrix of second derivatives of a scalar function.
 
@@ -289,6 +317,9 @@ def hessian(
         At most this many basis vectors per batch, to bound memory (see :func:`jacobian`): peak memory is
         about ``min(chunk_size, n) * M`` with ``n`` the number of input entries and ``M`` the memory of one
         gradient computation.
+    holomorphic:
+        Required for a complex input (see :func:`jacobian`): the Hessian is then the complex second
+        derivative of the holomorphic function whose real part ``f`` is, as ``grad`` takes it.
 
     Examples
     --------
@@ -301,7 +332,9 @@ def hessian(
     if mode not in ("fwd", "rev"):
         raise ChainruleValueError(f"hessian: mode must be 'fwd' or 'rev', got {mode!r}")
     layout = check_layout(layout, "hessian")
-    return jacobian(grad(f, argnums), argnums, mode=mode, layout=layout, chunk_size=chunk_size)
+    return jacobian(
+        grad(f, argnums), argnums, mode=mode, layout=layout, chunk_size=chunk_size, holomorphic=holomorphic
+    )
 
 
 def hvp(f: Callable[..., Any]) -> Callable[[Any, Any], Any]:
