@@ -182,6 +182,19 @@ def jacobian(
         raise ChainruleValueError(f"jacobian: mode must be one of {_MODES}, got {mode!r}")
     check_layout(layout, "jacobian")
     _check_chunk_size(chunk_size, "jacobian")
+    return _jacobian(f, argnums, mode, layout, chunk_size, holomorphic, "jacobian")
+
+
+def _jacobian(
+    f: Callable[..., Any],
+    argnums: Argnums,
+    mode: str,
+    layout: str,
+    chunk_size: int | None,
+    holomorphic: bool,
+    name: str,
+) -> Callable[..., Any]:
+    """:func:`jacobian` of checked options; ``name`` is the transform the user called, for its messages."""
     # mode="auto": the number of outputs for arguments of these shapes, learned on the first call, so that
     # later calls choosing forward mode need not evaluate f in reverse mode first (the choice only affects
     # speed: both modes give the same Jacobian)
@@ -189,13 +202,13 @@ def jacobian(
 
     @functools.wraps(f)
     def jacobian_f(*args: Any) -> Any:
-        nums = _argnum_tuple(argnums, len(args), "jacobian")
+        nums = _argnum_tuple(argnums, len(args), name)
         trees = [flatten(args[n]) for n in nums]
         primals = [_float_leaf(leaf) for leaves, _ in trees for leaf in leaves]
         in_shapes = [shape_of(p) for p in primals]
         real_inputs = [_dtype(p).kind != "c" for p in primals]
         if not holomorphic and not all(real_inputs):
-            raise ChainruleValueError(_NOT_HOLOMORPHIC.format(name="jacobian"))
+            raise ChainruleValueError(_NOT_HOLOMORPHIC.format(name=name))
 
         def g(*flat: Any) -> Any:
             new_args, it = list(args), iter(flat)
@@ -332,9 +345,8 @@ def hessian(
     if mode not in ("fwd", "rev"):
         raise ChainruleValueError(f"hessian: mode must be 'fwd' or 'rev', got {mode!r}")
     layout = check_layout(layout, "hessian")
-    return jacobian(
-        grad(f, argnums), argnums, mode=mode, layout=layout, chunk_size=chunk_size, holomorphic=holomorphic
-    )
+    _check_chunk_size(chunk_size, "hessian")
+    return _jacobian(grad(f, argnums), argnums, mode, layout, chunk_size, holomorphic, "hessian")
 
 
 def hvp(f: Callable[..., Any]) -> Callable[[Any, Any], Any]:

@@ -80,16 +80,20 @@ def digests(roots: Sequence[Expr], nodes: Sequence[Expr] | None = None) -> dict[
 
 
 def _cost(step: Instruction) -> int:
-    kind = step.kind
-    if kind in ("symbol", "number", "constant"):
+    if step.kind in ("symbol", "number", "constant"):
         return 0
-    if kind == "add":
-        const, coeffs = step.data
-        n = len(step.operands) + int(const != 0) - 1
+    return _operation_cost(step.kind, len(step.operands), step.data)
+
+
+def _operation_cost(kind: str, operands: int, data: Any) -> int:
+    """The operations of one sum, product, power or call of ``operands`` operands (see :func:`count_ops`)."""
+    if kind == ADD:
+        const, coeffs = data
+        n = operands + int(const != 0) - 1
         negated = int(all(c < 0 for c in coeffs) and const == 0)
         return n + sum(1 for c in coeffs if c not in (1, -1)) + negated
-    if kind == "mul":
-        return len(step.operands) - 1 + int(step.data != 1)
+    if kind == MUL:
+        return operands - 1 + int(data != 1)
     return 1
 
 
@@ -308,8 +312,8 @@ def count_ops(roots: Sequence[Expr], cse: bool = True) -> int:
 
 
 def _dag_operations(roots: Sequence[Expr]) -> int:
-    """``plan(roots, share_products=False).operations()`` without building the plan: the same costs
-    (:func:`_cost`), read off every node of the DAG once."""
+    """``plan(roots, share_products=False).operations()`` without building the plan: the same costs, read
+    off every node of the DAG once."""
     seen: set[Expr] = set()
     stack = list(roots)
     total = 0
@@ -319,15 +323,8 @@ def _dag_operations(roots: Sequence[Expr]) -> int:
             continue
         seen.add(node)
         op = node.op
-        if op is ADD:
-            const, coeffs = node.data
-            total += len(coeffs) + int(const != 0) - 1 + int(all(c < 0 for c in coeffs) and const == 0)
-            total += sum(1 for c in coeffs if c not in (1, -1))
-        elif op is MUL:
-            total += len(node.args) - 1 + int(node.data != 1)
-        elif node is E or op is SYM or op is NUM or op is CONST:
+        if node is E or op is SYM or op is NUM or op is CONST:  # (the plan's leaves: E is a constant there)
             continue
-        else:
-            total += 1
+        total += _operation_cost(op, len(node.args), node.data)
         stack.extend(node.args)
     return total

@@ -34,14 +34,13 @@ from chainrule.symbolic.variables import as_variable
 
 __all__ = ["ImplicitExplanation", "ImplicitStep", "explain_implicit", "implicit_diff"]
 
-_SLOPE = symbol("_slope")
-_EQUALS = re.compile(r"(?<![<>=!])=(?!=)")  # stands for y' while it is collected
+_SLOPE = symbol("_slope")  # stands for y' while it is collected
+_EQUALS = re.compile(r"(?<![<>=!])=(?!=)")  # the '=' of an equation, not of <=, >=, ==, !=
 
 
 def _sides(equation: Any) -> tuple[Expr, Expr]:
     """``(lhs, rhs)`` of ``"lhs = rhs"``, of a pair, or of an expression meaning ``expr = 0``."""
     if isinstance(equation, str):
-        # the '=' between the sides, not one of a condition's <=, >=, ==, !=
         signs = [m.start() for m in _EQUALS.finditer(equation)]
         if len(signs) != 1:
             raise ChainruleValueError(
