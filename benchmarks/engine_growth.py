@@ -6,9 +6,12 @@ steps (200 operations) and once with 500,000 steps (10⁶ operations), on 16 flo
 operation does the same work. What does grow is the work of Python's cycle collector, whose full collections
 scan every live graph node (a full collection runs each time the tracked objects have grown by a quarter), and
 memory traffic. The goal is the 10⁶-operation chain within 1.2x the 200-operation chain's cost per operation,
-both measured in the same process. Rows are in microseconds per operation of this process's CPU time
-(``time.process_time``: other jobs on a shared machine inflate wall time far more than the effect measured
-here); ``gc off`` rows show how much of the growth is the collector.
+both measured in the same process. The same ratio is measured for PyTorch (whose graph is C++ the collector
+does not see), HIPS autograd (a graph of Python objects) and NumPy by hand (the forward keeping every
+intermediate, then the backward written out: the memory traffic alone), each in its own process. Rows are in
+microseconds per operation of this process's CPU time (``time.process_time``: other jobs on a shared machine
+inflate wall time far more than the effect measured here); ``gc off`` rows show how much of the growth is
+the collector.
 """
 
 from __future__ import annotations
@@ -52,31 +55,98 @@ def _per_op(timing: dict[str, Any], steps: int) -> dict[str, Any]:
 
 def bench_chainrule(budget: Budget) -> list[dict[str, Any]]:
     cr = require("chainrule")
+
+    def step(x: Any, steps: int) -> Any:
+        leaf = cr.Tensor(x, requires_grad=True)
+        y = leaf
+        for _ in range(steps):
+            y = np.sin(y) * FACTOR
+        np.sum(y).backward()
+        return leaf.grad
+
+    return _rows("chainrule", step, budget, gc_off=True)
+
+
+def _inputs() -> tuple[tuple[str, Any], ...]:
+    return (("16 values", np.random.default_rng(0).uniform(-1.5, 1.5, 16)), ("0-d", 0.7))
+
+
+def _rows(name: str, step: Callable[[Any, int], Any], budget: Budget, gc_off: bool = False) -> list[Any]:
+    """The rows of one framework: ``step(x, steps)`` returns the gradient, at both lengths, on both inputs."""
     rows = []
-    for what, x in (("16 values", np.random.default_rng(0).uniform(-1.5, 1.5, 16)), ("0-d", 0.7)):
-
-        def step(steps: int, x: Any = x) -> Any:
-            leaf = cr.Tensor(x, requires_grad=True)
-            y = leaf
-            for _ in range(steps):
-                y = np.sin(y) * FACTOR
-            np.sum(y).backward()
-            return leaf.grad
-
+    for what, x in _inputs():
         for steps, label, fit in ((SHORT, "200 ops", budget), (LONG, "10^6 ops", budget.slow())):
-            check = verdict(max_rel_error([step(steps)], [_expected(x, steps)]), TOLERANCE, "gradient")
-            for gc_off in (False, True):
-                timing = measure(lambda steps=steps: step(steps), fit, gc_off, time.process_time)
-                name = f"chainrule {label}, {what}" + (", gc off" if gc_off else "")
-                rows.append(row(name, _per_op(timing, steps), check))
+            got = np.asarray(step(x, steps), dtype=float)
+            check = verdict(max_rel_error([got], [_expected(x, steps)]), TOLERANCE, "gradient")
+            for off in (False, True) if gc_off else (False,):
+                timing = measure(lambda x=x, steps=steps: step(x, steps), fit, off, time.process_time)
+                rows.append(
+                    row(
+                        f"{name} {label}, {what}" + (", gc off" if off else ""), _per_op(timing, steps), check
+                    )
+                )
     return rows
 
 
-FRAMEWORKS: dict[str, Callable[[Budget], list[dict[str, Any]]]] = {"chainrule": bench_chainrule}
+def bench_torch(budget: Budget) -> list[dict[str, Any]]:
+    """PyTorch eager, for comparison: its graph nodes are C++ objects the cycle collector never sees."""
+    torch = require("torch")
+    torch.set_num_threads(1)
+
+    def step(x: Any, steps: int) -> Any:
+        leaf = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+        y = leaf
+        for _ in range(steps):
+            y = torch.sin(y) * FACTOR
+        y.sum().backward()
+        return leaf.grad.numpy()
+
+    return _rows("PyTorch", step, budget)
+
+
+def bench_autograd(budget: Budget) -> list[dict[str, Any]]:
+    """HIPS autograd, for comparison: a graph of Python objects, like chainrule's."""
+    autograd = require("autograd")
+    anp = require("autograd.numpy")
+
+    def chain(y: Any, steps: int) -> Any:
+        for _ in range(steps):
+            y = anp.sin(y) * FACTOR
+        return anp.sum(y)
+
+    grad_f = autograd.grad(chain)
+    return _rows("HIPS autograd", lambda x, steps: grad_f(np.asarray(x, dtype=float), steps), budget)
+
+
+def bench_numpy(budget: Budget) -> list[dict[str, Any]]:
+    """NumPy forward keeping every intermediate, and the backward written by hand: the memory traffic of a
+    graph's values without any graph (a list of arrays, which the collector scans without looking inside)."""
+
+    def step(x: Any, steps: int) -> Any:
+        inputs = []
+        y = np.asarray(x, dtype=float)
+        for _ in range(steps):
+            inputs.append(y)
+            y = np.sin(y) * FACTOR
+        g = np.ones_like(y)
+        for y in reversed(inputs):
+            g = g * (FACTOR * np.cos(y))
+        return g
+
+    return _rows("NumPy by hand", step, budget)
+
+
+FRAMEWORKS: dict[str, Callable[[Budget], list[dict[str, Any]]]] = {
+    "chainrule": bench_chainrule,
+    "torch": bench_torch,
+    "autograd": bench_autograd,
+    "numpy": bench_numpy,
+}
 
 
 def goals(rows: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per operation, the 10⁶-op chain costs at most 1.2x the 200-op chain (garbage collector on)."""
+    """Per operation, the 10⁶-op chain costs at most 1.2x the 200-op chain (garbage collector on); the
+    same ratio of each peer is reported beside it."""
     out = []
     for what in ("16 values", "0-d"):
         short, long = rows.get(f"chainrule 200 ops, {what}"), rows.get(f"chainrule 10^6 ops, {what}")
@@ -86,5 +156,13 @@ def goals(rows: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         ratio = long["median_s"] / short["median_s"]
         detail = f"{ratio:.2f}x ({long['median_s'] * 1e6:.2f} vs {short['median_s'] * 1e6:.2f} us/op)"
+        peers = []
+        for peer in ("chainrule", "PyTorch", "HIPS autograd", "NumPy by hand"):
+            suffix = ", gc off" if peer == "chainrule" else ""
+            a, b = rows.get(f"{peer} 200 ops, {what}{suffix}"), rows.get(f"{peer} 10^6 ops, {what}{suffix}")
+            if a is not None and b is not None:
+                peers.append(f"{peer}{suffix} {b['median_s'] / a['median_s']:.2f}x")
+        if peers:
+            detail += "; the same ratio: " + ", ".join(peers)
         out.append(goal(text, ratio <= 1.2, detail))
     return out
