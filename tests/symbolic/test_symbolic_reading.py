@@ -84,6 +84,29 @@ def test_str_reads_back_to_the_same_expression(text: str) -> None:
     assert nesting(printed) <= MAX_DEPTH
 
 
+@pytest.mark.parametrize("text", ["√" * 700 + "x", "e^" * 700 + "x", "^".join(["x"] * 600)])
+def test_a_very_deep_expression_prints_compactly_at_once_as_after_trying_the_plain_form(text: str) -> None:
+    # to_text skips the plain printer when an expression is too deep for it to stay within MAX_DEPTH
+    from chainrule.symbolic.printing.base import shared_subexpressions
+    from chainrule.symbolic.printing.text import (
+        _SURELY_TOO_DEEP,
+        CompactTextPrinter,
+        TextPrinter,
+        _printed_depth,
+    )
+
+    def tried_plain_first(e: sym.Expr) -> str:
+        named = shared_subexpressions(e)
+        plain = TextPrinter()(e, named)
+        return CompactTextPrinter()(e, named) if nesting(plain) > MAX_DEPTH else plain
+
+    e = sym.parse(text)
+    assert _printed_depth(e, shared_subexpressions(e)) > _SURELY_TOO_DEEP  # the shortcut is taken
+    assert sym.parse(str(e), max_length=10**6) is e
+    for expr in (e, sym.diff(e, "x")):
+        assert str(expr) == tried_plain_first(expr)
+
+
 def test_every_nan_is_one_node() -> None:
     assert sym.parse("0*1e400") is sym.parse("1e400 - 1e400")
 
