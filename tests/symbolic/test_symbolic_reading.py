@@ -87,13 +87,8 @@ def test_str_reads_back_to_the_same_expression(text: str) -> None:
 @pytest.mark.parametrize("text", ["√" * 700 + "x", "e^" * 700 + "x", "^".join(["x"] * 600)])
 def test_a_very_deep_expression_prints_compactly_at_once_as_after_trying_the_plain_form(text: str) -> None:
     # to_text skips the plain printer when an expression is too deep for it to stay within MAX_DEPTH
-    from chainrule.symbolic.printing.base import shared_subexpressions
-    from chainrule.symbolic.printing.text import (
-        _SURELY_TOO_DEEP,
-        CompactTextPrinter,
-        TextPrinter,
-        _printed_depth,
-    )
+    from chainrule.symbolic.printing.base import names_and_depth, shared_subexpressions
+    from chainrule.symbolic.printing.text import _SURELY_TOO_DEEP, CompactTextPrinter, TextPrinter
 
     def tried_plain_first(e: sym.Expr) -> str:
         named = shared_subexpressions(e)
@@ -101,10 +96,25 @@ def test_a_very_deep_expression_prints_compactly_at_once_as_after_trying_the_pla
         return CompactTextPrinter()(e, named) if nesting(plain) > MAX_DEPTH else plain
 
     e = sym.parse(text)
-    assert _printed_depth(e, shared_subexpressions(e)) > _SURELY_TOO_DEEP  # the shortcut is taken
+    assert names_and_depth(e)[1] > _SURELY_TOO_DEEP  # the shortcut is taken
     assert sym.parse(str(e), max_length=10**6) is e
     for expr in (e, sym.diff(e, "x")):
         assert str(expr) == tried_plain_first(expr)
+
+
+def test_the_depth_of_a_printed_output_counts_a_named_subexpression_as_one_node() -> None:
+    from chainrule.symbolic.printing.base import names_and_depth
+
+    assert names_and_depth(sym.parse("sin(cos(x)) + 1")) == ([], 4)  # +, sin, cos, x
+    d = sym.diff("x^x", "x", n=12)  # large enough to name its shared subexpressions
+    named, depth = names_and_depth(d, limit=200)
+    assert named
+    assert depth < 40
+
+    def deepest(e: sym.Expr, names: set[sym.Expr]) -> int:  # the depth of e's own line
+        return 1 + max((1 if a in names else deepest(a, names) for a in e.args), default=0)
+
+    assert depth == max(deepest(n, set(named)) for n in [d, *named])
 
 
 def test_every_nan_is_one_node() -> None:

@@ -50,7 +50,8 @@ def _vector_function(expressions: list[Any], names: list[str], vector: bool) -> 
 class _Derivatives(NamedTuple):
     """What ``grad`` shows: the formulas, the automatic and symbolic matrices, the numerical one with its
     error bounds (None for both beyond ``NUMERIC_MAX_VARIABLES``), the four arrays the verdict weighs, and
-    beyond the limit the three derivatives along one direction with the numerical one's bound."""
+    beyond the limit the three derivatives along one direction with the numerical one's bound; and the
+    expressions compiled to one function of the point's vector (for the Hessian, without compiling again)."""
 
     formulas: list[list[Any]]
     automatic: Any
@@ -59,6 +60,7 @@ class _Derivatives(NamedTuple):
     error: Any
     verdict: tuple[Any, Any, Any, Any]
     along: tuple[Any, Any, Any, Any] | None
+    function: Callable[[Any], Any]
 
 
 def _three_jacobians(
@@ -88,12 +90,14 @@ def _three_jacobians(
     if len(names) > NUMERIC_MAX_VARIABLES:
         along = _along_a_direction(f, x, automatic, exact)
         return _Derivatives(
-            rows, automatic, exact, None, None, _weighed_along(automatic, exact, along), along
+            rows, automatic, exact, None, None, _weighed_along(automatic, exact, along), along, f
         )
     result = cr.numeric.jacobian(f, x) if vector else cr.numeric.gradient(f, x)
     numerical = np.asarray(result.value).reshape(automatic.shape)
     error = np.broadcast_to(np.asarray(result.error, dtype=float), automatic.shape)
-    return _Derivatives(rows, automatic, exact, numerical, error, (automatic, exact, numerical, error), None)
+    return _Derivatives(
+        rows, automatic, exact, numerical, error, (automatic, exact, numerical, error), None, f
+    )
 
 
 # Up to this many variables the numerical column has a finite difference per variable (about
@@ -174,8 +178,7 @@ def run_grad(args: argparse.Namespace, out: Output) -> int:
     derivatives = [formula for row in d.formulas for formula in row]
     _report(out, d.verdict, expressions, derivatives, point)
     if args.hessian:
-        f = _vector_function(expressions, names, vector)
-        hessian = cr.hessian(f)(np.array([point[n] for n in names]))
+        hessian = cr.hessian(d.function)(np.array([point[n] for n in names]))
         out.line(f"Hessian (rows and columns {', '.join(names)}) =\n{_number(hessian)}")
     return 0
 

@@ -27,6 +27,7 @@ __all__ = [
     "SHARE_LIMIT",
     "Printer",
     "ProductLayout",
+    "names_and_depth",
     "pieces",
     "shared_subexpressions",
 ]
@@ -325,12 +326,24 @@ def shared_subexpressions(root: Expr, limit: int = SHARE_LIMIT) -> list[Expr]:
     is not tiny, and so does any that alone would print longer than the limit; the output then grows with
     the DAG, not the tree.
     """
+    return names_and_depth(root, limit)[0]
+
+
+def names_and_depth(root: Expr, limit: int = SHARE_LIMIT) -> tuple[list[Expr], int]:
+    """:func:`shared_subexpressions` of ``root``, and how many nodes deep the deepest line of its text goes
+    (the root's line and each named subexpression's; a name counts as one node where it is used)."""
     nodes = postorder([root])
     size: dict[Expr, int] = {}
+    depth: dict[Expr, int] = {}
     for node in nodes:
-        size[node] = min(1 + sum(size[a] for a in node.args), limit + 1)
+        args = node.args
+        if args:
+            size[node] = min(1 + sum([size[a] for a in args]), limit + 1)
+            depth[node] = 1 + max([depth[a] for a in args])
+        else:
+            size[node] = depth[node] = 1
     if size[root] <= limit:
-        return []
+        return [], depth[root]
     # the names are numbered in this walk's order: children by structural digest, the same in every run
     # (a sum's terms and a product's factors are stored in memory-address order)
     keys = digests([root], nodes)
@@ -340,13 +353,16 @@ def shared_subexpressions(root: Expr, limit: int = SHARE_LIMIT) -> list[Expr]:
         for a in node.args:
             uses[a] += 1
     named: list[Expr] = []
+    deepest = 1
     for node in nodes:
         own = 1 + sum(size[a] for a in node.args)
+        lines = 1 + max((depth[a] for a in node.args), default=0)  # (a named one's is 1: its name)
         if node is not root and ((uses[node] > 1 and own >= _SHARED_AT_LEAST) or own > limit // 10):
             named.append(node)
-            own = 1
-        size[node] = min(own, limit + 1)
-    return named
+            deepest = max(deepest, lines)
+            own = lines = 1
+        size[node], depth[node] = min(own, limit + 1), lines
+    return named, max(deepest, depth[root])
 
 
 def pieces(node: Expr) -> tuple[list[tuple[Expr, Expr]], Expr]:

@@ -19,10 +19,9 @@ from chainrule.symbolic.printing.base import (
     Printed,
     Printer,
     ProductLayout,
+    names_and_depth,
     pieces,
-    shared_subexpressions,
 )
-from chainrule.symbolic.traverse import postorder
 from chainrule.symbolic.unknowns import unknown_name
 
 __all__ = ["CompactTextPrinter", "TextPrinter", "format_number", "nesting", "to_text"]
@@ -189,8 +188,8 @@ def to_text(expr: Expr) -> str:
     >>> to_text(sym.parse("1/(2*sqrt(x)) - x^2 + 3/2*x"))
     '-x^2 + 3*x/2 + 1/(2*sqrt(x))'
     """
-    named = shared_subexpressions(expr)  # (for both printers: the same names)
-    if _printed_depth(expr, named) > _SURELY_TOO_DEEP:
+    named, depth = names_and_depth(expr)  # (for both printers: the same names)
+    if depth > _SURELY_TOO_DEEP:
         return CompactTextPrinter()(expr, named)
     text = TextPrinter()(expr, named)
     if text.count("(") > MAX_DEPTH and nesting(text) > MAX_DEPTH:  # (count first: C-fast, mostly enough)
@@ -203,15 +202,3 @@ def to_text(expr: Expr) -> str:
 # without one, and a function's arguments are always in parentheses. So an expression more than this deep
 # prints nested deeper than the parser reads, and is printed compactly without trying the plain form first.
 _SURELY_TOO_DEEP = 5 * MAX_DEPTH
-
-
-def _printed_depth(expr: Expr, named: list[Expr]) -> int:
-    """How many nodes deep the deepest line of ``expr``'s text goes, with the ``named`` subexpressions
-    printed on lines of their own (a name counts one node where it is used)."""
-    if not expr.args:
-        return 1
-    names = set(named)
-    depth: dict[Expr, int] = {}
-    for node in postorder([expr]):
-        depth[node] = 1 + max((1 if a in names else depth[a] for a in node.args), default=0)
-    return max(depth[node] for node in [expr, *named])
