@@ -139,6 +139,47 @@ def test_vmap_of_jvp_and_vjp() -> None:
     np.testing.assert_allclose(cr.vmap(lambda c: vjp_fn(c)[0])(Y), Y @ W, rtol=1e-12)
 
 
+def test_selections_by_a_batched_condition_under_every_transform() -> None:
+    # np.where's forward rule selects the tangents by the same batched condition inside np.where (refused as
+    # a recursion before); np.select read its conditions as plain arrays (a GraphError under vmap before)
+    ones = np.ones(4)
+    for f in (
+        lambda x: np.sum(np.where(x > 0, x**2, np.sin(x))),
+        lambda x: np.sum(np.select([x < 0, x > 1], [x**3, x**2], np.cos(x))),
+    ):
+        for g in (
+            f,
+            cr.grad(f),
+            cr.jacobian(f, mode="fwd"),
+            cr.hessian(f),
+            lambda x, f=f: cr.jvp(f, (x,), (ones,))[1],
+        ):
+            np.testing.assert_allclose(cr.vmap(g)(XS), np.stack([g(x) for x in XS]), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_an_integer_output_has_float_zeros_in_both_modes(dtype: Any) -> None:
+    f = lambda x: (2 * x, np.arange(3), x > 0)  # noqa: E731
+    x = np.ones(2, dtype=dtype)
+    for mode in ("fwd", "rev"):
+        blocks = cr.jacobian(f, mode=mode)(x)
+        assert [(b.dtype, b.shape) for b in blocks] == [(dtype, (2, 2)), (dtype, (3, 2)), (dtype, (2, 2))]
+        assert not blocks[1].any()
+        assert not blocks[2].any()
+
+
+def test_interp_of_batched_points() -> None:
+    # np.interp read the points as a plain array to apply left= and right= even when neither was given
+    for kwargs in ({}, {"left": -1.0, "right": 5.0}):
+        f = lambda x, kw=kwargs: np.interp(x, [0.0, 1.0, 2.0], [1.0, 3.0, 2.0], **kw) * x  # noqa: E731
+        np.testing.assert_allclose(cr.vmap(f)(XS), np.stack([f(x) for x in XS]), rtol=1e-15)
+    with pytest.raises(cr.GraphError, match="loop=True"):  # its derivative looks the points up: loop
+        cr.vmap(cr.grad(lambda x: np.sum(np.interp(x, [0.0, 1.0], [1.0, 3.0]))))(XS)
+
+
+XS = np.array([[1.0, -2.0, 3.0, 0.5], [-0.5, 0.2, 0.1, 4.0], [0.0, 2.0, -1.0, 1.5]])
+
+
 @pytest.mark.parametrize("mode", ["fwd", "rev", "auto"])
 def test_jacobian_modes_and_chunks_agree(mode: str) -> None:
     f = lambda x: np.tanh(W @ x)  # noqa: E731

@@ -23,12 +23,12 @@ BATCH = 3
 # cannot be (the examples would mix): under vmap they raise a chainrule error that says so and names
 # cr.vmap(f, loop=True), never a wrong number. Each is checked to raise; a row fixed must leave the list.
 KNOWN_FORWARD = {
-    "interp[0]": "np.interp reads the knots xp as plain numbers (batched here)",
-    "interp[1]": "np.interp reads the knots xp as plain numbers (batched here)",
     "take_along_axis[1]": "the indices come from np.argsort of the batched operand",
 }
 KNOWN_GRAD = {
     **KNOWN_FORWARD,
+    "interp[0]": "the interp rules look up each point's interval as plain numbers",
+    "interp[1]": "the interp rules look up each point's interval as plain numbers",
     "cummax[0]": "the running-max rule reads the values as a plain array",
     "cummax[1]": "the running-max rule reads the values as a plain array",
     **{f"quantile[{k}]": "the quantile rule sorts the values as a plain array" for k in range(5)},

@@ -211,16 +211,20 @@ class Batched(ArrayLike):
         if plain and func in _LEADING and len(args) == 1 and args[0] is self:
             return _batched_results(func(self._batched_value, **kwargs), self)
         key = (id(self), func)
-        if plain and key in _ACTIVE:  # a handler asked for this batch's numbers in a form with no batch
+        depth = _ACTIVE.get(key, 0)
+        if plain and depth >= _MAX_NESTED:  # a handler asked for this batch's numbers in a form with no batch
             raise UnsupportedOperationError(
                 f"{function_name(func)} looks at the numbers of a value batched by cr.vmap (size "
                 f"{self._size}) in a way that has no batched form; use cr.vmap(f, loop=True)"
             )
-        _ACTIVE.add(key)
+        _ACTIVE[key] = depth + 1
         try:
             return ArrayLike.__array_function__(self, func, types, args, kwargs)
         finally:
-            _ACTIVE.discard(key)
+            if depth:
+                _ACTIVE[key] = depth
+            else:
+                del _ACTIVE[key]
 
     def _plain_function(self, func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """NumPy functions whose results carry no derivative: shapes and dtypes, and batched reductions."""
@@ -304,8 +308,12 @@ _LOGICAL = frozenset({np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.invert})
 _LEADING = frozenset(
     {np.linalg.slogdet, np.linalg.det, np.linalg.eigh, np.linalg.eigvalsh, np.linalg.svd, np.linalg.inv}
 )
-# (batch, NumPy function) calls under way, so that a handler asking for the same again raises, not recurses
-_ACTIVE: set[tuple[int, Any]] = set()
+# (batch, NumPy function) -> how many such calls are under way, so that a handler asking for the same again
+# and again raises, not recurses. A rule may call the function again with the same batch among other operands
+# (np.where's forward rule selects the tangents by the same condition, inside np.where under cr.jvp), once
+# for each transform nested around it: that many are allowed.
+_ACTIVE: dict[tuple[int, Any], int] = {}
+_MAX_NESTED = 8
 _CREATION = frozenset({np.zeros_like, np.ones_like, np.empty_like, np.full_like})
 
 

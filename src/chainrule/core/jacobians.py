@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.primitive import Traced
 from chainrule.core.pytree import flatten, unflatten
 from chainrule.core.rules._util import shape_of
 from chainrule.core.transforms import (
@@ -264,6 +265,9 @@ def _forward(
             if cols is None:
                 cols = [[[] for _ in primals] for _ in leaves]
             for o, t in enumerate(leaves):
+                # an integer or bool output's zeros, in the input's float type as reverse mode gives them
+                if not isinstance(t, Traced) and _dtype(t).kind in "biu":
+                    t = np.asarray(t, dtype=_dtype(primals[i]))
                 cols[o][i].append(t)
     out_vals, out_tree = flatten(values[0] if values else g(*primals))
     if cols is None:

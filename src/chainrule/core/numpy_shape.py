@@ -237,7 +237,10 @@ def _select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
         raise ChainruleValueError("np.select: select with an empty condition list is not possible")
     result = default
     for condition, choice in reversed(list(zip(condlist, choicelist, strict=True))):
-        result = where_p(np.asarray(concrete(condition), dtype=bool), choice, result)
+        chosen = concrete(condition)  # (under cr.vmap, a batched condition: where_p takes it as it is)
+        result = where_p(
+            chosen if isinstance(chosen, Traced) else np.asarray(chosen, dtype=bool), choice, result
+        )
     shape = np.broadcast_shapes(*(shape_of(c) for c in (*condlist, *choicelist, default)))
     return result if shape_of(result) == shape else np.broadcast_to(result, shape)
 

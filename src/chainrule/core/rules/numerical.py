@@ -128,7 +128,12 @@ def _numpy_interp(
         x, xp, fp = _periodic(x, xp, fp, period)
         left = right = None
     result = prim(x, xp, fp)
-    knots, points = np.asarray(concrete(xp)), np.asarray(concrete(x))
+    if left is None and right is None:
+        return result
+    # the points outside the knots, compared as plain numbers (under cr.vmap, batched ones)
+    knots, points = np.asarray(concrete(xp)), concrete(x)
+    if not isinstance(points, Traced):
+        points = np.asarray(points)
     if left is not None:
         result = where_p(points < knots[0], left, result)
     if right is not None:
