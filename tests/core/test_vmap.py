@@ -173,6 +173,9 @@ def test_interp_of_batched_points() -> None:
     for kwargs in ({}, {"left": -1.0, "right": 5.0}):
         f = lambda x, kw=kwargs: np.interp(x, [0.0, 1.0, 2.0], [1.0, 3.0, 2.0], **kw) * x  # noqa: E731
         np.testing.assert_allclose(cr.vmap(f)(XS), np.stack([f(x) for x in XS]), rtol=1e-15)
+    knots = np.array([[0.0, 1.0, 2.0], [-1.0, 0.5, 1.0], [0.5, 1.5, 2.5]])  # batched knots: a call each
+    g = lambda x, xp: np.interp(x, xp, [1.0, 3.0, 2.0], left=-1.0, right=5.0)  # noqa: E731
+    np.testing.assert_allclose(cr.vmap(g)(XS, knots), np.stack([g(*a) for a in zip(XS, knots, strict=True)]))
     with pytest.raises(cr.GraphError, match="loop=True"):  # its derivative looks the points up: loop
         cr.vmap(cr.grad(lambda x: np.sum(np.interp(x, [0.0, 1.0], [1.0, 3.0]))))(XS)
 

@@ -131,9 +131,9 @@ def _numpy_interp(
     if left is None and right is None:
         return result
     # the points outside the knots, compared as plain numbers (under cr.vmap, batched ones)
-    knots, points = np.asarray(concrete(xp)), concrete(x)
-    if not isinstance(points, Traced):
-        points = np.asarray(points)
+    knots: Any = concrete(xp)
+    points: Any = concrete(x)
+    knots, points = (v if isinstance(v, Traced) else np.asarray(v) for v in (knots, points))
     if left is not None:
         result = where_p(points < knots[0], left, result)
     if right is not None:
