@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from _harness import Budget, goal, max_rel_error, measure, require, row, verdict
+from engine_chain import FACTOR, expected_gradient, hand_forward_backward
 
 TITLE = "Cost per op as the graph grows: y = sin(y) * 1.01 through the Tensor API, 200 vs 10^6 ops"
 UNIT = "us/op"
@@ -30,16 +31,7 @@ SCALE = 1e6  # the rows are already per operation
 REFERENCE = "chainrule 200 ops, 16 values"
 BASELINE = "chainrule 200 ops, 16 values"
 SHORT, LONG = 100, 500_000  # loop steps: two operations each
-FACTOR = 1.01
 TOLERANCE = 1e-9
-
-
-def _expected(x: Any, steps: int) -> np.ndarray:
-    g, y = np.ones_like(np.asarray(x, dtype=float)), np.asarray(x, dtype=float)
-    for _ in range(steps):
-        g = g * (FACTOR * np.cos(y))
-        y = np.sin(y) * FACTOR
-    return g
 
 
 def _per_op(timing: dict[str, Any], steps: int) -> dict[str, Any]:
@@ -77,7 +69,7 @@ def _rows(name: str, step: Callable[[Any, int], Any], budget: Budget, gc_off: bo
     for what, x in _inputs():
         for steps, label, fit in ((SHORT, "200 ops", budget), (LONG, "10^6 ops", budget.slow())):
             got = np.asarray(step(x, steps), dtype=float)
-            check = verdict(max_rel_error([got], [_expected(x, steps)]), TOLERANCE, "gradient")
+            check = verdict(max_rel_error([got], [expected_gradient(x, steps)]), TOLERANCE, "gradient")
             for off in (False, True) if gc_off else (False,):
                 timing = measure(lambda x=x, steps=steps: step(x, steps), fit, off, time.process_time)
                 rows.append(
@@ -121,19 +113,7 @@ def bench_autograd(budget: Budget) -> list[dict[str, Any]]:
 def bench_numpy(budget: Budget) -> list[dict[str, Any]]:
     """NumPy forward keeping every intermediate, and the backward written by hand: the memory traffic of a
     graph's values without any graph (a list of arrays, which the collector scans without looking inside)."""
-
-    def step(x: Any, steps: int) -> Any:
-        inputs = []
-        y = np.asarray(x, dtype=float)
-        for _ in range(steps):
-            inputs.append(y)
-            y = np.sin(y) * FACTOR
-        g = np.ones_like(y)
-        for y in reversed(inputs):
-            g = g * (FACTOR * np.cos(y))
-        return g
-
-    return _rows("NumPy by hand", step, budget)
+    return _rows("NumPy by hand", hand_forward_backward, budget)
 
 
 FRAMEWORKS: dict[str, Callable[[Budget], list[dict[str, Any]]]] = {

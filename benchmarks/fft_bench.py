@@ -43,6 +43,7 @@ pin_threads()
 import numpy as np  # noqa: E402  (after pinning the threads)
 
 import chainrule as cr  # noqa: E402
+from chainrule.core.rules.fft import _hermitian_weights as _weights  # noqa: E402  (the half spectrum's counts)
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -60,15 +61,6 @@ def _transpose(func: Callable[..., Any], x: Any, ct: Any) -> Any:
         im = [np.sum(np.real(ct * b)) for b in basis_im]
         return (np.array(re) - 1j * np.array(im)).reshape(x.shape)
     return np.array([np.sum(np.real(ct * b)) for b in basis]).reshape(x.shape)
-
-
-def _weights(n: int) -> np.ndarray[Any, Any]:
-    """How many entries of a full spectrum each entry of a length-n signal's half spectrum stands for."""
-    w = np.full(n // 2 + 1, 2.0)
-    w[0] = 1.0
-    if n % 2 == 0:
-        w[-1] = 1.0
-    return w
 
 
 # The reverse pass as a NumPy programmer writes it by hand for each case (ct: the output's cotangent, x: the
