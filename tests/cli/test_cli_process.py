@@ -94,3 +94,20 @@ def test_a_user_mistake_in_a_subprocess_is_one_line() -> None:
         assert done.returncode == 2, done.stderr
         assert "Traceback" not in done.stderr
         assert done.stderr.strip().splitlines()[-1].startswith("chainrule")  # a usage, then one line
+
+
+def test_a_one_line_gradient_imports_no_process_pool_and_no_masked_arrays() -> None:
+    # The command starts in about 0.15 s; multiprocessing, concurrent.futures (with logging) and numpy.ma
+    # were 25 ms of it and are needed only with workers= or not at all.
+    script = (
+        "import sys\n"
+        "from chainrule.cli import main\n"
+        "main(['--plain', 'grad', 'x^2*sin(y)', '--at', 'x=0.5,y=1', '--hessian'])\n"
+        "heavy = ('multiprocessing', 'concurrent.futures', 'logging', 'numpy.ma')\n"
+        "print('loaded:', [name for name in heavy if name in sys.modules])\n"
+    )
+    done = subprocess.run(
+        [command()[0], "-c", script], capture_output=True, text=True, timeout=120, env=environment()
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "loaded: []"

@@ -6,8 +6,7 @@ The strategies themselves live in :mod:`chainrule.numeric.strategies`; this modu
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Executor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -17,6 +16,9 @@ from chainrule.numeric.result import NumericResult
 from chainrule.numeric.sampling import ElementwiseSampler, Sampler, as_point, check_callable
 from chainrule.numeric.steps import scale_of, snap_step
 from chainrule.numeric.strategies import Problem, solve
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 __all__ = ["METHODS", "check_method", "check_order", "check_step", "derivative", "empty_result"]
 

@@ -17,17 +17,19 @@ exception is a bug in ``f`` or in the call and propagates.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
 import time
 import warnings
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from chainrule.errors import ChainruleError, ChainruleTypeError, ChainruleValueError
+
+# imported where they are used: concurrent.futures and multiprocessing cost 15 ms at start-up
+if TYPE_CHECKING:
+    from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 __all__ = [
     "NOT_FINITE_ERRORS",
@@ -114,6 +116,8 @@ def check_parallel(executor: object, workers: object, timeout: object, caller: s
     """Validate ``executor``, ``workers`` and ``timeout`` (clear errors before any evaluation)."""
     if executor is None and workers is None and timeout is None:
         return
+    from concurrent.futures import Executor
+
     if executor is not None and not isinstance(executor, Executor):
         raise ChainruleTypeError(
             f"{caller}: executor must be a concurrent.futures.Executor, got {type(executor).__name__}"
@@ -201,6 +205,8 @@ class Evaluator:
         return self._submit(points, complex_input)
 
     def _submit(self, points: Sequence[Any], complex_input: bool) -> list[Any]:
+        from concurrent.futures import wait
+
         assert self.executor is not None
         chunks = _chunks(points, self.workers)
         if self.own_pool is not None:
@@ -248,6 +254,9 @@ def _guarded_call(f: Callable[[Any], Any], point: Any) -> Any:
 
 
 def _start_pool(f: Callable[[Any], Any], count: int) -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     # fork: the workers inherit f, so lambdas and closures work; elsewhere f must be picklable.
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -256,6 +265,8 @@ def _start_pool(f: Callable[[Any], Any], count: int) -> ProcessPoolExecutor:
 
 def _kill_workers(executor: Executor | None) -> bool:
     """Kill the processes of a process pool (none of another executor); whether any were killed."""
+    from concurrent.futures import ProcessPoolExecutor
+
     if not isinstance(executor, ProcessPoolExecutor):
         return False
     processes = getattr(executor, "_processes", None) or {}

@@ -11,8 +11,7 @@ costs four evaluations per level, not a Jacobian of Jacobians.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Executor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,6 +24,9 @@ from chainrule.numeric.richardson import Formula, Ladder, LadderOutcome
 from chainrule.numeric.sampling import PairSampler, as_point, check_callable
 from chainrule.numeric.steps import balanced_step, dyadic, ladder_step, scale_of, snap_step
 from chainrule.numeric.strategies import FULL_RTOL, Problem, fixed_quotient
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 __all__ = ["HESSIAN_METHODS", "hessian"]
 

@@ -9,9 +9,8 @@ Jacobian is in the mixed layout by default, ``value.shape == f(x).shape + x.shap
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,6 +22,9 @@ from chainrule.numeric.result import NumericResult
 from chainrule.numeric.sampling import AxisSampler, as_point, check_callable
 from chainrule.numeric.steps import scale_of
 from chainrule.numeric.strategies import Problem, solve
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 __all__ = ["directional_derivative", "gradient", "hessian_diag", "jacobian"]
 
