@@ -181,3 +181,17 @@ def test_expand() -> None:
     assert sym.expand(sym.parse("(x + 1)^2")) is sym.parse("x^2 + 2x + 1")
     assert sym.expand(sym.parse("(x + y)(x - y) + y^2")) is sym.parse("x^2")
     assert len(sym.expand(sym.parse("(a + b + c + 1)^6")).args) == 83
+
+
+def test_a_product_of_two_factors_is_mul_alls_canonical_form() -> None:
+    # mul() builds two-factor products (and a product times one more factor) without mul_all's table of
+    # powers; every pair of these canonical forms, including shared bases, number bases and products, must
+    # give mul_all's node
+    from chainrule.symbolic.algebra import mul, mul_all
+
+    x, y = sym.symbols("x y")
+    forms = [x, y, x**2, x**-1, sym.sqrt(x), 2**x, sym.exp(x), x + 1, (x + 1) ** 3, sym.sin(x), 3 * x, x * y]
+    forms += [2 * x**2 * y, x * sym.sin(x), x**-2 * y, sym.cos(x) * y**3, 2**x * y, (x + 1) ** -1 * x]
+    for a in forms:
+        for b in forms:
+            assert mul(a, b) is mul_all((a, b)), (a, b)

@@ -192,7 +192,37 @@ def mul(*factors: Expr) -> Expr:
             return scale(a.data, b)
         if b.op is NUM:
             return scale(b.data, a)
+        # the commonest product, of two factors with distinct bases (a rule's ``g * cos(x)``): mul_all's
+        # canonical form at once, without its table of powers
+        if a.op is MUL:
+            if b.op is not MUL:
+                return _mul_one_more(a, b)
+        elif b.op is MUL:
+            return _mul_one_more(b, a)
+        else:
+            ba = a.args[0] if a.op is POW else a
+            bb = b.args[0] if b.op is POW else b
+            if ba is not bb and ba.op is not NUM and bb.op is not NUM:
+                args = (a, b) if id(a) < id(b) else (b, a)
+                return cons(MUL, args, 1, (MUL, 1, args))
     return mul_all(factors)
+
+
+def _mul_one_more(product: Expr, f: Expr) -> Expr:
+    """``product * f`` for a canonical product and a factor that is no product nor number: the factor is
+    sorted in among the others when its base is new, else :func:`mul_all` merges the powers."""
+    base = f.args[0] if f.op is POW else f
+    if base.op is not NUM:
+        for g in product.args:
+            if (g.args[0] if g.op is POW else g) is base:
+                break
+        else:
+            factors = [*product.args, f]
+            factors.sort(key=id)
+            args = tuple(factors)
+            coeff = product.data
+            return cons(MUL, args, coeff, (MUL, coeff, args))
+    return mul_all((product, f))
 
 
 def mul_all(factors: Iterable[Expr]) -> Expr:
