@@ -198,3 +198,25 @@ def test_deep_expressions_differentiate_without_recursion() -> None:
     d = sym.diff(e, "x")
     assert d.op == "mul"
     assert len(d.args) > 100
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sin(x) e^(x^2)/(1 + x^2) + atan(x y)",
+        "x^3 exp(x) sin(x) + x^2 exp(x) cos(x)",
+        "(x + 1)^5 (x - 2)^3 log(x)",
+        "2.5 x^2 sqrt(1 + x) + x^(1/3) exp(-x)",
+    ],
+)
+def test_a_repeated_derivative_is_the_derivative_taken_again_and_again(text: str) -> None:
+    # diff(e, x, n) reuses the product rule's terms of the products met in earlier rounds; taking one
+    # derivative at a time shares nothing
+    from chainrule.symbolic.differentiate import derivative
+
+    e = sym.parse(text)
+    x = sym.symbols("x")
+    one_at_a_time = e
+    for n in range(1, 7):
+        one_at_a_time = derivative(one_at_a_time, x)
+        assert sym.diff(e, x, n) is sym.simplify(one_at_a_time), n

@@ -270,13 +270,23 @@ def derivative(expr: Expr, var: Expr) -> Expr:
     return _derivative(expr, var)[0]
 
 
+Terms = list[tuple[Any, Expr]]
+
+
 def _derivative(
-    expr: Expr, var: Expr, known: dict[Expr, Expr | None] | None = None, max_factors: int | None = None
+    expr: Expr,
+    var: Expr,
+    known: dict[Expr, Expr | None] | None = None,
+    max_factors: int | None = None,
+    products: dict[Expr, Terms] | None = None,
 ) -> tuple[Expr, int]:
     """The first derivative, and how many nodes of ``expr`` depend on ``var`` (the work it took).
 
     ``known`` holds derivatives by ``var`` found before (by the earlier derivatives of a repeated one, whose
-    expressions share most of their factors) and receives the new ones. With ``max_factors``, raises
+    expressions share most of their factors) and receives the new ones. ``products`` does the same for the
+    product rule's terms of the products handed to sums: a repeated derivative meets the same products in
+    round after round (a sum holds its terms as products with coefficient 1, the numbers apart: ``x sin(x)``
+    is a term of the 3rd derivative with 3, and of the 4th with 5). With ``max_factors``, raises
     :class:`_TooLarge` before any work if the product rule would write more factors than that.
     """
     if var not in expr.free_symbols:
@@ -298,7 +308,7 @@ def _derivative(
             continue
         get = chains.get if pending else tangents.get  # (a dictionary's get while no chain is pending)
         if node in handed:
-            terms[node] = _product_terms(node, [get(a) for a in node.args])
+            terms[node] = _handed_terms(node, get, products)
             continue
         if node.op is ADD and terms:  # (products handed to the sum vary, though no derivative says so)
             t = _sum_tangent(node, chains, terms)
@@ -314,6 +324,19 @@ def _derivative(
         tangents[node] = None if t is ZERO else t
     result = chains.get(expr)
     return (ZERO if result is None else result), len(nodes)
+
+
+def _handed_terms(
+    node: Expr, get: Callable[[Expr], Expr | None], products: dict[Expr, Terms] | None
+) -> Terms:
+    """The product rule's terms of a product handed to a sum, found in ``products`` when an earlier round
+    met the same product (and kept there)."""
+    unit = None if products is None else products.get(node)
+    if unit is None:
+        unit = _product_terms(node, [get(a) for a in node.args])
+        if products is not None:
+            products[node] = unit
+    return unit
 
 
 def _starts_chain(given: list[Expr | None]) -> bool:
@@ -383,6 +406,8 @@ def repeated(expr: Expr, var: Expr, times: int, max_order: int, max_nodes: int) 
     history = [expr]
     first_size = 0
     known: dict[Expr, Expr | None] = {}  # derivatives of nodes met in earlier rounds (they share many)
+    # and the product rule's terms of their products (a single derivative meets each product once)
+    products: dict[Expr, Terms] | None = {} if times > 1 else None
     for k in range(1, times + 1):
         if k > max_order:
             raise ChainruleValueError(
@@ -391,7 +416,7 @@ def repeated(expr: Expr, var: Expr, times: int, max_order: int, max_nodes: int) 
                 f"max_order={max_order} (pass a larger max_order= to go on)"
             )
         try:
-            expr, size = _derivative(expr, var, known, FACTORS_PER_NODE * max_nodes)
+            expr, size = _derivative(expr, var, known, FACTORS_PER_NODE * max_nodes, products)
         except _TooLarge as big:
             raise _too_large(k, var, history[0], big, max_nodes) from None
         if k == 1:
