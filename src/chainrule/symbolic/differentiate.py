@@ -230,8 +230,8 @@ def tangent(node: Expr, tangents: Tangents) -> Expr:
 def _depending_on(
     expr: Expr, var: Expr, known: dict[Expr, Expr | None]
 ) -> tuple[list[Expr], dict[Expr, int], int]:
-    """The nodes of ``expr`` that depend on ``var``, children first, how many users each has among them,
-    and how many factors the product rule will write for the long products among them (one term of about
+    """The nodes of ``expr`` that depend on ``var``, children first, how many users each product has among
+    them, and how many factors the product rule will write for the long products among them (one term of about
     ``len(args)`` factors for each factor that depends on ``var``; products up to ``SHORT_PRODUCT`` factors
     write at most its square each, as many in all as the expression's size allows, and are not counted).
 
@@ -257,7 +257,8 @@ def _depending_on(
         args = node.args[1:] if node.op == "piecewise" else node.args
         for a in reversed(args):
             if var in a._free:
-                users[a] = users.get(a, 0) + 1
+                if a.op is MUL:  # (the users of products alone are asked for, by _handed_to_sums)
+                    users[a] = users.get(a, 0) + 1
                 if a not in seen:
                     stack.append((a, False))
         if len(args) > SHORT_PRODUCT and node.op is MUL:  # (rare: a second pass costs less than a count)
