@@ -192,6 +192,7 @@ def test_a_product_of_two_factors_is_mul_alls_canonical_form() -> None:
     x, y = sym.symbols("x y")
     forms = [x, y, x**2, x**-1, sym.sqrt(x), 2**x, sym.exp(x), x + 1, (x + 1) ** 3, sym.sin(x), 3 * x, x * y]
     forms += [2 * x**2 * y, x * sym.sin(x), x**-2 * y, sym.cos(x) * y**3, 2**x * y, (x + 1) ** -1 * x]
+    forms += [sym.sqrt(x * y), sym.sqrt(x * y) * x]  # a power whose base is a product
     for a in forms:
         for b in forms:
             assert mul(a, b) is mul_all((a, b)), (a, b)
