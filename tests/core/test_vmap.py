@@ -294,3 +294,96 @@ def test_a_function_of_one_number_is_differentiated_without_the_batching_layer(
     assert cr.jacobian(lambda x: np.stack([x, x**2]))(np.array([2.0])).tolist() == [[[1.0]], [[4.0]]]
     with pytest.raises(AssertionError, match="batched"):
         cr.jacobian(np.sin)(np.zeros(2))
+
+
+# ---------------------------------------------------------------- indices that differ from example to example
+
+_RNG = np.random.default_rng(7)
+_X = _RNG.normal(size=(4, 3, 5, 2))  # four examples of shape (3, 5, 2)
+_I = np.array([0, 2, 1, 2])  # one index per example, into an axis of length 3
+_J = _RNG.integers(0, 5, size=(4, 2, 3))  # a (2, 3) array of indices per example, into the axis of length 5
+
+# (name, f(x, i, j)): the batched parts sit first, later, side by side, apart, and next to slices and None
+_BATCHED_INDICES = [
+    ("x[i]", lambda x, i, j: x[i]),
+    ("x[i, j]", lambda x, i, j: x[i, j]),
+    ("x[:, j]", lambda x, i, j: x[:, j]),
+    ("x[i, :, 1]", lambda x, i, j: x[i, :, 1]),
+    ("x[i, j, 1]", lambda x, i, j: x[i, j, 1]),
+    ("x[:, j, 0]", lambda x, i, j: x[:, j, 0]),
+    ("x[i, :, [1, 0]]", lambda x, i, j: x[i, :, [1, 0]]),
+    ("x[..., j[0, :2], :]", lambda x, i, j: x[..., j[0, :2], :]),
+    ("x[None, i, 2:]", lambda x, i, j: x[None, i, 2:]),
+    ("x[i][j]", lambda x, i, j: x[i][j]),
+    ("take", lambda x, i, j: np.take(x, j, axis=1)),
+    ("take_along_axis", lambda x, i, j: np.take_along_axis(x[0], j[:1].T[:, :1], axis=0)),
+]
+
+
+@pytest.mark.parametrize(("name", "f"), _BATCHED_INDICES, ids=[n for n, _ in _BATCHED_INDICES])
+def test_indices_batched_with_the_values(name: str, f: Any) -> None:
+    want = np.stack([f(x, i, j) for x, i, j in zip(_X, _I, _J, strict=True)])
+    got = cr.vmap(f)(_X, _I, _J)
+    assert got.shape == want.shape
+    np.testing.assert_array_equal(got, want)
+
+    def loss(x: Any, i: Any, j: Any) -> Any:
+        return np.sum(np.sin(f(x, i, j)) * np.arange(f(x, i, j).size).reshape(f(x, i, j).shape))
+
+    grads = np.stack([cr.grad(loss)(x, i, j) for x, i, j in zip(_X, _I, _J, strict=True)])
+    np.testing.assert_allclose(cr.vmap(cr.grad(loss))(_X, _I, _J), grads, rtol=1e-13)
+    np.testing.assert_allclose(cr.grad(lambda x: np.sum(cr.vmap(loss)(x, _I, _J)))(_X), grads, rtol=1e-13)
+
+
+def test_per_example_gradients_with_integer_labels() -> None:
+    rng = np.random.default_rng(3)
+    W, xs, ys = rng.normal(size=(3, 4)), rng.normal(size=(6, 3)), rng.integers(0, 4, 6)
+
+    def loss(W: Any, x: Any, y: Any) -> Any:  # one example; its label picks its log-probability
+        logits = x @ W
+        return cr.logsumexp(logits) - logits[y]
+
+    per_example = cr.vmap(cr.grad(loss), in_axes=(None, 0, 0))(W, xs, ys)
+    loop = np.stack([cr.grad(loss)(W, x, y) for x, y in zip(xs, ys, strict=True)])
+    np.testing.assert_allclose(per_example, loop, rtol=1e-13)
+    # a constant table indexed by each example's label, and the Jacobian through such a vmap
+    table = rng.normal(size=(4, 3))
+    picked = cr.vmap(lambda x, y: np.dot(cr.Tensor(table)[y], x))(xs, ys)
+    assert type(picked) is np.ndarray
+    np.testing.assert_allclose(picked, np.einsum("ij,ij->i", table[ys], xs), rtol=1e-13)
+    with pytest.raises(cr.ChainruleError, match=r"cr.Tensor\(array\)\[index\]"):
+        cr.vmap(lambda x, y: np.dot(table[y], x))(xs, ys)  # NumPy's own indexing cannot see the batch
+    jac = cr.jacobian(lambda x: cr.vmap(lambda x, y: x[y] ** 2)(x, ys % 3))(xs)
+    want = np.zeros((6, 6, 3))
+    want[np.arange(6), np.arange(6), ys % 3] = 2 * xs[np.arange(6), ys % 3]
+    np.testing.assert_allclose(jac, want)
+
+
+def test_batched_masks_and_float_indices_are_refused() -> None:
+    with pytest.raises(cr.ChainruleError, match=r"np\.where"):
+        cr.vmap(lambda x: np.sum(x[x > 0]))(_X)
+    with pytest.raises(IndexError, match="integers"):
+        cr.vmap(lambda x, i: x[i])(_X, _I.astype(float))
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        lambda x: np.argsort(x, axis=0),
+        lambda x: np.argsort(x),
+        lambda x: np.argmax(x),
+        lambda x: np.argmin(x, axis=-1, keepdims=True),
+        lambda x: np.argmax(x, keepdims=True),
+        lambda x: x.argmax(axis=1),
+        lambda x: np.sort(x, axis=1),
+        lambda x: np.sort(x, axis=None),
+        lambda x: np.isclose(x, 0.5, atol=0.4),
+    ],
+)
+def test_orderings_of_each_example(f: Any) -> None:
+    np.testing.assert_array_equal(cr.vmap(f)(_X), np.stack([f(x) for x in _X]))
+
+
+def test_an_ordering_along_a_missing_axis_names_the_example_shape() -> None:
+    with pytest.raises(cr.ShapeError, match=r"example of shape \(3, 5, 2\)"):
+        cr.vmap(lambda x: np.argmax(x, axis=3))(_X)

@@ -34,6 +34,7 @@ import numpy as np
 
 from chainrule.core.primitive import Primitive, Traced
 from chainrule.core.rules._util import concrete, shape_of
+from chainrule.errors import UnsupportedOperationError
 
 __all__ = [
     "BatchCall",
@@ -60,13 +61,16 @@ class BatchCall:
     one bad input does not poison the other rows (see :func:`product`).
     """
 
-    __slots__ = ("batched", "prim", "size", "strong_zero")
+    __slots__ = ("batched", "level", "prim", "size", "strong_zero")
 
-    def __init__(self, prim: Primitive, batched: tuple[bool, ...], size: int, strong_zero: bool) -> None:
+    def __init__(
+        self, prim: Primitive, batched: tuple[bool, ...], size: int, strong_zero: bool, level: int = -1
+    ) -> None:
         self.prim = prim
         self.batched = batched
         self.size = size
         self.strong_zero = strong_zero
+        self.level = level  # the vmap's trace level: an index batched at it is this batch's
 
 
 def batch_numbers(x: Any) -> Any:
@@ -260,12 +264,100 @@ def _split_advanced(index: tuple[Any, ...]) -> int:
     counted = [i for i, p in enumerate(index) if _is_advanced(p) or isinstance(p, int | np.integer)]
     if counted[-1] - counted[0] + 1 == len(counted):
         return 0
-    return int(np.broadcast(*[np.asarray(p) for p in arrays]).ndim)
+    return len(np.broadcast_shapes(*[shape_of(p) for p in arrays]))
+
+
+def _own_parts(call: BatchCall, parts: tuple[Any, ...]) -> list[bool]:
+    """Which parts of an index are batched by this vmap (integer arrays with each example's own indices)."""
+    return [isinstance(p, Traced) and p._level == call.level for p in parts]
+
+
+def _batched_index(call: BatchCall, parts: tuple[Any, ...], ndim: int) -> tuple[tuple[Any, ...], int, int]:
+    """The index that picks every example's own entries at once, for an index with batched parts.
+
+    Each example's batched parts become advanced indices with the batch axis in front, and a batch counter
+    ``arange(size)`` goes in front of them all, so the result is ``(batch, *S, *rest)`` with S the shape the
+    example's advanced indices broadcast to. Returned with ``len(S)`` and the axis where one example's
+    result has S (NumPy's rule: where the first advanced index is when they are side by side, else first).
+    """
+    own = _own_parts(call, parts)
+    values: list[Any] = []
+    for p, mine in zip(parts, own, strict=True):
+        if not mine:
+            values.append(np.nonzero(p) if _is_advanced(p) and np.result_type(p).kind == "b" else p)
+            continue
+        v = p._batched_value
+        kind = np.result_type(batch_numbers(v)).kind
+        if kind == "b":
+            raise UnsupportedOperationError(
+                "a boolean mask batched by cr.vmap picks a different number of entries in each example, so "
+                "the result has no batched shape; write the choice with np.where(mask, x, 0)"
+            )
+        if kind not in "iu":
+            raise IndexError(f"an index batched by cr.vmap must hold integers, not {np.result_type(v)}")
+        values.append(v)
+    flat: list[Any] = []
+    mine_flat: list[bool] = []
+    for v, mine in zip(values, own, strict=True):
+        expanded = v if isinstance(v, tuple) else (v,)  # a mask's nonzero() arrays, one per axis
+        flat.extend(expanded)
+        mine_flat.extend([mine] * len(expanded))
+    advanced = [m or _is_advanced(v) for v, m in zip(flat, mine_flat, strict=True)]
+    shapes = [
+        shape_of(v)[1:] if m else shape_of(v) for v, m, a in zip(flat, mine_flat, advanced, strict=True) if a
+    ]
+    example_shape = np.broadcast_shapes(*shapes)
+    n_s = len(example_shape)
+    batch = np.reshape(np.arange(call.size), (call.size,) + (1,) * n_s)
+    index = (batch, *(align(v, n_s) if m else v for v, m in zip(flat, mine_flat, strict=True)))
+    # Where an example's result has S: after the axes of the parts before its first advanced one, when its
+    # advanced parts (integers among them) are side by side.
+    pairs = enumerate(zip(flat, advanced, strict=True))
+    counted = [i for i, (v, a) in pairs if a or isinstance(v, int | np.integer)]
+    if counted[-1] - counted[0] + 1 != len(counted):
+        return index, n_s, 0
+    consumed = sum(1 for v in flat if v is not None and v is not Ellipsis)
+    before = 0
+    for v in flat[: counted[0]]:
+        before += ndim - consumed if v is Ellipsis else 1
+    return index, n_s, before
+
+
+def _to_example_layout(out: Any, n_s: int, at: int) -> Any:
+    """A batched index's result ``(batch, *S, *rest)`` with S moved to where one example's result has it."""
+    if not n_s or not at:
+        return out
+    return np.moveaxis(out, tuple(range(1, 1 + n_s)), tuple(range(1 + at, 1 + at + n_s)))
+
+
+def index_batch(index: Any) -> Any:
+    """The batch of a vmap among an index's parts (the innermost one), or None: an index computed from the
+    examples, such as their labels (``logits[y]`` under ``vmap``)."""
+    found = None
+    for p in _parts(index):
+        if isinstance(p, Traced) and (found is None or p._level > found._level):
+            found = p
+    return found
+
+
+def held_by_index(x: Any, index: Any) -> Any:
+    """``x`` as a value of the batch that batches ``index``, when it is not one already: the same for every
+    example, repeated along the batch axis, so that a primitive taking the index runs under that vmap."""
+    batch = index_batch(index)
+    if batch is None or (isinstance(x, Traced) and x._level >= batch._level):
+        return x
+    if isinstance(x, Traced) and x._level == 0 and not getattr(x, "requires_grad", True):
+        x = concrete(x)  # cr.Tensor(table)[y]: a constant of the object API, wrapped to be indexed
+    return batch._holding(x)
 
 
 def getitem_rule(call: BatchCall, x: Any, *, index: Any, basic: bool) -> Any:
-    """``x[index]`` for every example: the index gets a full slice for the batch axis in front."""
+    """``x[index]`` for every example: the index gets a full slice for the batch axis in front (or, for
+    parts batched by this vmap, a batch counter: see :func:`_batched_index`)."""
     parts = _parts(index)
+    if any(_own_parts(call, parts)):
+        batched_index, n_s, at = _batched_index(call, parts, len(shape_of(x)) - 1)
+        return _to_example_layout(call.prim(x, index=batched_index, basic=False), n_s, at)
     out = call.prim(x, index=(slice(None), *parts), basic=basic)
     split = _split_advanced(parts)
     return np.moveaxis(out, split, 0) if split else out
@@ -274,6 +366,11 @@ def getitem_rule(call: BatchCall, x: Any, *, index: Any, basic: bool) -> Any:
 def scatter_add_rule(call: BatchCall, g: Any, *, shape: tuple[int, ...], index: Any, basic: bool) -> Any:
     """The adjoint of :func:`getitem_rule`."""
     parts = _parts(index)
+    if any(_own_parts(call, parts)):
+        batched_index, n_s, at = _batched_index(call, parts, len(shape))
+        if n_s and at:
+            g = np.moveaxis(g, tuple(range(1 + at, 1 + at + n_s)), tuple(range(1, 1 + n_s)))
+        return call.prim(g, shape=(call.size, *shape), index=batched_index, basic=False)
     split = _split_advanced(parts)
     if split:
         g = np.moveaxis(g, 0, split)
@@ -295,5 +392,8 @@ def index_update_rule(call: BatchCall, x: Any, v: Any, *, index: Any, basic: boo
 
 
 def take_along_axis_rule(call: BatchCall, x: Any, *, indices: Any, axis: int) -> Any:
-    """``take_along_axis``: the same indices for every example, broadcast along the batch axis."""
+    """``take_along_axis``: each example's own indices when the vmap batches them, else the same indices for
+    every example, broadcast along the batch axis."""
+    if _own_parts(call, (indices,))[0]:
+        return call.prim(x, indices=indices._batched_value, axis=axis + 1)
     return call.prim(x, indices=np.asarray(indices)[None], axis=axis + 1)

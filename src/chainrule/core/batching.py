@@ -12,6 +12,7 @@ Python ``if`` on them, which would have to pick one branch for every example, is
 
 from __future__ import annotations
 
+import functools
 import weakref
 from typing import Any
 
@@ -19,11 +20,11 @@ import numpy as np
 
 from chainrule.core.arraylike import _PLAIN_TYPES, ArrayLike
 from chainrule.core.assignment import STANDING_IN
-from chainrule.core.batch_rules import BatchCall, align, batch_numbers
+from chainrule.core.batch_rules import BatchCall, align, batch_numbers, broadcast_batch
 from chainrule.core.primitive import Primitive, Traced, operation_error
 from chainrule.core.registry import COMPARISONS, PLAIN_RESULTS, function_name
 from chainrule.core.rules._util import concrete, shape_of
-from chainrule.errors import ChainruleError, GraphError, UnsupportedOperationError
+from chainrule.errors import ChainruleError, GraphError, ShapeError, UnsupportedOperationError
 
 __all__ = ["Batched", "batch_rule", "batch_size_of", "missing_batch_rule"]
 
@@ -120,6 +121,10 @@ class Batched(ArrayLike):
     def _constant(self, value: Any) -> Any:
         return value
 
+    def _holding(self, x: Any) -> Batched:
+        """``x``, the same for every example, as a value of this batch (a broadcast view)."""
+        return Batched(broadcast_batch(x, self._size), self._level, self._size, self._strong)
+
     # ---------------------------------------------------------------- recording
 
     def _lift(self, prim: Primitive, args: Any, params: dict[str, Any]) -> Any:
@@ -138,7 +143,7 @@ class Batched(ArrayLike):
         rule = batch_rule(prim)
         if rule is None:
             raise missing_batch_rule(prim)
-        call = BatchCall(prim, tuple(batched), self._size, self._strong)
+        call = BatchCall(prim, tuple(batched), self._size, self._strong, level)
         try:
             out = rule(call, *vals, **params)
         except ChainruleError as exc:
@@ -245,10 +250,36 @@ class Batched(ArrayLike):
             shifted = tuple(range(1, ndim + 1)) if axis is None else _shift_axis(axis)
             value = concrete(self._batched_value)
             return Batched(func(value, axis=shifted, **kwargs), self._level, self._size, self._strong)
+        if func in _ORDERING and args and args[0] is self:
+            return self._ordering(func, args[1:], kwargs)
+        if func is np.isclose:
+            return self._compare(functools.partial(np.isclose, **kwargs), args)
         raise UnsupportedOperationError(
             f"{function_name(func)} of a batched value is not supported under cr.vmap; compute it outside "
             "the vmapped function, or use cr.vmap(f, loop=True)"
         )
+
+    def _ordering(self, func: Any, rest: tuple[Any, ...], kwargs: dict[str, Any]) -> Batched:
+        """np.argsort, np.argmax or np.argmin of each example, along an example's axis (None: its values
+        flattened, as NumPy does for one array)."""
+        default = -1 if func is np.argsort else None
+        axis = rest[0] if rest else kwargs.pop("axis", default)
+        value = concrete(self._batched_value)
+        if axis is None:
+            flat = np.reshape(value, (self._size, -1))
+            keepdims = kwargs.pop("keepdims", False)
+            out = func(flat, *rest[1:], axis=1, **kwargs)
+            if keepdims:
+                out = np.reshape(out, (self._size,) + (1,) * len(self.shape))
+        else:
+            axis = int(axis)
+            if not -len(self.shape) <= axis < len(self.shape):
+                raise ShapeError(
+                    f"{function_name(func)}: axis {axis} is out of bounds for an example of shape "
+                    f"{self.shape}"
+                )
+            out = func(value, *rest[1:], axis=axis % len(self.shape) + 1, **kwargs)
+        return Batched(out, self._level, self._size, self._strong)
 
     # ---------------------------------------------------------------- what cannot be batched
 
@@ -270,7 +301,8 @@ class Batched(ArrayLike):
     def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
         raise GraphError(
             f"converting a value batched by cr.vmap (size {self._size}, example shape {self.shape}) to a "
-            "plain array would mix the examples up; keep it in NumPy calls, or use cr.vmap(f, loop=True)"
+            "plain array would mix the examples up; keep it in NumPy calls (to index a NumPy array with it, "
+            "write cr.Tensor(array)[index]), or use cr.vmap(f, loop=True)"
         )
 
     def _number(self, what: str) -> Any:
@@ -314,6 +346,7 @@ _LEADING = frozenset(
 # for each transform nested around it: that many are allowed.
 _ACTIVE: dict[tuple[int, Any], int] = {}
 _MAX_NESTED = 8
+_ORDERING = frozenset({np.argsort, np.argmax, np.argmin})
 _CREATION = frozenset({np.zeros_like, np.ones_like, np.empty_like, np.full_like})
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.batch_rules import held_by_index
 from chainrule.core.primitive import Traced
 from chainrule.core.registry import implements
 from chainrule.core.rules import reductions as red
@@ -262,7 +263,7 @@ def index_of(index: Any) -> Any:
 def getitem(x: Any, index: Any) -> Any:
     """``x[index]`` on a traced value, recorded as :data:`~chainrule.core.rules.indexing.getitem_p`."""
     index = index_of(index)
-    return getitem_p(x, index=index, basic=is_basic_index(index))
+    return getitem_p(held_by_index(x, index), index=index, basic=is_basic_index(index))
 
 
 @implements(np.take)

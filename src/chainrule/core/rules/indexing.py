@@ -14,6 +14,8 @@ import numpy as np
 from chainrule.core.batch_rules import (
     axes,
     getitem_rule,
+    held_by_index,
+    index_batch,
     looped,
     scatter_add_rule,
     take_along_axis_rule,
@@ -47,11 +49,15 @@ def is_basic_index(index: Any) -> bool:
 
 
 def _getitem(x: Any, *, index: Any, basic: bool) -> Any:
+    if not basic and index_batch(index) is not None:  # each example's own indices, under cr.vmap
+        return getitem_p(held_by_index(x, index), index=index, basic=False)
     return x[index]
 
 
 def _scatter_add(g: Any, *, shape: tuple[int, ...], index: Any, basic: bool) -> Any:
     """Zeros of ``shape`` with ``g`` added at ``index``; repeated advanced indices accumulate."""
+    if not basic and index_batch(index) is not None:
+        return scatter_add_p(held_by_index(g, index), shape=shape, index=index, basic=False)
     out = np.zeros(shape, dtype=np.result_type(g))
     if basic:
         out[index] = g
@@ -83,17 +89,24 @@ scatter_add_p: Primitive = Primitive(
 
 
 def _take_along_axis(x: Any, *, indices: Any, axis: int) -> Any:
+    if index_batch(indices) is not None:  # each example's own indices, under cr.vmap
+        return take_along_axis_p(held_by_index(x, indices), indices=indices, axis=axis)
     return np.take_along_axis(x, indices, axis=axis)
 
 
-def _full_index(indices: Any, axis: int) -> tuple[Any, ...]:
-    """The advanced index equivalent to ``take_along_axis(., indices, axis)``."""
-    grids = np.indices(indices.shape, sparse=True)
+def _full_index(indices: Any, axis: int, shape: tuple[int, ...]) -> tuple[Any, ...]:
+    """The advanced index equivalent to ``take_along_axis(., indices, axis)`` on an array of ``shape``
+    (whose other axes the indices broadcast against, as NumPy's do)."""
+    others = tuple(1 if i == axis else n for i, n in enumerate(shape))
+    grids: tuple[Any, ...] = np.indices(np.broadcast_shapes(shape_of(indices), others), sparse=True)
     return tuple(indices if i == axis else grid for i, grid in enumerate(grids))
 
 
 def _numpy_take_along_axis(prim: Primitive, arr: Any, indices: Any, axis: Any = -1) -> Any:
-    indices = np.asarray(concrete(indices))
+    indices = concrete(indices)
+    if index_batch(indices) is None:
+        indices = np.asarray(indices)
+    arr = held_by_index(arr, indices)
     if axis is None:
         return prim(np.reshape(arr, (-1,)), indices=indices, axis=0)
     return prim(arr, indices=indices, axis=int(axis) % np.ndim(concrete(arr)))
@@ -103,7 +116,7 @@ take_along_axis_p = linear(
     "take_along_axis",
     _take_along_axis,
     lambda g, ans, x, *, indices, axis: scatter_add_p(
-        g, shape=shape_of(x), index=_full_index(indices, axis), basic=False
+        g, shape=shape_of(x), index=_full_index(indices, axis, shape_of(x)), basic=False
     ),
     numpy={np.take_along_axis: _numpy_take_along_axis},
     batch=take_along_axis_rule,
