@@ -204,3 +204,19 @@ def test_help_says_what_is_overwritten(capsys: pytest.CaptureFixture[str]) -> No
         text = " ".join(capsys.readouterr().out.split())
         assert words in text, command
         assert "replaced" in text, command
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("diff", "[x, x^2]"),
+        ("diff", "[x, x^2]", "--at", "1"),
+        ("graph", "[x*y, x+y]", "--at", "x=1,y=2"),
+        ("plot", "[x, x^2]", "--at", "1"),
+    ],
+)
+def test_a_vector_is_refused_where_one_expression_is_expected(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    # never cut to its first entry, which answered for a different function
+    refused(in_process(capsys, *argv), "takes one expression, not a vector of 2")

@@ -10,7 +10,13 @@ import numpy as np
 
 from chainrule.cli import verdict
 from chainrule.cli.output import Output
-from chainrule.cli.parsing import UsageError, parse_expressions, parse_point, variables_of
+from chainrule.cli.parsing import (
+    UsageError,
+    parse_expression,
+    parse_expressions,
+    parse_point,
+    variables_of,
+)
 from chainrule.errors import ChainruleValueError
 
 __all__ = ["run_diff", "run_grad"]
@@ -259,7 +265,7 @@ def run_diff(args: argparse.Namespace, out: Output) -> int:
     _check_order(args)
     if args.steps and args.order != 1:
         raise UsageError("--steps explains first derivatives; drop --order or --steps")
-    expression = parse_expressions(args.expression)[0][0]
+    expression = parse_expression(args.expression, "diff")
     if not expression.free_symbols:
         raise UsageError(f"{args.expression!r} is a constant: its derivative is 0")
     var = _variable(expression, args.wrt)

@@ -10,7 +10,12 @@ import numpy as np
 
 from chainrule.cli.files import output_file, wrote
 from chainrule.cli.output import Output
-from chainrule.cli.parsing import UsageError, parse_expressions, parse_point, variables_of
+from chainrule.cli.parsing import (
+    UsageError,
+    parse_expression,
+    parse_point,
+    variables_of,
+)
 
 __all__ = ["run_graph", "run_plot"]
 
@@ -23,7 +28,7 @@ def run_plot(args: argparse.Namespace, out: Output) -> int:
     """The tangent at a point (and optionally secants and the error against the step), written to files."""
     from chainrule import symbolic, viz
 
-    expression = parse_expressions(args.expression)[0][0]
+    expression = parse_expression(args.expression, "plot")
     names = variables_of([expression])
     if len(names) not in (1, 2):
         raise UsageError(f"plot draws functions of one or two variables; {expression} has {len(names)}")
@@ -88,7 +93,7 @@ def build_graph(text: str, at: str | None) -> tuple[Any, dict[str, Any]]:
     import chainrule as cr
     from chainrule import symbolic
 
-    expression = parse_expressions(text)[0][0]
+    expression = parse_expression(text, "graph")
     names = variables_of([expression])
     if not names:
         raise UsageError(f"{text!r} has no variables: there is no graph to draw")

@@ -8,7 +8,7 @@ from typing import Any
 
 from chainrule.errors import ChainruleError, ChainruleValueError
 
-__all__ = ["UsageError", "parse_expressions", "parse_point", "variables_of"]
+__all__ = ["UsageError", "parse_expression", "parse_expressions", "parse_point", "variables_of"]
 
 
 class UsageError(ChainruleValueError):
@@ -45,6 +45,17 @@ def parse_expressions(text: str) -> tuple[list[Any], bool]:
         except ParseError as exc:
             raise ParseError(exc.reason, text, offset + start + exc.position) from None
     return expressions, True
+
+
+def parse_expression(text: str, command: str) -> Any:
+    """Parse one scalar expression for ``command``; a vector ``"[f, g]"`` is refused, never cut to ``f``."""
+    expressions, vector = parse_expressions(text)
+    if vector:
+        raise UsageError(
+            f"{command} takes one expression, not a vector of {len(expressions)}; give its entries one at "
+            f"a time, or use chainrule grad {text!r} --at ... for the Jacobian"
+        )
+    return expressions[0]
 
 
 def _parse(text: str) -> Any:
