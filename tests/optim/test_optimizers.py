@@ -255,3 +255,27 @@ def test_integer_params_become_float() -> None:
     p = np.array([1, 2])
     new, _ = opt.update(np.array([1, 1]), opt.init(p), p)
     np.testing.assert_array_equal(new, [0.5, 1.5])
+
+
+def test_each_parameter_keeps_its_own_count_of_updates() -> None:
+    # Adam's first update of a parameter moves it by lr against its gradient's sign, whenever it comes
+    # (PyTorch keeps a step count per parameter); a step with no gradient at all is no update.
+    a = cr.Tensor([1.0, 2.0], requires_grad=True)
+    b = cr.Tensor([0.5], requires_grad=True)
+    opt = optim.Adam([a, b], lr=0.1)
+    opt.step()  # no gradients yet
+    assert opt.count == 0
+    np.testing.assert_array_equal(a.data, [1.0, 2.0])
+    for k in range(3):
+        opt.zero_grad()
+        loss = np.sum(a**2) + (np.sum(b**3) if k == 2 else 0.0)
+        loss.backward()
+        opt.step()
+    assert (opt.count, opt.updates) == (3, [3, 1])
+    np.testing.assert_allclose(b.data, [0.4], rtol=1e-7)  # its first update (eps aside), at the third step
+    # the per-parameter counts survive saving and loading
+    saved = opt.state_dict()
+    np.testing.assert_array_equal(saved["1.step"], 1)
+    fresh = optim.Adam([cr.Tensor([1.0, 2.0], requires_grad=True), cr.Tensor([0.5], requires_grad=True)])
+    fresh.load_state_dict(saved)
+    assert (fresh.count, fresh.updates) == (3, [3, 1])

@@ -199,6 +199,8 @@ class Optimizer:
         self.count = 0
         self.skipped = 0
         self.slots: list[Slot] = [] if self.params is None else [self._init_slot(p.data) for p in self.params]
+        #: Per parameter Tensor, the updates it took part in (a step leaves out those without a grad).
+        self.updates: list[int] = [0] * len(self.slots)
 
     # ---------------------------------------------------------------- the rule, per parameter
 
@@ -221,14 +223,19 @@ class Optimizer:
         return new.reshape(()), tuple(s.reshape(()) for s in new_slot)
 
     def _apply_all(
-        self, grads: list[np.ndarray], params: list[np.ndarray], slots: Any, count: int
+        self, grads: list[np.ndarray], params: list[np.ndarray], slots: Any, count: int, own: Any = None
     ) -> tuple[list[np.ndarray], list[Slot]] | int:
-        """Every parameter's update, or the index of the first whose new value or state is not finite."""
-        lr, t = self.lr_at(count), count + 1
+        """Every parameter's update, or the index of the first whose new value or state is not finite.
+
+        ``count`` updates were made before (the schedule's clock); ``own`` are the updates each parameter
+        took part in (its bias correction's clock, as PyTorch keeps one per parameter), by default ``count``.
+        """
+        lr = self.lr_at(count)
+        counts = [count] * len(params) if own is None else own
         new_params, new_slots = [], []
         with np.errstate(over="ignore", invalid="ignore"):  # reported below, in words, or skipped
             for i, (g, p, slot) in enumerate(zip(grads, params, slots, strict=True)):
-                new, new_slot = self._apply_rule(g, p, slot, lr, t)
+                new, new_slot = self._apply_rule(g, p, slot, lr, counts[i] + 1)
                 if not (_finite(new) and all(_finite(s) for s in new_slot)):
                     return i
                 new_params.append(new)
@@ -317,9 +324,12 @@ class Optimizer:
         owner = f"{type(self).__name__}.step"
         tensors = self._bound("step")
         indices = [i for i, p in enumerate(tensors) if p.grad is not None]
+        if not indices:  # nothing to update: no update is counted (as in PyTorch)
+            return
         grads = [_gradient_of(tensors[i], i, owner) for i in indices]
         params = [tensors[i].data for i in indices]
-        result = self._apply_all(grads, params, [self.slots[i] for i in indices], self.count)
+        own = [self.updates[i] for i in indices]
+        result = self._apply_all(grads, params, [self.slots[i] for i in indices], self.count, own)
         if isinstance(result, int):
             label = f"parameter {indices[result]} (shape {params[result].shape})"
             self._refuse_or_warn(owner, label, grads[result], params[result])
@@ -328,6 +338,7 @@ class Optimizer:
         for i, new, slot in zip(indices, *result, strict=True):
             tensors[i].data = new
             self.slots[i] = slot
+            self.updates[i] += 1
         self.count += 1
 
     def zero_grad(self) -> None:
@@ -359,6 +370,8 @@ class Optimizer:
         for i, slot in enumerate(slots):
             for name, array in zip(self._slot_names, slot, strict=False):
                 arrays[f"{i}.{name}"] = np.array(array)
+            if state is None and self.updates[i] != count:  # a parameter left out of some steps
+                arrays[f"{i}.step"] = np.array(self.updates[i])
         return arrays
 
     def load_state_dict(self, arrays: Mapping[str, Any], state: OptState | None = None) -> OptState | None:
@@ -381,16 +394,19 @@ class Optimizer:
             for i, slot in enumerate(template)
             for name, array in zip(self._slot_names, slot, strict=False)
         }
-        counters = {name: arrays[name] for name in ("step", "skipped") if name in arrays}
+        own_steps = [f"{i}.step" for i in range(len(template))] if state is None else []
+        names = ("step", "skipped", *own_steps)
+        counters = {name: arrays[name] for name in names if name in arrays}
         values = check_arrays(owner, expected, {k: v for k, v in arrays.items() if k not in counters})
         count, skipped = (_counter(owner, counters, name) for name in ("step", "skipped"))
+        updates = [_counter(owner, counters, name) if name in counters else count for name in own_steps]
         slots = tuple(
             tuple(values[f"{i}.{name}"] for name, _ in zip(self._slot_names, slot, strict=False))
             for i, slot in enumerate(template)
         )
         if state is not None:
             return OptState(count, slots, state.treedef, skipped)
-        self.count, self.skipped, self.slots = count, skipped, list(slots)
+        self.count, self.skipped, self.slots, self.updates = count, skipped, list(slots), updates
         return None
 
     def save(self, path: str | os.PathLike[str], state: OptState | None = None) -> Path:
