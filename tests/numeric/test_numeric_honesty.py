@@ -77,8 +77,26 @@ def test_float16_code_gets_an_honest_bound_not_a_zero() -> None:
         ),
         (np.sign, 0.0, 1, None, "not differentiable"),
         (lambda x: x * np.abs(x), 0.0, 2, 0.0, "one-sided derivatives -2 and 2"),
+        # a smooth part the complex step does see, a non-analytic part it does not (Im |ih| = 0)
+        (lambda x: np.abs(x) + x**2, 0.0, 1, 0.0, "one-sided derivatives -1 and 1"),
+        (lambda x: np.abs(x - 1.0) + x**2, 1.0, 1, 2.0, "one-sided derivatives 1 and 3"),
+        (lambda x: np.abs(x - 1.0), 1.0, 1, 0.0, "one-sided derivatives -1 and 1"),  # rounding of x - 1
+        # the derivative asked for does not exist because a lower one jumps
+        (np.abs, 0.0, 3, None, "a derivative of lower order has a corner or a jump"),
+        (lambda x: x * np.abs(x), 0.0, 4, None, "not differentiable"),
     ],
-    ids=["abs", "sqrt|x|", "interp knot", "sign", "x|x| order 2"],
+    ids=[
+        "abs",
+        "sqrt|x|",
+        "interp knot",
+        "sign",
+        "x|x| order 2",
+        "|x|+x^2",
+        "|x-1|+x^2",
+        "|x-1|",
+        "|x| order 3",
+        "x|x| order 4",
+    ],
 )
 def test_no_derivative_is_said_so(f: Any, x: float, order: int, value: float | None, words: str) -> None:
     result = derivative(f, x, order=order)
@@ -203,3 +221,13 @@ def test_sweep_status_zero_means_covered(
     name: str, f: Any, x: float, order: int, method: str, truth: float
 ) -> None:
     _honest(derivative(f, x, order=order, method=method), truth)
+
+
+def test_a_corner_under_a_smooth_part_is_found_in_a_gradient() -> None:
+    from chainrule.numeric import gradient
+
+    result = gradient(lambda p: np.abs(p[0]) + p[1] ** 2 + np.linalg.norm(p[2:]), np.array([0.0, 1.0, 0, 0]))
+    assert result.status == -3
+    assert "corner" in result.message
+    assert np.all(result.error[[0, 2, 3]] >= 0.99)  # spans the one-sided slopes
+    assert result.error[1] < 1e-12  # the smooth coordinate keeps its bound

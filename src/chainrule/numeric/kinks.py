@@ -16,14 +16,16 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.numeric.lanes import expand_lanes
 from chainrule.numeric.richardson import ROUNDING_ULPS
 from chainrule.numeric.sampling import Sampler
 from chainrule.numeric.stencils import stencil
 
-__all__ = ["CORNER", "INFINITE", "JUMP", "Differentiability", "one_sided"]
+__all__ = ["CORNER", "INFINITE", "JUMP", "LOWER", "Differentiability", "kink_suspects", "one_sided"]
 
-#: What :func:`one_sided` finds per lane: 0 (nothing wrong), or one of these.
-CORNER, JUMP, INFINITE = 1, 2, 3
+#: What :func:`one_sided` finds per lane: 0 (nothing wrong), or one of these; LOWER: a derivative of a
+#: lower order than the one asked for has a corner or a jump (so the one asked for does not exist).
+CORNER, JUMP, INFINITE, LOWER = 1, 2, 3, 4
 
 
 @dataclass
@@ -118,3 +120,24 @@ def _worst(kind: np.ndarray, lane_ndim: int) -> np.ndarray:
 
 def _expand(mask: np.ndarray, like: Any) -> np.ndarray:
     return mask.reshape(mask.shape + (1,) * (np.ndim(like) - mask.ndim))
+
+
+def kink_suspects(centre: Any, points: dict[float, Any], base: Any, eps: float) -> Any:
+    """Per element, whether the one-sided slopes at ``base/2`` and ``base/4`` differ as at a corner, a jump
+    or an infinite slope (by as much at the smaller step, or more) rather than as a smooth f's (by half as
+    much), beyond round-off: then :func:`one_sided` must decide.
+
+    A complex step does not see a non-analytic part that vanishes on the imaginary axis (``|x| + x²`` at 0
+    gives ``Im f(ih) = 0``), and central differences average the two slopes, so the two agree on a
+    derivative that does not exist. ``points`` holds ``f`` at ``x ± t·base`` for ``t = 1/2, 1/4``.
+    """
+    gaps, bounds = [], []
+    for t in (0.5, 0.25):
+        minus, plus = points[-t], points[t]
+        step = t * (base if type(base) is float else expand_lanes(base, plus))
+        gaps.append(abs(plus + minus - 2.0 * centre) / step)
+        bounds.append(4.0 * ROUNDING_ULPS * eps * (abs(plus) + abs(minus) + 2.0 * abs(centre)) / step)
+    if type(gaps[0]) is float:
+        return gaps[1] > bounds[1] and gaps[1] >= 0.7 * gaps[0]
+    with np.errstate(invalid="ignore"):
+        return (gaps[1] > bounds[1]) & (gaps[1] >= 0.7 * gaps[0])

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.numeric.kinks import CORNER, one_sided
-from chainrule.numeric.lanes import both, lanes_all, select
+from chainrule.numeric.kinks import CORNER, LOWER, one_sided
+from chainrule.numeric.lanes import both, select
 from chainrule.numeric.outcome import apply_kinks, empty_outcome, merge
 from chainrule.numeric.richardson import Ladder, LadderOutcome, formula_from_stencil
 from chainrule.numeric.sampling import Sampler
@@ -154,8 +154,6 @@ def check_kinks(
     status = np.asarray(outcome.status)
     wanted = np.asarray(problem.all_lanes() if lanes is None else lanes, dtype=bool)
     central = wanted & (np.asarray(used) == 0) & ((status == 0) | (status == -1))
-    # A noisy lane's one-sided quotients differ by its noise: its bound says so already.
-    central &= np.asarray(lanes_all(np.asarray(outcome.noise) == 0.0, problem.sampler.lane_shape))
     if not central.any() or len(getattr(problem.sampler, "pairs", ())):
         return outcome, ""
     # The ladder's own base step: most points of the one-sided quotients are in the cache. Within bounds
@@ -169,6 +167,12 @@ def check_kinks(
     # A corner's central differences converge (to the average slope); where they did not, a steady gap
     # of the one-sided quotients is the steps not resolving f (a fast oscillation), not a corner.
     report.kind = np.where((report.kind == CORNER) & (status != 0), 0, report.kind)
+    # No derivative of order n where one of a lower order has a corner or a jump: the third derivative of
+    # |x| at 0 looks like 0 to both one-sided third differences (f is linear on each side), but |x|' jumps.
+    for lower in range(1, problem.order):
+        below = one_sided(problem.sampler, lower, rung, central, outcome.noise)
+        found = (below.kind > 0) & ~((below.kind == CORNER) & (status != 0))
+        report.kind = np.where(found & (report.kind == 0), LOWER, report.kind)
     return apply_kinks(outcome, report, central, problem.scalar)
 
 

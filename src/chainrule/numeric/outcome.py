@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.numeric.kinks import CORNER, INFINITE, JUMP, Differentiability
+from chainrule.numeric.kinks import CORNER, INFINITE, JUMP, LOWER, Differentiability
 from chainrule.numeric.lanes import expand_lanes, lanes_all, select
 from chainrule.numeric.result import STATUS_MESSAGES, NumericResult
 from chainrule.numeric.richardson import LadderOutcome
@@ -102,6 +102,8 @@ def _kink_words(report: Differentiability, bad: np.ndarray, scalar: bool) -> str
         )
     if INFINITE in kinds:
         words.append("both one-sided difference quotients grow without bound (the derivative is infinite)")
+    if LOWER in kinds:
+        words.append("a derivative of lower order has a corner or a jump here, so this one does not exist")
     return f"not differentiable{where}: " + "; ".join(words)
 
 

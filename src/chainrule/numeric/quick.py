@@ -25,6 +25,7 @@ from chainrule.numeric.complex_step import (
     reproducible,
     second_derivative,
 )
+from chainrule.numeric.kinks import kink_suspects
 from chainrule.numeric.result import NumericResult
 from chainrule.numeric.richardson import ROUNDING_ULPS, Row, extend_row
 from chainrule.numeric.sampling import EPS64, Sampler
@@ -74,11 +75,23 @@ def first_derivative(
     values = [points[o] for o in SECOND_OFFSETS]
     bound = step.error + conditioning(abs(x), second_derivative(values, base), EPS64)
     if abs(step.value - value) <= 2.0 * (bound + error):
+        if _may_have_a_kink(sampler, x, base, points):
+            return None, settled  # the general path's one-sided check decides
         result = NumericResult(
             value=step.value, error=bound, n_evals=sampler.n_evals, method="complex", step=h
         )
         return result, settled
     return None, settled
+
+
+def _may_have_a_kink(sampler: Sampler, x: float, base: float, points: dict[float, float]) -> bool:
+    """:func:`~chainrule.numeric.kinks.kink_suspects` with ``f(x)`` (kept for the general path)."""
+    centre = sampler.f(np.float64(x))
+    if type(centre) not in _REAL_TYPES:
+        return True
+    sampler.n_evals += 1
+    sampler.remember((0.0,), float(centre))
+    return bool(kink_suspects(float(centre), points, base, EPS64))
 
 
 def _check(

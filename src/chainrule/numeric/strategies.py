@@ -36,6 +36,7 @@ from chainrule.numeric.complex_step import (
     second_derivative,
 )
 from chainrule.numeric.contour import contour
+from chainrule.numeric.kinks import kink_suspects
 from chainrule.numeric.ladders import (
     CHECK_RTOL,
     FULL_RTOL,
@@ -126,7 +127,7 @@ def auto(problem: Problem, method: str, candidate: Candidate | None = None) -> N
         candidate.floor = candidate.error
     accept, check, used = _cross_check(problem, candidate, check, used)
     chosen, taken, notes = _chosen(problem, candidate, accept, check)
-    chosen, words = check_kinks(problem, chosen, used, negate(taken))
+    chosen, words = check_kinks(problem, chosen, used, either(negate(taken), _kink_suspects(problem, taken)))
     return to_result(sampler, problem.order, chosen, _label(taken, used), [*notes, words])
 
 
@@ -206,6 +207,22 @@ def _informative(check: LadderOutcome, lane_shape: tuple[int, ...]) -> Any:
 def _not_contradicted(sampler: Sampler, value: Any, error: Any, check: LadderOutcome) -> Any:
     """For a confirmed Cauchy circle the real estimate need only not contradict it."""
     return agrees(sampler, value, error, check.value, check.error)
+
+
+def _kink_suspects(problem: Problem, taken: Any) -> Any:
+    """Lanes where the complex value was taken but ``f`` may have a corner, a jump or an infinite slope
+    (a non-analytic part the complex step cannot see; see :func:`chainrule.numeric.kinks.kink_suspects`)."""
+    if not any_lane(taken):
+        return False
+    if problem.order != 1 or problem.room is not None:
+        return taken  # Cauchy circles, or steps kept inside bounds: the one-sided check itself
+    sampler = problem.sampler
+    lanes = None if problem.scalar else taken
+    offsets = (0.0, -0.5, 0.5, -0.25, 0.25)
+    values = sampler.values([(o,) for o in offsets], lanes)
+    points = dict(zip(offsets, values, strict=True))
+    suspects = kink_suspects(points[0.0], points, sampler.base, sampler.eps)
+    return both(taken, suspects if problem.scalar else lanes_all(suspects, sampler.lane_shape))
 
 
 def _curvature(problem: Problem, used: Any) -> Any:
