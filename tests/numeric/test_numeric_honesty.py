@@ -231,3 +231,30 @@ def test_a_corner_under_a_smooth_part_is_found_in_a_gradient() -> None:
     assert "corner" in result.message
     assert np.all(result.error[[0, 2, 3]] >= 0.99)  # spans the one-sided slopes
     assert result.error[1] < 1e-12  # the smooth coordinate keeps its bound
+
+
+# -- cancellation inside f: the complex step's rounding is that of the cancelled terms, not of f' --------
+_CANCELLING = [
+    ("sin(x) - x", lambda x: np.sin(x) - x, 1e-6, -2 * math.sin(5e-7) ** 2),
+    ("sin(x) - x at 0.1", lambda x: np.sin(x) - x, 0.1, -2 * math.sin(0.05) ** 2),
+    ("exp(x) - 1 - x", lambda x: np.exp(x) - 1 - x, 1e-8, math.expm1(1e-8)),
+    ("expm1(x) - x", lambda x: np.expm1(x) - x, 1e-8, math.expm1(1e-8)),
+    ("log1p(x) - x", lambda x: np.log1p(x) - x, 1e-10, -1e-10 / (1 + 1e-10)),
+    ("tanh(x) - x", lambda x: np.tanh(x) - x, 1e-5, -math.tanh(1e-5) ** 2),
+    ("1e8 x - 1e8 sin(x)", lambda x: 1e8 * x - 1e8 * np.sin(x), 1e-4, 2e8 * math.sin(5e-5) ** 2),
+]
+
+
+@pytest.mark.parametrize(("name", "f", "x", "truth"), _CANCELLING, ids=[c[0] for c in _CANCELLING])
+def test_a_bound_covers_cancellation_inside_f(name: str, f: Any, x: float, truth: float) -> None:
+    result = derivative(f, x)
+    assert result.status == 0
+    # covered, and still tight: a few ulps of the cancelled terms (about 1), or a millionth of f'
+    assert abs(result.value - truth) <= result.error <= max(1e-6 * abs(truth), 1e-15)
+
+
+def test_a_jacobian_bound_covers_cancellation_inside_f() -> None:
+    x = np.array([1e-6, 0.1, 1e-3])
+    result = jacobian(lambda v: np.sin(v) - v, x)
+    truth = np.diag(-2 * np.sin(x / 2) ** 2)
+    assert np.all(np.abs(result.value - truth) <= result.error)

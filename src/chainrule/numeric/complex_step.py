@@ -45,12 +45,31 @@ __all__ = [
     "complex_first",
     "complex_step_error",
     "conditioning",
+    "noise_reading",
+    "probe_ratio",
     "reproducible",
+    "rounding_noise",
     "second_derivative",
 ]
 
 #: A spread beyond this many round-off bounds (and the truncation real differences predict) is noise.
 SPREAD_LIMIT = 8.0
+#: The rounding probe: its spacing is the real check's step divided by PROBE_DIVISOR, its points are in
+#: units of that spacing (the centre is the complex step itself), and it may be taken PROBE_TRIES times,
+#: each 16 times closer.
+PROBE_DIVISOR = 16.0
+#: Without a real check's step: a sixteenth of the default first step, 2⁻¹¹·scale, in units of h.
+PROBE_FALLBACK = 2.0**-11 / COMPLEX_STEP
+PROBE_POINTS = (-5, -4, -3, -2, -1, 1, 2, 3, 4, 5)
+PROBE_TRIES = 4
+#: A rounding noise above this fraction of the slopes' size is not rounding.
+WILD = 1e-3
+#: Sixth differences (seven points) and their norm, sqrt(sum w²): independent errors σ give σ after it.
+SIXTH_DIFFERENCE = (1.0, -6.0, 15.0, -20.0, 15.0, -6.0, 1.0)
+SIXTH_NORM = math.sqrt(sum(w * w for w in SIXTH_DIFFERENCE))
+#: The probe's σ counts as ±NOISE_SIGMAS·σ in the bound (the value's own rounding, with room for an
+#: estimate from five differences).
+NOISE_SIGMAS = 6.0
 #: The six real points of the cross-check's first three levels, and the weights of f'' on them.
 SECOND_OFFSETS = (-1.0, -0.5, -0.25, 0.25, 0.5, 1.0)
 SECOND_WEIGHTS = tuple(float(w) for w in fornberg_weights(SECOND_OFFSETS, 2))
@@ -68,6 +87,8 @@ class Candidate:
     floor: Any
     usable: Any
     detail: Any
+    #: the rounding probe's reading (:func:`rounding_noise`), once taken
+    noise: Any = None
 
 
 @dataclass
@@ -111,6 +132,79 @@ def complex_first(sampler: Sampler, scale: Any, step: Any = None) -> ComplexStep
         return None
     near, far = values
     return assemble(near, far, h, scale, sampler.complex_eps)
+
+
+def probe_ratio(check_step: Any, h: Any) -> float:
+    """The probe's spacing in units of the complex step ``h``, one number for every lane (the smallest):
+    the real check's step (which resolves f') over ``PROBE_DIVISOR``."""
+    if type(check_step) is float and type(h) is float:  # the fast path
+        ratio = check_step / PROBE_DIVISOR / h
+        return ratio if math.isfinite(ratio) and ratio > 0 else PROBE_FALLBACK
+    ratios = np.asarray(check_step, dtype=float) / PROBE_DIVISOR / np.asarray(h, dtype=float)
+    ratios = ratios[np.isfinite(ratios) & (ratios > 0)]
+    return float(np.min(ratios)) if ratios.size else PROBE_FALLBACK
+
+
+def noise_reading(slopes: list[Any], centre: Any) -> tuple[Any, Any]:
+    """From the complex-step values at ``x + kδ`` (``k = −5 … 5``, ``centre`` at ``k = 0`` included): the
+    RMS of the five normalised sixth differences, and whether the probe must be taken closer.
+
+    Sixth differences of a smooth derivative are far below its rounding at a spacing that resolves it,
+    so what they show is the rounding, of standard deviation σ when the errors are independent. Closer
+    where they are all of one sign and size (truncation: a derivative that changes fast) or beyond any
+    rounding (a point across a branch cut or the domain's edge). The same arithmetic in the same order on
+    floats and arrays, so that the fast path's reading is the general path's to the bit.
+    """
+    windows = [slopes[c : c + 7] for c in range(5)]
+    differences = [
+        sum(w * v for w, v in zip(SIXTH_DIFFERENCE, window, strict=True)) / SIXTH_NORM for window in windows
+    ]
+    noise = np.sqrt(sum(d * d for d in differences) / 5.0)
+    if np.ndim(centre) == 0:
+        size = abs(centre) + sorted(abs(float(v)) for v in slopes)[len(slopes) // 2]
+        magnitudes = [abs(float(d)) for d in differences]
+        one_sign = all(d > 0 for d in differences) or all(d < 0 for d in differences)
+        smooth = one_sign and max(magnitudes) < 4.0 * min(magnitudes)
+        return float(noise), bool(not noise <= WILD * size or smooth)
+    stacked = np.stack(differences)
+    size = np.abs(centre) + np.median(np.abs(np.stack(slopes)), axis=0)
+    one_sign = np.all(stacked > 0, axis=0) | np.all(stacked < 0, axis=0)
+    smooth = one_sign & (np.max(np.abs(stacked), axis=0) < 4.0 * np.min(np.abs(stacked), axis=0))
+    return noise, ~(noise <= WILD * size) | smooth
+
+
+def rounding_noise(sampler: Sampler, h: Any, ratio: float, centre: Any, room: Any = None) -> Any:
+    """Per element, the rounding noise of the complex-step value itself: what cancellation inside ``f``
+    leaves in ``Im f(x + ih)/h`` (``sin(x) - x`` at 10⁻⁶ computes ``cos(x) − 1`` from a ``cos(x)`` rounded
+    to 10⁻¹⁶, an error 10¹⁰ times the few ulps of ``|f'|`` the bound would otherwise allow).
+
+    The complex step at ``x + kδ + ih``, ``k = ±1 … ±5``, ``δ = ratio·h`` (see :func:`probe_ratio`) kept
+    within ``room``, read by :func:`noise_reading` and taken up to ``PROBE_TRIES`` times, each 16 times
+    closer. Infinity where no spacing gave a reading: the complex value is then not used.
+    """
+    if room is not None:
+        fits = float(np.min(np.minimum(*room) / (6.0 * np.asarray(h, dtype=float))))
+        ratio = min(ratio, fits)
+    noise: Any = math.inf
+    if not ratio > 0:
+        return noise
+    for _ in range(PROBE_TRIES):
+        values = sampler.complex_values([k * ratio + 1j for k in PROBE_POINTS], h, finite=False)
+        if values is None:
+            return math.inf
+        h_b = expand_lanes(h, values[0])
+        with np.errstate(all="ignore"):
+            slopes = [v.imag / h_b for v in values]
+            slopes.insert(5, centre)
+            noise, again = noise_reading(slopes, centre)
+        if not np.any(again):
+            break
+        noise = np.where(again, np.inf, noise) if np.ndim(noise) else math.inf
+        ratio /= 16.0
+    if np.ndim(noise) == 0:
+        noise = float(noise)
+        return noise if math.isfinite(noise) else math.inf
+    return np.where(np.isfinite(noise), noise, np.inf)
 
 
 def reproducible(candidate: ComplexStep, first: Any, best: Any, first_step: Any) -> Any:

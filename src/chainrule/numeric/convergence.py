@@ -117,9 +117,10 @@ def convergence(f: Callable[..., Any], x: Any, steps: Any = None) -> Convergence
         grid = np.asarray(steps, dtype=float).ravel()
         if grid.size == 0 or not np.all(grid > 0) or not np.all(np.isfinite(grid)):
             raise ChainruleValueError(f"convergence: steps must be positive and finite, got {steps!r}")
+    with np.errstate(all="ignore"):
+        centre = _real(f, point)  # first: f must give a real scalar at x itself
     reference = derivative(f, point)
     with np.errstate(all="ignore"):
-        centre = _real(f, point)
         estimates = {name: np.array([_quotient(f, point, centre, h, name) for h in grid]) for name in SCHEMES}
     errors = {name: np.abs(values - reference.value) for name, values in estimates.items()}
     return Convergence(point, grid, estimates, errors, reference)

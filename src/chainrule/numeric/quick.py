@@ -18,10 +18,15 @@ from typing import Any
 import numpy as np
 
 from chainrule.numeric.complex_step import (
+    NOISE_SIGMAS,
+    PROBE_POINTS,
+    PROBE_TRIES,
     SECOND_OFFSETS,
     Candidate,
     assemble,
     conditioning,
+    noise_reading,
+    probe_ratio,
     reproducible,
     second_derivative,
 )
@@ -69,11 +74,16 @@ def first_derivative(
     check = _check(sampler, x, sampler.base, check_rtol, scale)
     if check is None:
         return None, settled
-    value, error, first, base, points = check
+    value, error, first, base, points, best_step = check
     if not reproducible(step, first, value, base):
         return None, settled
+    settled.noise = _rounding_noise(sampler, x, h, probe_ratio(best_step, h), step.value)
+    if settled.noise is None or not math.isfinite(settled.noise):
+        return None, settled
     values = [points[o] for o in SECOND_OFFSETS]
-    bound = step.error + conditioning(abs(x), second_derivative(values, base), EPS64)
+    bound = (step.error + NOISE_SIGMAS * settled.noise) + conditioning(
+        abs(x), second_derivative(values, base), EPS64
+    )
     if abs(step.value - value) <= 2.0 * (bound + error):
         if _may_have_a_kink(sampler, x, base, points):
             return None, settled  # the general path's one-sided check decides
@@ -82,6 +92,34 @@ def first_derivative(
         )
         return result, settled
     return None, settled
+
+
+def _rounding_noise(sampler: Sampler, x: float, h: float, ratio: float, centre: float) -> float | None:
+    """:func:`~chainrule.numeric.complex_step.rounding_noise` on plain floats, at the same points in the
+    same order; None (for the general path) if ``f`` gives anything but complex numbers there."""
+    f = sampler.f
+    noise = math.inf
+    for _ in range(PROBE_TRIES):
+        slopes: list[Any] = []
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("error", np.exceptions.ComplexWarning)
+            for k in PROBE_POINTS:
+                try:
+                    raw = f(np.complex128(x + (k * ratio + 1j) * h))
+                except Exception:
+                    raw = None
+                if type(raw) not in _COMPLEX_TYPES:
+                    sampler.n_evals += len(slopes) + 1
+                    return None
+                slopes.append(raw.imag / h)
+        sampler.n_evals += len(PROBE_POINTS)
+        slopes.insert(5, centre)
+        noise, again = noise_reading(slopes, centre)
+        if not again:
+            return noise if math.isfinite(noise) else math.inf
+        noise = math.inf
+        ratio /= 16.0
+    return noise
 
 
 def _may_have_a_kink(sampler: Sampler, x: float, base: float, points: dict[float, float]) -> bool:
@@ -96,14 +134,14 @@ def _may_have_a_kink(sampler: Sampler, x: float, base: float, points: dict[float
 
 def _check(
     sampler: Sampler, x: float, base: float, rtol: float, scale: float
-) -> tuple[float, float, float, float, dict[float, float]] | None:
+) -> tuple[float, float, float, float, dict[float, float], float] | None:
     """Up to four levels of the central ladder, stopping as the general ladder does; ``(value, error,
-    first quotient, its step, the values by offset)`` if it converged."""
+    first quotient, its step, the values by offset, the step of the value)`` if it converged."""
     rows: list[Row] = []
     best: Any = None
     best_error = best_trunc = best_round = math.inf
     points: dict[float, float] = {}
-    since, size = 0, math.nan
+    since, size, best_step = 0, math.nan, math.nan
     for t in (1.0, 0.5, 0.25, 0.125):
         level = _level(sampler, x, base, t, points)
         if level is None:
@@ -119,6 +157,7 @@ def _check(
         for estimate, error, roundoff in zip(*row, strict=True):
             if error + roundoff < best_error:
                 best, best_error, best_trunc, best_round = estimate, error + roundoff, error, roundoff
+                best_step = t * base
                 improved = True
         since = 0 if improved else since + 1
         if best is None:
@@ -128,7 +167,7 @@ def _check(
         tolerance = max(rtol * abs(best), 2.0 * best_round, rtol * size)
         stuck = since >= 2 or min(row[2]) >= best_error
         if best_trunc <= tolerance or (stuck and best_trunc <= 32 * best_round):
-            return best, best_error, rows[0][0][0], base, points
+            return best, best_error, rows[0][0][0], base, points, best_step
     return None
 
 

@@ -26,13 +26,16 @@ from typing import Any
 import numpy as np
 
 from chainrule.numeric.complex_step import (
+    NOISE_SIGMAS,
     SECOND_OFFSETS,
     Candidate,
     ComplexStep,
     agrees,
     complex_first,
     conditioning,
+    probe_ratio,
     reproducible,
+    rounding_noise,
     second_derivative,
 )
 from chainrule.numeric.contour import contour
@@ -121,7 +124,12 @@ def auto(problem: Problem, method: str, candidate: Candidate | None = None) -> N
         candidate.usable = both(
             candidate.usable, reproducible(step, check.first, check.value, check.first_step)
         )
-        candidate.error = candidate.error + conditioning(
+        if candidate.noise is None:
+            ratio = probe_ratio(check.step, candidate.step)
+            candidate.noise = rounding_noise(sampler, candidate.step, ratio, candidate.value, problem.room)
+        noisy = expand_lanes(candidate.noise, candidate.value)
+        candidate.usable = both(candidate.usable, lanes_all(np.isfinite(noisy), sampler.lane_shape))
+        candidate.error = (candidate.error + NOISE_SIGMAS * noisy) + conditioning(
             problem.x_size, _curvature(problem, used), sampler.complex_eps
         )
         candidate.floor = candidate.error
@@ -252,7 +260,8 @@ def _complex_candidate(problem: Problem) -> Candidate | None:
         first = complex_first(sampler, problem.scale, step)
         if first is None:
             return None
-        # A reproducible complex step's bound is round-off plus its own truncation: never loose.
+        # A reproducible complex step's bound is round-off plus its own truncation: never loose (the
+        # rounding of what f cancels joins it once the real check has given a spacing to probe at).
         return Candidate(first.value, first.error, first.step, first.error, problem.all_lanes(), first)
     room = None if problem.room is None else np.minimum(*problem.room)
     circles = contour(sampler, problem.order, problem.x, problem.scale, room, problem.complex_step)
