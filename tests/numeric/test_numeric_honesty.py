@@ -240,7 +240,7 @@ _CANCELLING = [
     ("exp(x) - 1 - x", lambda x: np.exp(x) - 1 - x, 1e-8, math.expm1(1e-8)),
     ("expm1(x) - x", lambda x: np.expm1(x) - x, 1e-8, math.expm1(1e-8)),
     ("log1p(x) - x", lambda x: np.log1p(x) - x, 1e-10, -1e-10 / (1 + 1e-10)),
-    ("tanh(x) - x", lambda x: np.tanh(x) - x, 1e-5, -math.tanh(1e-5) ** 2),
+    ("tanh(x) - x", lambda x: np.tanh(x) - x, 1e-5, -(math.tanh(1e-5) ** 2)),
     ("1e8 x - 1e8 sin(x)", lambda x: 1e8 * x - 1e8 * np.sin(x), 1e-4, 2e8 * math.sin(5e-5) ** 2),
 ]
 
