@@ -108,6 +108,22 @@ def test_cross_entropy_derivatives_against_finite_differences() -> None:
     check_grads(lambda z: nn.cross_entropy(z, CLASSES), LOGITS, order=2)
 
 
+def test_cross_entropy_takes_whole_number_float_labels() -> None:
+    # cr.Tensor stores the labels [0, 3, 1, 1, 2] as floats: they are still class indices
+    want = nn.cross_entropy(LOGITS, CLASSES, reduction="none")
+    for labels in (cr.Tensor(CLASSES), CLASSES.astype(float)):
+        np.testing.assert_array_equal(nn.cross_entropy(LOGITS, labels, reduction="none"), want)
+    logits = cr.Tensor(LOGITS, requires_grad=True)
+    nn.cross_entropy(logits, cr.Tensor(CLASSES)).backward()
+    np.testing.assert_allclose(logits.grad, cr.grad(nn.cross_entropy)(LOGITS, CLASSES))
+    with pytest.raises(ChainruleValueError, match="whole numbers"):
+        nn.cross_entropy(LOGITS, np.array([0.0, 3.0, 1.5, 1.0, 2.0]))
+    with pytest.raises(ChainruleValueError, match="whole numbers"):
+        nn.cross_entropy(LOGITS, np.array([0.0, 3.0, np.nan, 1.0, 2.0]))
+    with pytest.raises(ChainruleValueError, match="labels must be in"):
+        nn.cross_entropy(LOGITS, cr.Tensor(np.array([0, 3, 1, 1, 4])))
+
+
 def test_losses_work_on_tensors() -> None:
     pred = cr.Tensor(PRED, requires_grad=True)
     nn.mse_loss(pred, TARGET).backward()
@@ -121,7 +137,8 @@ def test_losses_work_on_tensors() -> None:
         lambda: nn.binary_cross_entropy_with_logits(np.ones((3, 1)), np.ones(3)),
         lambda: nn.cross_entropy(np.ones(3), np.array([0, 1, 2])),
         lambda: nn.cross_entropy(np.ones((3, 2)), np.array([0, 1])),
-        lambda: nn.cross_entropy(np.ones((3, 2)), np.array([0.0, 1.0, 1.0])),
+        lambda: nn.cross_entropy(np.ones((3, 2)), np.array([0.0, 1.0])),
+        lambda: nn.cross_entropy(np.ones((3, 2)), np.array(["a", "b", "c"])),
     ],
 )
 def test_shape_mismatches_raise(call: Callable[[], Any]) -> None:

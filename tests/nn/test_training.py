@@ -9,7 +9,7 @@ import pytest
 
 import chainrule as cr
 from chainrule import nn, optim
-from chainrule.errors import ChainruleTypeError, ShapeError
+from chainrule.errors import ChainruleTypeError, ChainruleValueError, ShapeError
 
 
 def bce(outputs: Any, targets: Any) -> Any:
@@ -106,3 +106,38 @@ def test_fit_checks_its_arguments() -> None:
         nn.fit(lambda x: x, bce, X, y, optim.SGD(lr=0.1))  # type: ignore[arg-type]
     with pytest.raises(ChainruleTypeError, match="Optimizer"):
         nn.fit(nn.MLP(2, [1]), bce, X, y, "adam")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"batch_size": 0}, "fit: batch_size must be an integer >= 1, got 0"),  # not the whole set
+        ({"batch_size": -4}, "fit: batch_size must be an integer >= 1"),
+        ({"batch_size": 2.5}, "fit: batch_size must be an integer >= 1"),
+        ({"epochs": -5}, "fit: epochs must be an integer >= 0, got -5"),  # not an empty history
+        ({"epochs": True}, "fit: epochs must be an integer >= 0"),
+    ],
+)
+def test_fit_refuses_bad_counts(kwargs: dict[str, Any], match: str) -> None:
+    X, y = nn.make_moons(10)
+    model = nn.MLP(2, [1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(ChainruleValueError, match=match):
+        nn.fit(model, bce, X, y, optim.SGD(lr=0.1), **kwargs)
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, before[name])  # nothing was trained
+
+
+def test_fit_refuses_data_it_cannot_batch() -> None:
+    X, y = nn.make_moons(10)
+    with pytest.raises(ShapeError, match="fit: 10 inputs in X but 9 targets in y"):
+        nn.fit(nn.MLP(2, [1]), bce, X, y[:-1], optim.SGD(lr=0.1))
+    with pytest.raises(ChainruleValueError, match="fit: X has no samples"):
+        nn.fit(nn.MLP(2, [1]), bce, X[:0], y[:0], optim.SGD(lr=0.1))
+
+
+def test_fit_counts_may_be_numpy_integers() -> None:
+    X, y = nn.make_moons(10)
+    history = nn.fit(nn.MLP(2, [1]), bce, X, y, optim.SGD(lr=0.1), epochs=np.int64(3), batch_size=np.int64(4))
+    assert len(history) == 3
+    assert nn.fit(nn.MLP(2, [1]), bce, X, y, optim.SGD(lr=0.1), epochs=0) == []

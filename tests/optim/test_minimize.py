@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -134,12 +136,40 @@ def test_steps_zero_evaluates_the_start() -> None:
         ({"method": "adam", "line_search": "armijo"}, ChainruleValueError, "gradient descent"),
         ({"line_search": "armijo", "momentum": 0.9}, ChainruleValueError, "options"),
         ({"steps": -1}, ChainruleValueError, "steps"),
+        ({"steps": True}, ChainruleValueError, "steps must be a non-negative integer.*got True"),
+        ({"steps": 10.0}, ChainruleValueError, "steps must be a non-negative integer"),
+        ({"tol": float("nan")}, ChainruleValueError, "tol must be a non-negative number.*got nan"),
+        ({"tol": -1e-6}, ChainruleValueError, "tol must be a non-negative number"),
+        ({"tol": "small"}, ChainruleTypeError, "tol must be a number"),
         ({"method": "gd", "betas": (0.9, 0.9)}, TypeError, "betas"),
     ],
 )
 def test_bad_arguments_raise(kwargs: dict[str, Any], error: type[Exception], match: str) -> None:
     with pytest.raises(error, match=match):
         optim.minimize(bowl, np.zeros(2), **kwargs)
+
+
+def test_steps_and_tol_may_be_numpy_numbers() -> None:
+    result = optim.minimize(bowl, np.zeros(2), lr=0.1, steps=np.int64(5), tol=np.float64(0.0))
+    assert result.steps == 5
+    assert result.message == "reached steps=5"
+
+
+def test_the_readme_claim_about_rosenbrock_is_true() -> None:
+    # the README's tour states how close nesterov gets to [1, 1]: the first number of the line's comment
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    call = 'cr.optim.minimize(rosenbrock, np.array([-1.2, 1.0]), method="nesterov", lr=1e-3, steps=5000)'
+    assert call in readme
+    claim = next(line for line in readme.splitlines() if line.startswith("result.x, result.converged"))
+    bound = float(re.findall(r"\d+(?:\.\d*)?e-\d+", claim.split("#", 1)[1])[0])
+
+    def rosenbrock(p: Any) -> Any:
+        return (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2
+
+    result = optim.minimize(rosenbrock, np.array([-1.2, 1.0]), method="nesterov", lr=1e-3, steps=5000)
+    assert result.converged
+    assert np.max(np.abs(result.x - 1.0)) <= bound
+    assert f", True; {len(result.losses)} losses" in claim
 
 
 def test_bad_functions_raise() -> None:

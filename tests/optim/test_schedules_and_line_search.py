@@ -41,11 +41,26 @@ def test_cosine_decay_ends_and_stays_at_min_lr() -> None:
         lambda: optim.StepDecay(-0.1, step_size=2),
         lambda: optim.ExponentialDecay(0.1, gamma=0.0),
         lambda: optim.CosineDecay(0.1, total_steps=0),
+        lambda: optim.CosineDecay(0.1, total_steps=True),
+        lambda: optim.ExponentialDecay(math.inf, gamma=0.5),
     ],
 )
 def test_bad_schedules_raise(make: object) -> None:
     with pytest.raises(ChainruleValueError):
         make()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("min_lr", [-0.1, 1.0, math.nan, math.inf])
+def test_cosine_decay_min_lr_is_between_zero_and_lr(min_lr: float) -> None:
+    # a negative rate fails mid-training, and a min_lr above lr would "decay" upward
+    with pytest.raises(ChainruleValueError, match=r"min_lr must be a finite number between 0 and lr = 0\.1"):
+        optim.CosineDecay(0.1, 100, min_lr=min_lr)
+
+
+def test_cosine_decay_takes_numpy_integers_and_its_bounds() -> None:
+    assert optim.CosineDecay(0.1, np.int64(10), min_lr=0.1)(5) == pytest.approx(0.1)  # min_lr = lr: constant
+    assert optim.CosineDecay(0.1, 10, min_lr=0.0)(10) == 0.0
+    assert optim.StepDecay(1.0, step_size=np.int64(2))(2) == 0.1
 
 
 def quadratic(x: np.ndarray) -> Any:

@@ -88,6 +88,15 @@ def test_gradient_field_arrows_are_the_gradient():
     _not_blank(fig)
 
 
+def test_gradient_field_draws_the_arrows_perpendicular_to_the_contours():
+    fig = viz.gradient_field(lambda p: p[0] ** 2 + 3 * p[1] ** 2, (-2, 2), (-1, 1))
+    assert fig.axes[0].get_aspect() == 1.0  # one scale for x and y: right angles look right
+    assert "different scales" not in _texts(fig)
+    strip = viz.gradient_field(lambda p: p[0] ** 2 + 3 * p[1] ** 2, (-10, 10), (-1, 1))
+    assert strip.axes[0].get_aspect() == "auto"  # equal scales would make a thin strip: said under the axes
+    assert "x and y are drawn to different scales (x spans 20, y spans 2)" in _texts(strip)
+
+
 def test_gradient_field_of_a_function_of_one_point_at_a_time():
     def one_point(p):  # refuses a grid: the field falls back to one gradient per point
         if np.ndim(p) != 1:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core import log_softmax, logsumexp, relu, softplus
+from chainrule.core import Tensor, log_softmax, logsumexp, relu, softplus
 from chainrule.errors import ChainruleValueError, ShapeError
 from chainrule.tree import flatten
 
@@ -139,7 +139,9 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Any:
     logits:
         Scores of shape ``(n, classes)``.
     target:
-        Integer labels of shape ``(n,)``, or probabilities of the shape of ``logits`` (one-hot or soft).
+        Labels of shape ``(n,)``, class indices in ``[0, classes)``: integers, or floats that are whole
+        numbers (``cr.Tensor`` stores ``[0, 2]`` as ``[0.0, 2.0]``); or probabilities of the shape of
+        ``logits`` (one-hot or soft).
 
     Examples
     --------
@@ -158,19 +160,34 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Any:
     target = target if hasattr(target, "shape") else np.asarray(target)
     if np.shape(target) == shape:
         return _reduce("cross_entropy", -np.sum(target * log_softmax(logits, axis=1), axis=1), reduction)
-    labels = np.asarray(target)
-    if labels.shape != shape[:1] or labels.dtype.kind not in "iu":
+    labels = _class_labels(target, shape)
+    # -log softmax(z)[y] = logsumexp(z) - z[y], without forming the other log-probabilities
+    losses = logsumexp(logits, axis=1) - logits[np.arange(shape[0]), labels]
+    return _reduce("cross_entropy", losses, reduction)
+
+
+def _class_labels(target: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """The labels of :func:`cross_entropy` as integer class indices, each in ``[0, classes)``."""
+    # labels index the logits, so no derivative flows into them: a Tensor's values are all that is needed
+    labels = target.detach().numpy() if isinstance(target, Tensor) else np.asarray(target)
+    if labels.shape != shape[:1] or labels.dtype.kind not in "iuf":
         raise ShapeError(
             f"cross_entropy: target must be integer labels of shape {shape[:1]} or probabilities of shape "
             f"{shape}, got {labels.dtype} of shape {labels.shape}"
         )
+    if labels.dtype.kind == "f":
+        whole = np.isfinite(labels) & (labels == np.round(labels))
+        if not np.all(whole):
+            raise ChainruleValueError(
+                f"cross_entropy: labels must be whole numbers (class indices), got "
+                f"{float(labels[~whole][0])!r}; for soft labels pass probabilities of shape {shape}"
+            )
+        labels = labels.astype(np.int64)
     if labels.size and (labels.min() < 0 or labels.max() >= shape[1]):
         raise ChainruleValueError(
             f"cross_entropy: labels must be in [0, {shape[1]}), got {labels.min()}..{labels.max()}"
         )
-    # -log softmax(z)[y] = logsumexp(z) - z[y], without forming the other log-probabilities
-    losses = logsumexp(logits, axis=1) - logits[np.arange(shape[0]), labels]
-    return _reduce("cross_entropy", losses, reduction)
+    return labels
 
 
 def hinge_loss(scores: Any, target: Any, reduction: str = "mean") -> Any:

@@ -10,7 +10,7 @@ import numpy as np
 
 from chainrule.core import Tensor, value_and_grad
 from chainrule.errors import ChainruleTypeError, ChainruleValueError, ShapeError
-from chainrule.nn.data import batches
+from chainrule.nn.data import _count, batches
 from chainrule.nn.init import rng_from
 from chainrule.nn.module import Module
 from chainrule.optim.base import NonFiniteStepWarning, Optimizer
@@ -82,7 +82,8 @@ def fit(
     optimizer:
         Used in its functional form (``init``/``update``), e.g. ``Adam(lr=0.01)``.
     epochs, batch_size:
-        Passes over the data, and the mini-batch size (None: the whole set at each step).
+        Passes over the data (an integer >= 0), and the mini-batch size (an integer >= 1, or None: the
+        whole set at each step).
     penalty:
         ``penalty(params) -> scalar`` added to the loss, e.g. ``lambda p: l2_penalty(p, 1e-4)``.
     seed:
@@ -103,7 +104,13 @@ def fit(
         raise ChainruleTypeError(f"fit: model must be a Module, got {type(model).__name__}")
     if not isinstance(optimizer, Optimizer):
         raise ChainruleTypeError(f"fit: optimizer must be an Optimizer, got {type(optimizer).__name__}")
+    epochs = _count("fit: epochs", epochs, least=0)
+    size = None if batch_size is None else _count("fit: batch_size", batch_size)
     X, y = np.asarray(X), np.asarray(y)
+    if len(X) != len(y):
+        raise ShapeError(f"fit: {len(X)} inputs in X but {len(y)} targets in y; give one target per row of X")
+    if len(X) == 0:
+        raise ChainruleValueError("fit: X has no samples; give at least one row of inputs")
 
     def objective(params: Any, X_batch: Any, y_batch: Any) -> Any:
         value = loss(model.apply(params, X_batch), y_batch)
@@ -122,7 +129,7 @@ def fit(
         try:
             for _ in range(epochs):
                 total, count = 0.0, 0
-                for X_batch, y_batch in batches(X, y, batch_size or len(X), rng):
+                for X_batch, y_batch in batches(X, y, size or len(X), rng):
                     value, grads = loss_and_grad(params, X_batch, y_batch)
                     params, state = optimizer.update(grads, state, params)
                     total += float(value) * len(X_batch)

@@ -136,7 +136,8 @@ def minimize(
     steps:
         The most updates to make.
     tol:
-        Stop when the gradient's Euclidean norm is at most ``tol``.
+        Stop when the gradient's Euclidean norm is at most ``tol`` (a number >= 0; 0 stops only at a zero
+        gradient).
     line_search:
         ``"armijo"`` for gradient descent with backtracking (only with ``method="gd"``): no rate to tune.
     callback:
@@ -170,14 +171,34 @@ def minimize(
     """
     if not callable(f):
         raise ChainruleTypeError(f"minimize: f must be a function, got {type(f).__name__}")
-    if not isinstance(steps, int) or steps < 0:
-        raise ChainruleValueError(f"minimize: steps must be a non-negative integer, got {steps!r}")
+    steps, tol = _steps(steps), _tolerance(tol)
     x, scalar = _as_float_tree(x0)
     stepper = _stepper(f, method, lr, line_search, options, x)
     result = _descend(value_and_grad(f), stepper, x, steps, tol, callback)
     if scalar:
         result.x = float(result.x)
     return result
+
+
+def _steps(steps: Any) -> int:
+    # bool is an int to Python, but steps=True is a mistake, not one step
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
+        raise ChainruleValueError(
+            f"minimize: steps must be a non-negative integer (the most updates to make), got {steps!r}; "
+            "write e.g. steps=1000"
+        )
+    return int(steps)
+
+
+def _tolerance(tol: Any) -> float:
+    if isinstance(tol, bool) or not isinstance(tol, int | float | np.integer | np.floating):
+        raise ChainruleTypeError(f"minimize: tol must be a number, e.g. tol=1e-6, got {type(tol).__name__}")
+    if not tol >= 0:  # NaN too: no gradient norm is ever <= NaN, so the run could never converge
+        raise ChainruleValueError(
+            f"minimize: tol must be a non-negative number (the gradient norm to stop at), got {tol!r}; "
+            "write e.g. tol=1e-6, or tol=0 to stop only at a zero gradient"
+        )
+    return float(tol)
 
 
 # (x, loss, gradient) -> the next iterate, or a sentence saying why no step can be made

@@ -1,8 +1,9 @@
 """Learning-rate schedules: the step size as a function of the number of updates already made.
 
-A schedule is any callable ``schedule(count) -> float``; pass it as ``lr=`` to an optimizer. These three
-have the closed forms of PyTorch's ``StepLR``, ``ExponentialLR`` and ``CosineAnnealingLR`` (stepped once per
-update).
+A schedule is any callable ``schedule(count) -> float``; pass it as ``lr=`` to an optimizer. ``StepDecay``
+and ``ExponentialDecay`` have the closed forms of PyTorch's ``StepLR`` and ``ExponentialLR`` (stepped once
+per update); ``CosineDecay`` has that of ``CosineAnnealingLR`` for its first ``total_steps`` updates and then
+stays at ``min_lr``, where PyTorch's rate rises again (its cosine has period ``2 * T_max``).
 """
 
 from __future__ import annotations
@@ -10,14 +11,21 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from chainrule.errors import ChainruleValueError
 
 __all__ = ["CosineDecay", "ExponentialDecay", "StepDecay"]
 
 
 def _positive(name: str, value: float) -> None:
-    if not value > 0:
-        raise ChainruleValueError(f"{name} must be positive, got {value!r}")
+    if not (value > 0 and math.isfinite(value)):
+        raise ChainruleValueError(f"{name} must be a positive finite number, got {value!r}")
+
+
+def _count(name: str, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise ChainruleValueError(f"{name} must be a positive integer, e.g. 100, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -38,10 +46,7 @@ class StepDecay:
 
     def __post_init__(self) -> None:
         _positive("StepDecay: lr", self.lr)
-        if not isinstance(self.step_size, int) or self.step_size < 1:
-            raise ChainruleValueError(
-                f"StepDecay: step_size must be a positive integer, got {self.step_size!r}"
-            )
+        _count("StepDecay: step_size", self.step_size)
 
     def __call__(self, count: int) -> float:
         return self.lr * self.gamma ** (count // self.step_size)
@@ -73,7 +78,10 @@ class ExponentialDecay:
 class CosineDecay:
     """Half a cosine from ``lr`` down to ``min_lr`` over ``total_steps`` updates, then ``min_lr``.
 
-    ``min_lr + (lr - min_lr) * (1 + cos(pi * count / total_steps)) / 2``.
+    ``min_lr + (lr - min_lr) * (1 + cos(pi * min(count, total_steps) / total_steps)) / 2``, with
+    ``0 <= min_lr <= lr``. Up to ``total_steps`` this is PyTorch's ``CosineAnnealingLR`` (``T_max =
+    total_steps``, ``eta_min = min_lr``); after it the rate stays at ``min_lr``, where PyTorch's rises back
+    towards ``lr``.
 
     Examples
     --------
@@ -88,9 +96,12 @@ class CosineDecay:
 
     def __post_init__(self) -> None:
         _positive("CosineDecay: lr", self.lr)
-        if not isinstance(self.total_steps, int) or self.total_steps < 1:
+        _count("CosineDecay: total_steps", self.total_steps)
+        if not (math.isfinite(self.min_lr) and 0 <= self.min_lr <= self.lr):
+            # a negative rate would step uphill, and a min_lr above lr would make the "decay" rise
             raise ChainruleValueError(
-                f"CosineDecay: total_steps must be a positive integer, got {self.total_steps!r}"
+                f"CosineDecay: min_lr must be a finite number between 0 and lr = {self.lr!r}, the rate it "
+                f"decays to, got {self.min_lr!r}; write e.g. min_lr=0.0 or min_lr={self.lr / 100:g}"
             )
 
     def __call__(self, count: int) -> float:

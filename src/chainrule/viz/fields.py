@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from chainrule.errors import ChainruleValueError
+from chainrule.errors import ChainruleValueError, ShapeError
 from chainrule.layouts import check_layout
-from chainrule.viz._deps import new_figure
+from chainrule.viz._deps import function, new_figure, scalar_result
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -27,8 +27,9 @@ def _grid(xlim: Sequence[float], ylim: Sequence[float], n: int) -> np.ndarray:
     return np.stack(np.meshgrid(xs, ys))  # shape (2, n, n): points[:, i, j] is one point
 
 
-def _surface(f: Callable[..., Any], points: np.ndarray) -> np.ndarray:
+def _surface(f: Callable[..., Any], points: np.ndarray, caller: str) -> np.ndarray:
     """``f`` over a grid of points: one call on the stacked grid when ``f`` broadcasts, else per point."""
+    function(f, caller)
     with np.errstate(all="ignore"):
         try:
             values = np.asarray(f(points), dtype=float)
@@ -37,7 +38,8 @@ def _surface(f: Callable[..., Any], points: np.ndarray) -> np.ndarray:
         except Exception:  # f works on one point at a time
             pass
         flat = points.reshape(2, -1).T
-        return np.array([float(f(p)) for p in flat]).reshape(points.shape[1:])
+        values = np.array([scalar_result(f(p), caller, "p") for p in flat])
+        return values.reshape(points.shape[1:])
 
 
 def _gradients(f: Callable[..., Any], points: np.ndarray) -> np.ndarray:
@@ -82,6 +84,10 @@ def gradient_field(
 ) -> Figure:
     """Contour lines of ``f(p)`` for points ``p = (x, y)`` with its gradient drawn as arrows.
 
+    The gradient is perpendicular to the contours, and looks it when x and y are drawn to one scale: they
+    are, unless one side of the window is more than 4 times the other (a thin strip); then each axis has
+    its own scale and a note under the axes says that the arrows do not look perpendicular.
+
     Parameters
     ----------
     f : callable
@@ -108,15 +114,35 @@ def gradient_field(
     fig = new_figure(6.5, 5.5)
     ax = fig.add_subplot()
     points = _grid(xlim, ylim, 120)
-    _contours(ax, points, _surface(f, points), levels)
+    _contours(ax, points, _surface(f, points, "gradient_field"), levels)
     coarse = _grid(xlim, ylim, arrows)
     g = _gradients(f, coarse)
     uphill = "∇f, pointing uphill"
     ax.quiver(coarse[0], coarse[1], g[0], g[1], color="tab:red", angles="xy", width=0.004, label=uphill)
     ax.set(xlabel="x", ylabel="y", title=title or "Contours of f and its gradient ∇f (uphill)")
-    ax.set_aspect("auto")
+    _scale_axes(fig, ax, xlim, ylim)
     fig.legend(loc="outside lower center", fontsize="small")  # off the field, covering no arrow
     return fig
+
+
+# The widest ratio of the two sides drawn to the same scale: beyond it an equal-aspect field is a thin strip.
+_SAME_SCALE = 4.0
+
+
+def _scale_axes(fig: Figure, ax: Axes, xlim: Sequence[float], ylim: Sequence[float]) -> None:
+    """One scale for x and y, so that ∇f looks perpendicular to the contours, when the window is not too
+    elongated for it; else each axis its own scale, and a note under the axes saying the angles are off."""
+    width, height = float(xlim[1]) - float(xlim[0]), float(ylim[1]) - float(ylim[0])
+    if max(width / height, height / width) <= _SAME_SCALE:
+        ax.set_aspect("equal")
+        return
+    ax.set_aspect("auto")
+    fig.supxlabel(
+        f"x and y are drawn to different scales (x spans {width:g}, y spans {height:g}): the arrows are ∇f "
+        "but do not look perpendicular to the contours",
+        fontsize="small",
+        color="dimgray",
+    )
 
 
 def _limits(values: np.ndarray) -> tuple[float, float]:
@@ -169,7 +195,7 @@ def descent_path(
     fig = new_figure(6.5, 5.5)
     ax = fig.add_subplot()
     grid = _grid(xlim, ylim, 150)
-    _contours(ax, grid, _surface(f, grid), levels)
+    _contours(ax, grid, _surface(f, grid, "descent_path"), levels)
     ax.plot(points[:, 0], points[:, 1], ".-", color="tab:red", lw=1.2, ms=3, label=label)
     ax.plot(*points[0], "o", color="white", mec="black", ms=8, label="start")
     ax.plot(*points[-1], "*", color="gold", mec="black", ms=14, label="end")
@@ -223,6 +249,12 @@ def jacobian_heatmap(
     if matrix.ndim != 2:
         raise ChainruleValueError(f"jacobian_heatmap: J must be a matrix, got shape {matrix.shape}")
     rows, cols = matrix.shape
+    row_labels, col_labels = (
+        (input_labels, output_labels) if layout == "denominator" else (output_labels, input_labels)
+    )
+    row_kind, col_kind = ("input", "output") if layout == "denominator" else ("output", "input")
+    _check_labels(row_labels, rows, "rows", row_kind, layout)
+    _check_labels(col_labels, cols, "columns", col_kind, layout)
     fig = new_figure(min(2 + 0.7 * cols, 10), min(1.5 + 0.6 * rows, 8))
     ax = fig.add_subplot()
     bound = float(np.nanmax(np.abs(matrix))) or 1.0
@@ -232,9 +264,6 @@ def jacobian_heatmap(
         for (i, j), value in np.ndenumerate(matrix):
             colour = text_colour(image.cmap(image.norm(value)))
             ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize="small", color=colour)
-    row_labels, col_labels = (
-        (input_labels, output_labels) if layout == "denominator" else (output_labels, input_labels)
-    )
     ax.set_xticks(range(cols), list(col_labels) if col_labels else [str(j) for j in range(cols)])
     ax.set_yticks(range(rows), list(row_labels) if row_labels else [str(i) for i in range(rows)])
     across, down = ("output i", "input j") if layout == "denominator" else ("input j", "output i")
@@ -242,6 +271,15 @@ def jacobian_heatmap(
         title = _jacobian_title(output_labels, input_labels)
     ax.set(xlabel=across, ylabel=down, title=f"{title}\n({layout} layout)")
     return fig
+
+
+def _check_labels(labels: Sequence[str] | None, count: int, what: str, kind: str, layout: str) -> None:
+    """One label per row (or column) of the heat map, or a message saying how many there are of each."""
+    if labels is not None and len(labels) != count:
+        raise ShapeError(
+            f"jacobian_heatmap: J has {count} {what} but {len(labels)} {kind}_labels; give one {kind} label "
+            f"per {what[:-1]} of J (in the {layout} layout the {what} are the {kind}s)"
+        )
 
 
 def _jacobian_title(outputs: Sequence[str] | None, inputs: Sequence[str] | None) -> str:

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from chainrule.errors import ChainruleValueError
-from chainrule.viz._deps import derivative_curve, new_figure, values_of
+from chainrule.errors import ChainruleTypeError, ChainruleValueError
+from chainrule.viz._deps import derivative_curve, function, new_figure, number, values_of
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -26,13 +26,23 @@ __all__ = ["error_vs_step", "save", "secant_plot", "tangent_plot"]
 _FORMATS = (".png", ".svg", ".pdf")
 
 
-def _window(x0: float, xlim: Sequence[float] | None) -> np.ndarray:
+def _window(x0: float, xlim: Sequence[float] | None, caller: str) -> np.ndarray:
     if xlim is None:
         half = max(2.0, abs(x0))
         xlim = (x0 - half, x0 + half)
-    lo, hi = float(xlim[0]), float(xlim[1])
+    if np.shape(xlim) != (2,):
+        raise ChainruleValueError(f"{caller}: xlim must be a pair (low, high), got {xlim!r}")
+    lo, hi = number(xlim[0], "xlim[0]", caller), number(xlim[1], "xlim[1]", caller)
     if not lo < hi:
-        raise ChainruleValueError(f"xlim must be increasing, got {tuple(xlim)!r}")
+        raise ChainruleValueError(
+            f"{caller}: xlim must be an increasing pair (low, high), got {tuple(xlim)!r}"
+        )
+    if not lo <= x0 <= hi:
+        # the point, its tangent and its secants would all be off the picture
+        raise ChainruleValueError(
+            f"{caller}: x0 = {x0:g} is outside xlim = ({lo:g}, {hi:g}); widen xlim to contain x0, or leave "
+            "xlim out for a window centred on x0"
+        )
     return np.linspace(lo, hi, 401)
 
 
@@ -40,7 +50,7 @@ def _point_and_slope(f: Callable[..., Any], x0: float, caller: str) -> tuple[flo
     from chainrule.core import grad
 
     with np.errstate(all="ignore"):
-        y0, slope = float(values_of(f, np.array([x0]))[0]), float(grad(f)(x0))
+        y0, slope = float(values_of(f, np.array([x0]), caller)[0]), float(grad(f)(x0))
     if not (np.isfinite(y0) and np.isfinite(slope)):
         raise ChainruleValueError(
             f"{caller}: f({x0:g}) = {y0:g} with slope {slope:g}; a tangent needs both finite: choose a point "
@@ -120,9 +130,10 @@ def tangent_plot(
     """
     from chainrule.viz.kinks import find_jump, find_kink
 
-    x0 = float(x0)
-    xs = _window(x0, xlim)
-    ys, slopes = values_of(f, xs), derivative_curve(f, xs)
+    function(f, "tangent_plot")
+    x0 = number(x0, "x0", "tangent_plot")
+    xs = _window(x0, xlim, "tangent_plot")
+    ys, slopes = values_of(f, xs, "tangent_plot"), derivative_curve(f, xs)
     y0, slope = _point_and_slope(f, x0, "tangent_plot")
     fig = new_figure()
     ax = fig.add_subplot()
@@ -215,8 +226,8 @@ def secant_plot(
     x0 : float
         The point.
     steps : sequence of float
-        The steps ``h`` (nonzero), drawn in a sequential palette from light (largest ``|h|``) to dark, each
-        with its point ``(x0 + h, f(x0 + h))`` marked.
+        The steps ``h`` (finite, nonzero, with ``f(x0 + h)`` finite), drawn in a sequential palette from
+        light (largest ``|h|``) to dark, each with its point ``(x0 + h, f(x0 + h))`` marked.
     xlim : (float, float), optional
         The interval drawn.
 
@@ -233,20 +244,25 @@ def secant_plot(
     """
     from chainrule.viz.kinks import find_jump, find_kink
 
-    x0 = float(x0)
-    if not steps or any(float(h) == 0 for h in steps):
-        raise ChainruleValueError(f"secant_plot: steps must be nonzero, got {list(steps)!r}")
-    xs = _window(x0, xlim)
-    ys = values_of(f, xs)
+    function(f, "secant_plot")
+    x0 = number(x0, "x0", "secant_plot")
+    hs = _steps(steps)
+    xs = _window(x0, xlim, "secant_plot")
+    ys = values_of(f, xs, "secant_plot")
     y0, slope = _point_and_slope(f, x0, "secant_plot")
+    ends = _second_points(f, x0, hs)
     kink = find_kink(f, x0)
-    hs = [float(h) for h in steps]
     if kink is not None and (all(h > 0 for h in hs) or all(h < 0 for h in hs)):
-        hs += [-h for h in hs]  # at a corner each side has its own limit: show both
+        # at a corner each side has its own limit: show both, where f is defined on the other side
+        mirrored = [-h for h in hs]
+        with np.errstate(all="ignore"):
+            values = values_of(f, x0 + np.array(mirrored), "secant_plot")
+        kept = np.isfinite(values)
+        hs, ends = hs + np.array(mirrored)[kept].tolist(), ends + values[kept].tolist()
     fig = new_figure()
     ax = fig.add_subplot()
     ax.plot(xs, ys, color="tab:blue", lw=2, label="f(x)")
-    _draw_secants(ax, f, xs, x0, y0, hs)
+    _draw_secants(ax, xs, x0, y0, hs, ends)
     if kink is None and find_jump(f, x0) is not None:
         title = f"No tangent at x = {x0:g}: f jumps, and the secants' slopes grow without bound"
     elif kink is None:
@@ -273,18 +289,51 @@ def secant_plot(
     return fig
 
 
-def _draw_secants(
-    ax: Axes, f: Callable[..., Any], xs: np.ndarray, x0: float, y0: float, hs: list[float]
-) -> None:
-    """Each secant and its second point, in a sequential palette: light for the largest |h|, dark for the
-    smallest, whatever order the steps come in (h and −h share a colour)."""
+def _steps(steps: Any) -> list[float]:
+    """The steps of :func:`secant_plot` as floats, each finite and nonzero."""
+    try:
+        hs = np.asarray(steps, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ChainruleTypeError(
+            f"secant_plot: steps must be a sequence of numbers, e.g. steps=[1.0, 0.5, 0.1], got {steps!r}"
+        ) from exc
+    if hs.ndim != 1 or hs.size == 0:
+        raise ChainruleValueError(
+            f"secant_plot: steps must be a non-empty sequence of numbers, e.g. steps=[1.0, 0.5, 0.1], got "
+            f"{steps!r}"
+        )
+    bad = hs[~np.isfinite(hs) | (hs == 0)]
+    if bad.size:
+        raise ChainruleValueError(
+            f"secant_plot: steps must be finite and nonzero (each is a step h from x0 to x0 + h), got "
+            f"{float(bad[0])!r} in steps={hs.tolist()}; write e.g. steps=[1.0, 0.5, 0.1]"
+        )
+    return [float(h) for h in hs]
+
+
+def _second_points(f: Callable[..., Any], x0: float, hs: list[float]) -> list[float]:
+    """``f(x0 + h)`` for each step, refusing a step whose second point is not on the graph of ``f``."""
+    with np.errstate(all="ignore"):
+        ends = values_of(f, x0 + np.array(hs), "secant_plot")
+    for h, end in zip(hs, ends, strict=True):
+        if not np.isfinite(end):
+            raise ChainruleValueError(
+                f"secant_plot: f(x0 + h) = f({x0 + h:g}) is {end:g} for the step h = {h:g} of steps: x0 + h "
+                "is outside the domain of f (or f overflows there), so there is no secant; leave that step "
+                "out or choose steps with x0 + h where f is finite"
+            )
+    return [float(end) for end in ends]
+
+
+def _draw_secants(ax: Axes, xs: np.ndarray, x0: float, y0: float, hs: list[float], ends: list[float]) -> None:
+    """Each secant and its second point ``(x0 + h, f(x0 + h))``, in a sequential palette: light for the
+    largest |h|, dark for the smallest, whatever order the steps come in (h and −h share a colour)."""
     from matplotlib import colormaps
 
     sizes = sorted({abs(h) for h in hs}, reverse=True)
     palette = colormaps["plasma"](np.linspace(0.8, 0.05, len(sizes)))
-    for h in hs:
+    for h, y1 in zip(hs, ends, strict=True):
         colour = palette[sizes.index(abs(h))]
-        y1 = float(values_of(f, np.array([x0 + h]))[0])
         secant = (y1 - y0) / h + 0.0  # + 0.0: no "slope -0"
         ax.plot(xs, y0 + secant * (xs - x0), color=colour, lw=1.4, label=f"h = {h:g}: slope {secant:.4g}")
         ax.plot([x0 + h], [y1], "o", color=colour, ms=8, mec="black", mew=0.8, zorder=5)
@@ -332,7 +381,8 @@ def error_vs_step(f: Callable[..., Any], x0: float, steps: Any = None) -> Figure
     """
     from chainrule.numeric import convergence
 
-    x0 = float(x0)
+    function(f, "error_vs_step")
+    x0 = number(x0, "x0", "error_vs_step")
     if steps is None:
         steps = max(1.0, abs(x0)) * 10.0 ** -np.arange(1.0, 16.01, 0.25)
     c = convergence(f, x0, steps)
