@@ -133,3 +133,38 @@ def test_the_tie_rule_cotangents_keep_their_operands_shapes_at_second_order():
 
     out, vjp_fn = cr.vjp(lambda x, v: cr.jvp(f, (x,), (v,))[1], 1.0, 1.0)
     assert [np.shape(c) for c in vjp_fn(np.ones_like(out))] == [(), ()]
+
+
+# ---------------------------------------------------------------- large logits, containers, p-norms below 1
+
+
+def test_softmax_and_its_relatives_keep_their_accuracy_at_large_logits() -> None:
+    x32 = np.array([1e4, 1e4 + 1, 1e4 - 1], np.float32)
+    exact = np.exp([0.0, 1.0, -1.0]) / np.exp([0.0, 1.0, -1.0]).sum()
+    np.testing.assert_allclose(cr.softmax(x32), exact, rtol=1e-6)
+    big = np.full(3, 1e17)
+    np.testing.assert_allclose(cr.log_softmax(big), np.full(3, -np.log(3.0)), rtol=1e-15)
+    np.testing.assert_allclose(cr.grad(cr.logsumexp)(np.full(4, 1e17)), np.full(4, 0.25), rtol=1e-15)
+    logits = (np.array([[1.0, 2.0, 0.5]]) + 1e5).astype(np.float32)
+    want = np.log(np.exp([-1.0, 0.0, -1.5]).sum())  # -log softmax at the label 1, from the exact differences
+    np.testing.assert_allclose(cr.nn.cross_entropy(logits, np.array([1])), want, rtol=1e-6)
+
+
+def test_stop_gradient_of_a_container_stops_every_value() -> None:
+    assert cr.grad(lambda p: p["a"] * cr.stop_gradient(p)["a"])({"a": 3.0}) == {"a": 3.0}
+    assert cr.grad(lambda t: t[0] * cr.stop_gradient(t)[0])((3.0, 1.0)) == (3.0, 0.0)
+    assert cr.grad(lambda t: t[1] * cr.stop_gradient(t)[1])([1.0, 2.0]) == [0.0, 2.0]
+
+
+@pytest.mark.parametrize("mode", ["fwd", "rev"])
+def test_a_p_norm_below_one_takes_the_subgradient_0_at_a_zero_entry(mode: str) -> None:
+    for p in (0.5, 0.9):
+        jac = cr.jacobian(lambda v, p=p: np.linalg.norm(v, p), mode=mode)
+        np.testing.assert_array_equal(jac(np.zeros(2)), [0.0, 0.0])
+        np.testing.assert_allclose(jac(np.array([0.0, 1.0])), [0.0, 1.0])
+    assert np.all(np.isfinite(cr.grad(lambda v: np.linalg.norm(v, -1))(np.array([0.0, 2.0]))))
+
+
+def test_relu_and_sigmoid_take_lists() -> None:
+    np.testing.assert_array_equal(cr.relu([1.0, -2.0]), [1.0, 0.0])
+    np.testing.assert_allclose(cr.sigmoid([0.0]), [0.5])

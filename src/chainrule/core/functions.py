@@ -9,13 +9,29 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.rules._util import concrete
 from chainrule.core.rules.special import logsumexp_p, relu_p, sigmoid_p, softplus_p
+from chainrule.core.rules.stopping import stop_gradient_p
 
 __all__ = ["log_softmax", "logsumexp", "relu", "sigmoid", "softmax", "softplus"]
 
 
 def _axis(axis: Any) -> Any:
     return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _operand(x: Any) -> Any:
+    """A list or tuple of numbers as an array (as NumPy's functions take them); anything else as it is."""
+    return np.asarray(x) if isinstance(x, list | tuple) else x
+
+
+def _shifted(x: Any, axis: Any) -> Any:
+    """``x`` less its maximum along ``axis`` (a constant: every function here is unchanged by a shift), so
+    that logits of 10¹⁷ keep the differences between them that their log-probabilities are made of."""
+    values = concrete(x)
+    shift = np.max(values, axis=axis, keepdims=True) if np.size(values) else np.zeros_like(values)
+    shift = np.where(np.isfinite(shift), shift, 0.0)  # all -inf (or inf / nan) along the axis: no shift
+    return x - stop_gradient_p(shift)
 
 
 def relu(x: Any) -> Any:
@@ -29,7 +45,7 @@ def relu(x: Any) -> Any:
     >>> cr.grad(cr.relu)(0.0)
     0.0
     """
-    return relu_p(x)
+    return relu_p(_operand(x))
 
 
 def sigmoid(x: Any) -> Any:
@@ -43,7 +59,7 @@ def sigmoid(x: Any) -> Any:
     >>> cr.grad(cr.sigmoid)(0.0)
     0.25
     """
-    return sigmoid_p(x)
+    return sigmoid_p(_operand(x))
 
 
 def softplus(x: Any) -> Any:
@@ -55,7 +71,7 @@ def softplus(x: Any) -> Any:
     >>> float(cr.softplus(1000.0))
     1000.0
     """
-    return softplus_p(x)
+    return softplus_p(_operand(x))
 
 
 def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
@@ -69,11 +85,12 @@ def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     >>> cr.grad(cr.logsumexp)(np.array([0.0, 0.0]))  # the softmax
     array([0.5, 0.5])
     """
-    return logsumexp_p(x, axis=_axis(axis), keepdims=bool(keepdims))
+    return logsumexp_p(_operand(x), axis=_axis(axis), keepdims=bool(keepdims))
 
 
 def log_softmax(x: Any, axis: Any = -1) -> Any:
-    """x - logsumexp(x): log-probabilities from logits, stable for large logits.
+    """x - logsumexp(x): log-probabilities from logits, stable and accurate for large logits (both are
+    taken of x less its maximum, whose differences are exact).
 
     Examples
     --------
@@ -81,7 +98,8 @@ def log_softmax(x: Any, axis: Any = -1) -> Any:
     >>> np.exp(cr.log_softmax(np.array([0.0, np.log(3.0)])))
     array([0.25, 0.75])
     """
-    return x - logsumexp_p(x, axis=_axis(axis), keepdims=True)
+    z = _shifted(_operand(x), _axis(axis))
+    return z - logsumexp_p(z, axis=_axis(axis), keepdims=True)
 
 
 def softmax(x: Any, axis: Any = -1) -> Any:

@@ -16,6 +16,7 @@ from contextvars import ContextVar, Token
 from typing import Any, TypeVar
 
 from chainrule.core.primitive import new_level
+from chainrule.core.pytree import flatten, unflatten
 from chainrule.core.rules.stopping import stop_gradient_p
 
 __all__ = ["OPEN", "no_grad", "recording_off", "stop_gradient"]
@@ -86,7 +87,12 @@ def stop_gradient(x: Any) -> Any:
     >>> import chainrule as cr
     >>> cr.grad(lambda x: x * cr.stop_gradient(x))(3.0)   # d/dx (x * c) with c = 3
     3.0
+    >>> cr.grad(lambda p: p["a"] * cr.stop_gradient(p)["a"])({"a": 3.0})   # containers: every value
+    {'a': 3.0}
     >>> cr.diff("x * stop_gradient(x)", "x")
     stop_gradient(x)
     """
+    if isinstance(x, dict | list | tuple):  # a container of values (parameters): each of them
+        leaves, tree = flatten(x)
+        return unflatten(tree, [stop_gradient(leaf) for leaf in leaves])
     return stop_gradient_p(x)

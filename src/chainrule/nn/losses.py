@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core import Tensor, log_softmax, logsumexp, relu, softplus
+from chainrule.core import Tensor, log_softmax, logsumexp, relu, softplus, stop_gradient
 from chainrule.errors import ChainruleValueError, ShapeError
 from chainrule.tree import flatten
 
@@ -161,8 +161,12 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Any:
     if np.shape(target) == shape:
         return _reduce("cross_entropy", -np.sum(target * log_softmax(logits, axis=1), axis=1), reduction)
     labels = _class_labels(target, shape)
-    # -log softmax(z)[y] = logsumexp(z) - z[y], without forming the other log-probabilities
-    losses = logsumexp(logits, axis=1) - logits[np.arange(shape[0]), labels]
+    # -log softmax(z)[y] = logsumexp(z) - z[y], without forming the other log-probabilities, and of z less
+    # its row maximum (a constant: the loss is unchanged by it), whose differences are exact: float32
+    # logits of 1e5 would otherwise lose the loss to the rounding of logsumexp at 1e5
+    shift = stop_gradient(np.max(logits, axis=1, keepdims=True))
+    z = logits - np.where(np.isfinite(shift), shift, 0.0)
+    losses = logsumexp(z, axis=1) - z[np.arange(shape[0]), labels]
     return _reduce("cross_entropy", losses, reduction)
 
 

@@ -110,8 +110,13 @@ def _pnorm(x: Any, *, p: float, axis: Any = None, keepdims: bool = False) -> Any
 def _pnorm_direction(ans: Any, x: Any, axis: Any, keepdims: bool, *, p: float) -> Any:
     """d ||x||_p / dx = sign(x) |x|^(p-1) / ||x||_p^(p-1), taken as 0 where the norm is 0 (conj(sign(x))
     for complex x, whose sign is x / |x|)."""
-    scale = keep_reduced(ans, shape_of(x), axis, keepdims) ** (p - 1.0)
-    return safe_divide(_conj(np.sign(x)) * np.abs(x) ** (p - 1.0), scale)
+    with np.errstate(divide="ignore"):  # a zero norm: safe_divide takes 0 there
+        scale = keep_reduced(ans, shape_of(x), axis, keepdims) ** (p - 1.0)
+    # |x|^(p-1) is infinite at a zero entry for p < 1, and sign(0) = 0 takes the subgradient 0 there (as
+    # abs'(0) = 0): a base of 1 at those entries keeps 0 * inf from making a NaN
+    ax = np.abs(x)
+    base = np.where(concrete(ax) == 0, 1.0, ax)
+    return safe_divide(_conj(np.sign(x)) * base ** (p - 1.0), scale)
 
 
 pnorm_p = _norm_reduction(

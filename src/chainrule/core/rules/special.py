@@ -13,7 +13,7 @@ import numpy as np
 
 from chainrule.core.deferred import Deferred
 from chainrule.core.primitive import Formula
-from chainrule.core.rules._util import keep_reduced, shape_of
+from chainrule.core.rules._util import concrete
 from chainrule.core.rules.elementwise import unary
 from chainrule.core.rules.piecewise import step_p
 from chainrule.core.rules.reductions import weighted_reduction
@@ -82,7 +82,13 @@ def _logsumexp(x: Any, *, axis: Any = None, keepdims: bool = False) -> Any:
 
 
 def _softmax_weights(ans: Any, x: Any, axis: Any, keepdims: bool) -> Any:
-    return np.exp(x - keep_reduced(ans, shape_of(x), axis, keepdims))
+    """softmax(x), from x less its maximum: ``exp(x - logsumexp(x))`` would subtract two numbers of the
+    size of x, and logits of 10¹⁷ would all get weight 1."""
+    values = concrete(x)
+    shift = np.max(values, axis=axis, keepdims=True)
+    shift = np.where(np.isfinite(shift), shift, 0.0)
+    e = np.exp(x - shift)
+    return e / np.sum(e, axis=axis, keepdims=True)
 
 
 logsumexp_p = weighted_reduction(
