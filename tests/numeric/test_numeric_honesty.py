@@ -258,3 +258,16 @@ def test_a_jacobian_bound_covers_cancellation_inside_f() -> None:
     result = jacobian(lambda v: np.sin(v) - v, x)
     truth = np.diag(-2 * np.sin(x / 2) ** 2)
     assert np.all(np.abs(result.value - truth) <= result.error)
+
+
+@pytest.mark.parametrize(
+    ("f", "x"),
+    [(np.sqrt, -1.0), (np.log, -1.0), (lambda x: x ** (1 / 3), -1.0), (np.arcsin, 2.0)],
+    ids=["sqrt", "log", "x^(1/3)", "arcsin"],
+)
+def test_no_derivative_where_f_is_not_real(f: Any, x: float) -> None:
+    # the complex step there differentiates a continuation of f off the real line (1e20 for sqrt at -1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result = derivative(f, x)
+    assert result.status == -2
+    assert np.isnan(result.value)

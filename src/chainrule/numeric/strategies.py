@@ -168,6 +168,9 @@ def _chosen(
     lane_shape = problem.sampler.lane_shape
     undecided = both(negate(accept), candidate.usable)
     undecided = both(undecided, negate(either(settled(check, lane_shape), _informative(check, lane_shape))))
+    # Where f is not finite on the real line near x (sqrt at -1), the complex value is the derivative of
+    # a continuation of f off it, not of f: f's own NaN stands (status -2).
+    undecided = both(undecided, _defined(check, lane_shape))
     status = select(accept, 0, check.status)
     if problem.order == 1:
         # Unverified: the complex value, unconverged, its bound widened to the real estimate.
@@ -196,6 +199,12 @@ def _chosen(
             )
         )
     return chosen, taken, notes
+
+
+def _defined(check: LadderOutcome, lane_shape: tuple[int, ...]) -> Any:
+    """Lanes where the real differences found f finite near x (anything but status -2)."""
+    defined = np.asarray(check.status) != -2
+    return bool(defined) if not lane_shape and defined.ndim == 0 else defined
 
 
 def _vouched(sampler: Sampler, value: Any, error: Any, check: LadderOutcome) -> Any:
