@@ -21,6 +21,7 @@ Where ``f`` is not finite at a stencil point, steps shrink 16-fold; where no cen
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -311,8 +312,16 @@ def _auto_notes(
             f"{name} rejected{_count(problem, unusable)}: {what} (f is noisy, not analytic, or close to a "
             "singularity); used Richardson-extrapolated differences"
         )
+    undefined = both(disagreed, negate(_defined(check, problem.sampler.lane_shape)))
+    if any_lane(undefined):
+        notes.append(
+            f"{name} not used{_count(problem, undefined)}: f is not finite on the real line near x, and the "
+            "complex step there is the derivative of a continuation of f off it"
+        )
+        disagreed = both(disagreed, negate(undefined))
     if any_lane(disagreed):
-        gap = np.nanmax(np.abs(np.asarray(value) - np.asarray(check.value)))
+        gaps = np.abs(np.asarray(value) - np.asarray(check.value))
+        gap = float(np.max(gaps[np.isfinite(gaps)])) if np.any(np.isfinite(gaps)) else math.nan
         notes.append(
             f"{name} rejected{_count(problem, disagreed)}: it differs from real differences by {gap:.3g}, "
             "more than their error bounds allow (f is not analytic or not complex-safe there); used "
