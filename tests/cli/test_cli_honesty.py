@@ -3,6 +3,8 @@ where they apply, the numerical error bound is shown, the version is known, held
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from tests.cli.helpers import in_process
 
@@ -131,3 +133,21 @@ def test_train_reports_held_out_accuracy(capsys: pytest.CaptureFixture[str]) -> 
     assert "200 points" in training
     assert "200 points not trained on" in held_out
     assert float(held_out.split()[2].rstrip("%")) >= 95.0
+
+
+def test_graph_names_the_domain_of_a_nan_too(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status, out, err = in_process(capsys, "graph", "log(x)", "--at", "x=-1", "-o", str(tmp_path / "g.svg"))
+    assert status == 0, err
+    assert "forward: log(x) = nan" in out
+    assert "note: log(x) is not defined at x = -1: -1 is outside the domain of log" in out
+    status, out, _ = in_process(capsys, "graph", "log(x)", "--at", "x=2", "-o", str(tmp_path / "g.svg"))
+    assert status == 0
+    assert "note:" not in out
+
+
+def test_a_kink_note_names_the_kink_of_the_argument(capsys: pytest.CaptureFixture[str]) -> None:
+    # relu(x - 1) has its corner at x - 1 = 0, i.e. x = 1, not at the row's own "x = 0"
+    status, out, _ = in_process(capsys, "diff", "relu(x - 1)", "--at", "x=1")
+    assert status == 0
+    assert "relu(x - 1) is at its kink here (x - 1 = 0): relu has a corner at x - 1 = 0," in out
+    assert "corner at x = 0" not in out

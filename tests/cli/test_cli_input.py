@@ -220,3 +220,105 @@ def test_a_vector_is_refused_where_one_expression_is_expected(
 ) -> None:
     # never cut to its first entry, which answered for a different function
     refused(in_process(capsys, *argv), "takes one expression, not a vector of 2")
+
+
+def caret_at(err: str, position: int) -> None:
+    """The message names ``position`` and its last line has the caret under it."""
+    assert f"(at position {position})" in err, err
+    assert err.rstrip("\n").splitlines()[-1].index("^") - 2 == position, err
+
+
+@pytest.mark.parametrize(
+    ("expression", "message", "position"),
+    [
+        ("[x*y, x+y", "'[' is never closed", 0),
+        ("  [x*y, x+y", "'[' is never closed", 2),
+        ("x*y, x+y]", "']' without a matching '['", 8),
+    ],
+)
+def test_an_unclosed_vector_is_named_as_such(
+    capsys: pytest.CaptureFixture[str], expression: str, message: str, position: int
+) -> None:
+    result = in_process(capsys, "grad", expression, "--at", "x=1,y=2")
+    refused(result, message)
+    assert "use parentheses" not in result[2]
+    caret_at(result[2], position)
+
+
+@pytest.mark.parametrize(
+    ("expression", "suggestion", "position"),
+    [("|x|", "abs(x)", 0), ("sin^2(x)", "sin(x)^2", 0), ("x!", "gamma(x + 1)", 1)],
+)
+def test_book_notation_gets_what_to_write(
+    capsys: pytest.CaptureFixture[str], expression: str, suggestion: str, position: int
+) -> None:
+    result = in_process(capsys, "diff", expression)
+    refused(result, f"write {suggestion}")
+    caret_at(result[2], position)
+
+
+def test_matrix_notation_in_diff_names_the_shapes_option(capsys: pytest.CaptureFixture[str]) -> None:
+    result = in_process(capsys, "diff", "x' A x", "--shapes", "x=n")
+    refused(result, "unknown variable 'A': give its shape in --shapes, e.g. --shapes x=n,A=n,n (A= for a")
+    assert "shapes=" not in result[2]
+    caret_at(result[2], 3)
+    result = in_process(capsys, "diff", "x' A x")
+    refused(result, 'add --shapes, e.g. chainrule diff "x\' A x" --wrt x --shapes x=n,A=n,n')
+    assert "shapes=" not in result[2]
+
+
+@pytest.mark.parametrize("command", [["grad", "--at", "x=1"], ["graph", "--at", "x=1"], ["plot"]])
+def test_matrix_notation_elsewhere_says_what_to_run(
+    capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    name, *options = command
+    result = in_process(capsys, name, "x' A x", *options)
+    suggested = 'chainrule diff "x\' A x" --wrt x --shapes x=n,A=n,n'
+    refused(result, f"which {name} does not take: run {suggested}")
+    assert "shapes=" not in result[2]
+    # and what it says to run runs
+    status, out, err = in_process(capsys, "diff", "x' A x", "--wrt", "x", "--shapes", "x=n,A=n,n")
+    assert status == 0, err
+    assert "(A + A') x" in out
+
+
+@pytest.mark.parametrize("shapes", ["x=n,,", "x=n,", "x=n,,,A=n,n", "x=n,A=n,,n"])
+def test_an_empty_dimension_in_shapes_is_refused(capsys: pytest.CaptureFixture[str], shapes: str) -> None:
+    refused(in_process(capsys, "diff", "x' A x", "--wrt", "x", "--shapes", shapes), "an empty dimension for")
+
+
+def test_wrt_a_variable_the_formula_does_not_use(capsys: pytest.CaptureFixture[str]) -> None:
+    refused(
+        in_process(capsys, "diff", "x' A x", "--shapes", "x=n,A=n,n", "--wrt", "z"),
+        "--wrt z: not a variable of x' A x (its variables: A, x); give it a shape in --shapes",
+    )
+    # with a shape it is a variable like any other: its derivative is an exact zero, checked like any other
+    status, out, err = in_process(capsys, "diff", "x' A x", "--shapes", "x=n,A=n,n,z=m", "--wrt", "z")
+    assert status == 0, err
+    assert "∂f/∂z = zeros(m)" in out
+    assert "differ by at most 0.0e+00" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["diff", "x*y", "--wrt", "x", "--wrt", "y"], "--wrt is given twice (x and y); give it once: diff"),
+        (["grad", "x*y", "--at", "x=1", "--at", "y=2"], "--at is given twice (x=1 and y=2)"),
+        (["diff", "x^3", "--order", "2", "--order", "3"], "--order is given twice (2 and 3)"),
+        (["diff", "x' x", "--shapes", "x=n", "--shapes", "x=m"], "--shapes is given twice"),
+    ],
+)
+def test_an_option_given_twice_is_refused(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    # argparse would keep the last one silently: d/dy for --wrt x --wrt y
+    refused(in_process(capsys, *argv), message)
+
+
+def test_an_over_long_expression_names_the_command_lines_limit(capsys: pytest.CaptureFixture[str]) -> None:
+    from chainrule.symbolic.lexer import MAX_LENGTH
+
+    result = in_process(capsys, "diff", "x+" * MAX_LENGTH + "x")
+    refused(result, f"the limit is {MAX_LENGTH} on the command line")
+    assert f"(at position {MAX_LENGTH})" in result[2]
+    assert result[2].splitlines()[-1].strip() == "^"  # under the snippet where the limit falls

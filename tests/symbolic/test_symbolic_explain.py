@@ -217,3 +217,37 @@ def test_simplify_never_grows(seed: int) -> None:
         done = sym.simplify(raw)
         assert done.count_ops() <= raw.count_ops()
         assert done.count_ops(cse=False) <= raw.count_ops(cse=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "var", "said", "not_said"),
+    [
+        # relu(x - 1) has its corner at x = 1; the row's "at x = 0" is said of u = x - 1
+        ("abs(x)*relu(x - 1)", "x", "relu has a corner at u = 0, i.e. x = 1,", "relu has a corner at x = 0"),
+        ("abs(3*(x - 2))", "x", "|u| has a corner at u = 0, i.e. x = 2,", "at x = 0"),
+        ("relu(1 - x)", "x", "at u = 0, i.e. x = 1,", "at x = 0"),
+        ("abs(x - y)", "x", "at u = 0, i.e. x = y,", "at x = 0"),
+        ("relu(x^2 - 1)", "x", "at u = 0,", "at x = 0"),  # not linear: u named, no point claimed
+        ("sign(2x + 1)", "x", "sign jumps at u = 0, i.e. x = -1/2;", "jumps at 0"),
+        ("heaviside(x - 1, 0)", "x", "H jumps at x - 1 = 0, i.e. x = 1;", "jumps at 0"),
+        ("abs(t)", "t", "|t| has a corner at t = 0", "at x = 0"),
+        ("max(t, 2)", "t", "where t = 2,", "where x = y"),
+        ("max(x - 1, y)", "x", "where x - 1 = y,", "where x = y"),
+        ("min(y, x)", "x", "where y = x,", "where x = y,"),
+    ],
+)
+def test_kink_notes_name_the_point_in_the_expressions_own_terms(
+    text: str, var: str, said: str, not_said: str
+) -> None:
+    notes = " ".join(s.note for s in sym.explain(text, var).steps)
+    assert said in notes
+    assert not_said not in notes
+
+
+def test_a_kink_of_the_bare_variable_is_quoted_as_its_row_says() -> None:
+    from chainrule.symbolic.functions import primitive
+
+    for text in ("abs(x)", "relu(x)", "sign(x)"):
+        e = sym.explain(text)
+        kink = primitive(e.expr.op).kink
+        assert e.steps[0].note == kink

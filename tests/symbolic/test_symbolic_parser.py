@@ -200,3 +200,60 @@ def test_new_notation_round_trips(text: str) -> None:
     assert sym.parse(str(e)) is e
     d = sym.diff(e, "x")
     assert sym.parse(str(d)) is d
+
+
+def test_an_over_long_input_says_what_works_from_every_entry_point() -> None:
+    import chainrule as cr
+
+    text = "x+" * MAX_LENGTH + "x"
+    for read in (cr.diff, cr.explain, lambda t: sym.gradient(t, "x"), cr.parse):
+        with pytest.raises(ParseError) as info:
+            read(text)
+        message = str(info.value)
+        assert "chainrule.parse(text, max_length=...) allows more" in message
+        assert "diff, explain" in message  # what the functions that read text with the default limit take
+        assert info.value.position == MAX_LENGTH  # where the limit falls, not position 0
+        snippet, caret = message.splitlines()[-2:]
+        assert snippet.strip()
+        assert caret.strip() == "^"
+    # the advice works: diff takes the expression parse returns
+    assert cr.diff(cr.parse(text, max_length=len(text)), "x") == MAX_LENGTH + 1
+
+
+def test_an_error_with_no_text_to_show_has_no_caret() -> None:
+    for wrong in (lambda: sym.parse(42), lambda: sym.parse("x", functions=["sin"])):  # type: ignore[arg-type]
+        with pytest.raises(ParseError) as info:
+            wrong()
+        assert len(str(info.value).splitlines()) == 1
+        assert "^" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "suggestion", "position"),
+    [
+        ("|x|", "abs(x)", 0),
+        ("2 + |x - 1|", "abs(x - 1)", 4),
+        ("sin^2(x)", "sin(x)^2", 0),
+        ("1 + sin²(x + 1)", "sin(x + 1)^2", 4),
+        ("cos**3(2x)", "cos(2x)^3", 0),
+        ("sin^-1(x)", "asin(x)", 0),
+        ("x!", "gamma(x + 1)", 1),
+        ("(n + 1)!", "gamma(n + 1 + 1)", 7),
+        ("3!", "gamma(3 + 1)", 1),
+    ],
+)
+def test_book_notation_is_refused_with_what_to_write(text: str, suggestion: str, position: int) -> None:
+    with pytest.raises(ParseError) as info:
+        sym.parse(text)
+    assert f"write {suggestion}" in info.value.reason
+    assert info.value.position == position
+    assert str(info.value).splitlines()[-1].index("^") - 2 == position
+    sym.parse(suggestion)  # the suggestion is itself a formula
+
+
+def test_an_inverse_transpose_is_refused_without_shapes_too() -> None:
+    # x^-T read as x^(-T) would differentiate to a silent 0 by X
+    with pytest.raises(sym.ParseError, match=r"\^-T reads as an inverse transpose.*shapes=") as info:
+        sym.parse("x^-T A x")
+    assert info.value.position == 3
+    assert str(sym.parse("x^(-T)")) == "x^(-T)"

@@ -7,8 +7,9 @@ import argparse
 import math
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-__all__ = ["natural", "parse_arguments", "positive_finite", "positive_integer"]
+__all__ = ["Once", "natural", "parse_arguments", "positive_finite", "positive_integer"]
 
 
 def _integer(text: str) -> int:
@@ -53,6 +54,39 @@ def positive_finite(text: str) -> float:
     if not (value > 0 and math.isfinite(value)):
         raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text!r}")
     return value
+
+
+class Once(argparse.Action):
+    """An option that may be given once: a second ``--wrt`` is refused (argparse would silently keep the
+    last), with ``hint`` (if any) saying what to do instead.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser(prog="demo", exit_on_error=False)
+    >>> _ = parser.add_argument("--wrt", action=Once, hint="one variable at a time")
+    >>> parser.parse_args(["--wrt", "x"]).wrt
+    'x'
+    """
+
+    def __init__(self, option_strings: Sequence[str], dest: str, hint: str = "", **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, **kwargs)
+        self.hint = hint
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        given: dict[str, Any] = namespace.__dict__.setdefault("_given_once", {})
+        if self.dest in given:
+            hint = f": {self.hint}" if self.hint else ""
+            parser.error(
+                f"{option_string} is given twice ({given[self.dest]} and {values}); give it once{hint}"
+            )
+        given[self.dest] = values
+        setattr(namespace, self.dest, values)
 
 
 def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:

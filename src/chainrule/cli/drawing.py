@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from chainrule.cli import verdict
 from chainrule.cli.files import output_file, wrote
 from chainrule.cli.output import Output
 from chainrule.cli.parsing import (
@@ -88,8 +89,17 @@ def _complex_safe(compiled: Any) -> Any:
     return function
 
 
-def build_graph(text: str, at: str | None) -> tuple[Any, dict[str, Any]]:
-    """Evaluate an expression on Tensors, recording its computation graph; returns the output and inputs."""
+class _Graph(NamedTuple):
+    """A computation graph recorded at a point: the expression, the point, the output and the inputs."""
+
+    expression: Any
+    point: dict[str, float]
+    output: Any
+    inputs: dict[str, Any]
+
+
+def build_graph(text: str, at: str | None) -> _Graph:
+    """Evaluate an expression on Tensors, recording its computation graph."""
     import chainrule as cr
     from chainrule import symbolic
 
@@ -100,22 +110,29 @@ def build_graph(text: str, at: str | None) -> tuple[Any, dict[str, Any]]:
     point = parse_point(at, names)
     inputs = {n: cr.Tensor(point[n], requires_grad=True) for n in names}
     output = symbolic.lambdify(expression, names)(*inputs.values())
-    return output, inputs
+    return _Graph(expression, point, output, inputs)
 
 
 def run_graph(args: argparse.Namespace, out: Output) -> int:
-    """Draw the forward and backward pass of an expression at a point."""
+    """Draw the forward and backward pass of an expression at a point; where a value is NaN, say why, as
+    ``diff`` and ``grad`` do."""
     from chainrule import viz
 
-    output, inputs = build_graph(args.expression, args.at)
+    graph = build_graph(args.expression, args.at)
+    output, inputs = graph.output, graph.inputs
     target = output_file(args.output, "-o", (".svg", ".png", ".dot"))
     existed = target.exists()
     fmt = target.suffix.lower().lstrip(".")
     viz.draw_graph(output, fmt, names={**inputs, "out": output}, backward=True, path=target)
     out.line(f"forward: {args.expression} = {float(output.item()):.6g}")
+    gradients = {n: float(np.asarray(t.grad)) for n, t in inputs.items()}
     out.table(
         ["input", "value", "gradient ∂out/∂input"],
-        [[n, f"{float(t.item()):.6g}", f"{float(np.asarray(t.grad)):.6g}"] for n, t in inputs.items()],
+        [[n, f"{float(t.item()):.6g}", f"{gradients[n]:.6g}"] for n, t in inputs.items()],
     )
+    if np.isnan([float(output.item()), *gradients.values()]).any():
+        note = verdict.domain_note([graph.expression], graph.point)
+        if note:
+            out.line(note)
     out.line(wrote(target, existed))
     return 0

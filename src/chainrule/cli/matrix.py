@@ -11,7 +11,7 @@ import argparse
 from typing import Any
 
 from chainrule.cli.output import Output
-from chainrule.cli.parsing import UsageError
+from chainrule.cli.parsing import UsageError, guess_shape
 
 __all__ = ["parse_shapes", "run_matrix_diff"]
 
@@ -24,6 +24,10 @@ def parse_shapes(text: str) -> dict[str, str]:
     --------
     >>> parse_shapes("x=n,A=n,n,s=")
     {'x': 'n', 'A': 'n,n', 's': ''}
+    >>> parse_shapes("x=n,,")
+    Traceback (most recent call last):
+    ...
+    chainrule.cli.parsing.UsageError: --shapes x=n,,: an empty dimension for x (two commas in a row, ...
     """
     shapes: dict[str, list[str]] = {}
     current: list[str] | None = None
@@ -36,11 +40,44 @@ def parse_shapes(text: str) -> dict[str, str]:
             current = shapes[name] = [first.strip()] if first.strip() else []
         elif current is None:
             raise UsageError(f"--shapes: {item!r} comes before any name= (write --shapes x=n,A=n,n)")
-        elif item:
+        elif not item:
+            last = list(shapes)[-1]
+            raise UsageError(
+                f"--shapes {text}: an empty dimension for {last} (two commas in a row, or one at the end); "
+                "write --shapes x=n,A=n,n (s= for a scalar)"
+            )
+        else:
             current.append(item)
     if not shapes:
         raise UsageError("--shapes needs name=dimensions, e.g. --shapes x=n,A=n,n")
     return {name: ",".join(dims) for name, dims in shapes.items()}
+
+
+def _parse(text: str, shapes: dict[str, str], given: str) -> Any:
+    """The matrix formula, a name without a shape reported with the ``--shapes`` that gives it one."""
+    from chainrule.symbolic import ParseError
+    from chainrule.symbolic import matrix as mx
+    from chainrule.symbolic.lexer import ShapesNeeded
+
+    try:
+        return mx.parse(text, shapes)
+    except ShapesNeeded as exc:
+        if exc.name is None:
+            raise
+        name = exc.name
+        advice = f"--shapes, e.g. --shapes {given},{name}={guess_shape(name)} ({name}= for a scalar)"
+        raise ParseError(exc.advise(advice), exc.text, exc.position) from None
+
+
+def _variable(wanted: str | None, expression: Any, shapes: dict[str, str]) -> str | None:
+    """``--wrt``'s variable, refused unless the formula has it or ``--shapes`` gives it a shape."""
+    names = [v.name for v in expression.variables]
+    if wanted is None or wanted.strip() in names or wanted.strip() in shapes:
+        return wanted
+    raise UsageError(
+        f"--wrt {wanted}: not a variable of {expression} (its variables: {', '.join(names) or 'none'}); give "
+        f"it a shape in --shapes for its zero derivative"
+    )
 
 
 def _describe(result: Any) -> str:
@@ -70,8 +107,8 @@ def run_matrix_diff(args: argparse.Namespace, out: Output) -> int:
     if args.steps and args.order != 1:
         raise UsageError("--steps explains first derivatives; drop --order or --steps")
     shapes = parse_shapes(args.shapes)
-    expression = mx.parse(args.expression, shapes)
-    var = mx.api.resolve(args.wrt, expression, shapes)
+    expression = _parse(args.expression, shapes, args.shapes)
+    var = mx.api.resolve(_variable(args.wrt, expression, shapes), expression, shapes)
     result = mx.diff(expression, var, layout=args.layout, n=args.order)
     context = ", ".join(f"{v.name}: {'×'.join(map(str, v.shape)) or 'scalar'}" for v in expression.variables)
     what = "∂" if args.order == 1 else "∂²"
@@ -88,6 +125,9 @@ def run_matrix_diff(args: argparse.Namespace, out: Output) -> int:
     if args.latex:
         out.line(f"LaTeX: {result.latex()}")
     arrays = random_arrays(expression, seed=0)
+    if var.name not in arrays:  # a variable the formula does not use (its derivative is zero): one for it too
+        dims = {name: size for name, size in arrays.items() if isinstance(size, int)}
+        arrays |= random_arrays(var, dims, seed=1)
     function = expression if args.order == 1 else mx.diff(expression, var)
     spread = difference(result, function, var, arrays, args.layout)
     sizes = ", ".join(

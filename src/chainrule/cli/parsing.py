@@ -8,7 +8,15 @@ from typing import Any
 
 from chainrule.errors import ChainruleError, ChainruleValueError
 
-__all__ = ["UsageError", "parse_expression", "parse_expressions", "parse_point", "variables_of"]
+__all__ = [
+    "UsageError",
+    "guess_shape",
+    "matrix_command",
+    "parse_expression",
+    "parse_expressions",
+    "parse_point",
+    "variables_of",
+]
 
 
 class UsageError(ChainruleValueError):
@@ -27,21 +35,28 @@ def _split_top_level(body: str) -> list[tuple[str, int]]:
     return parts
 
 
-def parse_expressions(text: str) -> tuple[list[Any], bool]:
-    """Parse ``"x*y"`` or a vector ``"[x*y, x+y]"``; returns the expressions and whether it was a vector.
+def parse_expressions(text: str, command: str = "grad") -> tuple[list[Any], bool]:
+    """Parse ``"x*y"`` or a vector ``"[x*y, x+y]"`` for ``command``; returns the expressions and whether it
+    was a vector.
 
-    A parse error inside a vector is reported at its position in the whole text.
+    A parse error inside a vector is reported at its position in the whole text; a vector that is never
+    closed (``"[x*y, x+y"``) at its ``[``.
     """
     from chainrule.symbolic import ParseError
 
     stripped = text.strip()
-    if not (stripped.startswith("[") and stripped.endswith("]")):
-        return [_parse(text)], False
+    opened, closed = stripped.startswith("["), stripped.endswith("]")
+    if opened and "]" not in stripped:
+        raise ParseError("'[' is never closed: a vector is written [f, g]", text, text.index("["))
+    if closed and "[" not in stripped:
+        raise ParseError("']' without a matching '[': a vector is written [f, g]", text, text.rindex("]"))
+    if not (opened and closed):
+        return [_parse(text, command)], False
     offset = text.index("[") + 1
     expressions = []
     for part, start in _split_top_level(stripped[1:-1]):
         try:
-            expressions.append(_parse(part))
+            expressions.append(_parse(part, command))
         except ParseError as exc:
             raise ParseError(exc.reason, text, offset + start + exc.position) from None
     return expressions, True
@@ -49,7 +64,7 @@ def parse_expressions(text: str) -> tuple[list[Any], bool]:
 
 def parse_expression(text: str, command: str) -> Any:
     """Parse one scalar expression for ``command``; a vector ``"[f, g]"`` is refused, never cut to ``f``."""
-    expressions, vector = parse_expressions(text)
+    expressions, vector = parse_expressions(text, command)
     if vector:
         raise UsageError(
             f"{command} takes one expression, not a vector of {len(expressions)}; give its entries one at "
@@ -58,12 +73,19 @@ def parse_expression(text: str, command: str) -> Any:
     return expressions[0]
 
 
-def _parse(text: str) -> Any:
-    """``symbolic.parse``, with Python's own refusals of the text (a 5,000-digit number) made usage errors."""
-    from chainrule.symbolic import parse
+def _parse(text: str, command: str = "diff") -> Any:
+    """``symbolic.parse`` for ``command``, with Python's own refusals of the text (a 5,000-digit number) made
+    usage errors, and advice that the command line can follow (``--shapes``, not ``shapes=``)."""
+    from chainrule.symbolic import ParseError, parse
+    from chainrule.symbolic.lexer import MAX_LENGTH, ShapesNeeded, too_long
 
+    if len(text) > MAX_LENGTH:
+        advice = "in Python, chainrule.parse(text, max_length=...) reads more"
+        raise too_long(text, MAX_LENGTH, f"{MAX_LENGTH} on the command line", advice)
     try:
         return parse(text)
+    except ShapesNeeded as exc:
+        raise ParseError(exc.advise(_shapes_advice(text, command)), exc.text, exc.position) from None
     except ChainruleError:
         raise
     except (ValueError, OverflowError) as exc:  # int('9' * 5000) exceeds Python's digit limit
@@ -71,6 +93,58 @@ def _parse(text: str) -> Any:
         raise UsageError(
             f"{text[:40]!r}{'...' if len(text) > 40 else ''}: a number too large to read ({reason})"
         ) from None
+
+
+def _shapes_advice(text: str, command: str) -> str:
+    """What to run for matrix calculus on ``text``: ``diff`` with ``--shapes`` (the only command that takes
+    them)."""
+    run = matrix_command(text)
+    if command == "diff":
+        return f"matrix calculus needs the shapes of the variables: add --shapes, e.g. {run}"
+    return f"matrix calculus needs the shapes of the variables, which {command} does not take: run {run}"
+
+
+def guess_shape(name: str) -> str:
+    """An example shape for ``--shapes``, by the books' convention: a capital is a matrix, else a vector."""
+    return "n,n" if name[:1].isupper() else "n"
+
+
+def matrix_command(text: str) -> str:
+    """An example ``chainrule diff`` command line for the matrix formula ``text``, with a shape for each name
+    in it guessed by :func:`guess_shape` (``x' A x``: ``--wrt x --shapes x=n,A=n,n``).
+
+    Examples
+    --------
+    >>> print(matrix_command("x' A x"))
+    chainrule diff "x' A x" --wrt x --shapes x=n,A=n,n
+    """
+    names = _matrix_names(text) or ["x", "A"]
+    vectors = [n for n in names if guess_shape(n) == "n"] or names
+    wrt = f" --wrt {vectors[0]}" if len(names) > 1 else ""
+    shapes = ",".join(f"{n}={guess_shape(n)}" for n in names)
+    return f'chainrule diff "{text}"{wrt} --shapes {shapes}'
+
+
+def _matrix_names(text: str) -> list[str]:
+    """The variables of a matrix formula, in order of appearance (none if it does not even tokenize)."""
+    from chainrule.symbolic import ParseError
+    from chainrule.symbolic.elementary import lookup
+    from chainrule.symbolic.matrix.elementwise import is_function
+    from chainrule.symbolic.matrix.lexer import tokenize
+    from chainrule.symbolic.matrix.parser import MATRIX_FUNCTIONS
+
+    try:
+        tokens = tokenize(text)
+    except ParseError:
+        return []
+    names: list[str] = []
+    for k, token in enumerate(tokens[:-1]):
+        before = [t.value for t in tokens[max(0, k - 2) : k]]
+        after_power = token.value == "T" and (before[-1:] == ["^"] or before == ["^", "-"])
+        known = token.value in MATRIX_FUNCTIONS or is_function(token.value) or lookup(token.value) is not None
+        if token.kind == "name" and not (after_power or known or token.value in ("pi", "e", "_F")):
+            names.append(token.value)
+    return list(dict.fromkeys(names))
 
 
 def variables_of(expressions: list[Any]) -> list[str]:

@@ -164,10 +164,11 @@ def kink_notes(roots: Sequence[Any], point: Mapping[str, float]) -> list[str]:
     >>> from chainrule import symbolic
     >>> for note in kink_notes([symbolic.parse("relu(x - 1) + sqrt(x)")], {"x": 1.0}):
     ...     print(note)  # doctest: +ELLIPSIS
-    note: relu(x - 1) is at its kink here (x - 1 = 0): relu has a corner at x = 0, where every slope ...
+    note: relu(x - 1) is at its kink here (x - 1 = 0): relu has a corner at x - 1 = 0, where every slope ...
     >>> kink_notes([symbolic.parse("relu(x - 1) + sqrt(x)")], {"x": 2.0})
     []
     """
+    from chainrule.symbolic.explain.kinks import kink_text
     from chainrule.symbolic.functions import primitive
 
     nodes = _nodes(roots)
@@ -179,7 +180,8 @@ def kink_notes(roots: Sequence[Any], point: Mapping[str, float]) -> list[str]:
         values = _values(node.args, point)
         if all(np.isfinite(list(values.values()))) and _at_a_kink(prim.impl, [values[a] for a in node.args]):
             notes.append(
-                f"note: {node} is at its kink here ({_where(node.args, values)}): {prim.kink}. A difference "
+                f"note: {node} is at its kink here ({_where(node.args, values)}): "
+                f"{kink_text(prim.kink, node.args)}. A difference "
                 "quotient straddles the kink, so the numerical value may differ from the other two"
             )
     return notes

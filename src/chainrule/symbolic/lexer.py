@@ -16,7 +16,7 @@ from typing import Any
 from chainrule.errors import ChainruleValueError
 from chainrule.symbolic.names import name_problem
 
-__all__ = ["MAX_LENGTH", "ParseError", "Token", "tokenize"]
+__all__ = ["MAX_LENGTH", "ParseError", "ShapesNeeded", "Token", "tokenize", "too_long"]
 
 MAX_LENGTH = 10_000  # the default of parse(text, max_length=...)
 _MAX_DIGITS = 400
@@ -76,6 +76,8 @@ class ParseError(ChainruleValueError):
         super().__init__(self._render())
 
     def _render(self) -> str:
+        if not self.text:  # nothing to point into (an argument that is not text, a bad functions=)
+            return self.reason
         start = max(0, self.position - 60)
         snippet = self.text[start : self.position + 60]
         prefix = "..." if start else ""
@@ -84,6 +86,34 @@ class ParseError(ChainruleValueError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return ParseError, (self.reason, self.text, self.position)
+
+
+class ShapesNeeded(ParseError):
+    """Matrix notation read without the shapes it needs (``x' A x`` in a scalar formula, a name missing
+    from ``shapes=``).
+
+    ``template`` is the message with ``{shapes}`` where the advice on giving shapes goes, and ``name`` the
+    variable without a shape (if that is the problem), so that a caller that takes shapes another way (the
+    command line's ``--shapes``) can word the advice its own way.
+    """
+
+    def __init__(self, template: str, text: str, position: int, shapes: str, name: str | None = None) -> None:
+        self.template, self.shapes, self.name = template, shapes, name
+        super().__init__(self.advise(shapes), text, position)
+
+    def advise(self, shapes: str) -> str:
+        """The message with ``shapes`` as the advice."""
+        return self.template.replace("{shapes}", shapes)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return ShapesNeeded, (self.template, self.text, self.position, self.shapes, self.name)
+
+
+def too_long(text: str, max_length: int, limit: str, advice: str = "") -> ParseError:
+    """The error for ``text`` longer than ``max_length`` (``limit`` in words), with the caret at the first
+    character past it; ``advice`` says how to read more, where there is a way."""
+    reason = f"the input is too long ({len(text)} characters; the limit is {limit})"
+    return ParseError(f"{reason}: {advice}" if advice else reason, text, max_length)
 
 
 @dataclass(frozen=True)
@@ -194,12 +224,12 @@ def tokenize(text: str, max_length: int = MAX_LENGTH) -> list[Token]:
     if not isinstance(text, str):
         raise ParseError(f"expected text, got {type(text).__name__}", "", 0)
     if len(text) > max_length:
-        raise ParseError(
-            f"the input is too long ({len(text)} characters; the limit is max_length={max_length}: "
-            "parse(text, max_length=...) allows more)",
-            "",
-            0,
+        # diff, explain, gradient ... read text with the default limit: parse(text) first lifts it for all
+        advice = (
+            "chainrule.parse(text, max_length=...) allows more, and diff, explain and the others take the "
+            "expression it returns in place of the text"
         )
+        raise too_long(text, max_length, f"max_length={max_length}", advice)
     tokens: list[Token] = []
     i = 0
     while i < len(text):
@@ -223,7 +253,7 @@ def tokenize(text: str, max_length: int = MAX_LENGTH) -> list[Token]:
         elif (found := _comparison(text, i)) is not None:
             token, i = found
         else:
-            raise ParseError(_refusal(text, i), text, i)
+            raise ParseError(_refusal(text, i, tokens), text, i)
         tokens.append(token)
     tokens.append(Token("end", None, len(text)))
     return tokens
@@ -234,8 +264,12 @@ def _touches(token: Token, i: int) -> bool:
     return token.position + len(token.value) == i
 
 
-def _refusal(text: str, i: int) -> str:
+def _refusal(text: str, i: int, tokens: list[Token]) -> str:
     c = text[i]
+    if c == "|":
+        return _bars(text, i)
+    if c == "!":
+        return _factorial(text, tokens)
     if c == "=":
         return (
             "a single '=' is not allowed: write == for a condition (piecewise(x == 0, 1, x)), and use "
@@ -248,3 +282,56 @@ def _refusal(text: str, i: int) -> str:
     if c in "[]{}":
         return f"unexpected {c!r}: use parentheses ( ) for grouping"
     return f"unexpected character {c!r}"
+
+
+def _bars(text: str, i: int) -> str:
+    """The refusal of ``|u|``, naming ``abs(u)``."""
+    bar = "||" if text.startswith("||", i) else "|"
+    close = text.find(bar, i + len(bar))
+    inside = text[i + len(bar) : close].strip() if close > 0 else ""
+    if not inside:
+        return "'|' is not an operator here: write abs(u) for the absolute value |u|"
+    return f"'|' is not an operator here: write abs({inside}) for {bar}{inside}{bar}"
+
+
+def _factorial(text: str, tokens: list[Token]) -> str:
+    """The refusal of ``n!``, naming ``gamma(n + 1)`` (there is no factorial function: gamma extends it)."""
+    shown, inside = _operand_before(text, tokens)
+    if not shown:
+        return "'!' is not an operator here: write gamma(n + 1) for the factorial n!"
+    return (
+        f"'!' is not an operator here: write gamma({inside} + 1) for the factorial {shown}! "
+        "(there is no factorial function)"
+    )
+
+
+def _operand_before(text: str, tokens: list[Token]) -> tuple[str, str]:
+    """The operand that ends the tokens (a name, a number, ``(...)`` or ``f(...)``) as written and as an
+    argument (``(n+1)`` is written so, and is ``n+1`` inside a call); empty strings when there is none."""
+    if not tokens:
+        return "", ""
+    last = tokens[-1]
+    if last.kind in ("name", "number"):
+        written = text[last.position : _end_of(text, last)]
+        return written, written
+    if last.kind != "op" or last.value != ")":
+        return "", ""
+    depth = 0
+    for k in range(len(tokens) - 1, -1, -1):
+        value = tokens[k].value if tokens[k].kind == "op" else ""
+        depth += {")": 1, "(": -1}.get(value, 0)
+        if depth == 0:
+            before = tokens[k - 1] if k > 0 else None
+            if before is not None and before.kind == "name" and _touches(before, tokens[k].position):
+                written = text[before.position : last.position + 1]  # f(...)
+                return written, written
+            return text[tokens[k].position : last.position + 1], text[tokens[k].position + 1 : last.position]
+    return "", ""
+
+
+def _end_of(text: str, token: Token) -> int:
+    """Where a name or number token ends in ``text``."""
+    if token.kind == "name":
+        return token.position + len(token.value)
+    match = _NUMBER.match(text, token.position)
+    return match.end() if match else token.position + 1

@@ -31,7 +31,7 @@ from typing import Any
 
 from chainrule.symbolic.elementary import lookup
 from chainrule.symbolic.expr import Expr
-from chainrule.symbolic.lexer import MAX_LENGTH, ParseError, Token, tokenize
+from chainrule.symbolic.lexer import MAX_LENGTH, ParseError, ShapesNeeded, Token, tokenize
 from chainrule.symbolic.syntax import CONSTANTS, SyntaxNode, build
 
 __all__ = ["MAX_DEPTH", "ParseError", "parse", "parse_ordered"]
@@ -78,6 +78,9 @@ class _Parser:
 
     def error(self, message: str, position: int) -> ParseError:
         return ParseError(message, self.text, position)
+
+    def shapes_needed(self, template: str, position: int) -> ShapesNeeded:
+        return ShapesNeeded(template, self.text, position, _SHAPES)
 
     def run(self) -> SyntaxNode:
         tokens = self.tokens
@@ -136,15 +139,18 @@ class _Parser:
         primes = tokens[i + 1].value if tokens[i + 1].kind == "prime" else 0
         j = i + 2 if primes else i + 1  # the token after the name and its primes
         follows_paren = _is(tokens[j], "op", "(")
-        if i > 0 and name == "T" and _is(tokens[i - 1], "op", "^") and not follows_paren:
-            raise self.error(
-                f"^T reads as a transpose: {_SHAPES}; for a power of a symbol T write ^(T)", token.position
+        if name == "T" and not follows_paren and _transposes(tokens, i):
+            minus = "-" if _is(tokens[i - 1], "op", "-") else ""
+            raise self.shapes_needed(
+                f"^{minus}T reads as a{'n inverse' if minus else ''} transpose: {{shapes}}; for a power of a "
+                f"symbol T write ^({minus}T)",
+                token.position,
             )
         if primes and not follows_paren:
             marks = "'" * primes
-            raise self.error(
+            raise self.shapes_needed(
                 f"{name}{marks} is a derivative or a transpose: write {name}'(x) for the derivative "
-                f"of an unknown function; for a transpose, {_SHAPES}",
+                "of an unknown function; for a transpose, {shapes}",
                 token.position,
             )
         if lookup(name) is not None and name not in CONSTANTS:
@@ -155,7 +161,7 @@ class _Parser:
                     token.position,
                 )
             if not follows_paren:
-                raise self.error(f"the function {name} needs parentheses: {name}(...)", token.position)
+                raise self.error(_power_of_function(self.text, tokens, i, j), token.position)
             return self.call(_Operator("call", token.position, name=name), tokens, j)
         if follows_paren and self.unknown(name, tokens, j, primes):
             return self.call(_Operator("unknown", token.position, name=name, primes=primes), tokens, j)
@@ -339,6 +345,55 @@ class _Parser:
             operands.append(left)
         else:
             operands.append(SyntaxNode(kind, op.position, children=[left, right], flags=[False, flag]))
+
+
+def _transposes(tokens: list[Token], i: int) -> bool:
+    """Whether the name at ``tokens[i]`` is the ``T`` of ``^T`` or ``^-T``."""
+    if i > 0 and _is(tokens[i - 1], "op", "^"):
+        return True
+    return i > 1 and _is(tokens[i - 1], "op", "-") and _is(tokens[i - 2], "op", "^")
+
+
+def _power_of_function(text: str, tokens: list[Token], i: int, j: int) -> str:
+    """The refusal of the function name ``tokens[i]`` without parentheses, ``tokens[j]`` the token after
+    it: a power written on the name (``sin^2(x)``, ``sin²(x)``, as books write it) is shown where it goes."""
+    name, start = tokens[i].value, tokens[i].position
+    plain = f"the function {name} needs parentheses: {name}(...)"
+    if tokens[j].kind == "power":
+        exponent, after = str(tokens[j].value), j + 1
+    elif _is(tokens[j], "op", "^"):
+        minus = _is(tokens[j + 1], "op", "-")
+        number = tokens[j + 2 if minus else j + 1]
+        if number.kind != "number":
+            return plain
+        exponent, after = ("-" if minus else "") + str(number.value), j + (3 if minus else 2)
+    else:
+        return plain
+    argument, end = _inside(text, tokens, after) if _is(tokens[after], "op", "(") else ("...", None)
+    # as typed, up to its closing parenthesis: sin^2(x); sin^2(...) when there is none
+    shown = (
+        text[start : end + 1] if end is not None else text[start : tokens[after].position].strip() + "(...)"
+    )
+    power = f"{name}({argument})^{exponent}"
+    if exponent != "-1":
+        return f"{shown} is not read as a power of {name}: write {power}"
+    inverse = "a" + name
+    reciprocal = f"{power} for 1/{name}({argument})"
+    if lookup(inverse) is not None:
+        return f"{shown} is ambiguous: write {inverse}({argument}) for the inverse function, {reciprocal}"
+    return f"{shown} is not read as a power of {name}: write {reciprocal}"
+
+
+def _inside(text: str, tokens: list[Token], paren: int) -> tuple[str, int | None]:
+    """The text between the ``(`` at ``tokens[paren]`` and its ``)``, and the position of the ``)``
+    (``...`` and None if it is never closed)."""
+    depth = 0
+    for token in tokens[paren:]:
+        if token.kind == "op" and token.value in ("(", ")"):
+            depth += 1 if token.value == "(" else -1
+            if depth == 0:
+                return text[tokens[paren].position + 1 : token.position].strip(), token.position
+    return "...", None
 
 
 def _declared(functions: Iterable[str] | str) -> frozenset[str]:

@@ -176,3 +176,56 @@ def test_the_parser_is_safe_and_bounded() -> None:
         mx.parse("(" * 150 + "x" + ")" * 150, {"x": "n"})
     long = " + ".join(["x"] * 2000)
     assert mx.parse(long, {"x": "n"}) is mx.parse("2000 x", {"x": "n"})
+
+
+def test_an_unclosed_call_points_at_its_parenthesis() -> None:
+    with pytest.raises(ParseError) as info:
+        p("x + tr(A X")
+    assert "'tr(' is never closed" in info.value.reason
+    assert info.value.position == 6  # the "(", not the start of the text
+    assert str(info.value).splitlines()[-1].index("^") - 2 == 6
+
+
+@pytest.mark.parametrize("spec", ["n,,", "n,", ",n", "n,,n", "n, ,n", "n××k", "n,,n,sym", "n,n,,symmetric"])
+def test_an_empty_dimension_is_refused_not_dropped(spec: str) -> None:
+    with pytest.raises(cr.ChainruleValueError, match=r"shapes\['x'\]: .*empty dimension"):
+        mx.parse("x", {"x": spec})
+    with pytest.raises(cr.ChainruleValueError, match="empty dimension"):
+        cr.diff("x' x", "x", shapes={"x": spec})
+
+
+@pytest.mark.parametrize(
+    ("spec", "shape", "symmetric"),
+    [
+        ("n", ("n",), False),
+        ("(n,)", ("n",), False),  # Python's one-tuple, as text
+        ("n, k", ("n", "k"), False),
+        ("n×k", ("n", "k"), False),
+        ("n n", ("n", "n"), False),
+        ("", (), False),
+        ("()", (), False),
+        ("n,n,sym", ("n", "n"), True),
+        ("n n symmetric", ("n", "n"), True),
+    ],
+)
+def test_the_shapes_written_out_still_read(spec: str, shape: tuple[str, ...], symmetric: bool) -> None:
+    x = mx.parse("x", {"x": spec})
+    assert (x.shape, x.symmetric) == (shape, symmetric)
+
+
+def test_a_name_without_a_shape_says_how_to_give_one() -> None:
+    with pytest.raises(ParseError) as info:
+        mx.parse("x' A x", {"x": "n"})
+    assert "unknown variable 'A': give its shape in shapes= (() for a scalar); the shapes given: x" in str(
+        info.value
+    )
+    assert info.value.position == 3
+
+
+def test_an_over_long_formula_points_where_the_limit_falls() -> None:
+    from chainrule.symbolic.lexer import MAX_LENGTH
+
+    with pytest.raises(ParseError) as info:
+        mx.parse("x + " * MAX_LENGTH, {"x": "n"})
+    assert info.value.position == MAX_LENGTH
+    assert str(info.value).splitlines()[-1].strip() == "^"

@@ -19,6 +19,7 @@ from chainrule.errors import ChainruleValueError
 from chainrule.symbolic.algebra import mul_all, power
 from chainrule.symbolic.differentiate import power_primitive, primitive_of, rule_result, tangent
 from chainrule.symbolic.explain.formula import BoardFormula, Deriv, Product, Quotient, Square, Sum
+from chainrule.symbolic.explain.kinks import kink_text
 from chainrule.symbolic.explain.pieces import piecewise_step
 from chainrule.symbolic.explain.steps import Step
 from chainrule.symbolic.expr import ADD, MUL, NUM, ONE, POW, ZERO, Expr, number, symbol
@@ -43,6 +44,10 @@ class Explainer:
         self.names = [n for n in ("u", "v", "w", "s", "r", "q") if n not in taken] or ["u_1"]
         self.chain_depth = 0
         self.printer = TextPrinter()  # for the reading order of terms and factors
+
+    def show(self, e: Expr) -> str:
+        """``e`` as text, in the order it was typed."""
+        return self.printer.of(e)[0]
 
     def explain(self, node: Expr, depth: int = 0) -> int:
         """The number of the step that works out ``d/d(var) node`` (explaining it first if needed)."""
@@ -270,12 +275,13 @@ class Explainer:
     def chain(self, node: Expr, inner: Expr, outer: _Outer, n: int, depth: int) -> Step:
         """A function of one varying argument: its own rule if that is the variable, else the chain rule."""
         var = self.var
-        note = outer.kink
         tangents: list[Expr | None] = [None, None] if node.op is POW else [None]
         if inner is var:
             tangents[outer.slot] = ONE
+            note = kink_text(outer.kink, [var], var)
             return Step(n, depth, outer.rule, outer.notation, node, var, tangent(node, tangents), note=note)
         name = self.names[self.chain_depth % len(self.names)]
+        note = kink_text(outer.kink, [inner], var, [name], self.show)
         u = symbol(name)
         self.chain_depth += 1
         part = self.explain(inner, depth + 1)
@@ -324,7 +330,7 @@ class Explainer:
             values.append((False, Product((partial, self.result(part)))))
         rule = prim.rule if prim is not None else "step function"
         statement = prim.notation if prim is not None else "heaviside' = 0"
-        note = (prim.kink or "") if prim is not None else ""
+        note = kink_text(prim.kink or "", node.args, var, show=self.show) if prim is not None else ""
         return Step(
             n,
             depth,

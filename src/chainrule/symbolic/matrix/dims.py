@@ -42,7 +42,8 @@ Dim = int | str
 Shape = tuple[Dim, ...]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_SEPARATORS = re.compile(r"[,\s×]+")
+# one separator between two dimensions: a comma or × (with spaces around it), or spaces alone
+_SEPARATOR = re.compile(r"\s*[,×]\s*|\s+")
 
 
 def as_dim(value: Any) -> Dim:
@@ -70,13 +71,31 @@ def as_shape(spec: Any) -> Shape:
     if spec is None:
         return ()
     if isinstance(spec, str):
-        text = spec.strip().strip("()")
-        return tuple(as_dim(part) for part in _SEPARATORS.split(text) if part)
+        return tuple(as_dim(part) for part in _dimensions(spec))
     if isinstance(spec, int | np.integer) and not isinstance(spec, bool):
         return (as_dim(spec),)
     if isinstance(spec, Sequence):
         return tuple(as_dim(d) for d in spec)
     raise ChainruleTypeError(f"a shape is a tuple of dimensions such as ('n', 'n'), not {spec!r}")
+
+
+def _dimensions(spec: str) -> list[str]:
+    """The dimensions written in ``spec`` (``"n, k"``, ``"n×k"``, ``"(n,)"``); an empty one (``"n,,"``,
+    ``",n"``) is refused rather than dropped, as it would silently change the shape."""
+    text = spec.strip()
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+        if text.endswith(","):  # Python's one-tuple, ("n",)
+            text = text[:-1].strip()
+    if not text:
+        return []
+    parts = _SEPARATOR.split(text)
+    if "" in parts:
+        raise ChainruleValueError(
+            f"the shape {spec!r} has an empty dimension (two commas in a row, or one at an end): write "
+            "'n' for a vector, 'n,k' for a matrix, '' or () for a scalar"
+        )
+    return parts
 
 
 def _factors(d: Dim) -> tuple[int, list[str]]:

@@ -16,10 +16,10 @@ Examples
 
 from __future__ import annotations
 
-from chainrule.symbolic.lexer import MAX_LENGTH, ParseError, Token
+from chainrule.symbolic.lexer import MAX_LENGTH, ParseError, ShapesNeeded, Token, too_long
 from chainrule.symbolic.lexer import tokenize as scalar_tokenize
 
-__all__ = ["ParseError", "Token", "tokenize"]
+__all__ = ["ParseError", "ShapesNeeded", "Token", "tokenize"]
 
 # text -> (kind, value); the longest are tried first
 _SPECIAL = {
@@ -66,7 +66,7 @@ def tokenize(text: str) -> list[Token]:
     if not isinstance(text, str):
         raise ParseError(f"expected text, got {type(text).__name__}", "", 0)
     if len(text) > MAX_LENGTH:
-        raise ParseError(f"the input is too long ({len(text)} characters; the limit is {MAX_LENGTH})", "", 0)
+        raise too_long(text, MAX_LENGTH, f"{MAX_LENGTH} for a matrix formula")
     tokens: list[Token] = []
     segment = 0
     i = 0

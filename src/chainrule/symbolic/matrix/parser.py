@@ -31,16 +31,17 @@ chainrule.symbolic.lexer.ParseError: cannot add A x (an n-vector) and x (an m-ve
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from chainrule.errors import ChainruleError, ChainruleTypeError, ShapeError
+from chainrule.errors import ChainruleError, ChainruleTypeError, ChainruleValueError, ShapeError
 from chainrule.symbolic.matrix import algebra as al
 from chainrule.symbolic.matrix import functions as fn
 from chainrule.symbolic.matrix.algebra import matrix_power, mul_all, number, transpose, variable
 from chainrule.symbolic.matrix.dims import Dim, as_dim, as_shape, dim_product
 from chainrule.symbolic.matrix.elementwise import apply_function, is_function
-from chainrule.symbolic.matrix.lexer import ParseError, Token, tokenize
+from chainrule.symbolic.matrix.lexer import ParseError, ShapesNeeded, Token, tokenize
 from chainrule.symbolic.matrix.nodes import MatExpr
 
 __all__ = ["MATRIX_FUNCTIONS", "MAX_DEPTH", "parse", "variables_from"]
@@ -82,6 +83,8 @@ MATRIX_FUNCTIONS: dict[str, tuple[Callable[..., MatExpr], int]] = {
     "transpose": (transpose, 1),
 }
 _DIMENSIONED = ("eye", "ones", "zeros", "commutation")
+# "n,n,sym" or "n n symmetric": the dimensions, then the word after one separator
+_SYMMETRIC = re.compile(r"(?:(.*?)(?:\s*[,×]\s*|\s+))?(?:sym|symmetric)\Z", re.DOTALL)
 _PRODUCTS = {"*", "@", "/", ".*", "./", "kron"}
 
 
@@ -98,11 +101,13 @@ def variables_from(shapes: Mapping[str, Any] | None) -> dict[str, MatExpr]:
             out[name] = spec
             continue
         symmetric = False
-        if isinstance(spec, str):
-            parts = [p for p in spec.replace(",", " ").replace("×", " ").split() if p]
-            if parts and parts[-1] in ("sym", "symmetric"):
-                symmetric, spec = True, parts[:-1]
-        out[name] = variable(name, as_shape(spec), symmetric=symmetric)
+        if isinstance(spec, str) and (found := _SYMMETRIC.match(spec.strip())) is not None:
+            symmetric, spec = True, found.group(1) or ""
+        try:
+            shape = as_shape(spec)
+        except ChainruleValueError as exc:
+            raise ChainruleValueError(f"shapes[{name!r}]: {exc}") from None
+        out[name] = variable(name, shape, symmetric=symmetric)
     return out
 
 
@@ -277,9 +282,10 @@ class _Parser:
         shown = "a superscript power" if t.kind == "power" else repr(t.value)
         raise self.error(f"expected a number, a name or '(' but found {shown}", t.position)
 
-    def close(self, opened: int) -> None:
+    def close(self, opened: int, opening: str = "(") -> None:
+        """Step over the ``)`` that closes ``opening``, written at ``opened`` (the error points there)."""
         if not self.at("op", ")"):
-            raise self.error("'(' is never closed", opened)
+            raise self.error(f"'{opening}' is never closed", opened)
         self.i += 1
 
     def norm(self) -> MatExpr:
@@ -324,10 +330,12 @@ class _Parser:
         if called:
             raise self.error(f"unknown function {name!r}", t.position)
         given = ", ".join(sorted(self.variables)) or "none"
-        raise self.error(
-            f"unknown variable {name!r}: give its shape in shapes= (() for a scalar; the shapes given: "
-            f"{given})",
+        raise ShapesNeeded(
+            f"unknown variable {name!r}: give its shape in {{shapes}}; the shapes given: {given}",
+            self.text,
             t.position,
+            "shapes= (() for a scalar)",
+            name,
         )
 
     def arguments(self, parse_one: Callable[[], Any]) -> list[Any]:
@@ -339,6 +347,7 @@ class _Parser:
 
     def call(self, name: str) -> MatExpr:
         t = self.token
+        opening = self.tokens[self.i + 1].position
         self.i += 2
         self.deeper(t.position)
         make: Callable[..., MatExpr]
@@ -351,7 +360,7 @@ class _Parser:
         else:
             make, args = _function, [name, self.arguments(self.sum)]
         self.depth -= 1
-        self.close(t.position)
+        self.close(opening, f"{name}(")
         return self.build(t.position, make, *args)
 
     def dimension_of(self, t: Token) -> Dim:
