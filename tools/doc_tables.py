@@ -55,6 +55,7 @@ _COMPOSITE_FAMILY = {
     "chainrule.core.numpy_nanfunctions": "reductions and statistics",
     "chainrule.core.numpy_shape": "shape and indexing",
     "chainrule.core.numpy_creation": "shape and indexing",
+    "chainrule.core.numpy_selection": "shape and indexing",
     "chainrule.core.numpy_linalg": "linear algebra and norms",
     "chainrule.core.numpy_numerical": "differences, integration, interpolation, convolution and samples",
     "chainrule.core.numpy_ufuncs": "ufunc methods, and np.divmod",

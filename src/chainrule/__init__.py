@@ -38,6 +38,7 @@ from chainrule.core import (
 )
 from chainrule.errors import (
     ChainruleError,
+    ChainruleIndexError,
     ChainruleTypeError,
     ChainruleValueError,
     GraphError,
@@ -66,6 +67,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ChainruleError",
+    "ChainruleIndexError",
     "ChainruleTypeError",
     "ChainruleValueError",
     "Dual",

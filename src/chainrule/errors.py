@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "ChainruleError",
+    "ChainruleIndexError",
     "ChainruleTypeError",
     "ChainruleValueError",
     "GraphError",
@@ -22,6 +23,10 @@ class ChainruleError(Exception):
 
 class ChainruleTypeError(ChainruleError, TypeError):
     """An argument has the wrong type (not callable, not numeric, ...)."""
+
+
+class ChainruleIndexError(ChainruleError, IndexError):
+    """An index that cannot index the array (not whole numbers, out of range, ...)."""
 
 
 class ChainruleValueError(ChainruleError, ValueError):

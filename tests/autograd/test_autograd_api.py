@@ -150,3 +150,12 @@ def test_against_hips_autograd():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert npr.RandomState(0).randn() == onp.random.RandomState(0).randn()
+
+
+def test_full_and_full_like_take_a_traced_fill_value() -> None:
+    # NumPy's np.full dispatches on like= only, so the drop-in's full passes the fill value as like=
+    assert grad(lambda x: np.sum(np.full(3, x)))(2.0) == 3.0
+    assert grad(lambda x: np.sum(np.full_like(np.ones((2, 2)), x) * 2.0))(2.0) == 8.0
+    assert grad(lambda x: np.sum(np.full((2,), x[0], dtype=np.float64)))(np.ones(2)).tolist() == [2.0, 0.0]
+    onp.testing.assert_array_equal(np.full(2, 3.0), [3.0, 3.0])
+    assert np.full_like(np.ones(2, dtype=int), 4).dtype.kind == "i"

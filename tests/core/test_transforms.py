@@ -159,8 +159,8 @@ def test_non_callable_is_refused() -> None:
 def test_unsupported_numpy_function_is_named() -> None:
     with pytest.raises(cr.UnsupportedOperationError, match=r"np\.polyfit"):
         cr.grad(lambda x: np.sum(np.polyfit(x, x, 1)))(np.arange(3.0))
-    with pytest.raises(cr.UnsupportedOperationError, match=r"np\.unwrap"):
-        cr.grad(lambda x: np.sum(np.unwrap(x)))(np.ones(3))
+    with pytest.raises(cr.UnsupportedOperationError, match=r"np\.trim_zeros"):
+        cr.grad(lambda x: np.sum(np.trim_zeros(x)))(np.ones(3))
     with pytest.raises(NotImplementedError):  # the built-in base still catches it
         cr.grad(lambda x: np.sum(np.polyfit(x, x, 1)))(np.arange(3.0))
 

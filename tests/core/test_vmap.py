@@ -176,8 +176,11 @@ def test_interp_of_batched_points() -> None:
     knots = np.array([[0.0, 1.0, 2.0], [-1.0, 0.5, 1.0], [0.5, 1.5, 2.5]])  # batched knots: a call each
     g = lambda x, xp: np.interp(x, xp, [1.0, 3.0, 2.0], left=-1.0, right=5.0)  # noqa: E731
     np.testing.assert_allclose(cr.vmap(g)(XS, knots), np.stack([g(*a) for a in zip(XS, knots, strict=True)]))
-    with pytest.raises(cr.GraphError, match="loop=True"):  # its derivative looks the points up: loop
-        cr.vmap(cr.grad(lambda x: np.sum(np.interp(x, [0.0, 1.0], [1.0, 3.0]))))(XS)
+    # its derivative looks each example's points up in the knots: the intervals are batched indices
+    h = lambda x: np.sum(np.interp(x, [0.0, 1.0, 2.0], [1.0, 3.0, 2.0]) * x)  # noqa: E731
+    loop = np.stack([cr.grad(h)(x) for x in XS])
+    np.testing.assert_allclose(cr.vmap(cr.grad(h))(XS), loop, rtol=1e-15)
+    np.testing.assert_allclose(cr.grad(lambda x: np.sum(cr.vmap(h)(x)))(XS), loop, rtol=1e-15)
 
 
 XS = np.array([[1.0, -2.0, 3.0, 0.5], [-0.5, 0.2, 0.1, 4.0], [0.0, 2.0, -1.0, 1.5]])
@@ -387,3 +390,38 @@ def test_orderings_of_each_example(f: Any) -> None:
 def test_an_ordering_along_a_missing_axis_names_the_example_shape() -> None:
     with pytest.raises(cr.ShapeError, match=r"example of shape \(3, 5, 2\)"):
         cr.vmap(lambda x: np.argmax(x, axis=3))(_X)
+
+
+def _assigned(x: Any) -> Any:
+    y = np.zeros_like(x)  # a batch of zeros, assigned into with each example's values
+    y[0] = x[1] ** 2
+    y[1:, 2] = np.sin(x[1:, 0])
+    return np.sum(y * x)
+
+
+# rules that compute with plain numbers (orders, runs, counts, ranks): each example's own, under vmap
+_READ_VALUES = {
+    "median": lambda x: np.median(x),
+    "quantile": lambda x: np.sum(np.quantile(x, 0.7, axis=0)),
+    "nanmedian": lambda x: np.nanmedian(x),
+    "nanmean": lambda x: np.nanmean(x),
+    "nanmax": lambda x: np.nanmax(x),
+    "nanstd": lambda x: np.nanstd(x),
+    "nan_to_num": lambda x: np.sum(np.nan_to_num(x) ** 2),
+    "cummax": lambda x: np.sum(np.maximum.accumulate(x, axis=1) ** 2),
+    "interp": lambda x: np.sum(np.interp(x, [-1.0, 0.0, 1.0], [0.0, 2.0, 1.0]) * x),
+    "lstsq": lambda x: np.sum(np.linalg.lstsq(x.T, np.ones(5), rcond=None)[0]),
+    "assignment": _assigned,
+}
+
+
+@pytest.mark.parametrize("name", sorted(_READ_VALUES))
+def test_rules_that_read_values_take_each_example_s_own(name: str) -> None:
+    f = _READ_VALUES[name]
+    xs = np.random.default_rng(2).normal(size=(4, 3, 5))
+    xs[0, 0, :2] = 1.0  # ties in one example only
+    if name.startswith("nan"):
+        xs[1, 2, 3] = np.nan
+    loop = np.stack([cr.grad(f)(x) for x in xs])
+    np.testing.assert_allclose(cr.vmap(cr.grad(f))(xs), loop, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(cr.grad(lambda a: np.sum(cr.vmap(f)(a)))(xs), loop, rtol=1e-12, atol=1e-14)

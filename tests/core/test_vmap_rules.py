@@ -25,11 +25,7 @@ BATCH = 3
 KNOWN_FORWARD: dict[str, str] = {}
 KNOWN_GRAD = {
     **KNOWN_FORWARD,
-    "interp[0]": "the interp rules look up each point's interval as plain numbers",
-    "interp[1]": "the interp rules look up each point's interval as plain numbers",
-    "cummax[0]": "the running-max rule reads the values as a plain array",
-    "cummax[1]": "the running-max rule reads the values as a plain array",
-    **{f"quantile[{k}]": "the quantile rule sorts the values as a plain array" for k in range(5)},
+    "interp[1]": "the derivative in batched knots would search each example's own knots",
 }
 
 

@@ -8,6 +8,7 @@ object arrays or silently dropping the derivative.
 
 from __future__ import annotations
 
+import inspect
 import math
 from typing import Any
 
@@ -18,6 +19,7 @@ from chainrule.core import numpy_fft as _numpy_fft  # noqa: F401
 from chainrule.core import numpy_linalg as _numpy_linalg  # noqa: F401  (registers the composites)
 from chainrule.core import numpy_nanfunctions as _numpy_nanfunctions  # noqa: F401
 from chainrule.core import numpy_numerical as _numpy_numerical  # noqa: F401
+from chainrule.core import numpy_selection as _numpy_selection  # noqa: F401
 from chainrule.core import numpy_statistics as _numpy_statistics  # noqa: F401
 from chainrule.core import numpy_ufuncs as _numpy_ufuncs  # noqa: F401  (after every row: ufunc methods)
 from chainrule.core.assignment import note_view, setitem
@@ -31,7 +33,7 @@ from chainrule.core.rules import linalg as la
 from chainrule.core.rules import piecewise as pw
 from chainrule.core.rules._util import concrete, shape_of
 from chainrule.core.rules.indexing import is_basic_index
-from chainrule.errors import GraphError, UnsupportedOperationError
+from chainrule.errors import ChainruleTypeError, ChainruleValueError, GraphError, UnsupportedOperationError
 
 _NO_PARAMS: dict[str, Any] = {}
 # NumPy's type stubs do not know that its functions dispatch to __array_function__, so the methods below call
@@ -87,14 +89,20 @@ def _ufunc_call(ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]
                 f"np.{ufunc.__name__}(..., out=...) would write in place into an array that a recorded "
                 "graph may depend on; assign the result to a new name instead"
             )
+        options: dict[str, Any] = {}  # the options a composite handler takes itself (np.vecdot's axis=)
         for key, value in kwargs.items():
             if key == "out" or _IGNORED_UFUNC_OPTIONS.get(key, object()) == value:
                 continue
             if key == "dtype" and value is not None:
-                return ew.astype_p(_ufunc_call(ufunc, inputs, {}), dtype=value)
+                return ew.astype_p(_ufunc_call(ufunc, inputs, options), dtype=value)
+            if key in _handler_options(ufunc):
+                options[key] = value
+                continue
             raise UnsupportedOperationError(
                 f"np.{ufunc.__name__}: the option {key}= is not supported on traced values"
             )
+        if options:
+            return FUNCTIONS[ufunc](*inputs, **options)
     prim = UFUNCS.get(ufunc)
     if prim is None and ufunc not in FUNCTIONS and resolve(ufunc):  # a row named it (SciPy's ufuncs)
         prim = UFUNCS.get(ufunc)
@@ -109,6 +117,15 @@ def _ufunc_call(ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]
         f"{function_name(ufunc)} has no derivative rule in chainrule; define one with "
         "cr.Primitive (see 'Custom rules' in the docs) or compute it from supported functions"
     )
+
+
+def _handler_options(ufunc: np.ufunc) -> frozenset[str]:
+    """The keyword options of the composite handler registered for ``ufunc`` (none for a primitive)."""
+    handler = FUNCTIONS.get(ufunc)
+    if handler is None or ufunc in UFUNCS:
+        return frozenset()
+    kinds = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return frozenset(name for name, p in inspect.signature(handler).parameters.items() if p.kind in kinds)
 
 
 def _as_objects(x: Any) -> Any:
@@ -337,6 +354,42 @@ class ArrayLike(Traced):
     def __complex__(self) -> complex:
         return complex(self._number("complex()"))
 
+    # A string or a rounded number carries no derivative (round's is 0 wherever it exists), so these are
+    # given inside transforms too, from the values; only a batch under vmap, with no one value, is refused.
+    def _shown(self, what: str) -> np.ndarray[Any, Any]:
+        value = concrete(self)
+        if isinstance(value, Traced):  # a batch under vmap: one value per example
+            raise GraphError(
+                f"{what} of a value batched by cr.vmap: each example has its own value; return it from the "
+                f"vmapped function and apply {what} to the results"
+            )
+        return np.asarray(value)
+
+    def __format__(self, format_spec: str) -> str:
+        """``f"{loss:.4f}"``: a 0-d value formats as its number; a larger array takes no format spec, as a
+        NumPy array takes none."""
+        if not format_spec:
+            return str(self)
+        values = self._shown("format()")
+        if values.ndim:
+            raise ChainruleTypeError(
+                f"format spec {format_spec!r} for an array of shape {values.shape}: as for NumPy arrays, "
+                "only a 0-d value takes one; format its entries (np.array2string, or each t[i])"
+            )
+        return format(values[()], format_spec)
+
+    def __round__(self, ndigits: int | None = None) -> Any:
+        """``round(t, n)`` of a 0-d value: a plain number, as ``round`` of a NumPy scalar gives (an int
+        without ``n``); it carries no derivative. For arrays write ``np.round(t, n)`` (plain values too)."""
+        values = self._shown("round()")
+        if values.ndim:
+            raise ChainruleTypeError(
+                f"round() of an array of shape {values.shape}: NumPy arrays do not take round() either; "
+                "write np.round(t, decimals) or t.round(decimals)"
+            )
+        number: Any = values[()]  # a NumPy scalar
+        return round(number, ndigits)
+
     # ---------------------------------------------------------------- indexing and iteration
 
     def __getitem__(self, index: Any) -> Any:
@@ -484,3 +537,52 @@ class ArrayLike(Traced):
 
     def argmin(self, axis: Any = None) -> Any:
         return np.argmin(concrete(self), axis=axis)
+
+    def take(self, indices: Any, axis: Any = None, out: Any = None, mode: str = "raise") -> Any:
+        return _np.take(self, indices, axis=axis, out=out, mode=mode)
+
+    def repeat(self, repeats: Any, axis: Any = None) -> Any:
+        return _np.repeat(self, repeats, axis=axis)
+
+    def trace(
+        self, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None, out: Any = None
+    ) -> Any:
+        return _np.trace(self, offset, axis1, axis2, dtype=dtype, out=out)
+
+    def diagonal(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
+        return _np.diagonal(self, offset, axis1, axis2)
+
+    def round(self, decimals: int = 0, out: Any = None) -> Any:
+        """The rounded values, plain: rounding carries no derivative (``np.round``)."""
+        return _np.round(self, decimals, out=out)
+
+    def argsort(self, axis: Any = -1, kind: Any = None, order: Any = None, *, stable: Any = None) -> Any:
+        return _np.argsort(self, axis=axis, kind=kind, order=order, stable=stable)
+
+    def all(self, axis: Any = None, keepdims: bool = False) -> Any:
+        return _np.all(self, axis=axis, keepdims=keepdims)
+
+    def any(self, axis: Any = None, keepdims: bool = False) -> Any:
+        return _np.any(self, axis=axis, keepdims=keepdims)
+
+    def nonzero(self) -> Any:
+        return _np.nonzero(self)
+
+    # ndarray.sort and ndarray.fill work in place and return None: recorded as the assignment x[...] = new
+    # (chainrule.core.assignment), so a leaf that requires grad refuses them, as it refuses x[i] = v.
+    def sort(self, axis: Any = -1, kind: Any = None, order: Any = None, *, stable: Any = None) -> None:
+        """Sort in place along ``axis``, as ``ndarray.sort`` does; the gradient follows each entry."""
+        if axis is None:
+            raise ChainruleTypeError(
+                "sort(axis=None) in place: NumPy arrays refuse it; write np.sort(t, None)"
+            )
+        setitem(self, Ellipsis, _np.sort(self, axis=axis, kind=kind, order=order, stable=stable))
+
+    def fill(self, value: Any) -> None:
+        """Set every entry to ``value`` in place, as ``ndarray.fill`` does; a traced ``value`` gets the
+        sum of the gradient."""
+        if math.prod(shape_of(value)) != 1:
+            raise ChainruleValueError(
+                f"fill(value): value must be a single number, got shape {shape_of(value)}"
+            )
+        setitem(self, Ellipsis, _np.reshape(value, ()))

@@ -44,6 +44,7 @@ __all__ = [
     "batch_numbers",
     "broadcast_batch",
     "elementwise",
+    "example_numbers",
     "leading",
     "looped",
     "product",
@@ -79,6 +80,31 @@ def batch_numbers(x: Any) -> Any:
         inner = x._value()  # type: ignore[attr-defined]
         x = inner if inner is not x else x._batched_value
     return x
+
+
+def example_numbers(x: Any) -> tuple[np.ndarray, int, Callable[[Any], Any]]:
+    """The plain numbers under ``x`` with the batch axis of each vmap batching it in front (the outermost
+    first), how many such axes there are, and the function that makes an array laid out so a value of
+    those batches again.
+
+    For rules that compute with plain numbers (the order of a quantile's entries, the runs of a running
+    maximum) and treat leading axes as independent rows: under ``vmap`` the batch axes are more rows.
+    """
+    layers: list[Any] = []
+    while isinstance(x, Traced):
+        inner = x._value()  # type: ignore[attr-defined]
+        if inner is x:  # a batch of plain numbers (or of an enclosing batch's)
+            layers.append(x)
+            x = x._batched_value
+        else:
+            x = inner
+
+    def rebatch(array: Any) -> Any:
+        for layer in reversed(layers):
+            array = layer._like(array)
+        return array
+
+    return np.asarray(x), len(layers), rebatch
 
 
 def _example_ndim(x: Any, batched: bool) -> int:

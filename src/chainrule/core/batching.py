@@ -22,7 +22,7 @@ from chainrule.core.arraylike import _PLAIN_TYPES, ArrayLike
 from chainrule.core.assignment import STANDING_IN
 from chainrule.core.batch_rules import BatchCall, align, batch_numbers, broadcast_batch
 from chainrule.core.primitive import Primitive, Traced, operation_error
-from chainrule.core.registry import COMPARISONS, PLAIN_RESULTS, function_name
+from chainrule.core.registry import COMPARISONS, FUNCTIONS, PLAIN_RESULTS, function_name
 from chainrule.core.rules._util import concrete, shape_of
 from chainrule.errors import ChainruleError, GraphError, ShapeError, UnsupportedOperationError
 
@@ -121,6 +121,10 @@ class Batched(ArrayLike):
     def _constant(self, value: Any) -> Any:
         return value
 
+    def _like(self, value: Any) -> Batched:
+        """``value`` (its batch axis in front) as a value of this batch."""
+        return Batched(value, self._level, self._size, self._strong)
+
     def _holding(self, x: Any) -> Batched:
         """``x``, the same for every example, as a value of this batch (a broadcast view)."""
         return Batched(broadcast_batch(x, self._size), self._level, self._size, self._strong)
@@ -210,8 +214,12 @@ class Batched(ArrayLike):
     def __array_function__(self, func: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         if func in PLAIN_RESULTS:
             return self._plain_function(func, args, kwargs)
-        if func in _CREATION and args and args[0] is self:  # the same for every example
-            return func(np.zeros(self.shape, dtype=self.dtype), *args[1:], **kwargs)
+        if func in _CREATION and args and args[0] is self:
+            # the same for every example, held as a batch (a broadcast view) so that it can be assigned
+            # into with each example's values: y = np.zeros_like(x); y[0] = x[1] ** 2
+            # (through chainrule's handler: np.full_like's fill value may itself be traced)
+            out = FUNCTIONS[func](np.zeros(self.shape, dtype=self.dtype), *args[1:], **kwargs)
+            return out if isinstance(out, Traced) else self._holding(out)
         plain = not isinstance(self._batched_value, Traced)
         if plain and func in _LEADING and len(args) == 1 and args[0] is self:
             return _batched_results(func(self._batched_value, **kwargs), self)
@@ -241,7 +249,7 @@ class Batched(ArrayLike):
             return int(np.prod(self.shape))
         if func in (np.result_type, np.iscomplexobj, np.isrealobj, np.can_cast, np.min_scalar_type):
             return func(*[batch_numbers(a) for a in args], **kwargs)
-        if func in (np.round, np.around) and args and args[0] is self:
+        if func in (np.round, np.around, np.linalg.matrix_rank) and args and args[0] is self:
             value = concrete(self._batched_value)
             return Batched(func(value, *args[1:], **kwargs), self._level, self._size, self._strong)
         if func in (np.any, np.all, np.count_nonzero) and len(args) == 1:

@@ -44,6 +44,15 @@ _ADVICE = {
         "would silently drop their derivatives. Combine them first: {name}(np.stack([...])), or "
         "np.concatenate / np.hstack"
     ),
+    "full": (
+        "{name}(...) with a traced fill value runs inside NumPy, which builds a plain array and so would "
+        "silently drop the derivative. Write np.full(shape, t, like=t) or np.zeros(shape) + t, and for "
+        "np.full_like(a, t) with a plain a, np.zeros_like(a) + t (np.full_like(x, t) with x traced works)"
+    ),
+    "copyto": (
+        "np.copyto(dst, t) into a plain NumPy array would silently drop the derivative of t; copy into a "
+        "traced array instead (dst = np.zeros_like(t); np.copyto(dst, t)), or use t itself"
+    ),
     "other": (
         "a traced value was converted to a plain NumPy array (np.asarray, np.array, ...), which would "
         "silently drop its derivative. Keep it in NumPy calls; to build an array from traced values use "
@@ -100,6 +109,10 @@ def _idiom(frame: FrameType | None, numpy_function: str) -> tuple[str, str]:
         return "dot", text
     if name.rpartition(".")[2] in ("array", "asarray", "asanyarray", "ascontiguousarray"):
         return "array", text
+    if numpy_function in ("full", "full_like") or name.rpartition(".")[2] in ("full", "full_like"):
+        return "full", name or f"np.{numpy_function}"
+    if name.rpartition(".")[2] == "copyto":
+        return "copyto", name
     if numpy_function or name.startswith(("np.", "numpy.")):
         return "list", name or f"np.{numpy_function}"
     return "other", text

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.batch_rules import batch_numbers
 from chainrule.core.registry import implements
 from chainrule.core.rules import arithmetic as ar
 from chainrule.core.rules import decompositions as dc
@@ -324,8 +325,14 @@ def _lstsq(a: Any, b: Any, rcond: Any = None) -> tuple[Any, Any, Any, Any]:
     cutoff = np.finfo(np.float64).eps * max(m, n) if rcond is None or rcond < 0 else float(rcond)
     x = dc.pinv_p(a, rcond=cutoff, hermitian=False) @ b
     s = _singular_values(a)
-    plain_s = np.asarray(concrete(s))
-    rank = int(np.sum(plain_s > cutoff * plain_s[0])) if plain_s.size else 0
+    plain_s = batch_numbers(concrete(s))  # under cr.vmap, every example's singular values
+    ranks = np.sum(plain_s > cutoff * plain_s[..., :1], axis=-1) if plain_s.size else np.zeros(1, int)
+    if np.any(ranks != np.ravel(ranks)[0]):
+        raise UnsupportedOperationError(
+            "np.linalg.lstsq under cr.vmap: the examples' matrices have different ranks, so their residuals "
+            "have different shapes; use cr.vmap(f, loop=True), or np.linalg.pinv(a) @ b for the solutions"
+        )
+    rank = int(np.ravel(ranks)[0])
     if rank == n and m > n:
         residual = b - a @ x
         squares = residual * np.conjugate(residual)  # |r|^2, real for complex residuals too
@@ -333,3 +340,85 @@ def _lstsq(a: Any, b: Any, rcond: Any = None) -> tuple[Any, Any, Any, Any]:
     else:
         residuals = np.empty((0,))
     return x, residuals, np.int32(rank), s
+
+
+# ---------------------------------------------------------------- NumPy 2's array-API names, tensor solves
+
+
+@implements(np.linalg.matmul)
+def _linalg_matmul(x1: Any, x2: Any, /) -> Any:
+    return la.matmul_p(x1, x2)
+
+
+@implements(np.vecdot, np.linalg.vecdot)
+def _vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> Any:
+    """sum(conj(x1) * x2) along ``axis`` of each operand, the other axes broadcast (NumPy's vecdot)."""
+    a = np.moveaxis(x1, axis, -1) if _ndim(x1) else x1
+    b = np.moveaxis(x2, axis, -1) if _ndim(x2) else x2
+    if not _ndim(a) or not _ndim(b) or shape_of(a)[-1] != shape_of(b)[-1]:
+        raise ChainruleValueError(
+            f"np.vecdot: the axes to contract differ in length (shapes {shape_of(x1)}, {shape_of(x2)}, "
+            f"axis {axis})"
+        )
+    return red.sum_p(np.conjugate(a) * b, axis=-1, keepdims=False)
+
+
+@implements(np.linalg.outer)
+def _linalg_outer(x1: Any, x2: Any, /) -> Any:
+    if _ndim(x1) != 1 or _ndim(x2) != 1:
+        raise ChainruleValueError(
+            f"np.linalg.outer: both inputs must be 1-D, got shapes {shape_of(x1)} and {shape_of(x2)}"
+        )
+    return _outer(x1, x2)
+
+
+@implements(np.linalg.tensordot)
+def _linalg_tensordot(x1: Any, x2: Any, /, *, axes: Any = 2) -> Any:
+    return _tensordot(x1, x2, axes=axes)
+
+
+def _count(shape: tuple[int, ...]) -> int:
+    return int(np.prod(shape, dtype=np.int64))
+
+
+@implements(np.linalg.tensorinv)
+def _tensorinv(a: Any, ind: int = 2) -> Any:
+    """The inverse of ``a`` as a map from its first ``ind`` axes to the others: a matrix inverse, reshaped."""
+    if ind <= 0:
+        raise ChainruleValueError(f"np.linalg.tensorinv: ind must be positive, got {ind}")
+    shape = shape_of(a)
+    rows = _count(shape[:ind])
+    matrix = np.reshape(a, (rows, -1))
+    la._square("np.linalg.tensorinv", matrix)
+    return np.reshape(la.inv_p(matrix), shape[ind:] + shape[:ind])
+
+
+@implements(np.linalg.tensorsolve)
+def _tensorsolve(a: Any, b: Any, axes: Any = None) -> Any:
+    """x with tensordot(a, x, x.ndim) = b: a linear solve of ``a`` reshaped to a square matrix."""
+    nd = _ndim(a)
+    if axes is not None:
+        order = [k for k in range(nd) if k not in [int(ax) % nd for ax in axes]]
+        a = np.transpose(a, order + [int(ax) % nd for ax in axes])
+    unknowns = shape_of(a)[_ndim(b) :]
+    n = _count(unknowns)
+    if _count(shape_of(b)) != n or _count(shape_of(a)) != n * n:
+        raise ChainruleValueError(
+            f"np.linalg.tensorsolve: a of shape {shape_of(a)} is not square over b's shape {shape_of(b)}"
+        )
+    return np.reshape(np.linalg.solve(np.reshape(a, (n, n)), np.reshape(b, (n,))), unknowns)
+
+
+@implements(np.linalg.cond)
+def _cond(x: Any, p: Any = None) -> Any:
+    """The condition number: a ratio of singular values for p None, 2, -2, else norm(x) * norm(inv(x))."""
+    if _ndim(x) < 2:
+        raise ChainruleValueError(f"np.linalg.cond: expected a matrix or a stack, got shape {shape_of(x)}")
+    if p is None or p in (2, -2):
+        s = _singular_values(x)  # descending
+        return s[..., -1] / s[..., 0] if p == -2 else s[..., 0] / s[..., -1]
+    la._square("np.linalg.cond", x)
+    return _norm(x, p, axis=(-2, -1)) * _norm(la.inv_p(x), p, axis=(-2, -1))
+
+
+implements(np.linalg.matrix_rank, plain=True)(_on_values(np.linalg.matrix_rank))

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.batch_rules import batch_numbers
 from chainrule.core.registry import implements
 from chainrule.core.rules import norms as nm
 from chainrule.core.rules import piecewise as pw
@@ -31,7 +32,7 @@ def _kept(keepdims: Any) -> bool:
 def _filled(a: Any, fill: float) -> Any:
     """``a`` with its NaN entries replaced by ``fill`` (a constant, so they take no derivative)."""
     missing = np.isnan(concrete(a))
-    return pw.where_p(missing, fill, a) if np.any(missing) else a
+    return pw.where_p(missing, fill, a) if np.any(batch_numbers(missing)) else a
 
 
 def _count(a: Any, axis: Any, keepdims: bool) -> Any:
@@ -40,8 +41,8 @@ def _count(a: Any, axis: Any, keepdims: bool) -> Any:
 
 def _where_empty(counts: Any, value: Any, message: str) -> Any:
     """``value``, with NaN (and NumPy's warning) where a slice had no entries to reduce."""
-    empty = np.asarray(counts) <= 0
-    if not np.any(empty):
+    empty = counts <= 0  # (under cr.vmap, one answer per example)
+    if not np.any(batch_numbers(empty)):
         return value
     warnings.warn(message, RuntimeWarning, stacklevel=4)
     return pw.where_p(empty, np.nan, value)
@@ -142,7 +143,7 @@ def _nan_moments(a: Any, axis: Any, dtype: Any, ddof: Any, correction: Any, keep
     a, axis = cast(a, dtype), axis_argument(axis)
     counts = _count(a, axis, True)
     mean = red.sum_p(_filled(a, 0.0), axis=axis, keepdims=True) / np.maximum(counts, 1)
-    deviations = _filled(a - mean, 0.0) if np.any(np.isnan(concrete(a))) else a - mean
+    deviations = _filled(a - mean, 0.0) if np.any(batch_numbers(np.isnan(concrete(a)))) else a - mean
     divisor = _count(a, axis, keepdims) - ddof
     return deviations, axis, divisor
 
@@ -192,19 +193,20 @@ def _nanstd(
 def _nan_to_num(x: Any, copy: bool = True, nan: Any = 0.0, posinf: Any = None, neginf: Any = None) -> Any:
     """``x`` with NaN and infinities replaced by numbers: derivative 1 where ``x`` is finite, else the
     replacement's (0 for a constant)."""
-    value = np.asarray(concrete(x))
-    if value.dtype.kind == "c":  # NumPy replaces the real and imaginary parts separately
+    value = concrete(x)  # (under cr.vmap, every example's; the masks are batched too)
+    if np.result_type(batch_numbers(value)).kind == "c":  # NumPy replaces real and imaginary parts apart
         raise UnsupportedOperationError("np.nan_to_num: complex inputs are not supported on traced values")
-    if value.dtype.kind != "f":
+    dtype = np.result_type(batch_numbers(value))
+    if dtype.kind != "f":
         return x
-    largest = np.finfo(value.dtype).max
+    largest = np.finfo(dtype).max
     replacements = (
         (np.isnan(value), nan),
-        (np.isposinf(value), largest if posinf is None else posinf),
-        (np.isneginf(value), -largest if neginf is None else neginf),
+        (np.isinf(value) & (value > 0), largest if posinf is None else posinf),
+        (np.isinf(value) & (value < 0), -largest if neginf is None else neginf),
     )
     for mask, replacement in replacements:
-        if np.any(mask):
+        if np.any(batch_numbers(mask)):
             x = pw.where_p(mask, replacement, x)
     return x
 

@@ -69,6 +69,27 @@ def _diff(a: Any, n: int = 1, axis: int = -1, prepend: Any = _NO_VALUE, append: 
     return a
 
 
+@implements(np.unwrap)
+def _unwrap(p: Any, discont: Any = None, axis: int = -1, *, period: float = 2 * np.pi) -> Any:
+    """``p`` plus the multiples of ``period`` that NumPy adds to undo its jumps: constants (found from the
+    values, by NumPy's steps), so the derivative is the identity."""
+    values = concrete(p)  # (a batch of plain numbers under cr.vmap: the steps below run for each example)
+    nd = len(shape_of(p))
+    if nd == 0:
+        raise ChainruleValueError("np.unwrap requires an input that is at least one dimensional")
+    axis = _axis(axis, nd, "np.unwrap")
+    if np.result_type(values).kind not in "fc":
+        return np.unwrap(values, discont, axis, period=period)
+    jumps = _diff(values, axis=axis)
+    discont = period / 2 if discont is None else discont
+    high = period / 2
+    wrapped = np.mod(jumps + high, period) - high
+    wrapped = np.where((wrapped == -high) & (jumps > 0), high, wrapped)  # +-period/2: keep the jump's sign
+    correction = np.where(np.abs(jumps) < discont, 0.0, wrapped - jumps)
+    first = np.zeros(tuple(1 if i == axis else n for i, n in enumerate(shape_of(p))))
+    return p + np.concatenate([first, np.cumsum(correction, axis=axis)], axis=axis)
+
+
 @implements(np.ediff1d)
 def _ediff1d(ary: Any, to_end: Any = None, to_begin: Any = None) -> Any:
     flat = rs.reshape(ary, (-1,))

@@ -20,7 +20,12 @@ from chainrule.core.rules._util import concrete, refuse, shape_of
 from chainrule.core.rules.arithmetic import cast
 from chainrule.core.rules.indexing import diagonal_p, getitem_p, is_basic_index, take_along_axis_p
 from chainrule.core.rules.piecewise import where_p
-from chainrule.errors import ChainruleValueError, UnsupportedOperationError
+from chainrule.errors import (
+    ChainruleIndexError,
+    ChainruleTypeError,
+    ChainruleValueError,
+    UnsupportedOperationError,
+)
 
 reshape = rs.reshape
 
@@ -157,6 +162,43 @@ def _dsplit(ary: Any, indices_or_sections: Any) -> list[Any]:
     return _split_along("np.dsplit", ary, indices_or_sections, 2, 3)
 
 
+@implements(np.unstack)
+def _unstack(x: Any, /, *, axis: int = 0) -> tuple[Any, ...]:
+    nd = len(shape_of(x))
+    axis = _axis_of(axis, nd, "np.unstack")
+    lead = (slice(None),) * axis
+    return tuple(x[(*lead, i)] for i in range(shape_of(x)[axis]))
+
+
+def _block_depth(arrays: Any) -> tuple[int, int]:
+    """The nesting depth of np.block's lists, and the most dimensions among their arrays."""
+    if isinstance(arrays, tuple):
+        raise ChainruleTypeError("np.block: arrays are given in lists, not tuples")
+    if not isinstance(arrays, list):
+        return 0, len(shape_of(arrays))
+    if not arrays:
+        raise ChainruleValueError("np.block: lists cannot be empty")
+    found = {_block_depth(a)[0] for a in arrays}
+    if len(found) != 1:
+        raise ChainruleValueError("np.block: the lists are nested to different depths")
+    return found.pop() + 1, max(_block_depth(a)[1] for a in arrays)
+
+
+def _assemble(arrays: Any, depth: int, ndim: int) -> Any:
+    if depth == 0:
+        shape = shape_of(arrays)
+        return reshape(arrays, (1,) * (ndim - len(shape)) + shape)
+    return np.concatenate([_assemble(a, depth - 1, ndim) for a in arrays], axis=-depth)
+
+
+@implements(np.block)
+def _block(arrays: Any) -> Any:
+    """The innermost lists joined along the last axis, the next ones along the one before, ..., each array
+    first given leading axes of length 1 up to the result's dimensions."""
+    depth, ndim = _block_depth(arrays)
+    return _assemble(arrays, depth, max(depth, ndim))
+
+
 # ---------------------------------------------------------------- rotations and grids
 
 
@@ -254,10 +296,29 @@ def index_of(index: Any) -> Any:
     if isinstance(index, tuple):
         return tuple(index_of(i) for i in index)
     if isinstance(index, Traced):
-        return concrete(index)
+        return _whole_numbers(concrete(index))
     if isinstance(index, list):
-        return np.asarray([concrete(i) for i in index])
+        traced = any(isinstance(i, Traced) for i in index)
+        index = np.asarray([concrete(i) for i in index])
+        return _whole_numbers(index) if traced else index
     return index
+
+
+def _whole_numbers(values: Any) -> Any:
+    """The values of a traced index as integers. chainrule's arrays hold floats (``cr.Tensor([0, 2])`` is
+    float64, as integer data always becomes), so a traced index of whole numbers indexes as PyTorch's integer
+    tensors do; other values are refused, saying what to write."""
+    if isinstance(values, Traced) or np.result_type(values).kind != "f":
+        return values  # a batch of indices under vmap, or NumPy's own (it raises for complex ones)
+    array = np.asarray(values)
+    whole = np.isfinite(array) & (array == np.round(array))
+    if not whole.all():
+        wrong = array[~whole].ravel()[:3]
+        raise ChainruleIndexError(
+            f"indexing with a traced array whose values are not whole numbers ({wrong} ...): indices must be "
+            "integers; write x[np.round(t).astype(int)], or index with a NumPy integer array"
+        )
+    return int(array) if array.ndim == 0 else array.astype(np.intp)
 
 
 def getitem(x: Any, index: Any) -> Any:
@@ -284,6 +345,23 @@ def _sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, *, stable
         a, axis = reshape(a, (-1,)), 0
     order_idx = np.argsort(concrete(a), axis=axis, kind=kind, stable=stable)
     return take_along_axis_p(a, indices=order_idx, axis=int(axis) % np.ndim(concrete(a)))
+
+
+@implements(np.matrix_transpose, np.linalg.matrix_transpose)
+def _matrix_transpose(x: Any, /) -> Any:
+    if len(shape_of(x)) < 2:
+        raise ChainruleValueError(f"np.matrix_transpose: the input must be at least 2-D, got {shape_of(x)}")
+    return _swapaxes(x, -1, -2)
+
+
+@implements(np.linalg.diagonal)
+def _linalg_diagonal(x: Any, /, *, offset: int = 0) -> Any:
+    return diagonal_p(x, offset=int(offset), axis1=-2, axis2=-1)
+
+
+@implements(np.linalg.trace)
+def _linalg_trace(x: Any, /, *, offset: int = 0, dtype: Any = None) -> Any:
+    return _trace(x, offset, -2, -1, dtype)
 
 
 @implements(np.trace)

@@ -204,3 +204,33 @@ def _corrcoef(x: Any, y: Any = None, rowvar: bool = True, *, dtype: Any = None) 
     c = c / rs.reshape(deviations, (-1, 1))
     c = c / rs.reshape(deviations, (1, -1))
     return np.clip(c, -1.0, 1.0)  # as NumPy, which clips rounding errors; |r| = 1 is a maximum, gradient 0
+
+
+def _cumulative(name: str, scan: Any, start: float) -> Any:
+    """np.cumulative_sum or np.cumulative_prod: the running sum (product) along ``axis``, which may be left
+    out for 1-D input; ``include_initial`` puts the empty sum (product) first."""
+
+    def handler(
+        x: Any, /, *, axis: Any = None, dtype: Any = None, out: Any = None, include_initial: bool = False
+    ) -> Any:
+        refuse(name, out=out)
+        nd = len(shape_of(x))
+        if axis is None:
+            if nd != 1:
+                raise ChainruleValueError(f"{name}: give axis= for an input of {nd} dimensions")
+            axis = 0
+        if not -nd <= int(axis) < nd:
+            raise ChainruleValueError(f"{name}: axis {axis} is out of bounds for an array of dimension {nd}")
+        axis = int(axis) % nd
+        running = scan(cast(x, dtype), axis=axis)
+        if not include_initial:
+            return running
+        shape = tuple(1 if i == axis else n for i, n in enumerate(shape_of(running)))
+        initial = np.full(shape, start, dtype=np.result_type(concrete(running)))
+        return np.concatenate([initial, running], axis=axis)
+
+    return handler
+
+
+implements(np.cumulative_sum)(_cumulative("np.cumulative_sum", np.cumsum, 0.0))
+implements(np.cumulative_prod)(_cumulative("np.cumulative_prod", np.cumprod, 1.0))

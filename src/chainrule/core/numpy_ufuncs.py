@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from chainrule.core.numpy_nanfunctions import nan_extremum
-from chainrule.core.primitive import FUNCTIONS, UFUNC_METHODS, UFUNCS, function_name
+from chainrule.core.primitive import FUNCTIONS, UFUNC_METHODS, UFUNCS, Traced, function_name
 from chainrule.core.registry import implements
 from chainrule.core.rules import elementary as el
 from chainrule.core.rules import piecewise as pw
@@ -23,7 +23,7 @@ from chainrule.core.rules import reshaping as rs
 from chainrule.core.rules import special as sp
 from chainrule.core.rules._util import axis_argument, concrete, normalize_axes, refuse, shape_of
 from chainrule.core.rules.arithmetic import cast
-from chainrule.errors import UnsupportedOperationError
+from chainrule.errors import ChainruleTypeError, UnsupportedOperationError
 
 _np: Any = np
 _NO_VALUE: Any = np._NoValue
@@ -193,3 +193,23 @@ for _ufunc in [u for u in _BINARY if u.signature is None]:
     for _method, _make in (("outer", _outer), ("reduce", _reduce), ("accumulate", _accumulate)):
         if (_ufunc, _method) not in UFUNC_METHODS:
             implements((_ufunc, _method))(_make(_ufunc))
+
+
+# After the loop above: np.ldexp takes integer exponents, so NumPy has no ldexp.reduce or accumulate of a
+# float array, and only outer is made for it.
+@implements(np.ldexp)
+def _ldexp(x1: Any, x2: Any) -> Any:
+    """x1 * 2**x2 for integer exponents x2, which carry no derivative; the power of two in two factors, so
+    that neither overflows (or underflows) where the result does not."""
+    exponent = concrete(x2)
+    if isinstance(x2, Traced) or np.result_type(exponent).kind not in "biu":
+        raise ChainruleTypeError(
+            "np.ldexp(x, n): the exponents n must be integers (they carry no derivative); for real or traced "
+            "exponents write x * 2.0**n"
+        )
+    one = np.ones((), dtype=np.result_type(concrete(x1), np.float16))  # NumPy's result dtype
+    half = np.asarray(exponent) // 2
+    return x1 * np.ldexp(one, half) * np.ldexp(one, exponent - half)
+
+
+implements((np.ldexp, "outer"))(_outer(np.ldexp))

@@ -1,4 +1,5 @@
-"""HIPS autograd's ``misc``: flattening containers of arrays into one vector, and ``const_graph``."""
+"""HIPS autograd's ``misc``: flattening containers of arrays into one vector, ``const_graph``, and the
+optimizers of :mod:`chainrule.autograd.misc.optimizers` (``sgd``, ``rmsprop``, ``adam``)."""
 
 from chainrule.autograd.misc.flatten import flatten
 from chainrule.autograd.misc.tracers import const_graph

@@ -2,8 +2,8 @@
 
 chainrule traces NumPy itself through its protocols, so this is NumPy's own namespace; only what NumPy's
 protocols cannot see is replaced: ``array``/``asarray`` of (nested) lists containing traced values (built
-with ``np.stack``), ``np.r_``/``np.c_`` with traced entries, and ``where``, which keeps Python types for
-Python inputs and takes keywords, as autograd's does.
+with ``np.stack``), ``np.r_``/``np.c_`` with traced entries, ``full``/``full_like`` with a traced fill value,
+and ``where``, which keeps Python types for Python inputs and takes keywords, as autograd's does.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from chainrule.autograd.numpy.construction import (  # noqa: E402
     array,
     asarray,
     c_,
+    full,
+    full_like,
     integer_type,
     make_diagonal,
     msort,
@@ -33,7 +35,7 @@ from chainrule.autograd.numpy.wrapping import wrap_namespace  # noqa: E402
 
 __version__ = _np.__version__
 
-wrap_namespace(vars(_np), globals(), keep={"array", "asarray", "where"})
+wrap_namespace(vars(_np), globals(), keep={"array", "asarray", "full", "full_like", "where"})
 # np.int64(x) of a traced x is the integer of its values, as in autograd
 int8, int16, int32, int64 = (integer_type(t) for t in (_np.int8, _np.int16, _np.int32, _np.int64))
 
@@ -42,6 +44,8 @@ __all__ = [name for name in dir(_np) if not name.startswith("_")] + [
     "asarray",
     "c_",
     "fft",
+    "full",
+    "full_like",
     "linalg",
     "make_diagonal",
     "msort",
@@ -56,4 +60,4 @@ def __getattr__(name: str) -> Any:
     return getattr(_np, name)
 
 
-_: Any = (fft, linalg, random, array, asarray, c_, make_diagonal, msort, r_, where)
+_: Any = (fft, linalg, random, array, asarray, c_, full, full_like, make_diagonal, msort, r_, where)

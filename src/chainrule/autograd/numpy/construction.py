@@ -1,5 +1,5 @@
 """Building arrays from traced values, which NumPy's protocols cannot see: ``array``, ``asarray``, ``r_``,
-``c_``, and autograd's ``where``."""
+``c_``, ``full`` and ``full_like`` with a traced fill value, and autograd's ``where``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,18 @@ import numpy as _np
 from chainrule.core.primitive import Traced
 from chainrule.core.rules._util import concrete
 
-__all__ = ["array", "asarray", "c_", "integer_type", "make_diagonal", "msort", "r_", "where"]
+__all__ = [
+    "array",
+    "asarray",
+    "c_",
+    "full",
+    "full_like",
+    "integer_type",
+    "make_diagonal",
+    "msort",
+    "r_",
+    "where",
+]
 
 _numpy: Any = _np
 
@@ -51,6 +62,23 @@ def asarray(obj: Any, dtype: Any = None, **kwargs: Any) -> Any:
     if not _has_traced(obj):
         return _np.asarray(obj, dtype=dtype, **kwargs)
     return array(obj, dtype=dtype, copy=False)
+
+
+def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", **kwargs: Any) -> Any:
+    """``np.full`` whose fill value may be traced (NumPy dispatches ``np.full`` on ``like=`` only)."""
+    if isinstance(fill_value, Traced):
+        return _numpy.full(shape, fill_value, dtype=dtype, order=order, like=fill_value)
+    return _numpy.full(shape, fill_value, dtype=dtype, order=order, **kwargs)
+
+
+def full_like(
+    a: Any, fill_value: Any, dtype: Any = None, *args: Any, shape: Any = None, **kwargs: Any
+) -> Any:
+    """``np.full_like`` whose fill value may be traced while ``a`` is not (NumPy dispatches on ``a`` only)."""
+    if isinstance(fill_value, Traced) and not isinstance(a, Traced):
+        template = _np.empty_like(a, dtype=dtype, shape=shape)
+        return _numpy.full(template.shape, fill_value, dtype=template.dtype, like=fill_value)
+    return _numpy.full_like(a, fill_value, dtype, *args, shape=shape, **kwargs)
 
 
 def _entries(key: Any) -> list[Any]:

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core.batch_rules import interp_rule, looped
+from chainrule.core.batch_rules import example_numbers, held_by_index, interp_rule, looped
 from chainrule.core.primitive import Primitive, Traced
 from chainrule.core.rules._util import concrete, is_complex, shape_of
-from chainrule.core.rules.indexing import scatter_add_p
+from chainrule.core.rules.indexing import getitem_p, scatter_add_p
 from chainrule.core.rules.piecewise import where_p
 from chainrule.errors import ChainruleValueError, ShapeError, UnsupportedOperationError
 
@@ -27,22 +27,31 @@ __all__ = ["convolve_p", "interp_p"]
 def _pieces(x: Any, xp: Any) -> list[tuple[Any, Any, Any]]:
     """The interval on each side of each point (the same one between knots): (lower knot, upper knot,
     inside) per side, interval j being [xp[j-1], xp[j]] and the flat parts outside j = 0 and j = n."""
-    xv, knots = np.asarray(concrete(x)), np.asarray(concrete(xp))
+    xv, _, rebatch = example_numbers(concrete(x))  # under vmap: every example's points (the knots are shared)
+    knots = np.asarray(concrete(xp))
     n = knots.shape[0]
     pieces = []
     for side in ("left", "right"):
         j = np.searchsorted(knots, xv, side=side)
         inside = (j >= 1) & (j <= n - 1)
-        pieces.append((np.clip(j - 1, 0, n - 1), np.where(inside, j, np.clip(j - 1, 0, n - 1)), inside))
+        lower, upper = np.clip(j - 1, 0, n - 1), np.where(inside, j, np.clip(j - 1, 0, n - 1))
+        pieces.append((rebatch(lower), rebatch(upper), rebatch(inside)))
     return pieces
+
+
+def _at(a: Any, index: Any) -> Any:
+    """``a[index]``, also for an index batched by cr.vmap (each example's interval) into plain knots."""
+    if isinstance(index, Traced):
+        return getitem_p(held_by_index(a, index), index=index, basic=False)
+    return a[index]
 
 
 def _line(x: Any, xp: Any, fp: Any, lo: Any, hi: Any, inside: Any) -> tuple[Any, Any]:
     """On one interval: the slope of the line through its knots and the point's fraction of the way along
     it (both 0 on the flat parts)."""
-    width = where_p(inside, xp[hi] - xp[lo], 1.0)
-    slope = where_p(inside, (fp[hi] - fp[lo]) / width, 0.0)
-    fraction = where_p(inside, (x - xp[lo]) / width, 0.0)
+    width = where_p(inside, _at(xp, hi) - _at(xp, lo), 1.0)
+    slope = where_p(inside, (_at(fp, hi) - _at(fp, lo)) / width, 0.0)
+    fraction = where_p(inside, (x - _at(xp, lo)) / width, 0.0)
     return slope, fraction
 
 
@@ -55,7 +64,7 @@ def _interp_jvp_fp(t: Any, ans: Any, x: Any, xp: Any, fp: Any) -> Any:
     total = 0.0
     for lo, hi, inside in _pieces(x, xp):
         _, fraction = _line(x, xp, fp, lo, hi, inside)
-        total = total + (1.0 - fraction) * t[lo] + fraction * t[hi]
+        total = total + (1.0 - fraction) * _at(t, lo) + fraction * _at(t, hi)
     return 0.5 * total
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.core.batch_rules import axes
+from chainrule.core.batch_rules import axes, example_numbers
 from chainrule.core.primitive import Primitive, Traced
 from chainrule.core.rules._util import axis_argument, concrete, normalize_axes, refuse, shape_of
 from chainrule.core.rules.arithmetic import cast
@@ -112,8 +112,8 @@ def _quantile_weights(
     ans: Any, x: Any, axis: Any, keepdims: bool, *, q: float, method: str, nan: bool, median: bool
 ) -> Any:
     """d quantile / dx: the weights of the order statistics it interpolates, put back where they came from."""
-    values = np.asarray(concrete(x))
-    axes = normalize_axes(axis, values.ndim)
+    values, lead, rebatch = example_numbers(concrete(x))  # under vmap, the examples are more rows
+    axes = tuple(a + lead for a in normalize_axes(axis, values.ndim - lead))
     last = tuple(range(values.ndim - len(axes), values.ndim))
     moved = np.moveaxis(values, axes, last)
     rows = moved.reshape(-1, int(np.prod([values.shape[a] for a in axes], dtype=int)))
@@ -126,7 +126,7 @@ def _quantile_weights(
         weights[np.any(np.isnan(rows), axis=-1)] = np.nan
     out = np.empty_like(weights)
     np.put_along_axis(out, order, weights, axis=-1)
-    return np.moveaxis(out.reshape(moved.shape), last, axes).astype(values.dtype)
+    return rebatch(np.moveaxis(out.reshape(moved.shape), last, axes).astype(values.dtype))
 
 
 def _quantile(
@@ -237,7 +237,9 @@ def _cummax(x: Any, *, axis: int) -> Any:
 def _running_max_structure(x: Any, ans: Any, axis: int) -> tuple[Any, Any, Any, Any]:
     """Along the last axis: which entries attain their running maximum (hit), where each output's run of
     equal maxima starts and where the next run starts, and the number of hits so far in the run."""
-    xm, out = np.moveaxis(np.asarray(concrete(x)), axis, -1), np.moveaxis(np.asarray(concrete(ans)), axis, -1)
+    values, lead, rebatch = example_numbers(concrete(x))  # under vmap, the examples are more rows
+    answers = example_numbers(concrete(ans))[0]
+    xm, out = np.moveaxis(values, axis + lead, -1), np.moveaxis(answers, axis + lead, -1)
     hit = xm == out
     n = xm.shape[-1]
     new_run = np.ones(xm.shape, dtype=bool)
@@ -248,14 +250,14 @@ def _running_max_structure(x: Any, ans: Any, axis: int) -> tuple[Any, Any, Any, 
     next_start = np.concatenate([following[..., 1:], np.full((*marks.shape[:-1], 1), n)], axis=-1)
     hits = np.concatenate([np.zeros((*hit.shape[:-1], 1), dtype=np.intp), np.cumsum(hit, axis=-1)], -1)
     count = hits[..., 1:] - np.take_along_axis(hits, start, axis=-1)
-    return hit, start, next_start, count
+    return rebatch(hit), rebatch(start), rebatch(next_start), rebatch(count)
 
 
 def _nan_where_nan(g: Any, ans: Any) -> Any:
     """``g`` with NaN where the running maximum is NaN (from a NaN entry on) and ``g`` is not 0: a NaN
     output has no number as its derivative."""
     missing = np.isnan(concrete(ans))
-    if not np.any(missing):
+    if not isinstance(missing, Traced) and not np.any(missing):  # (a batch's examples may differ)
         return g
     return np.where(missing & (concrete(g) != 0), np.nan, g)
 
@@ -266,8 +268,9 @@ def _cummax_jvp(t: Any, ans: Any, x: Any, *, axis: int) -> Any:
 
 def _cummax_tangent(t: Any, ans: Any, x: Any, axis: int) -> Any:
     hit, start, _, count = _running_max_structure(x, ans, axis)
-    tm, last = np.moveaxis(t, axis, -1), hit.ndim - 1
-    if not np.any(count > 1):  # no ties: each output copies the entry that started its run
+    tm, last = np.moveaxis(t, axis, -1), len(shape_of(hit)) - 1
+    # no ties (known for a batch's examples only one by one): each output copies the entry starting its run
+    if not isinstance(count, Traced) and not np.any(count > 1):
         return np.moveaxis(take_along_axis_p(tm, indices=start, axis=last), -1, axis)
     sums = np.cumsum(tm * hit, axis=-1)  # the hits' tangents so far, less those before the run
     padded = np.concatenate([np.zeros_like(concrete(sums)[..., :1]), sums], axis=-1)
@@ -277,8 +280,9 @@ def _cummax_tangent(t: Any, ans: Any, x: Any, axis: int) -> Any:
 
 def _cummax_vjp(g: Any, ans: Any, x: Any, *, axis: int) -> Any:
     hit, start, next_start, count = _running_max_structure(x, ans, axis)
-    gm, last = np.moveaxis(_nan_where_nan(g, ans), axis, -1), hit.ndim - 1
-    if not np.any(count > 1):  # no ties: each run's cotangent goes to the entry that started it
+    gm, last = np.moveaxis(_nan_where_nan(g, ans), axis, -1), len(shape_of(hit)) - 1
+    # no ties (known for a batch's examples only one by one): each run's cotangent goes to its first entry
+    if not isinstance(count, Traced) and not np.any(count > 1):
         index = (*np.indices(start.shape, sparse=True)[:-1], start)
         summed = scatter_add_p(gm, shape=shape_of(gm), index=index, basic=False)
         return np.moveaxis(summed, -1, axis)

@@ -238,7 +238,7 @@ def _fmax_weight(x: Any, y: Any) -> Any:
 
 _TIES = (
     "where x = y, the subderivatives are the segment between the two operands' derivatives; chainrule "
-    "splits the tie 1/2, 1/2 (its midpoint), so that max(x, x)' = 1"
+    "splits the tie 1/2, 1/2 (its midpoint), so that max(x, x)' = min(x, x)' = 1"
 )
 maximum_p = binary(
     "maximum",
