@@ -220,3 +220,20 @@ def test_dtypes_follow_numpy() -> None:
     assert np.astype(x, np.float64) is not x
     assert np.astype(x, np.float64, copy=False) is x
     assert np.ldexp(cr.Tensor(np.float32(1.5)), 3).dtype == np.float32
+
+
+def test_piecewise_calls_each_function_on_its_own_entries() -> None:
+    # sqrt is not defined where x < 0: NumPy never calls it there, nor does the derivative
+    f = lambda x: np.piecewise(x, [x < 0, x >= 0], [lambda v: -(v**3), lambda v: np.sqrt(v) + v])  # noqa: E731
+    x = np.array([-2.0, -0.5, 0.3, 2.0])
+    with np.errstate(invalid="raise"):
+        np.testing.assert_allclose(
+            cr.grad(lambda x: np.sum(f(x)))(x), [-12.0, -0.75, 0.5 / np.sqrt(0.3) + 1, 0.5 / np.sqrt(2) + 1]
+        )
+    check_grads(f, x, modes=("fwd", "rev"), order=2)
+    # one function more than conditions is the otherwise; constants and extra arguments; a 0-d x
+    g = lambda x: np.piecewise(x, [x < 0], [lambda v, k: k * v**2, 5.0], 3.0)  # noqa: E731
+    np.testing.assert_allclose(cr.grad(lambda x: np.sum(g(x)))(x), [-12.0, -3.0, 0.0, 0.0])
+    assert cr.grad(lambda s: np.piecewise(s, [s < 1], [lambda v: v**2, 5.0]))(0.5) == 1.0
+    with pytest.raises(cr.ChainruleError, match="2 conditions and 1 functions"):
+        cr.grad(lambda x: np.sum(np.piecewise(x, [x < 0, x > 0], [1.0])))(x)

@@ -21,7 +21,7 @@ from chainrule.core.primitive import Traced
 from chainrule.core.registry import implements
 from chainrule.core.rules._util import concrete, refuse, shape_of
 from chainrule.core.rules.arithmetic import cast
-from chainrule.errors import GraphError, UnsupportedOperationError
+from chainrule.errors import ChainruleValueError, GraphError, UnsupportedOperationError
 
 _np: Any = np
 
@@ -119,3 +119,41 @@ def _put_along_axis(arr: Any, indices: Any, values: Any, axis: Any) -> None:
     positions = numbers[0].copy()
     np.put_along_axis(positions, _plain_index(indices, "np.put_along_axis"), numbers[1], axis)
     setitem(arr, Ellipsis, _gather((arr, values), positions, _dtype_of(arr)))
+
+
+@implements(np.piecewise)
+def _piecewise(x: Any, condlist: Any, funclist: Any, *args: Any, **kw: Any) -> Any:
+    """``np.piecewise``: each function called, as NumPy calls it, on the entries its condition picks (so a
+    function need not be defined elsewhere: ``lambda v: np.sqrt(v)`` where ``x >= 0``), its values put
+    back where they came from; a later condition wins, an entry no condition picks is 0, and one function
+    more than conditions is the otherwise. The derivative flows through each function at its own entries.
+    """
+    values = concrete(x)
+    if isinstance(values, Traced):
+        raise UnsupportedOperationError(
+            "np.piecewise of a value batched by cr.vmap: its conditions pick a different number of entries "
+            "in each example; write it with np.where, or use cr.vmap(f, loop=True)"
+        )
+    shape = shape_of(x)
+    scalar = not shape
+    if scalar:
+        x, values = _np.reshape(x, (1,)), np.reshape(values, (1,))
+    if np.isscalar(condlist) or not isinstance(condlist, list | tuple):
+        condlist = [condlist]  # one condition (NumPy takes a lone array so)
+    masks = [np.asarray(concrete(c), dtype=bool) for c in condlist]
+    conditions = [np.broadcast_to(m.reshape(-1) if scalar else m, values.shape) for m in masks]
+    functions = list(funclist)
+    if len(functions) == len(conditions) + 1:
+        conditions.append(~np.any(conditions, axis=0))
+    elif len(functions) != len(conditions):
+        raise ChainruleValueError(
+            f"np.piecewise: {len(conditions)} conditions and {len(functions)} functions; give one function "
+            "per condition, and optionally one more for the entries no condition picks"
+        )
+    out = _np.zeros_like(x)
+    for condition, function in zip(conditions, functions, strict=True):
+        if not condition.any():
+            continue
+        picked = getitem(x, condition)
+        out[condition] = function(picked, *args, **kw) if callable(function) else function
+    return _np.reshape(out, ()) if scalar else out
