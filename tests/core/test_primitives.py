@@ -108,6 +108,10 @@ UNARY: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "entr": (special("entr"), uniform(0.1, 2)),
     "iv": (np.i0, uniform(-3, 3)),
     "ive": (special("i1e"), uniform(0.3, 3)),
+    "jv": (lambda x: special("j0")(x) + special("j1")(x), uniform(0.5, 5)),
+    "yv": (lambda x: special("y0")(x) * special("yn")(2, x), uniform(0.5, 5)),
+    "gammasgn": (lambda x: special("gammasgn")(x) * x, uniform(-2.9, -2.1)),
+    "rgamma": (special("rgamma"), uniform(-3, 3)),
 }
 
 BINARY: dict[str, tuple[Callable[[Any, Any], Any], Any, Any]] = {
@@ -361,6 +365,12 @@ OTHER: dict[str, list[tuple[Callable[..., Any], list[Callable[[np.random.Generat
          [lambda r: r.standard_normal(3), lambda r: r.standard_normal(4)]),
     ],
     "zeta": [(lambda q: special("zeta")(3.0, q), [lambda r: r.uniform(0.5, 2, 3)])],
+    "gammainc": [(lambda x: special("gammainc")(np.array([0.5, 1.0, 2.5]), x),
+                  [lambda r: r.uniform(0.5, 3, 3)])],
+    "gammaincc": [(lambda x: special("gammaincc")(1.5, x), [lambda r: r.uniform(0.5, 3, (2, 3))])],
+    "betainc": [(lambda x: special("betainc")(np.array([0.7, 2.0]), 1.5, x),
+                 [lambda r: r.uniform(0.2, 0.8, (3, 2))])],
+    "stdtr": [(lambda t: special("stdtr")(np.array([1.0, 3.5, 30.0]), t), [lambda r: r.standard_normal(3)])],
     "polygamma": [
         (lambda x: scipy_special.polygamma_p(1.0, x), [lambda r: r.uniform(0.5, 3, 3)]),
         (lambda x: scipy_special.polygamma_p(np.array([0.0, 2.0, 3.0]), x), [lambda r: r.uniform(0.5, 3, 3)]),

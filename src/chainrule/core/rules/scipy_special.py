@@ -1,5 +1,7 @@
 """SciPy's special functions: the error function and its inverses, the normal distribution's, gamma and its
-logarithms, digamma and polygamma, beta, logit, the entropies, and the modified Bessel functions.
+logarithms, digamma and polygamma, beta, logit, the entropies, the modified Bessel functions, the Bessel
+functions of the first and second kinds, gamma's sign and reciprocal, and the regularized incomplete gamma and
+beta functions and Student's t distribution function (in their last argument).
 
 SciPy's special functions are NumPy ufuncs, so ``scipy.special.erf(x)`` on a traced ``x`` reaches chainrule
 like ``np.sin(x)``. SciPy stays optional: each row declares its SciPy function by name
@@ -21,7 +23,7 @@ from chainrule.core.deferred import Deferred
 from chainrule.core.primitive import Formula, Primitive, Traced
 from chainrule.core.rules import _special_numerics as num
 from chainrule.core.rules._util import concrete, unbroadcast_like
-from chainrule.core.rules.elementwise import binary, unary
+from chainrule.core.rules.elementwise import binary, piecewise_constant, unary
 from chainrule.core.rules.piecewise import where_p
 from chainrule.errors import UnsupportedOperationError
 
@@ -360,5 +362,184 @@ bessel_ie_p: Primitive = Primitive(
         scipy("i1e"): lambda prim, x: prim(x, order=1.0),
         scipy("ive"): _numpy_iv,
     },
+    batch=elementwise,
+)
+
+
+# ---------------------------------------------------------------- Bessel functions of both kinds
+
+
+def _bessel_jy_impl(kind: str) -> Any:
+    def impl(z: Any, *, order: Any) -> Any:
+        module = num.scipy_special()
+        if module is None:
+            raise num.missing(f"{kind}v")
+        if np.ndim(order) == 0 and order in (0, 1):
+            return getattr(module, f"{kind}{int(order)}")(z)
+        if kind == "y" and np.all(np.asarray(order) == np.trunc(order)):
+            return module.yn(np.asarray(order).astype(int), z)
+        return getattr(module, f"{kind}v")(order, z)
+
+    return impl
+
+
+def _numpy_yn(prim: Primitive, n: Any, z: Any) -> Any:
+    """``scipy.special.yn(n, z)``: SciPy truncates the order to a whole number."""
+    return _numpy_iv(prim, n if isinstance(n, Traced) else np.trunc(n), z)
+
+
+def _bessel_jy_slope(z: Any, order: Any, kind: str) -> Any:
+    prim = bessel_j_p if kind == "j" else bessel_y_p
+    return 0.5 * (prim(z, order=order - 1) - prim(z, order=order + 1))
+
+
+bessel_j_p: Primitive = Primitive(
+    "jv",
+    _bessel_jy_impl("j"),
+    vjp=(lambda g, ans, z, *, order: g * _bessel_jy_slope(z, order, "j"),),
+    jvp=(lambda t, ans, z, *, order: t * _bessel_jy_slope(z, order, "j"),),
+    rule="Bessel recurrence",
+    notation="J_v'(z) = (J_(v-1)(z) - J_(v+1)(z)) / 2",
+    # scipy.special.jv (which jn is) stays undeclared for now: chainrule.autograd.scipy.special.jv and jn
+    # call this row
+    numpy={
+        scipy("j0"): lambda prim, x: prim(x, order=0.0),
+        scipy("j1"): lambda prim, x: prim(x, order=1.0),
+    },
+    batch=elementwise,
+)
+bessel_y_p: Primitive = Primitive(
+    "yv",
+    _bessel_jy_impl("y"),
+    vjp=(lambda g, ans, z, *, order: g * _bessel_jy_slope(z, order, "y"),),
+    jvp=(lambda t, ans, z, *, order: t * _bessel_jy_slope(z, order, "y"),),
+    rule="Bessel recurrence",
+    notation="Y_v'(z) = (Y_(v-1)(z) - Y_(v+1)(z)) / 2",
+    numpy={
+        scipy("y0"): lambda prim, x: prim(x, order=0.0),
+        scipy("y1"): lambda prim, x: prim(x, order=1.0),
+        scipy("yn"): _numpy_yn,
+        scipy("yv"): _numpy_iv,
+    },
+    batch=elementwise,
+)
+
+# ---------------------------------------------------------------- the sign and the reciprocal of gamma
+
+gammasgn_p = piecewise_constant(
+    "gammasgn",
+    num.special("gammasgn"),
+    kink="the sign of Gamma jumps at each pole x = 0, -1, -2, ...; its derivative is taken as 0 everywhere, "
+    "the jumps included",
+    numpy=scipy("gammasgn"),
+)
+
+
+def _rgamma_slope(x: Any) -> Any:
+    """d(1/Gamma)/dx: -psi(x)/Gamma(x) for x > 0; for x <= 0, where 1/Gamma has its zeros and psi its poles,
+    the derivative of the reflection 1/Gamma(x) = sin(pi x) Gamma(1 - x) / pi, finite there."""
+    positive = x > 0
+    right = np.where(positive, x, 1.0)  # each branch at arguments where it is finite, for either mode
+    left = np.where(positive, 0.0, x)
+    pi_left = np.pi * left
+    reflected = gamma_p(1.0 - left) * (np.cos(pi_left) - np.sin(pi_left) * digamma_p(1.0 - left) / np.pi)
+    return np.where(positive, -rgamma_p(right) * digamma_p(right), reflected)
+
+
+rgamma_p = unary(
+    "rgamma",
+    num.special("rgamma"),
+    lambda g, ans, x: g * _rgamma_slope(x),
+    rule="reciprocal rule",
+    notation="(1/Gamma)'(x) = -psi(x) / Gamma(x)",
+    numpy=scipy("rgamma"),
+)
+
+# ---------------------------------------------------------------- incomplete gamma and beta, Student's t
+
+
+def not_implemented(what: str) -> Any:
+    """The rule of an operand whose derivative exists but has no closed form chainrule implements: an error
+    if one is asked for, rather than a silent zero."""
+
+    def rule(*args: Any, **params: Any) -> Any:
+        raise UnsupportedOperationError(
+            f"the derivative of {what} is not implemented in chainrule; pass it as plain numbers"
+        )
+
+    return rule
+
+
+def _gamma_density(a: Any, x: Any) -> Any:
+    """x^(a-1) e^(-x) / Gamma(a), through logarithms (no overflow for large a and x)."""
+    return np.exp(xlogy_p(a - 1.0, x) - x - gammaln_p(a))
+
+
+def _incomplete_gamma(name: str, sign: float) -> Primitive:
+    return Primitive(
+        name,
+        num.special(name),
+        vjp=(
+            not_implemented(f"{name}(a, x) with respect to a"),
+            lambda g, ans, a, x: unbroadcast_like(g * (sign * _gamma_density(a, x)), x),
+        ),
+        jvp=(
+            not_implemented(f"{name}(a, x) with respect to a"),
+            lambda t, ans, a, x: t * (sign * _gamma_density(a, x)),
+        ),
+        rule="fundamental theorem of calculus",
+        notation=f"d/dx {name}(a, x) = {'-' if sign < 0 else ''}x^(a-1) e^(-x) / Gamma(a)",
+        numpy=scipy(name),
+        batch=elementwise,
+    )
+
+
+gammainc_p = _incomplete_gamma("gammainc", 1.0)
+gammaincc_p = _incomplete_gamma("gammaincc", -1.0)
+
+
+def _beta_density(a: Any, b: Any, x: Any) -> Any:
+    """x^(a-1) (1-x)^(b-1) / B(a, b), through logarithms."""
+    return np.exp(xlogy_p(a - 1.0, x) + xlog1py_p(b - 1.0, -x) - betaln_p(a, b))
+
+
+betainc_p: Primitive = Primitive(
+    "betainc",
+    num.special("betainc"),
+    vjp=(
+        not_implemented("betainc(a, b, x) with respect to a"),
+        not_implemented("betainc(a, b, x) with respect to b"),
+        lambda g, ans, a, b, x: unbroadcast_like(g * _beta_density(a, b, x), x),
+    ),
+    jvp=(
+        not_implemented("betainc(a, b, x) with respect to a"),
+        not_implemented("betainc(a, b, x) with respect to b"),
+        lambda t, ans, a, b, x: t * _beta_density(a, b, x),
+    ),
+    rule="fundamental theorem of calculus",
+    notation="d/dx I_x(a, b) = x^(a-1) (1-x)^(b-1) / B(a, b)",
+    numpy=scipy("betainc"),
+    batch=elementwise,
+)
+
+
+def _t_density(df: Any, t: Any) -> Any:
+    """Student's t density with df degrees of freedom, through logarithms."""
+    half = 0.5 * (df + 1.0)
+    log_norm = gammaln_p(half) - gammaln_p(0.5 * df) - 0.5 * np.log(np.pi * df)
+    return np.exp(log_norm - half * np.log1p(t * t / df))
+
+
+stdtr_p: Primitive = Primitive(
+    "stdtr",
+    num.special("stdtr"),
+    vjp=(
+        not_implemented("stdtr(df, t) with respect to df"),
+        lambda g, ans, df, t: unbroadcast_like(g * _t_density(df, t), t),
+    ),
+    jvp=(not_implemented("stdtr(df, t) with respect to df"), lambda t_, ans, df, t: t_ * _t_density(df, t)),
+    rule="fundamental theorem of calculus",
+    notation="d/dt stdtr(df, t) = the t density (1 + t^2/df)^(-(df+1)/2) / (sqrt(df) B(df/2, 1/2))",
+    numpy=scipy("stdtr"),
     batch=elementwise,
 )
