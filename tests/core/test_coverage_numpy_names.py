@@ -13,15 +13,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from test_coverage_numpy import Maker, _leaves, normal
 
 import chainrule as cr
 from chainrule.testing import check_grads
-
-Maker = Callable[[np.random.Generator], Any]
-
-
-def normal(*shape: int) -> Maker:
-    return lambda r: r.standard_normal(shape)
 
 
 def well_conditioned(n: int, *lead: int) -> Maker:
@@ -141,12 +136,6 @@ def _arguments(name: str, case: int) -> tuple[Callable[..., Any], list[Any]]:
     f, makers = CASES[name][case]
     rng = np.random.default_rng(zlib.crc32(f"{name}/{case}".encode()))
     return f, [m(rng) for m in makers]
-
-
-def _leaves(value: Any) -> list[np.ndarray]:
-    if isinstance(value, tuple | list):
-        return [leaf for v in value for leaf in _leaves(v)]
-    return [np.asarray(getattr(value, "data", value))]
 
 
 @pytest.mark.parametrize(("name", "case"), PARAMS)

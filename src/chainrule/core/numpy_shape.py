@@ -324,7 +324,9 @@ def _whole_numbers(values: Any) -> Any:
 def getitem(x: Any, index: Any) -> Any:
     """``x[index]`` on a traced value, recorded as :data:`~chainrule.core.rules.indexing.getitem_p`."""
     index = index_of(index)
-    return getitem_p(held_by_index(x, index), index=index, basic=is_basic_index(index))
+    if is_basic_index(index):  # ints and slices: never a batch's own indices
+        return getitem_p(x, index=index, basic=True)
+    return getitem_p(held_by_index(x, index), index=index, basic=False)
 
 
 @implements(np.take)

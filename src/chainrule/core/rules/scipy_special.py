@@ -400,11 +400,10 @@ bessel_j_p: Primitive = Primitive(
     jvp=(lambda t, ans, z, *, order: t * _bessel_jy_slope(z, order, "j"),),
     rule="Bessel recurrence",
     notation="J_v'(z) = (J_(v-1)(z) - J_(v+1)(z)) / 2",
-    # scipy.special.jv (which jn is) stays undeclared for now: chainrule.autograd.scipy.special.jv and jn
-    # call this row
     numpy={
         scipy("j0"): lambda prim, x: prim(x, order=0.0),
         scipy("j1"): lambda prim, x: prim(x, order=1.0),
+        scipy("jv"): _numpy_iv,  # (scipy.special.jn is jv)
     },
     batch=elementwise,
 )
